@@ -1,0 +1,102 @@
+"""The `llmops` application: commands, global options and the one error funnel."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from llmops_cli import __version__
+from llmops_cli.cli import init, resolve, schema, validate
+from llmops_cli.errors import ExitCode, LlmopsError
+
+
+class LlmopsGroup(TyperGroup):
+    """Turns every exception into one stderr line and the exit code of DESIGN §10."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context; Typer vendors click since 0.22
+        try:
+            return super().invoke(ctx)
+        except LlmopsError as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (KeyboardInterrupt, typer.Abort):
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as exc:
+            if _from_framework(exc):
+                raise  # usage errors and exits: Typer reports them itself (exit 2 / as given)
+            if _debug(ctx):
+                import traceback
+
+                traceback.print_exc()
+            else:
+                typer.echo(
+                    f"internal error: {type(exc).__name__}: {exc} "
+                    "(this is a bug; rerun with --debug for the traceback and report it)",
+                    err=True,
+                )
+            raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def _from_framework(exc: Exception) -> bool:
+    # Typer >= 0.22 vendors click; its exception classes live in typer or click by version.
+    return isinstance(exc, typer.Exit) or type(exc).__module__.split(".")[0] in ("click", "typer")
+
+
+def _debug(ctx: Any) -> bool:
+    return bool(ctx.meta.get("llmops.debug")) or os.environ.get("LLMOPS_DEBUG") == "1"
+
+
+app = typer.Typer(
+    name="llmops",
+    cls=LlmopsGroup,
+    help=(
+        "Versioned prompts, models and retrieval configs: evaluate, gate, promote, roll back.\n\n"
+        "Exit codes: 0 ok, 1 user error, 2 usage, 3 bug, 4 gate failed, 5 drift, 130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich+markdown would double start-up time
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"llmops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show tracebacks for internal errors (or LLMOPS_DEBUG=1)."),
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok, 1 user error, 2 usage, 3 bug, 4 gate failed, 5 drift, 130 interrupted."""
+    ctx.meta["llmops.debug"] = debug
+
+
+app.command("init")(init.init)
+app.command("validate")(validate.validate)
+app.command("schema")(schema.schema)
+app.command("resolve")(resolve.resolve)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(app(prog_name="llmops"))

@@ -1,0 +1,40 @@
+"""Options shared by several commands, and the few output helpers they share."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from llmops_cli.project import Project
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--project",
+        "-C",
+        help="Project folder (default: the nearest folder upwards holding llmops.yaml).",
+        envvar="LLMOPS_PROJECT",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format: text for people, json for tools."),
+]
+
+
+def open_project(folder: Path | None) -> Project:
+    from llmops_cli.project import Project
+
+    return Project.load(folder) if folder is not None else Project.find()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+from llmops_cli.errors import ExitCode
+
+
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to check (default: the whole project).", show_default=False
+        ),
+    ] = None,
+    project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check manifests, golden sets and llmops.yaml.
+
+    Schemas, references, pinned models, template variables and paths, all in one pass.
+    Exits 1 if anything is wrong, listing every problem as file:line: field: message.
+    """
+    from llmops_cli.validation import validate_project
+
+    report = validate_project(open_project(project), paths or ())
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        for problem in report.problems:
+            typer.echo(f"{problem.severity}: {problem}", err=True)
+        status = "ok" if report.ok else "failed"
+        typer.echo(
+            f"{status}: {report.manifests} manifests, {report.golden_sets} golden set(s), "
+            f"{len(report.pipelines)} pipeline(s) resolved; "
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        )
+    if not report.ok:
+        raise typer.Exit(int(ExitCode.USER_ERROR))

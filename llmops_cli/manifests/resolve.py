@@ -1,0 +1,317 @@
+"""Binding a pipeline to the exact manifests, golden set and corpus it names, and the
+fingerprint that identifies that whole bundle."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.manifests.catalog import Catalog
+from llmops_cli.manifests.checks import template_variables
+from llmops_cli.manifests.golden import GoldenSet, check_variables, load_golden_set
+from llmops_cli.manifests.model import (
+    ROLE_KINDS,
+    Manifest,
+    ModelManifest,
+    PipelineManifest,
+    PromptManifest,
+    RetrievalManifest,
+    ThresholdsManifest,
+    canonical_json,
+    sha256_text,
+    thaw,
+)
+from llmops_cli.metrics import ALWAYS_MEASURED
+from llmops_cli.templates import RETRIEVAL_VARIABLES
+
+FINGERPRINT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ResolvedPipeline:
+    pipeline: PipelineManifest
+    prompt: PromptManifest
+    model: ModelManifest
+    thresholds: ThresholdsManifest
+    retrieval: RetrievalManifest | None
+    judge: ModelManifest | None
+    fallbacks: tuple[ModelManifest, ...]
+    golden: GoldenSet
+    golden_path: Path
+    corpus_path: Path | None
+    corpus_sha256: str | None
+
+    @property
+    def manifests(self) -> tuple[Manifest, ...]:
+        found: list[Manifest | None] = [
+            self.pipeline,
+            self.prompt,
+            self.model,
+            self.retrieval,
+            self.thresholds,
+            self.judge,
+            *self.fallbacks,
+        ]
+        return tuple(m for m in found if m is not None)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 over every manifest's content plus the golden set and corpus content."""
+        bundle = {
+            "v": FINGERPRINT_VERSION,
+            "manifests": sorted(
+                ({"kind": m.kind, "ref": m.ref, "data": thaw(m.data)} for m in self.manifests),
+                key=lambda item: (item["kind"], item["ref"]),
+            ),
+            "golden_set": self.golden.sha256,
+            "corpus": self.corpus_sha256,
+        }
+        return sha256_text(canonical_json(bundle))
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pipeline": self.pipeline.ref,
+            "fingerprint": self.fingerprint,
+            "manifests": {
+                m.kind if m is not self.judge else "judge": m.ref
+                for m in self.manifests
+                if m not in self.fallbacks
+            },
+            "fallbacks": [m.ref for m in self.fallbacks],
+            "golden_set": {
+                "path": self.golden.path,
+                "cases": len(self.golden.cases),
+                "sha256": self.golden.sha256,
+            },
+            "corpus": None
+            if self.retrieval is None
+            else {
+                "path": self.retrieval.corpus,
+                "sha256": self.corpus_sha256,
+            },
+        }
+
+
+def corpus_sha256(path: Path) -> str:
+    """Hash of every file's relative path and bytes, so renames and edits both count."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        rel = file.name if file == path else file.relative_to(path).as_posix()
+        digest.update(rel.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def find_pipeline(catalog: Catalog, ref: str) -> PipelineManifest:
+    try:
+        found = catalog.find("pipeline", ref)
+    except LookupError as exc:
+        raise ManifestError([Problem("manifests/", str(exc))]) from exc
+    assert isinstance(found, PipelineManifest)
+    return found
+
+
+def resolve_pipeline(catalog: Catalog, pipeline: PipelineManifest) -> ResolvedPipeline:
+    """Resolve every reference and path; raise one ManifestError listing all errors.
+    Warnings are kept on the exception-free path via `pipeline_problems`."""
+    resolved, problems = pipeline_problems(catalog, pipeline)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or resolved is None:
+        raise ManifestError(errors)
+    return resolved
+
+
+def pipeline_problems(
+    catalog: Catalog, pipeline: PipelineManifest
+) -> tuple[ResolvedPipeline | None, list[Problem]]:
+    problems: list[Problem] = []
+    bound: dict[str, Manifest] = {}
+    for role, ref in pipeline.refs().items():
+        try:
+            bound[role] = catalog.find(ROLE_KINDS[role], ref)
+        except LookupError as exc:
+            problems.append(
+                Problem(pipeline.path, str(exc), line=pipeline.line_of(role), field=role)
+            )
+    fallbacks: list[ModelManifest] = []
+    if isinstance(bound.get("model"), ModelManifest):
+        fallbacks, found = _fallback_chain(catalog, bound["model"])  # type: ignore[arg-type]
+        problems.extend(found)
+
+    project = catalog.project
+    golden: GoldenSet | None = None
+    golden_path: Path | None = None
+    try:
+        golden_path = project.inside(
+            pipeline.golden_set,
+            origin=pipeline.path,
+            line=pipeline.line_of("golden_set"),
+            field_name="golden_set",
+        )
+        if not golden_path.is_file():
+            problems.append(
+                Problem(
+                    pipeline.path,
+                    f"golden set {pipeline.golden_set!r} not found",
+                    line=pipeline.line_of("golden_set"),
+                    field="golden_set",
+                )
+            )
+        else:
+            display = _display(pipeline.golden_set)
+            golden = catalog.memo(
+                "golden", golden_path, lambda: load_golden_set(golden_path, display)
+            )
+    except ManifestError as exc:
+        problems.extend(exc.problems)
+
+    retrieval = bound.get("retrieval")
+    corpus_path: Path | None = None
+    corpus_hash: str | None = None
+    if isinstance(retrieval, RetrievalManifest):
+        try:
+            corpus_path = project.inside(
+                retrieval.corpus,
+                origin=retrieval.path,
+                line=retrieval.line_of("corpus"),
+                field_name="corpus",
+            )
+            if corpus_path.exists():
+                found_path = corpus_path
+                corpus_hash = catalog.memo("corpus", found_path, lambda: corpus_sha256(found_path))
+            else:
+                problems.append(
+                    Problem(
+                        retrieval.path,
+                        f"corpus {retrieval.corpus!r} not found",
+                        line=retrieval.line_of("corpus"),
+                        field="corpus",
+                    )
+                )
+        except ManifestError as exc:
+            problems.extend(exc.problems)
+
+    prompt = bound.get("prompt")
+    if isinstance(prompt, PromptManifest):
+        used, _ = template_variables(prompt)
+        if retrieval is None and used & RETRIEVAL_VARIABLES:
+            problems.append(
+                Problem(
+                    pipeline.path,
+                    f"prompt {prompt.ref} uses "
+                    f"{', '.join(sorted(used & RETRIEVAL_VARIABLES))} but the pipeline has "
+                    "no `retrieval`",
+                    line=pipeline.line_of("prompt"),
+                    field="retrieval",
+                )
+            )
+        if golden is not None:
+            problems.extend(check_variables(golden, prompt.variables, prompt.ref))
+
+    problems.extend(_scorer_problems(pipeline, bound.get("thresholds"), golden))
+
+    if any(p.severity == "error" for p in problems) or golden is None or golden_path is None:
+        return None, problems
+    resolved = ResolvedPipeline(
+        pipeline=pipeline,
+        prompt=bound["prompt"],  # type: ignore[arg-type]
+        model=bound["model"],  # type: ignore[arg-type]
+        thresholds=bound["thresholds"],  # type: ignore[arg-type]
+        retrieval=retrieval,  # type: ignore[arg-type]
+        judge=bound.get("judge"),  # type: ignore[arg-type]
+        fallbacks=tuple(fallbacks),
+        golden=golden,
+        golden_path=golden_path,
+        corpus_path=corpus_path,
+        corpus_sha256=corpus_hash,
+    )
+    return resolved, problems
+
+
+def _fallback_chain(
+    catalog: Catalog, model: ModelManifest
+) -> tuple[list[ModelManifest], list[Problem]]:
+    """Every model reachable through `fallbacks`, breadth first; a cycle is an error."""
+    chain: list[ModelManifest] = []
+    problems: list[Problem] = []
+
+    def visit(current: ModelManifest, path: tuple[str, ...]) -> None:
+        for index, ref in enumerate(current.fallbacks):
+            if ref in path:
+                cycle = " -> ".join((*path[path.index(ref) :], ref))
+                problems.append(
+                    Problem(
+                        current.path,
+                        f"fallback cycle: {cycle}",
+                        line=current.line_of("fallbacks", index),
+                        field=f"fallbacks[{index}]",
+                    )
+                )
+                continue
+            try:
+                target = catalog.find("model", ref)
+            except LookupError as exc:
+                problems.append(
+                    Problem(
+                        current.path,
+                        str(exc),
+                        line=current.line_of("fallbacks", index),
+                        field=f"fallbacks[{index}]",
+                    )
+                )
+                continue
+            assert isinstance(target, ModelManifest)
+            if target not in chain:
+                chain.append(target)
+                visit(target, (*path, ref))
+
+    visit(model, (model.ref,))
+    return [m for m in chain if m is not model], problems
+
+
+def _display(reference: str) -> str:
+    """A project-relative path as written, normalised (`./a/../b` -> `b`)."""
+    return posixpath.normpath(reference)
+
+
+def _scorer_problems(
+    pipeline: PipelineManifest, thresholds: Manifest | None, golden: GoldenSet | None
+) -> list[Problem]:
+    problems = []
+    scorers = pipeline.get("scorers", ())
+    measured = set(ALWAYS_MEASURED)
+    if golden is not None:  # per-case asserts produce metrics too
+        measured |= {a.get("name", a["type"]) for case in golden.cases for a in case.asserts}
+    for index, scorer in enumerate(scorers):
+        measured.add(scorer.get("name", scorer["type"]))
+        if scorer["type"] == "judge":
+            measured.add(scorer.get("rubric", "judge"))
+            if "model" not in scorer and "judge" not in pipeline.data:
+                problems.append(
+                    Problem(
+                        pipeline.path,
+                        "a judge scorer needs a named judge model: set "
+                        "`judge: name@version` on the pipeline or `model:` on the scorer",
+                        line=pipeline.line_of("scorers", index),
+                        field=f"scorers[{index}]",
+                    )
+                )
+    if isinstance(thresholds, ThresholdsManifest):
+        for name in thresholds.metrics:
+            if name not in measured:
+                problems.append(
+                    Problem(
+                        thresholds.path,
+                        f"metric {name!r} is not produced by any scorer of "
+                        f"pipeline {pipeline.ref}; the gate will report it as unmeasured",
+                        line=thresholds.line_of("metrics", name),
+                        field=f"metrics.{name}",
+                        severity="warning",
+                    )
+                )
+    return problems

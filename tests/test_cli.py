@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from llmops_cli import __version__
+from llmops_cli.errors import ExitCode
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"llmops {__version__}"
+
+
+def test_validate_sample_text_and_json(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("validate", cwd=project / "manifests")  # found by walking up
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: 6 manifests, 1 golden set(s), 1 pipeline(s) resolved")
+    data = json.loads(cli("validate", "--project", str(project), "--format", "json").stdout)
+    assert data["ok"] is True
+    assert data["counts"] == {
+        "manifests": 6,
+        "golden_sets": 1,
+        "pipelines": 1,
+        "errors": 0,
+        "warnings": 0,
+    }
+    assert data["pipelines"][0]["golden_set"]["cases"] == 54
+
+
+def test_validate_json_lists_problems(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "manifests/models/support-model-local.yaml").write_text("kind: model\n")
+    result = cli("validate", "--project", str(project), "-f", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert {
+        "severity": "error",
+        "file": "manifests/models/support-model-local.yaml",
+        "line": 1,
+        "field": "name",
+        "message": "missing required field",
+    } in problems
+
+
+def test_validate_selected_paths(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "manifests/models/support-model-hosted.yaml").write_text("kind: model\n")
+    only_prompts = cli("validate", "manifests/prompts", cwd=project)
+    assert only_prompts.exit_code == 0, only_prompts.output
+    assert only_prompts.stdout.startswith("ok: 1 manifests")
+    assert cli("validate", "manifests/models", cwd=project).exit_code == 1
+    outside = cli("validate", "/tmp", cwd=project)
+    assert outside.exit_code == 1 and "outside the project root" in outside.stderr
+    missing = cli("validate", "nope.yaml", cwd=project)
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
+
+
+def test_no_project_found(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("validate", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "no llmops.yaml" in result.stderr and "llmops init" in result.stderr
+
+
+def test_broken_project_config(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "llmops.yaml").write_text("kind: project\nname: x\nbogus: 1\n")
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1
+    assert "error: llmops.yaml:3: bogus: unknown key 'bogus'" in result.stderr
+
+
+def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "new"
+    result = cli("init", str(target))
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").read_text().strip().endswith(".llmops/")
+    assert cli("validate", cwd=target).exit_code == 0
+    again = cli("init", str(target))
+    assert again.exit_code == 1 and "not empty" in again.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["new"]  # no staging folder left behind
+
+
+def test_init_into_empty_existing_folder(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty").mkdir()
+    assert cli("init", str(tmp_path / "empty")).exit_code == 0
+    assert (tmp_path / "empty/llmops.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    "kind", ["prompt", "model", "retrieval", "thresholds", "pipeline", "project", "golden-case"]
+)
+def test_schema_prints_json_schema(cli, kind: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("schema", kind)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_schema_unknown_kind(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("schema", "promt")
+    assert result.exit_code == 1
+    assert "unknown schema 'promt'" in result.stderr
+
+
+def test_resolve_text_and_json(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = cli("resolve", "support-bot", cwd=project)
+    assert text.exit_code == 0, text.output
+    assert "retrieval    support-kb@1.0.0" in text.stdout
+    data = json.loads(cli("resolve", "support-bot@1.0.0", "-C", str(project), "-f", "json").stdout)
+    assert data["manifests"]["model"] == "support-model-local@1.0.0"
+    assert len(data["fingerprint"]) == 64
+
+
+def test_resolve_unknown_pipeline(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("resolve", "nope", cwd=project)
+    assert result.exit_code == 1
+    assert "no pipeline named 'nope'" in result.stderr
+
+
+def test_usage_error_is_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("validate", "--format", "xml").exit_code == ExitCode.USAGE
+    assert cli("no-such-command").exit_code == ExitCode.USAGE
+
+
+def test_internal_bug_is_one_line_exit_3(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import llmops_cli.validation as validation
+
+    def boom(*_args: object, **_kw: object) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(validation, "validate_project", boom)
+    result = cli("validate", cwd=project)
+    assert result.exit_code == ExitCode.BUG
+    assert result.stderr.count("\n") == 1 and "internal error: ZeroDivisionError" in result.stderr
+    debug = cli("--debug", "validate", cwd=project)
+    assert debug.exit_code == ExitCode.BUG and "Traceback" in debug.stderr
+
+
+def test_interrupt_is_exit_130(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import llmops_cli.validation as validation
+
+    def interrupted(*_args: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validation, "validate_project", interrupted)
+    assert cli("validate", cwd=project).exit_code == ExitCode.INTERRUPTED

@@ -1,0 +1,390 @@
+"""Bad input, one fixture per way a user can get a manifest wrong: exit 1, one located
+message, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from llmops_cli.project import Project
+from llmops_cli.validation import validate_project
+
+PROMPT = "manifests/prompts/support-answer.yaml"
+MODEL = "manifests/models/support-model-hosted.yaml"
+LOCAL = "manifests/models/support-model-local.yaml"
+RETRIEVAL = "manifests/retrieval/support-kb.yaml"
+THRESHOLDS = "manifests/thresholds/support-gate.yaml"
+PIPELINE = "manifests/pipelines/support-bot.yaml"
+GOLDEN = "golden_sets/support/cases.jsonl"
+
+MODEL_OK = """kind: model
+name: support-model-hosted
+version: 1.0.0
+provider: openai
+model: gpt-4o-mini-2024-07-18
+limits:
+  concurrency: 4
+"""
+
+# (file, content, expected message fragment, expected line, expected field)
+BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
+    (
+        MODEL,
+        MODEL_OK.replace("concurrency: 4", "rpm: fast"),
+        'expected integer, got string "fast"',
+        7,
+        "limits.rpm",
+    ),
+    (MODEL, MODEL_OK.replace("  concurrency: 4", "\tconcurrency: 4"), "tab character", 7, ""),
+    (MODEL, MODEL_OK.replace("model: gpt", 'model: "gpt'), "YAML syntax error", 5, ""),
+    (MODEL, MODEL_OK + "provider: anthropic\n", "duplicate key 'provider'", 8, ""),
+    (
+        MODEL,
+        MODEL_OK.replace("limits:", "limitz:"),
+        "unknown key 'limitz' (did you mean 'limits'?)",
+        6,
+        "limitz",
+    ),
+    (MODEL, MODEL_OK.replace("provider: openai\n", ""), "missing required field", 1, "provider"),
+    (MODEL, MODEL_OK.replace("version: 1.0.0", "version: v1.0"), "SemVer", 3, "version"),
+    (
+        MODEL,
+        MODEL_OK.replace("version: 1.0.0", "version: 1.0"),
+        "quote it and use three parts",
+        3,
+        "version",
+    ),
+    (
+        MODEL,
+        MODEL_OK.replace("name: support-model-hosted", "name: Support_Model"),
+        "lowercase name",
+        2,
+        "name",
+    ),
+    (MODEL, MODEL_OK.replace("gpt-4o-mini-2024-07-18", "gpt-4o"), "floating alias", 5, "model"),
+    (
+        MODEL,
+        MODEL_OK.replace("gpt-4o-mini-2024-07-18", "gpt-4o-mini-latest"),
+        "floating alias",
+        5,
+        "model",
+    ),
+    (
+        MODEL,
+        MODEL_OK.replace("gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06"),
+        "not allowed by llmops.yaml",
+        5,
+        "model",
+    ),
+    (MODEL, "- kind: model\n- name: x\n", "expected a mapping at the top level", 1, ""),
+    (MODEL, "", "file is empty", None, ""),
+    (MODEL, b"kind: model\nname: caf\xc3\nversion: 1.0.0\n", "not valid UTF-8", 2, ""),
+    (
+        MODEL,
+        MODEL_OK.replace("provider: openai", "provider: !!python/object/apply:os.getcwd []"),
+        "unsupported YAML",
+        4,
+        "provider",
+    ),
+    (
+        MODEL,
+        MODEL_OK + "fallbacks: [support-model-hosted@1.0.0]\n",
+        "cannot fall back to itself",
+        8,
+        "fallbacks",
+    ),
+    (MODEL, "kind: modle\nname: x\nversion: 1.0.0\n", "unknown kind 'modle'", 1, "kind"),
+    (
+        MODEL,
+        MODEL_OK.replace("kind: model", "kind: model\nkind: prompt"),
+        "duplicate key 'kind'",
+        2,
+        "",
+    ),
+    (
+        PROMPT,
+        "kind: prompt\nname: support-answer\nversion: 1.0.0\ntemplate:\n  user: '{{ question }'\nvariables: [question]\n",
+        "template syntax error",
+        5,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        "kind: prompt\nname: support-answer\nversion: 1.0.0\ntemplate:\n  user: '{{ question }} {{ tone }}'\nvariables: [question]\n",
+        "undeclared variable(s) tone",
+        4,
+        "variables",
+    ),
+    (
+        PROMPT,
+        "kind: prompt\nname: support-answer\nversion: 1.0.0\ntemplate:\n  user: '{{ question }}'\nvariables: [question]\nparameters:\n  top_p: 1.5\n",
+        "must be <= 1",
+        8,
+        "parameters.top_p",
+    ),
+    (
+        RETRIEVAL,
+        "kind: retrieval\nname: support-kb\nversion: 1.0.0\ncorpus: ../../etc\nchunk_size: 80\ntop_k: 3\n",
+        "outside the project root",
+        4,
+        "corpus",
+    ),
+    (
+        RETRIEVAL,
+        "kind: retrieval\nname: support-kb\nversion: 1.0.0\ncorpus: /etc\nchunk_size: 80\ntop_k: 3\n",
+        "must be relative",
+        4,
+        "corpus",
+    ),
+    (
+        RETRIEVAL,
+        "kind: retrieval\nname: support-kb\nversion: 1.0.0\ncorpus: golden_sets/support/corpus\nchunk_size: 80\nchunk_overlap: 80\ntop_k: 3\n",
+        "must be smaller than chunk_size",
+        6,
+        "chunk_overlap",
+    ),
+    (
+        RETRIEVAL,
+        "kind: retrieval\nname: support-kb\nversion: 1.0.0\ncorpus: golden_sets/nope\nchunk_size: 80\ntop_k: 3\n",
+        "corpus 'golden_sets/nope' not found",
+        4,
+        "corpus",
+    ),
+    (
+        THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics:\n  context_recall: {min: 85}\n",
+        "fraction in [0, 1]",
+        5,
+        "metrics.context_recall.min",
+    ),
+    (
+        THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics:\n  context_recall: {severity: fail}\n",
+        "needs `min` or `max`",
+        5,
+        "metrics.context_recall",
+    ),
+    (
+        THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics: {token_f1: {min: 0.3}}\nregression: {max_drop: 1.5}\n",
+        "must be <= 1",
+        5,
+        "regression.max_drop",
+    ),
+    (
+        THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics: {token_f1: {min: 0.3}}\nregression: {confidence: 1}\n",
+        "must be < 1",
+        5,
+        "regression.confidence",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@9.9.9\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
+        "prompt support-answer@9.9.9 not found; known versions: 1.0.0",
+        4,
+        "prompt",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: nope@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
+        "no model named 'nope'",
+        5,
+        "model",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer\nmodel: support-model-local@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
+        "name@version",
+        4,
+        "prompt",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
+        "uses context but the pipeline has no `retrieval`",
+        4,
+        "retrieval",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: ../outside.jsonl\n",
+        "outside the project root",
+        8,
+        "golden_set",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\nscorers:\n  - type: judge\n",
+        "needs a named judge model",
+        10,
+        "scorers[0]",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "a", "vars": {"question": "q"}}\n',
+        "duplicate case id 'a' (first on line 1)",
+        2,
+        "id",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "b", "vars": {"quest": "q"}}\n',
+        "lacks variable(s) question",
+        2,
+        "vars",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "b", "vars": {"question": "q"}\n',
+        "invalid JSON",
+        2,
+        "",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}, "tags": "x"}\n',
+        "expected list, got string",
+        1,
+        "tags",
+    ),
+    (GOLDEN, "\n\n", "golden set has no cases", None, ""),
+    (GOLDEN, '["a"]\n', "expected a JSON object per line", 1, ""),
+    (
+        "llmops.yaml",
+        "kind: project\nname: x\nregistry:\n  stages: dev\n",
+        "expected list, got string",
+        4,
+        "registry.stages",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "message", "line", "field"),
+    BAD,
+    ids=[f"{i}-{b[2][:30]}" for i, b in enumerate(BAD)],
+)
+def test_bad_input_gives_one_located_error(
+    project: Path,
+    write: Callable[[str, str | bytes], Path],
+    cli,  # type: ignore[no-untyped-def]
+    rel: str,
+    content: str | bytes,
+    message: str,
+    line: int | None,
+    field: str,
+) -> None:
+    write(rel, content)
+    result = cli("validate", "--project", str(project))
+    assert result.exit_code == 1, result.output
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert errors, result.stderr
+    hit = [e for e in errors if message in e]
+    assert hit, f"{message!r} not in {errors}"
+    where = rel if line is None else f"{rel}:{line}"
+    assert hit[0].startswith(f"error: {where}: "), hit[0]
+    if field:
+        assert f": {field}: " in hit[0]
+    assert "Traceback" not in result.output
+
+
+def test_sample_is_valid(project: Path) -> None:
+    report = validate_project(Project.load(project))
+    assert report.ok, report.problems
+    assert report.warnings == ()
+    assert report.manifests == 6
+    assert [p.pipeline.ref for p in report.pipelines] == ["support-bot@1.0.0"]
+
+
+def test_multi_megabyte_manifest(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+    write(MODEL, MODEL_OK + "description: " + "x" * (3 << 20) + "\n")
+    result = cli("validate", "--project", str(project))
+    assert result.exit_code == 1
+    assert "the limit is" in result.stderr
+
+
+def test_all_problems_reported_together(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+    write(MODEL, MODEL_OK.replace("concurrency: 4", "rpm: fast") + "bogus: 1\n")
+    write(
+        THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics:\n  token_f1: {min: 80}\n",
+    )
+    result = cli("validate", "--project", str(project))
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 3, errors
+
+
+def test_duplicate_definition_is_ambiguous(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write("manifests/models/copy.yaml", (project / LOCAL).read_text())
+    report = validate_project(Project.load(project))
+    assert any("also defined in" in p.message for p in report.errors)
+
+
+def test_fallback_cycle(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "manifests/models/a.yaml",
+        MODEL_OK.replace("support-model-hosted", "fa") + "fallbacks: [fb@1.0.0]\n",
+    )
+    write(
+        "manifests/models/b.yaml",
+        MODEL_OK.replace("support-model-hosted", "fb") + "fallbacks: [fa@1.0.0]\n",
+    )
+    pipeline = (project / PIPELINE).read_text().replace("support-model-local@1.0.0", "fa@1.0.0")
+    write(PIPELINE, pipeline)
+    report = validate_project(Project.load(project))
+    assert any(
+        "fallback cycle: fa@1.0.0 -> fb@1.0.0 -> fa@1.0.0" in p.message for p in report.errors
+    )
+
+
+def test_symlink_escaping_root(project: Path, tmp_path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside-corpus"
+    outside.mkdir()
+    (outside / "a.md").write_text("secret")
+    (project / "golden_sets/support/link").symlink_to(outside)
+    write(
+        RETRIEVAL,
+        "kind: retrieval\nname: support-kb\nversion: 1.0.0\ncorpus: golden_sets/support/link\nchunk_size: 80\ntop_k: 3\n",
+    )
+    report = validate_project(Project.load(project))
+    assert any("outside the project root" in p.message for p in report.errors)
+
+
+def test_unpinned_allowed_when_declared(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write(
+        MODEL,
+        MODEL_OK.replace("gpt-4o-mini-2024-07-18", "gpt-4o-mini-latest") + "allow_unpinned: true\n",
+    )
+    assert validate_project(Project.load(project)).ok
+
+
+def test_extra_golden_vars_are_a_warning(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write(GOLDEN, '{"id": "a", "vars": {"question": "q", "tone": "x"}}\n')
+    report = validate_project(Project.load(project))
+    assert report.ok
+    assert any("tone" in p.message for p in report.warnings)
+
+
+def test_csv_and_yaml_golden_sets(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "golden_sets/support/cases.csv",
+        'id,question,expected,tags,assert\n1,How?,Fine,a;b,"[{""type"": ""contains"", ""value"": ""F""}]"\n',
+    )
+    write("golden_sets/support/cases.yaml", "- id: 1\n  vars: {question: How?}\n  tags: [a]\n")
+    for name in ("cases.csv", "cases.yaml"):
+        pipeline = (project / PIPELINE).read_text().replace("cases.jsonl", name)
+        write(PIPELINE, pipeline)
+        report = validate_project(Project.load(project))
+        assert report.ok, report.problems
+        case = report.pipelines[0].golden.cases[0]
+        assert case.id == "1" and case.vars["question"] == "How?" and case.tags[0] == "a"
+
+
+def test_bad_yaml_golden_set_names_the_field(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+    write("golden_sets/other.yaml", "cases:\n  - id: 1\n  - id: 2\n    tags: oops\n")
+    result = cli("validate", "golden_sets/other.yaml", "--project", str(project), cwd=project)
+    assert result.exit_code == 1
+    assert "golden_sets/other.yaml:4: cases[1].tags: expected list" in result.stderr

@@ -1,0 +1,62 @@
+"""The promises about the CLI itself: help everywhere, documented commands, fast start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from llmops_cli.cli.main import app
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("litellm", "mlflow", "pandas", "scipy", "numpy", "presidio_analyzer", "jsonschema", "git")
+
+
+def _commands() -> dict[str, typer.models.CommandInfo]:
+    return {c.name or "": c for c in app.registered_commands}
+
+
+def test_every_command_and_option_has_help() -> None:
+    group = typer.main.get_command(app)
+    assert group.help
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"{name} has no help"
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"{name} {param.name} has no help"
+            else:
+                assert getattr(param, "help", None), f"{name} argument {param.name} has no help"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name in _commands():
+        assert f"llmops {name}" in readme, f"`llmops {name}` missing from README.md"
+
+
+def test_cli_import_loads_no_heavy_library() -> None:
+    code = (
+        "import sys, llmops_cli.cli.main\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_import_sets_offline_environment() -> None:
+    code = "import os, llmops_cli; print(os.environ['LITELLM_LOCAL_MODEL_COST_MAP'], os.environ['HF_HUB_OFFLINE'])"
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == ["True", "1"]
+
+
+def test_console_script_runs() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "llmops_cli", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.startswith("llmops ")

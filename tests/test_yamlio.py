@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from llmops_cli.errors import ManifestError
+from llmops_cli.yamlio import MAX_NODES, format_path, load_yaml, read_text
+
+
+def problem(text: str) -> str:
+    with pytest.raises(ManifestError) as info:
+        load_yaml(text, "f.yaml")
+    assert len(info.value.problems) == 1
+    return str(info.value.problems[0])
+
+
+def test_lines_are_recorded_per_field() -> None:
+    doc = load_yaml("a: 1\nb:\n  c: [x, y]\n  d: 2\n", "f.yaml")
+    assert doc.data == {"a": 1, "b": {"c": ["x", "y"], "d": 2}}
+    assert doc.line_of(("b", "d")) == 4
+    assert doc.line_of(("b", "c", 1)) == 3
+    assert doc.line_of(("b", "missing")) == 2  # nearest ancestor
+
+
+def test_duplicate_keys_are_rejected_with_line() -> None:
+    assert problem("a: 1\nb: 2\na: 3\n") == "f.yaml:3: duplicate key 'a'"
+
+
+def test_tabs_are_explained() -> None:
+    assert "tab character" in problem("a:\n\tb: 1\n")
+
+
+def test_unclosed_quote_is_a_syntax_error() -> None:
+    assert problem('a: "oops\nb: 2\n').startswith("f.yaml:")
+
+
+def test_python_tags_never_execute(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\n"
+    assert "unsupported YAML" in problem(text)
+    assert not marker.exists()
+
+
+def test_custom_tags_on_collections_are_rejected() -> None:
+    assert "unsupported YAML tag" in problem("a: !!python/dict {x: 1}\n")
+    assert "unsupported YAML tag" in problem("a: !!set {x: null}\n")
+
+
+def test_billion_laughs_is_cut_off_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(
+            f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
+    start = time.process_time()
+    message = problem("\n".join(lines) + "\n")
+    assert f"more than {MAX_NODES:,}" in message
+    assert time.process_time() - start < 5  # CPU time, a hang guard rather than a benchmark
+
+
+def test_merge_keys_expand_and_explicit_keys_win() -> None:
+    doc = load_yaml("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n", "f.yaml")
+    assert doc.data["use"] == {"x": 1, "y": 3}
+
+
+def test_empty_and_comment_only_files() -> None:
+    assert "empty" in problem("")
+    assert "no YAML document" in problem("# only a comment\n")
+
+
+def test_multiple_documents_are_rejected() -> None:
+    assert "YAML" in problem("a: 1\n---\nb: 2\n")
+
+
+def test_non_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(ManifestError) as info:
+        read_text(path, "x.yaml")
+    assert str(info.value) == "x.yaml:2: not valid UTF-8 (byte 0xe9)"
+
+
+def test_oversized_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * (2 << 20) + "\n")
+    with pytest.raises(ManifestError, match="the limit is"):
+        read_text(path, "big.yaml")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="cannot read file"):
+        read_text(tmp_path / "missing.yaml", "missing.yaml")
+
+
+def test_dates_stay_strings_and_keys_become_strings() -> None:
+    doc = load_yaml("d: 2025-06-30\n200: ok\n", "f.yaml")
+    assert doc.data == {"d": "2025-06-30", "200": "ok"}
+
+
+def test_format_path() -> None:
+    assert format_path(("assert", 0, "type")) == "assert[0].type"
+    assert format_path(()) == ""
