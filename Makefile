@@ -18,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/llmops validate
 	$(BIN)/llmops resolve support-bot
+	$(BIN)/llmops eval support-bot
 
 ## test: install with dev extras, then lint, type-check and run the whole suite
 test: $(STAMP) lint typecheck

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from llmops_cli import __version__
+from llmops_cli.cli import eval as eval_cmd
 from llmops_cli.cli import init, resolve, schema, validate
 from llmops_cli.errors import ExitCode, LlmopsError
 
@@ -95,6 +96,7 @@ app.command("init")(init.init)
 app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("resolve")(resolve.resolve)
+app.command("eval")(eval_cmd.eval_command)
 
 
 def main() -> None:

@@ -101,7 +101,11 @@ def check_model(model: ModelManifest, policy: Mapping[str, Any]) -> list[Problem
                     field="model",
                 )
             )
-    elif not model.get("allow_unpinned", False) and not is_pinned(model.model):
+    elif (
+        model.provider != "python"
+        and not model.get("allow_unpinned")
+        and not is_pinned(model.model)
+    ):
         problems.append(
             Problem(
                 model.path,

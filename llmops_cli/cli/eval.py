@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+
+if TYPE_CHECKING:
+    from llmops_cli.evaluation.runner import Progress
+
+
+def eval_command(
+    pipeline: Annotated[
+        str,
+        typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
+    ],
+    project: ProjectOption = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=1024,
+            help="Calls in flight at once (default: the model's limits.concurrency, else 16).",
+            show_default=False,
+        ),
+    ] = None,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="Run every case N times (each cached apart).")
+    ] = 1,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N cases.", show_default=False)
+    ] = None,
+    filter_tags: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="Only cases with this tag (repeatable).", show_default=False),
+    ] = None,
+    cache: Annotated[
+        str,
+        typer.Option(
+            help="Response cache: read-write, read-only (a miss is an error; for "
+            "CI replays) or off."
+        ),
+    ] = "read-write",
+    track: Annotated[bool, typer.Option(help="Log the run to MLflow.")] = True,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Evaluate a pipeline on its golden set and write a report.
+
+    Retrieves, renders, calls the model and scores every case concurrently, with caching,
+    retries and resume (rerun after an interruption to finish only the missing cases). Writes
+    reports/<pipeline>/<run_id>/ (report.json, report.md, report.html, junit.xml) and logs the
+    run to MLflow. Exits 0 when the run completes, whatever the scores: `llmops gate` judges.
+    """
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.evaluation.report import build_report, write_report
+    from llmops_cli.evaluation.runner import EvalOptions, finish_journal, run_eval
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+    from llmops_cli.tracking import log_run, tracking_enabled
+
+    try:
+        cache_mode = CacheMode(cache)
+    except ValueError:
+        raise typer.BadParameter(
+            "choose read-write, read-only or off", param_hint="--cache"
+        ) from None
+    proj = open_project(project)
+    catalog = Catalog.load(proj)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
+    options = EvalOptions(
+        concurrency=concurrency,
+        repeat=repeat,
+        limit=limit,
+        tags=tuple(filter_tags or ()),
+        cache=cache_mode,
+    )
+    if resolved.model.provider == "local":
+        typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)
+    run = run_eval(proj, resolved, options, _progress())
+    report = build_report(proj, run)
+    folder = write_report(proj, report)
+    finish_journal(proj, run)
+    mlflow_run = None
+    if track and tracking_enabled(proj):
+        try:
+            mlflow_run = log_run(proj, report, folder)
+        except LlmopsError as exc:
+            typer.echo(f"warning: {exc}", err=True)
+    if output is OutputFormat.json:
+        s = report["summary"]
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": report["run_id"],
+                    "report": str(folder / "report.json"),
+                    "mlflow_run_id": mlflow_run,
+                    "summary": {k: s[k] for k in ("cases", "passed", "failed", "errored")},
+                },
+                indent=2,
+            )
+        )
+        return
+    _print_summary(report, proj.relative(folder), mlflow_run)
+
+
+def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:
+    from llmops_cli.render.fmt import ci, num, pct
+
+    s = report["summary"]
+    typer.echo(
+        f"{report['pipeline']} on {report['target']['label']}: {s['cases']} cases, "
+        f"{s['passed']} passed, {s['failed']} failed, {s['errored']} errored "
+        f"(pass rate {pct(s['pass_rate']['mean'])} {ci(s['pass_rate']['ci95'])})"
+    )
+    width = max([len(n) for n in s["metrics"]] + [6])
+    for name, m in s["metrics"].items():
+        rate = f"  pass {pct(m['pass_rate']['mean'])}" if m["pass_rate"] else ""
+        typer.echo(f"  {name:<{width}}  {num(m['mean']):>8}  {ci(m['ci95']):<17}{rate}")
+    lat = s["latency_ms"]
+    typer.echo(
+        f"  latency p50/p95/p99: {num(lat['p50'], 1)} / {num(lat['p95'], 1)} / "
+        f"{num(lat['p99'], 1)} ms; cache hits {report['cache']['hits']}; "
+        f"wall {report['wall_s']:.2f} s"
+    )
+    typer.echo(f"report: {folder}/report.html")
+    if mlflow_run:
+        typer.echo(f"mlflow run: {mlflow_run}")
+
+
+def _progress() -> Progress:
+    if sys.stderr.isatty():
+        return _RichProgress()
+    return _PlainProgress()
+
+
+class _PlainProgress:
+    """One line per 10% for CI logs."""
+
+    def start(self, total: int, done: int) -> None:
+        self.total, self.done, self.errored, self.hits, self.next_mark = total, done, 0, 0, 0.1
+        if done:
+            typer.echo(f"resuming: {done} of {total} cases already done", err=True)
+
+    def advance(self, row: Mapping[str, Any]) -> None:
+        self.done += 1
+        self.errored += row["status"] == "errored"
+        self.hits += bool(row.get("cached"))
+        if self.done / self.total >= self.next_mark or self.done == self.total:
+            typer.echo(
+                f"{self.done}/{self.total} cases ({self.errored} errored, {self.hits} cache hits)",
+                err=True,
+            )
+            while self.next_mark <= self.done / self.total:
+                self.next_mark += 0.1
+
+    def finish(self) -> None:
+        pass
+
+
+class _RichProgress:
+    def start(self, total: int, done: int) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.errored = self.hits = 0
+        self.bar = Progress(
+            TextColumn("eval"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("eval", total=total, completed=done, status="")
+        self.bar.start()
+
+    def advance(self, row: Mapping[str, Any]) -> None:
+        self.errored += row["status"] == "errored"
+        self.hits += bool(row.get("cached"))
+        self.bar.update(self.task, advance=1, status=f"{self.errored} errored · {self.hits} cached")
+
+    def finish(self) -> None:
+        self.bar.stop()

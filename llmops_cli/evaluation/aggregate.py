@@ -1,0 +1,119 @@
+"""Aggregates over case rows: mean and pass rate per metric with bootstrap 95% CIs, latency
+percentiles, tokens, cost per 1K requests, error rate, per-tag slices. Vectorised with numpy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+BOOTSTRAP_SAMPLES = 2000
+SEED = 20240601  # fixed: the same rows always give the same intervals
+
+
+def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
+    """Percentile bootstrap CI of the mean; None for fewer than two values."""
+    import numpy as np
+
+    data = np.asarray(values, dtype=np.float64)
+    n = data.size
+    if n < 2:
+        return None
+    rng = np.random.default_rng(SEED)
+    means = np.empty(BOOTSTRAP_SAMPLES)
+    step = max(1, 2_000_000 // n)  # cap each batch near 2M indices (16 MB)
+    for start in range(0, BOOTSTRAP_SAMPLES, step):
+        stop = min(start + step, BOOTSTRAP_SAMPLES)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        means[start:stop] = data[idx].mean(axis=1)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _stat(values: Sequence[float]) -> dict[str, Any]:
+    import numpy as np
+
+    if not values:
+        return {"n": 0, "mean": None, "ci95": None}
+    ci = bootstrap_ci(values)
+    return {"n": len(values), "mean": float(np.mean(values)), "ci95": list(ci) if ci else None}
+
+
+def metric_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per metric: mean with CI over measured values; pass rate with CI over judged ones."""
+    values: dict[str, list[float]] = {}
+    verdicts: dict[str, list[float]] = {}
+    for row in rows:
+        for name, s in row.get("scores", {}).items():
+            if s["value"] is not None:
+                values.setdefault(name, []).append(float(s["value"]))
+            if s["passed"] is not None:
+                verdicts.setdefault(name, []).append(1.0 if s["passed"] else 0.0)
+    table = {}
+    for name in sorted(set(values) | set(verdicts)):
+        entry = _stat(values.get(name, []))
+        judged = verdicts.get(name, [])
+        entry["pass_rate"] = _stat(judged) if judged else None
+        table[name] = entry
+    return table
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    import numpy as np
+
+    if not values:
+        return {"p50": None, "p95": None, "p99": None, "mean": None}
+    p50, p95, p99 = np.percentile(np.asarray(values, dtype=np.float64), [50, 95, 99])
+    return {"p50": float(p50), "p95": float(p95), "p99": float(p99), "mean": float(np.mean(values))}
+
+
+def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    total = len(rows)
+    errored = sum(1 for r in rows if r["status"] == "errored")
+    passed = [1.0 if r["status"] == "passed" else 0.0 for r in rows if r["status"] != "errored"]
+    fresh = [r for r in rows if r["status"] != "errored" and not r.get("cached")]
+    answered = [r for r in rows if r["status"] != "errored"]
+    latency = [float(r["latency_ms"]) for r in answered if r.get("latency_ms") is not None]
+    tokens = [r["prompt_tokens"] + r["completion_tokens"] for r in answered]
+    costs = [r["cost_usd"] for r in answered if r.get("cost_usd") is not None]
+    return {
+        "cases": total,
+        "passed": sum(1 for r in rows if r["status"] == "passed"),
+        "failed": sum(1 for r in rows if r["status"] == "failed"),
+        "errored": errored,
+        "error_rate": errored / total if total else 0.0,
+        "pass_rate": _stat(passed),
+        "latency_ms": percentiles(latency),
+        "tokens": {
+            "total": int(sum(tokens)),
+            "mean": sum(tokens) / len(tokens) if tokens else None,
+        },
+        "cost_usd": {
+            "total": float(sum(costs)) if costs else None,
+            "per_1k_requests": float(sum(costs)) / len(costs) * 1000 if costs else None,
+            "priced_cases": len(costs),
+        },
+        "fresh_calls": len(fresh),
+        "metrics": metric_table(rows),
+    }
+
+
+def by_tag(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    tags = sorted({t for r in rows for t in r.get("tags", [])})
+    slices = {}
+    for tag in tags:
+        subset = [r for r in rows if tag in r.get("tags", [])]
+        judged = [r for r in subset if r["status"] != "errored"]
+        means: dict[str, float] = {}
+        for name, entry in metric_table(subset).items():
+            if entry["mean"] is not None:
+                means[name] = entry["mean"]
+        slices[tag] = {
+            "cases": len(subset),
+            "pass_rate": (
+                sum(1 for r in judged if r["status"] == "passed") / len(judged) if judged else None
+            ),
+            "errored": len(subset) - len(judged),
+            "metrics": means,
+        }
+    return slices

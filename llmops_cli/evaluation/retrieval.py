@@ -1,0 +1,168 @@
+"""Retrieval for pipelines with a retrieval manifest: word-window chunking, BM25 (bm25s),
+embedding similarity through litellm, or the team's own `python:module:function`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from llmops_cli.errors import LlmopsError
+from llmops_cli.manifests.model import RetrievalManifest
+
+CORPUS_SUFFIXES = (".md", ".txt", ".rst", ".html")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str  # path relative to the corpus root, as golden cases name it
+    text: str
+
+
+class Retriever(Protocol):
+    def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]: ...
+
+
+def chunk_corpus(corpus: Path, chunk_size: int, overlap: int) -> list[Chunk]:
+    """Split every document into windows of `chunk_size` words sharing `overlap` words."""
+    files = (
+        [corpus]
+        if corpus.is_file()
+        else sorted(
+            p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
+        )
+    )
+    step = chunk_size - overlap
+    chunks = []
+    for file in files:
+        source = file.name if file == corpus else file.relative_to(corpus).as_posix()
+        document = file.read_text("utf-8", errors="replace")
+        spans = [m.span() for m in re.finditer(r"\S+", document)]
+        starts = range(0, max(len(spans) - overlap, 1), step)
+        for index, start in enumerate(starts):
+            window = spans[start : start + chunk_size]
+            if window:  # the original text of the window, line breaks and all
+                text = document[window[0][0] : window[-1][1]]
+                chunks.append(Chunk(id=f"{source}#{index}", source=source, text=text))
+    if not chunks:
+        raise LlmopsError(f"corpus {corpus} has no documents ({', '.join(CORPUS_SUFFIXES)})")
+    return chunks
+
+
+class BM25Retriever:
+    def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
+        import bm25s
+
+        self.chunks = chunks
+        self._bm25s = bm25s
+        if cache_dir is not None and (cache_dir / "params.index.json").exists():
+            self.index = bm25s.BM25.load(str(cache_dir))
+            return
+        self.index = bm25s.BM25()
+        tokenized = bm25s.tokenize([c.text for c in chunks], stopwords="en", show_progress=False)
+        self.index.index(tokenized, show_progress=False)
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.index.save(str(cache_dir))
+
+    def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
+        k = min(k, len(self.chunks))
+        tokenized = self._bm25s.tokenize(list(queries), stopwords="en", show_progress=False)
+        ids, scores = self.index.retrieve(tokenized, k=k, show_progress=False, n_threads=1)
+        # bm25s returns k ids even when nothing matches; keep only chunks with a positive score
+        return [
+            [self.chunks[int(i)] for i, s in zip(row_ids, row_scores, strict=True) if s > 0]
+            for row_ids, row_scores in zip(ids, scores, strict=True)
+        ]
+
+
+class EmbeddingRetriever:
+    """Cosine similarity over embeddings from any litellm embedding model."""
+
+    def __init__(self, chunks: list[Chunk], model: str, cache_dir: Path | None = None) -> None:
+        import numpy as np
+
+        self.chunks = chunks
+        self.model = model
+        cached = cache_dir / "embeddings.npy" if cache_dir is not None else None
+        if cached is not None and cached.exists():
+            matrix = np.load(cached)
+        else:
+            matrix = self._embed([c.text for c in chunks])
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.save(cached, matrix)
+        self.matrix = matrix
+
+    def _embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        from llmops_cli.evaluation.targets import quiet_litellm
+
+        response = quiet_litellm().embedding(model=self.model, input=texts)
+        vectors = np.array([item["embedding"] for item in response.data], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
+        import numpy as np
+
+        sims = self._embed(list(queries)) @ self.matrix.T
+        top = np.argsort(-sims, axis=1)[:, :k]
+        return [[self.chunks[int(i)] for i in row] for row in top]
+
+
+class PythonRetriever:
+    """`retriever: python:module:function`; the function takes (query, k) and returns a list
+    of strings or of mappings with `text` and optional `source` / `id`."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+
+    def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
+        results = []
+        for query in queries:
+            found = []
+            for index, item in enumerate(self.function(query, k)):
+                if isinstance(item, str):
+                    found.append(Chunk(id=str(index), source="", text=item))
+                else:
+                    source = str(item.get("source", ""))
+                    found.append(
+                        Chunk(id=str(item.get("id", index)), source=source, text=str(item["text"]))
+                    )
+            results.append(found[:k])
+        return results
+
+
+def index_key(manifest: RetrievalManifest, corpus_sha256: str) -> str:
+    """Cache key for a built index: corpus content + every setting that shapes the index."""
+    settings = {k: manifest.get(k) for k in ("chunk_size", "chunk_overlap", "embedding_model")}
+    raw = json.dumps({"corpus": corpus_sha256, **settings}, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def build_retriever(
+    manifest: RetrievalManifest,
+    corpus: Path,
+    corpus_sha256: str,
+    state_dir: Path,
+    load_callable: Callable[[str], Callable[..., Any]],
+) -> Retriever:
+    custom = manifest.get("retriever")
+    if custom:
+        return PythonRetriever(load_callable(custom))
+    chunks = chunk_corpus(corpus, manifest.chunk_size, manifest.chunk_overlap)
+    cache_dir = state_dir / "index" / index_key(manifest, corpus_sha256)
+    if manifest.embedding_model == "bm25":
+        return BM25Retriever(chunks, cache_dir)
+    return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
+
+
+def chunk_dict(chunk: Chunk) -> dict[str, str]:
+    return asdict(chunk)

@@ -1,0 +1,203 @@
+"""Scorers: each turns one answer into a value (in [0, 1], or ms / tokens / USD), a pass/fail
+(None when the scorer is a graded metric with no threshold) and a short reason.
+
+Binary checks always pass or fail. Graded metrics (token_f1, rouge_l, context recall/precision)
+pass or fail only when the scorer sets `threshold`; otherwise they are measured, not judged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from llmops_cli.text import tokens
+
+LOWER_IS_BETTER = frozenset({"latency", "tokens", "cost"})
+NOT_IMPLEMENTED_YET = frozenset(
+    {"embedding_similarity", "judge", "pii_leak", "injection_echo", "toxicity", "refusal"}
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float | None
+    passed: bool | None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "passed": self.passed, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a scorer may look at for one case."""
+
+    output: str
+    expected: Any
+    expected_sources: Sequence[str]
+    retrieved_sources: Sequence[str]
+    latency_ms: float
+    tokens: int
+    cost_usd: float | None
+
+
+def metric_name(spec: Mapping[str, Any]) -> str:
+    return str(spec.get("name") or spec["type"])
+
+
+def score(spec: Mapping[str, Any], answer: Answer) -> Score:
+    kind = spec["type"]
+    if kind in NOT_IMPLEMENTED_YET:
+        return Score(None, None, f"scorer {kind!r} is not available in this version")
+    value = _SCORERS[kind](spec, answer)
+    if isinstance(value, Score):
+        return value
+    threshold = spec.get("threshold")
+    if threshold is None:
+        return Score(value, None)
+    passed = value <= threshold if kind in LOWER_IS_BETTER else value >= threshold
+    return Score(value, passed, "" if passed else f"{value:.3g} vs threshold {threshold:g}")
+
+
+def _expected_texts(spec: Mapping[str, Any], answer: Answer) -> list[str]:
+    value = spec.get("value", answer.expected)
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _binary(ok: bool, reason: str) -> Score:
+    return Score(1.0 if ok else 0.0, ok, "" if ok else reason)
+
+
+def _exact(spec: Mapping[str, Any], a: Answer) -> Score:
+    wanted = _expected_texts(spec, a)
+    return _binary(a.output.strip() in [w.strip() for w in wanted], "output differs from expected")
+
+
+def _contains(spec: Mapping[str, Any], a: Answer, *, fold: bool = False) -> Score:
+    haystack = a.output.casefold() if fold else a.output
+    missing = [w for w in _expected_texts(spec, a) if (w.casefold() if fold else w) not in haystack]
+    return _binary(not missing, f"missing {missing[0]!r}" if missing else "")
+
+
+def _not_contains(spec: Mapping[str, Any], a: Answer) -> Score:
+    found = [w for w in _expected_texts(spec, a) if w.casefold() in a.output.casefold()]
+    return _binary(not found, f"contains {found[0]!r}" if found else "")
+
+
+def _regex(spec: Mapping[str, Any], a: Answer) -> Score:
+    pattern = spec.get("value")
+    if not isinstance(pattern, str):
+        return Score(None, False, "regex scorer needs `value: PATTERN`")
+    try:
+        ok = re.search(pattern, a.output) is not None
+    except re.error as exc:
+        return Score(None, False, f"invalid regex: {exc}")
+    return _binary(ok, f"no match for /{pattern}/")
+
+
+def _json_valid(spec: Mapping[str, Any], a: Answer) -> Score:
+    try:
+        json.loads(a.output)
+    except ValueError as exc:
+        return _binary(False, f"not JSON: {exc}")
+    return _binary(True, "")
+
+
+def _json_schema(spec: Mapping[str, Any], a: Answer) -> Score:
+    import jsonschema
+
+    try:
+        data = json.loads(a.output)
+    except ValueError as exc:
+        return _binary(False, f"not JSON: {exc}")
+    errors = list(jsonschema.Draft202012Validator(spec.get("schema", {})).iter_errors(data))
+    return _binary(not errors, errors[0].message if errors else "")
+
+
+def _length(spec: Mapping[str, Any], a: Answer) -> Score:
+    n = len(a.output)
+    low, high = spec.get("min", 0), spec.get("max")
+    ok = n >= low and (high is None or n <= high)
+    return _binary(ok, f"{n} characters, expected {low}..{high if high is not None else ''}")
+
+
+def token_f1(prediction: str, reference: str) -> float:
+    pred, ref = tokens(prediction), tokens(reference)
+    if not pred or not ref:
+        return float(pred == ref)
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def rouge_l(prediction: str, reference: str) -> float:
+    """ROUGE-L F-measure from the longest common subsequence of tokens."""
+    pred, ref = tokens(prediction), tokens(reference)
+    if not pred or not ref:
+        return float(pred == ref)
+    previous = [0] * (len(ref) + 1)
+    for p in pred:
+        current = [0]
+        for j, r in enumerate(ref, start=1):
+            current.append(previous[j - 1] + 1 if p == r else max(previous[j], current[j - 1]))
+        previous = current
+    lcs = previous[-1]
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(pred), lcs / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _best(metric: Callable[[str, str], float]) -> Callable[[Mapping[str, Any], Answer], Any]:
+    def run(spec: Mapping[str, Any], a: Answer) -> Any:
+        refs = _expected_texts(spec, a)
+        if not refs:
+            return Score(None, None, "case has no expected answer")
+        return max(metric(a.output, r) for r in refs)
+
+    return run
+
+
+def _context_recall(spec: Mapping[str, Any], a: Answer) -> Any:
+    if not a.expected_sources:
+        return Score(None, None, "case has no expected_sources")
+    found = set(a.retrieved_sources)
+    return sum(1 for s in a.expected_sources if s in found) / len(a.expected_sources)
+
+
+def _context_precision(spec: Mapping[str, Any], a: Answer) -> Any:
+    if not a.expected_sources:
+        return Score(None, None, "case has no expected_sources")
+    if not a.retrieved_sources:
+        return 0.0
+    wanted = set(a.expected_sources)
+    return sum(1 for s in a.retrieved_sources if s in wanted) / len(a.retrieved_sources)
+
+
+_SCORERS: dict[str, Callable[[Mapping[str, Any], Answer], Any]] = {
+    "exact": _exact,
+    "contains": _contains,
+    "icontains": lambda spec, a: _contains(spec, a, fold=True),
+    "not_contains": _not_contains,
+    "regex": _regex,
+    "json_valid": _json_valid,
+    "json_schema": _json_schema,
+    "length": _length,
+    "token_f1": _best(token_f1),
+    "rouge_l": _best(rouge_l),
+    "context_recall": _context_recall,
+    "context_precision": _context_precision,
+    "latency": lambda spec, a: a.latency_ms,
+    "tokens": lambda spec, a: float(a.tokens),
+    "cost": lambda spec, a: a.cost_usd if a.cost_usd is not None else Score(None, None, "no price"),
+}

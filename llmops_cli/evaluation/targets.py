@@ -1,0 +1,274 @@
+"""What an eval calls for each case: a litellm model, the team's own Python function, or a
+built-in local model. Each returns a Completion; failures raise TargetError saying whether a
+retry might help."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from llmops_cli.errors import LlmopsError
+from llmops_cli.evaluation.local import extractive_answer
+from llmops_cli.manifests.model import ModelManifest
+
+Messages = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    latency_ms: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    model: str = ""
+
+
+class TargetError(Exception):
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a target needs for one call (also what the response cache keys on)."""
+
+    messages: Messages
+    parameters: Mapping[str, Any]
+    variables: Mapping[str, Any]
+    passages: Sequence[str] = field(default_factory=tuple)
+
+
+class Target(Protocol):
+    identity: str  # what the cache keys on besides the request
+    cacheable: bool
+
+    async def complete(self, request: Request, timeout_s: float) -> Completion: ...
+
+
+def load_callable(spec: str, root: Path) -> Callable[..., Any]:
+    """`python:package.module:function`, imported with the project root on sys.path."""
+    try:
+        _, module_name, function_name = spec.split(":")
+    except ValueError as exc:
+        raise LlmopsError(f"{spec!r}: expected python:module:function") from exc
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise LlmopsError(f"{spec}: cannot import {module_name!r}: {exc}") from exc
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise LlmopsError(f"{spec}: {module_name} has no function {function_name!r}")
+    return function  # type: ignore[no-any-return]
+
+
+class LocalTarget:
+    cacheable = False  # its "model" is llmops code and answers in microseconds
+
+    def __init__(self, model: ModelManifest) -> None:
+        self.identity = f"local/{model.model}"
+
+    async def complete(self, request: Request, timeout_s: float) -> Completion:
+        start = time.perf_counter()
+        question = str(request.variables.get("question") or request.messages[-1]["content"])
+        text = extractive_answer(question, request.passages)
+        words = sum(len(m["content"].split()) for m in request.messages)
+        return Completion(
+            text=text,
+            latency_ms=(time.perf_counter() - start) * 1000,
+            prompt_tokens=words,
+            completion_tokens=len(text.split()),
+            cost_usd=0.0,
+            model=self.identity,
+        )
+
+
+class PythonTarget:
+    """`provider: python`, `model: module:function`. The function receives the case's
+    variables, the retrieved passages and the rendered messages; it may be async; it returns
+    a string or a mapping with `text` (and optional `prompt_tokens`, `completion_tokens`)."""
+
+    cacheable = True
+
+    def __init__(self, model: ModelManifest, root: Path) -> None:
+        self.function = load_callable(f"python:{model.model}", root)
+        # key the cache on the code too: editing the function must not replay old answers
+        source = inspect.getsourcefile(self.function)
+        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16] if source else ""
+        self.identity = f"python/{model.model}@{digest}"
+
+    async def complete(self, request: Request, timeout_s: float) -> Completion:
+        import asyncio
+
+        start = time.perf_counter()
+        kwargs = {
+            "variables": dict(request.variables),
+            "passages": list(request.passages),
+            "messages": request.messages,
+        }
+        try:
+            if inspect.iscoroutinefunction(self.function):
+                result = await asyncio.wait_for(self.function(**kwargs), timeout_s)
+            else:
+                result = await asyncio.wait_for(
+                    asyncio.to_thread(self.function, **kwargs), timeout_s
+                )
+        except TimeoutError as exc:
+            raise TargetError(f"timed out after {timeout_s:g} s", retryable=True) from exc
+        except Exception as exc:
+            raise TargetError(f"{type(exc).__name__}: {exc}", retryable=False) from exc
+        latency = (time.perf_counter() - start) * 1000
+        if isinstance(result, Mapping):
+            return Completion(
+                text=str(result.get("text", "")),
+                latency_ms=latency,
+                prompt_tokens=int(result.get("prompt_tokens", 0)),
+                completion_tokens=int(result.get("completion_tokens", 0)),
+                model=self.identity,
+            )
+        return Completion(text=str(result), latency_ms=latency, model=self.identity)
+
+
+class LiteLLMTarget:
+    cacheable = True
+
+    def __init__(self, model: ModelManifest) -> None:
+        self.model = model
+        self.identity = f"{model.litellm_id}@{model.get('api_base', '')}"
+        key_env = model.get("api_key_env")
+        self.api_key = os.environ.get(key_env) if key_env else None
+        if key_env and not self.api_key:
+            raise LlmopsError(
+                f"{model.path}: model {model.ref} needs the environment variable {key_env}; "
+                "set it, or switch the pipeline to a local model"
+            )
+
+    async def complete(self, request: Request, timeout_s: float) -> Completion:
+        litellm = quiet_litellm()
+        kwargs: dict[str, Any] = dict(request.parameters)
+        if self.model.get("api_base"):
+            kwargs["api_base"] = self.model.get("api_base")
+        if self.api_key:
+            kwargs["api_key"] = self.api_key
+        start = time.perf_counter()
+        try:
+            response = await litellm.acompletion(
+                model=self.model.litellm_id,
+                messages=request.messages,
+                timeout=timeout_s,
+                num_retries=0,
+                max_retries=0,
+                **kwargs,
+            )
+        except Exception as exc:
+            raise _classify(exc) from exc
+        latency = (time.perf_counter() - start) * 1000
+        try:
+            text = response.choices[0].message.content or ""
+        except (AttributeError, IndexError) as exc:
+            raise TargetError("response has no choices", retryable=True) from exc
+        usage = getattr(response, "usage", None)
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        return Completion(
+            text=text,
+            latency_ms=latency,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost_usd=cost_usd(self.model, prompt_tokens, completion_tokens),
+            model=self.model.litellm_id,
+        )
+
+
+def quiet_litellm() -> Any:
+    """litellm, imported on first use and told not to print help banners on every error."""
+    import litellm
+
+    litellm.suppress_debug_info = True
+    return litellm
+
+
+def cost_usd(model: ModelManifest, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """Manifest `pricing` wins; otherwise litellm's bundled price map; None when unknown."""
+    pricing = model.get("pricing")
+    if pricing:
+        return (
+            float(
+                prompt_tokens * pricing.get("input_per_1m_tokens", 0)
+                + completion_tokens * pricing.get("output_per_1m_tokens", 0)
+            )
+            / 1e6
+        )
+    litellm = quiet_litellm()
+    try:
+        prompt_cost, completion_cost = litellm.cost_per_token(
+            model=model.litellm_id,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+        )
+    except Exception:  # litellm raises a bare Exception for models it has no price for
+        return None
+    return float(prompt_cost) + float(completion_cost)
+
+
+_RETRYABLE = (
+    "RateLimitError",
+    "Timeout",
+    "APIConnectionError",
+    "InternalServerError",
+    "ServiceUnavailableError",
+    "APIError",
+    "JSONDecodeError",
+    "BadGatewayError",
+)
+
+
+def _classify(exc: Exception) -> TargetError:
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    retryable = name in _RETRYABLE or (isinstance(status, int) and (status == 429 or status >= 500))
+    if name in (
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "BadRequestError",
+        "NotFoundError",
+        "ContextWindowExceededError",
+        "ContentPolicyViolationError",
+    ):
+        retryable = False
+    message = str(getattr(exc, "message", "") or exc).splitlines()[0][:300]
+    return TargetError(f"{name}: {message}", retryable=retryable, retry_after=_retry_after(exc))
+
+
+def _retry_after(exc: Exception) -> float | None:
+    headers: Any = getattr(exc, "litellm_response_headers", None)
+    if headers is None:
+        response = getattr(exc, "response", None)
+        headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def make_target(model: ModelManifest, root: Path) -> Target:
+    if model.provider == "local":
+        return LocalTarget(model)
+    if model.provider == "python":
+        return PythonTarget(model, root)
+    return LiteLLMTarget(model)

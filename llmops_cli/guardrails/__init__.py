@@ -1,0 +1,1 @@
+"""Checks on text: PII, secrets, prompt injection, toxicity, output contracts."""

@@ -1,0 +1,52 @@
+"""report.md: a summary a reviewer can read in a PR comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmops_cli.render.fmt import ci, num, pct
+
+MAX_FAILURES_LISTED = 20
+
+
+def render(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    target = report["target"]
+    lines = [
+        f"# Eval report: {report['pipeline']}",
+        "",
+        f"- run `{report['run_id']}`, fingerprint `{report['fingerprint'][:16]}…`",
+        f"- model: **{target['label']}** (`{target['model']}`)",
+        f"- {s['cases']} cases: {s['passed']} passed, {s['failed']} failed, {s['errored']} errored"
+        f" (pass rate {pct(s['pass_rate']['mean'])} {ci(s['pass_rate']['ci95'])})",
+        f"- latency p50 {num(s['latency_ms']['p50'], 1)} ms, p95 {num(s['latency_ms']['p95'], 1)}"
+        f" ms, p99 {num(s['latency_ms']['p99'], 1)} ms; tokens {s['tokens']['total']};"
+        f" cost per 1K requests {num(s['cost_usd']['per_1k_requests'], 4)} USD",
+        f"- cache: {report['cache']['hits']} hits, {report['cache']['misses']} misses;"
+        f" {report['cache']['resumed_cases']} cases resumed from an interrupted run",
+        "",
+        "| metric | mean | 95% CI | pass rate | n |",
+        "|---|---|---|---|---|",
+    ]
+    for name, m in s["metrics"].items():
+        rate = pct(m["pass_rate"]["mean"]) if m["pass_rate"] else "–"
+        lines.append(f"| {name} | {num(m['mean'])} | {ci(m['ci95'])} | {rate} | {m['n']} |")
+    if report["slices"]:
+        lines += ["", "## By tag", "", "| tag | cases | pass rate | errored |", "|---|---|---|---|"]
+        for tag, sl in report["slices"].items():
+            lines.append(f"| {tag} | {sl['cases']} | {pct(sl['pass_rate'])} | {sl['errored']} |")
+    bad = [r for r in report["cases"] if r["status"] != "passed"]
+    if bad:
+        lines += ["", "## Failed and errored cases", ""]
+        for row in bad[:MAX_FAILURES_LISTED]:
+            why = (
+                row["error"]
+                if row["status"] == "errored"
+                else ", ".join(
+                    f"{n}: {row['scores'][n]['reason']}" for n in row.get("failed_checks", [])
+                )
+            )
+            lines.append(f"- `{row['case_id']}` ({row['status']}): {why}")
+        if len(bad) > MAX_FAILURES_LISTED:
+            lines.append(f"- … and {len(bad) - MAX_FAILURES_LISTED} more (see report.json)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,263 @@
+"""Eval end to end: the CLI, litellm over real HTTP to a local OpenAI-compatible server,
+the response cache, resume after SIGKILL, and the report files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from fakeserver import FakeOpenAI
+
+from llmops_cli.evaluation.runner import EvalOptions, run_eval
+from llmops_cli.manifests.catalog import Catalog
+from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+from llmops_cli.project import Project
+
+PIPELINE = "manifests/pipelines/support-bot.yaml"
+
+
+def expected_answers(project: Path) -> dict[str, str]:
+    lines = (project / "golden_sets/support/cases.jsonl").read_text().splitlines()
+    cases = [json.loads(line) for line in lines]
+    return {c["vars"]["question"]: c["expected"] for c in cases}
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[FakeOpenAI]:
+    answers = expected_answers(project)
+    srv = FakeOpenAI(responder=lambda messages: answers.get(messages[-1]["content"], "no idea"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def use_server(project: Path, url: str, monkeypatch: pytest.MonkeyPatch, **limits: float) -> None:
+    monkeypatch.setenv("FAKE_OPENAI_KEY", "sk-test-not-a-real-key-000000")
+    limit_text = ", ".join(
+        f"{k}: {v}"
+        for k, v in {"concurrency": 4, "timeout_s": 2, "max_retries": 2, **limits}.items()
+    )
+    (project / "manifests/models/fake.yaml").write_text(
+        "kind: model\nname: fake-model\nversion: 1.0.0\nprovider: openai\n"
+        f"model: gpt-4o-mini-2024-07-18\napi_base: {url}\napi_key_env: FAKE_OPENAI_KEY\n"
+        f"limits: {{{limit_text}}}\npricing: {{input_per_1m_tokens: 0.15, output_per_1m_tokens: 0.6}}\n"
+    )
+    pipeline = project / PIPELINE
+    pipeline.write_text(
+        pipeline.read_text().replace("support-model-local@1.0.0", "fake-model@1.0.0")
+    )
+
+
+def latest(project: Path) -> dict:  # type: ignore[type-arg]
+    path = sorted((project / "reports/support-bot").glob("*/report.json"))[-1]
+    return json.loads(path.read_text())
+
+
+def run(project: Path, **options) -> object:  # type: ignore[no-untyped-def]
+    catalog = Catalog.load(Project.load(project))
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
+    return run_eval(Project.load(project), resolved, EvalOptions(**options))
+
+
+def test_local_baseline_eval_writes_all_report_files(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "extractive BASELINE" in result.stderr
+    folder = next((project / "reports/support-bot").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "junit.xml",
+        "report.html",
+        "report.json",
+        "report.md",
+    ]
+    report = json.loads((folder / "report.json").read_text())
+    assert report["schema_version"] == 1
+    assert report["target"]["baseline"] is True
+    assert report["summary"]["cases"] == 54 and report["summary"]["errored"] == 0
+    assert report["summary"]["metrics"]["context_recall"]["mean"] > 0.9
+    # the baseline is a real baseline: it gets many right and some wrong
+    assert 0.3 < report["summary"]["pass_rate"]["mean"] < 1.0
+    suite = ET.parse(folder / "junit.xml").getroot()
+    assert suite.get("tests") == "54" and suite.get("failures") == str(report["summary"]["failed"])
+    html = (folder / "report.html").read_text()
+    assert "<script" not in html and "<svg" in html and "not an LLM" in html
+    assert "| context_recall |" in (folder / "report.md").read_text()
+    assert not any((project / ".llmops/runs/support-bot").iterdir())  # journal removed
+
+
+def test_retrieval_config_changes_results(project: Path) -> None:
+    first = run(project, limit=10)
+    path = project / "manifests/retrieval/support-kb.yaml"
+    path.write_text(
+        path.read_text().replace("top_k: 3", "top_k: 1").replace("version: 1.0.0", "version: 1.1.0")
+    )
+    pipeline = project / PIPELINE
+    pipeline.write_text(pipeline.read_text().replace("support-kb@1.0.0", "support-kb@1.1.0"))
+    second = run(project, limit=10)
+    before = [len(r["retrieved"]) for r in first.rows]  # type: ignore[attr-defined]
+    after = [len(r["retrieved"]) for r in second.rows]  # type: ignore[attr-defined]
+    # a query sharing no term with the corpus retrieves nothing rather than noise
+    assert max(before) == 3 and max(after) == 1 and sum(before) > sum(after)
+    assert [r["retrieved"][:1] for r in first.rows] == [r["retrieved"] for r in second.rows]  # type: ignore[attr-defined]
+
+
+def test_litellm_end_to_end_with_cache(project: Path, server: FakeOpenAI, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch)
+    server.latency_s = 0.05  # long enough for calls to overlap
+    result = cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project)
+    assert result.exit_code == 0, result.output
+    report = latest(project)
+    assert server.requests == 12
+    assert 1 < server.max_in_flight <= 4  # limits.concurrency
+    assert report["summary"]["passed"] == 12
+    assert report["summary"]["tokens"]["total"] == 12 * 15
+    assert report["summary"]["cost_usd"]["total"] == pytest.approx(12 * (10 * 0.15 + 5 * 0.6) / 1e6)
+    first = next(b for b in server.bodies if "reset link" in b["messages"][-1]["content"])
+    assert first["messages"][0]["role"] == "system"
+    assert "[reset-password.md]" in first["messages"][0]["content"]  # retrieved context
+    assert "sk-test" not in json.dumps(report)
+
+    again = cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project)
+    assert again.exit_code == 0
+    assert server.requests == 12  # every answer from the cache
+    assert latest(project)["cache"]["hits"] == 12
+
+
+def test_read_only_cache_replay(project: Path, server: FakeOpenAI, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch)
+    miss = cli(
+        "eval", "support-bot", "--no-track", "--limit", "5", "--cache", "read-only", cwd=project
+    )
+    assert miss.exit_code == 1
+    assert "5 of 5 responses are not in the cache" in miss.stderr
+    assert server.requests == 0
+    assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+    outputs = []
+    for _ in range(2):
+        replay = cli(
+            "eval", "support-bot", "--no-track", "--limit", "5", "--cache", "read-only", cwd=project
+        )
+        assert replay.exit_code == 0, replay.output
+        outputs.append(json.dumps(latest(project)["cases"], sort_keys=True))
+    assert outputs[0] == outputs[1]
+    assert server.requests == 5
+
+
+@pytest.mark.parametrize("mode", ["429", "500", "reset", "malformed", "truncated"])
+def test_transient_failures_are_retried(
+    project: Path, server: FakeOpenAI, monkeypatch, mode: str
+) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch, concurrency=1)
+    server.script = [mode]
+    result = run(project, limit=2)
+    rows = result.rows  # type: ignore[attr-defined]
+    assert [r["status"] for r in rows] == ["passed", "passed"]
+    assert rows[0]["attempts"] == 2 and rows[1]["attempts"] == 1
+    assert server.requests == 3
+
+
+@pytest.mark.parametrize("mode", ["500", "timeout", "malformed"])
+def test_persistent_failures_are_errored_not_passed(
+    project: Path, server: FakeOpenAI, monkeypatch, mode: str
+) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch, concurrency=2, timeout_s=0.3, max_retries=1)
+    server.default = mode
+    result = run(project, limit=2)
+    rows = result.rows  # type: ignore[attr-defined]
+    assert [r["status"] for r in rows] == ["errored", "errored"]
+    assert all(r["error"] and r["attempts"] == 2 for r in rows)
+    assert server.requests == 4
+
+
+def test_missing_api_key_is_a_user_error(
+    project: Path, server: FakeOpenAI, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch)
+    monkeypatch.delenv("FAKE_OPENAI_KEY")
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1
+    assert "needs the environment variable FAKE_OPENAI_KEY" in result.stderr
+
+
+def test_filter_limit_repeat(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "eval", "support-bot", "--no-track", "--filter", "billing", "--repeat", "2", cwd=project
+    )
+    assert result.exit_code == 0, result.output
+    report = latest(project)
+    billing = [
+        json.loads(x)
+        for x in (project / "golden_sets/support/cases.jsonl").read_text().splitlines()
+    ]
+    n = sum(1 for c in billing if "billing" in c["tags"])
+    assert report["summary"]["cases"] == 2 * n
+    assert {r["repeat"] for r in report["cases"]} == {0, 1}
+    nothing = cli("eval", "support-bot", "--no-track", "--filter", "nope", cwd=project)
+    assert nothing.exit_code == 1 and "no golden cases match" in nothing.stderr
+
+
+def test_resume_after_sigkill_sends_only_missing_requests(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    srv = FakeOpenAI(latency_s=0.15).start()
+    try:
+        use_server(project, srv.url, monkeypatch, concurrency=2)
+        cmd = [
+            sys.executable,
+            "-m",
+            "llmops_cli",
+            "eval",
+            "support-bot",
+            "--no-track",
+            "--cache",
+            "off",
+            "--limit",
+            "30",
+        ]
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+        proc = subprocess.Popen(
+            cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while srv.requests < 12 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        journal = next((project / ".llmops/runs/support-bot").glob("*.jsonl"))
+        saved = len(journal.read_text().splitlines()) - 1  # minus the header line
+        assert 0 < saved < 30
+        before = srv.requests
+        done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert f"resuming: {saved} of 30" in done.stderr
+        assert srv.requests - before == 30 - saved
+        report = latest(project)
+        assert report["summary"]["cases"] == 30 and report["cache"]["resumed_cases"] == saved
+        assert len({r["case_id"] for r in report["cases"]}) == 30
+    finally:
+        srv.stop()
+
+
+def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("eval", "support-bot", "--limit", "5", cwd=project)
+    assert result.exit_code == 0, result.output
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
+    experiment = client.get_experiment_by_name("quillnote-support")
+    runs = client.search_runs([experiment.experiment_id])
+    assert len(runs) == 1
+    report = latest(project)
+    assert runs[0].data.params["fingerprint"] == report["fingerprint"]
+    assert runs[0].data.metrics["pass_rate"] == pytest.approx(
+        report["summary"]["pass_rate"]["mean"]
+    )
+    artifacts = {a.path for a in client.list_artifacts(runs[0].info.run_id)}
+    assert {"report.json", "report.html", "junit.xml", "report.md"} <= artifacts
+    assert not (project / "mlruns").exists()

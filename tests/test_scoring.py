@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+
+from llmops_cli.evaluation.aggregate import bootstrap_ci, by_tag, percentiles, summarize
+from llmops_cli.evaluation.local import NO_ANSWER, extractive_answer
+from llmops_cli.evaluation.retrieval import chunk_corpus
+from llmops_cli.evaluation.runner import RateLimiter, backoff_seconds
+from llmops_cli.evaluation.scorers import Answer, rouge_l, score, token_f1
+from llmops_cli.guardrails.scrub import luhn_ok, scrub
+
+
+def answer(output: str, expected: object = "the cat sat", **kw: object) -> Answer:
+    base = {
+        "expected_sources": ["a.md"],
+        "retrieved_sources": ["a.md", "b.md"],
+        "latency_ms": 120.0,
+        "tokens": 30,
+        "cost_usd": 0.001,
+    }
+    base.update(kw)
+    return Answer(output=output, expected=expected, **base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("spec", "output", "value", "passed"),
+    [
+        ({"type": "exact"}, " the cat sat ", 1.0, True),
+        ({"type": "exact"}, "the cat", 0.0, False),
+        ({"type": "contains", "value": "cat"}, "a cat", 1.0, True),
+        ({"type": "contains", "value": "Cat"}, "a cat", 0.0, False),
+        ({"type": "icontains", "value": ["CAT", "sat"]}, "The cat sat", 1.0, True),
+        ({"type": "not_contains", "value": "dog"}, "The cat", 1.0, True),
+        ({"type": "not_contains", "value": "DOG"}, "the dog", 0.0, False),
+        ({"type": "regex", "value": r"\d{2} days"}, "within 14 days", 1.0, True),
+        ({"type": "regex", "value": "("}, "x", None, False),
+        ({"type": "json_valid"}, '{"a": 1}', 1.0, True),
+        ({"type": "json_valid"}, "{a: 1}", 0.0, False),
+        (
+            {"type": "json_schema", "schema": {"type": "object", "required": ["a"]}},
+            '{"b": 1}',
+            0.0,
+            False,
+        ),
+        (
+            {"type": "json_schema", "schema": {"type": "object", "required": ["a"]}},
+            '{"a": 1}',
+            1.0,
+            True,
+        ),
+        ({"type": "length", "min": 2, "max": 5}, "abcdef", 0.0, False),
+        ({"type": "token_f1"}, "the cat sat", 1.0, None),
+        ({"type": "token_f1", "threshold": 0.9}, "a cat", 0.4, False),
+        ({"type": "context_recall"}, "x", 1.0, None),
+        ({"type": "context_precision", "threshold": 0.5}, "x", 0.5, True),
+        ({"type": "latency", "threshold": 100}, "x", 120.0, False),
+        ({"type": "cost"}, "x", 0.001, None),
+    ],
+)
+def test_scorers(spec: dict, output: str, value: float | None, passed: bool | None) -> None:  # type: ignore[type-arg]
+    result = score(spec, answer(output))
+    if value is None:
+        assert result.value is None
+    else:
+        assert result.value == pytest.approx(value)
+    assert result.passed is passed
+    if passed is False:
+        assert result.reason
+
+
+def test_unavailable_scorers_are_unmeasured_not_passed() -> None:
+    result = score({"type": "judge", "rubric": "faithfulness"}, answer("x"))
+    assert result.value is None and result.passed is None and "not available" in result.reason
+
+
+def test_token_f1_and_rouge_l_known_values() -> None:
+    assert token_f1("the cat sat on the mat", "the cat sat") == pytest.approx(2 * 0.5 * 1 / 1.5)
+    assert rouge_l("a b c d", "a c d") == pytest.approx(2 * 0.75 * 1 / 1.75)
+    assert token_f1("", "") == 1.0 and rouge_l("x", "") == 0.0
+
+
+def test_bootstrap_ci_is_deterministic_and_brackets_the_mean() -> None:
+    values = [0.0, 1.0] * 50
+    low, high = bootstrap_ci(values)  # type: ignore[misc]
+    assert low < 0.5 < high and (low, high) == bootstrap_ci(values)
+    assert 0.38 < low < 0.45 and 0.55 < high < 0.62  # normal approx: 0.5 ± 1.96 * 0.05
+    assert bootstrap_ci([1.0]) is None
+
+
+def test_bootstrap_large_n_runs_in_batches() -> None:
+    values = [float(i % 2) for i in range(20_000)]
+    low, high = bootstrap_ci(values)  # type: ignore[misc]
+    assert low < 0.5 < high and high - low < 0.03
+
+
+def test_summary_and_slices() -> None:
+    rows = [
+        {
+            "status": "passed",
+            "tags": ["a"],
+            "latency_ms": 10.0,
+            "prompt_tokens": 3,
+            "completion_tokens": 2,
+            "cost_usd": 0.01,
+            "scores": {"m": {"value": 1.0, "passed": True}},
+        },
+        {
+            "status": "failed",
+            "tags": ["a", "b"],
+            "latency_ms": 30.0,
+            "prompt_tokens": 3,
+            "completion_tokens": 2,
+            "cost_usd": 0.03,
+            "scores": {"m": {"value": 0.0, "passed": False}},
+        },
+        {
+            "status": "errored",
+            "tags": ["b"],
+            "latency_ms": None,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "cost_usd": None,
+            "scores": {},
+        },
+    ]
+    s = summarize(rows)
+    assert (s["cases"], s["passed"], s["failed"], s["errored"]) == (3, 1, 1, 1)
+    assert s["error_rate"] == pytest.approx(1 / 3)
+    assert s["pass_rate"]["mean"] == 0.5  # errored cases are not counted as failures or passes
+    assert s["cost_usd"]["per_1k_requests"] == pytest.approx(20.0)
+    assert s["metrics"]["m"]["pass_rate"]["mean"] == 0.5
+    slices = by_tag(rows)
+    assert slices["a"]["pass_rate"] == 0.5 and slices["b"]["errored"] == 1
+    assert percentiles([]) == {"p50": None, "p95": None, "p99": None, "mean": None}
+
+
+def test_extractive_baseline_picks_the_supporting_sentence() -> None:
+    passages = [
+        "Refunds take 5 to 10 business days. Monthly plans are not refunded.",
+        "Tags help you organise notes.",
+    ]
+    assert (
+        extractive_answer("Are monthly plans refunded?", passages)
+        == "Monthly plans are not refunded."
+    )
+    assert extractive_answer("quantum chromodynamics", passages) == NO_ANSWER
+    assert extractive_answer("anything", []) == NO_ANSWER
+
+
+def test_chunking_respects_size_and_overlap(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(" ".join(f"w{i}" for i in range(100)))
+    chunks = chunk_corpus(tmp_path, chunk_size=40, overlap=10)
+    assert [c.text.split()[0] for c in chunks] == ["w0", "w30", "w60"]
+    assert all(len(c.text.split()) <= 40 for c in chunks) and chunks[-1].text.endswith("w99")
+    assert len(chunk_corpus(tmp_path, chunk_size=20, overlap=0)) == 5
+
+
+def test_scrub_replaces_values_with_entity_types() -> None:
+    text = (
+        "mail jane.doe@example.com, card 4111 1111 1111 1111, not a card 4111 1111 1111 1112, "
+        "call +44 20 7946 0958, ssn 123-45-6789, key sk-abcdefghijklmnopqrstuv"
+    )
+    out = scrub(text)
+    assert "jane.doe" not in out and "<EMAIL_ADDRESS>" in out
+    assert "<CREDIT_CARD>" in out and "4111 1111 1111 1112" in out
+    assert "<PHONE_NUMBER>" in out and "<US_SSN>" in out and "<SECRET>" in out
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert scrub("Order 12345 costs $60 on 2024-07-18.") == "Order 12345 costs $60 on 2024-07-18."
+
+
+def test_backoff_honours_retry_after_and_grows() -> None:
+    assert backoff_seconds(0, 2.5) == 2.5
+    assert backoff_seconds(0, 999) == 120.0
+    assert 0.25 <= backoff_seconds(0, None) <= 0.75
+    assert 2.0 <= backoff_seconds(3, None) <= 6.0
+    assert backoff_seconds(10, None) <= 45.0
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    async def go() -> list[float]:
+        limiter = RateLimiter(rpm=1200, tpm=None)  # one start every 50 ms
+        loop = asyncio.get_running_loop()
+        starts = []
+        for _ in range(4):
+            await limiter.acquire(1)
+            starts.append(loop.time())
+        return starts
+
+    starts = asyncio.run(go())
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(g >= 0.045 for g in gaps)  # a lower bound only: never a wall-clock ceiling
+
+
+def test_rate_limiter_token_window() -> None:
+    async def go() -> float:
+        limiter = RateLimiter(rpm=None, tpm=100)
+        await limiter.acquire(80)
+        limiter.window[0] = (limiter.window[0][0] - 59.9, 80)  # pretend it was a minute ago
+        start = time.monotonic()
+        await limiter.acquire(80)
+        return time.monotonic() - start
+
+    assert asyncio.run(go()) >= 0.05

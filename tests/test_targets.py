@@ -1,0 +1,126 @@
+"""Python targets and retrievers (a team's own code), and embedding retrieval over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakeserver import FakeOpenAI
+
+PIPELINE = "manifests/pipelines/support-bot.yaml"
+
+
+def latest(project: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(
+        sorted((project / "reports/support-bot").glob("*/report.json"))[-1].read_text()
+    )
+
+
+def point_pipeline_at(project: Path, model_ref: str) -> None:
+    path = project / PIPELINE
+    path.write_text(path.read_text().replace("support-model-local@1.0.0", model_ref))
+
+
+def test_python_target_and_cache_keyed_on_code(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "my_app").mkdir()
+    (project / "my_app/__init__.py").write_text("")
+    (project / "my_app/bot.py").write_text(
+        "CALLS = []\n"
+        "def answer(variables, passages, messages):\n"
+        "    CALLS.append(1)\n"
+        "    return {'text': 'v1 ' + variables['question'], 'prompt_tokens': 7, 'completion_tokens': 3}\n"
+    )
+    (project / "manifests/models/app.yaml").write_text(
+        "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: my_app.bot:answer\n"
+    )
+    (project / "llmops.yaml").write_text(
+        (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
+    )
+    point_pipeline_at(project, "my-app@1.0.0")
+    result = cli(
+        "eval", "support-bot", "--no-track", "--limit", "3", "--format", "json", cwd=project
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["summary"]["cases"] == 3
+    report = latest(project)
+    assert report["cases"][0]["output"].startswith("v1 ")
+    assert report["summary"]["tokens"]["total"] == 30
+    assert cli("eval", "support-bot", "--no-track", "--limit", "3", cwd=project).exit_code == 0
+    assert latest(project)["cache"]["hits"] == 3
+    # editing the application's code must not replay stale answers
+    bot = project / "my_app/bot.py"
+    bot.write_text(bot.read_text().replace("'v1 '", "'v2 '"))
+    import sys
+
+    sys.modules.pop("my_app.bot", None)
+    assert cli("eval", "support-bot", "--no-track", "--limit", "3", cwd=project).exit_code == 0
+    assert latest(project)["cases"][0]["output"].startswith("v2 ")
+
+
+def test_python_target_errors_become_errored_cases(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "broken_app.py").write_text("def answer(**kw):\n    raise RuntimeError('db down')\n")
+    (project / "manifests/models/app.yaml").write_text(
+        "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: broken_app:answer\n"
+    )
+    (project / "llmops.yaml").write_text(
+        (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
+    )
+    point_pipeline_at(project, "my-app@1.0.0")
+    assert cli("eval", "support-bot", "--no-track", "--limit", "2", cwd=project).exit_code == 0
+    rows = latest(project)["cases"]
+    assert [r["status"] for r in rows] == ["errored", "errored"]
+    assert rows[0]["error"] == "RuntimeError: db down"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nope_module:answer", "cannot import 'nope_module'"),
+        ("json:nothing_here", "has no function 'nothing_here'"),
+    ],
+)
+def test_python_target_bad_reference(project: Path, cli, spec: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    (project / "manifests/models/app.yaml").write_text(
+        f"kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: {spec}\n"
+    )
+    (project / "llmops.yaml").write_text(
+        (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
+    )
+    point_pipeline_at(project, "my-app@1.0.0")
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_python_retriever(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "search.py").write_text(
+        "def retrieve(query, k):\n"
+        "    return [{'text': 'Refunds take 5 to 10 business days.', 'source': 'refunds.md'}, 'plain text']\n"
+    )
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(kb.read_text() + "retriever: python:search:retrieve\n")
+    assert cli("eval", "support-bot", "--no-track", "--limit", "2", cwd=project).exit_code == 0
+    rows = latest(project)["cases"]
+    assert rows[0]["retrieved"] == ["refunds.md", ""]
+
+
+def test_embedding_retrieval_over_http(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    server = FakeOpenAI().start()
+    try:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-embeddings-0000000000")
+        monkeypatch.setenv("OPENAI_API_BASE", server.url)
+        kb = project / "manifests/retrieval/support-kb.yaml"
+        kb.write_text(
+            kb.read_text().replace(
+                "embedding_model: bm25", "embedding_model: openai/text-embedding-3-small"
+            )
+        )
+        assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+        report = latest(project)
+        assert report["summary"]["metrics"]["context_recall"]["mean"] >= 0.6
+        calls = server.requests
+        assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+        assert server.requests == calls + 1  # corpus embeddings cached; only the queries again
+    finally:
+        server.stop()
