@@ -52,6 +52,10 @@ def report_metrics(report: dict[str, Any]) -> dict[str, float]:
 
 def log_run(project: Project, report: dict[str, Any], folder: Path) -> str:
     """Log one report; returns the MLflow run id."""
+    import logging
+
+    for name in ("mlflow", "alembic"):  # schema-migration chatter is not the user's business
+        logging.getLogger(name).setLevel(logging.WARNING)
     import mlflow
     from mlflow.tracking import MlflowClient
 

@@ -261,3 +261,69 @@ def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[
     artifacts = {a.path for a in client.list_artifacts(runs[0].info.run_id)}
     assert {"report.json", "report.html", "junit.xml", "report.md"} <= artifacts
     assert not (project / "mlruns").exists()
+
+
+@pytest.mark.slow
+def test_mlflow_tracking_to_a_real_mlflow_server(
+    project: Path, cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = tmp_path / "server"
+    store.mkdir()
+    mlflow_bin = str(Path(sys.executable).parent / "mlflow")
+    server = subprocess.Popen(
+        [
+            mlflow_bin,
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--backend-store-uri",
+            f"sqlite:///{store / 'mlflow.db'}",
+            "--artifacts-destination",
+            str(store / "artifacts"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=store,
+        env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None, "mlflow server exited"
+            assert time.monotonic() < deadline, "mlflow server did not start"
+            time.sleep(0.5)
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        result = cli("eval", "support-bot", "--limit", "4", cwd=project)
+        assert result.exit_code == 0, result.output
+        assert "mlflow run:" in result.stdout
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(url)
+        experiment = client.get_experiment_by_name("quillnote-support")
+        runs = client.search_runs([experiment.experiment_id])
+        assert (
+            len(runs) == 1 and runs[0].data.params["fingerprint"] == latest(project)["fingerprint"]
+        )
+        assert "report.json" in {a.path for a in client.list_artifacts(runs[0].info.run_id)}
+        assert not (project / ".llmops/mlflow.db").exists()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)

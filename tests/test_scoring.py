@@ -74,7 +74,7 @@ def test_scorers(spec: dict, output: str, value: float | None, passed: bool | No
 
 
 def test_unavailable_scorers_are_unmeasured_not_passed() -> None:
-    result = score({"type": "judge", "rubric": "faithfulness"}, answer("x"))
+    result = score({"type": "toxicity"}, answer("x"))
     assert result.value is None and result.passed is None and "not available" in result.reason
 
 

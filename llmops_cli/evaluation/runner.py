@@ -24,8 +24,15 @@ from typing import Any, Protocol
 
 from llmops_cli.errors import ExitCode, LlmopsError
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache, cache_key
+from llmops_cli.evaluation.judge import (
+    REASK,
+    JudgeParseError,
+    judge_messages,
+    judge_request,
+    parse_verdict,
+)
 from llmops_cli.evaluation.retrieval import Chunk, build_retriever
-from llmops_cli.evaluation.scorers import Answer, metric_name, score
+from llmops_cli.evaluation.scorers import REMOTE, Answer, Score, judged, metric_name, score
 from llmops_cli.evaluation.targets import (
     Completion,
     Request,
@@ -157,10 +164,9 @@ def run_eval(
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
-    cache_mode = options.cache if target.cacheable else CacheMode.off
-    cache = ResponseCache(project.state_dir / "cache.sqlite", cache_mode)
+    cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache)
     try:
-        if cache_mode is CacheMode.read_only:
+        if options.cache is CacheMode.read_only and target.cacheable:
             missing = len(pending) - len(cache.contains([i.key for i in pending]))
             if missing:
                 raise LlmopsError(
@@ -294,35 +300,42 @@ async def _run_all(
     timeout_s = float(limits.get("timeout_s", DEFAULT_TIMEOUT_S))
     retries = int(limits.get("max_retries", DEFAULT_RETRIES))
 
+    remote = _RemoteScorers(resolved, cache, limiter, timeout_s, retries)
+
     async def one(item: _Item) -> None:
         async with semaphore:
             completion, error, attempts, cached = await _call(
-                item, target, cache, limiter, timeout_s, retries
+                item.request, item.key, target, cache, limiter, timeout_s, retries
             )
-        record(_row(item, completion, error, attempts, cached, resolved, options))
+            row = _row(item, completion, error, attempts, cached, resolved, options)
+            if completion is not None:
+                await remote.score(item, completion, row)
+        record(row)
 
     await asyncio.gather(*(one(item) for item in items))
 
 
 async def _call(
-    item: _Item,
+    request: Request,
+    key: str,
     target: Target,
     cache: ResponseCache,
     limiter: RateLimiter,
     timeout_s: float,
     retries: int,
 ) -> tuple[Completion | None, str | None, int, bool]:
-    hit = cache.get(item.key)
-    if hit is not None:
-        return hit, None, 0, True
-    estimate = sum(len(m["content"]) for m in item.request.messages) // 4
+    if target.cacheable:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit, None, 0, True
+        if cache.mode is CacheMode.read_only:
+            return None, "response not in the cache (--cache read-only)", 0, False
+    estimate = sum(len(m["content"]) for m in request.messages) // 4
     error = ""
     for attempt in range(retries + 1):
         await limiter.acquire(estimate)
         try:
-            completion = await asyncio.wait_for(
-                target.complete(item.request, timeout_s), timeout_s + 5
-            )
+            completion = await asyncio.wait_for(target.complete(request, timeout_s), timeout_s + 5)
         except TargetError as exc:
             error = str(exc)
             if not exc.retryable or attempt == retries:
@@ -335,7 +348,8 @@ async def _call(
                 return None, error, attempt + 1, False
             await asyncio.sleep(backoff_seconds(attempt, None))
             continue
-        cache.put(item.key, completion)
+        if target.cacheable:
+            cache.put(key, completion)
         return completion, None, attempt + 1, False
     return None, error, retries + 1, False  # pragma: no cover - the loop always returns
 
@@ -385,12 +399,13 @@ def _row(
         cost_usd=completion.cost_usd,
     )
     specs = [*resolved.pipeline.get("scorers", ()), *case.asserts]
-    scores = {metric_name(spec): score(spec, answer).to_dict() for spec in specs}
-    failed = [name for name, s in scores.items() if s["passed"] is False]
+    scores = {
+        metric_name(spec): score(spec, answer).to_dict()
+        for spec in specs
+        if spec["type"] not in REMOTE
+    }
     row.update(
-        status="failed" if failed else "passed",
         error=None,
-        failed_checks=failed,
         output=clean(completion.text),
         scores=scores,
         latency_ms=round(completion.latency_ms, 3),
@@ -398,7 +413,120 @@ def _row(
         completion_tokens=completion.completion_tokens,
         cost_usd=completion.cost_usd,
     )
+    set_status(row)
     return row
+
+
+def set_status(row: dict[str, Any]) -> None:
+    """A case passes when none of its checks failed; unmeasured checks do not count."""
+    failed = [name for name, s in row["scores"].items() if s["passed"] is False]
+    row["failed_checks"] = failed
+    row["status"] = "failed" if failed else "passed"
+
+
+class _RemoteScorers:
+    """Scorers that call a model: the LLM judge and embedding similarity. Their calls share
+    the runner's cache, rate limiter and retry policy."""
+
+    def __init__(
+        self,
+        resolved: ResolvedPipeline,
+        cache: ResponseCache,
+        limiter: RateLimiter,
+        timeout_s: float,
+        retries: int,
+    ) -> None:
+        self.resolved = resolved
+        self.cache = cache
+        self.limiter = limiter
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.targets: dict[str, Target] = {}
+
+    def _target(self, spec: Mapping[str, Any]) -> Target | None:
+        model = self.resolved.model_for(spec.get("model"))
+        if model is None:
+            return None
+        if model.ref not in self.targets:
+            self.targets[model.ref] = make_target(model, Path("."))
+        return self.targets[model.ref]
+
+    async def score(self, item: _Item, completion: Completion, row: dict[str, Any]) -> None:
+        specs = [
+            s
+            for s in (*self.resolved.pipeline.get("scorers", ()), *item.case.asserts)
+            if s["type"] in REMOTE
+        ]
+        if not specs:
+            return
+        for spec in specs:
+            target = self._target(spec)
+            if target is None:
+                result = Score(None, None, "no judge model named")
+            elif spec["type"] == "judge":
+                result = await self._judge(spec, target, item, completion)
+            else:
+                result = await self._similarity(spec, item, completion)
+            row["scores"][metric_name(spec)] = result.to_dict()
+        set_status(row)
+
+    async def _judge(
+        self, spec: Mapping[str, Any], target: Target, item: _Item, completion: Completion
+    ) -> Score:
+        question = str(
+            item.request.variables.get("question") or item.request.messages[-1]["content"]
+        )
+        messages = judge_messages(
+            spec,
+            question,
+            completion.text,
+            str(item.request.variables.get("context", "")),
+            "" if item.case.expected is None else str(item.case.expected),
+        )
+        raw_texts = []
+        for attempt in range(2):  # the first ask, then one re-ask with the parse error
+            request = judge_request(messages, {})
+            key = cache_key(target.identity, messages, request.parameters, 0, "judge")
+            answer, error, _, _ = await _call(
+                request, key, target, self.cache, self.limiter, self.timeout_s, self.retries
+            )
+            if answer is None:
+                return Score(None, None, f"judge call failed: {error}")
+            raw_texts.append(answer.text)
+            try:
+                value, reason = parse_verdict(answer.text)
+            except JudgeParseError as exc:
+                if attempt == 1:
+                    return Score(None, None, str(exc), raw="\n---\n".join(raw_texts))
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": answer.text},
+                    {"role": "user", "content": REASK},
+                ]
+                continue
+            result = judged(spec, (value - 1) / 4)
+            return Score(
+                result.value,
+                result.passed,
+                reason if result.passed is not False else f"{reason} ({result.reason})",
+                raw="\n---\n".join(raw_texts),
+            )
+        return Score(None, None, "judge gave no verdict")  # pragma: no cover
+
+    async def _similarity(
+        self, spec: Mapping[str, Any], item: _Item, completion: Completion
+    ) -> Score:
+        model = self.resolved.model_for(spec.get("model"))
+        expected = spec.get("value", item.case.expected)
+        if model is None or expected is None:
+            return Score(None, None, "needs a `model:` and an expected answer")
+        from llmops_cli.evaluation.targets import cosine_similarity
+
+        try:
+            value = await cosine_similarity(model, completion.text, str(expected), self.timeout_s)
+        except Exception as exc:  # any provider failure leaves the metric unmeasured
+            return Score(None, None, f"embedding call failed: {type(exc).__name__}: {exc}")
+        return judged(spec, value)
 
 
 def _now() -> str:

@@ -17,9 +17,10 @@ from typing import Any
 from llmops_cli.text import tokens
 
 LOWER_IS_BETTER = frozenset({"latency", "tokens", "cost"})
-NOT_IMPLEMENTED_YET = frozenset(
-    {"embedding_similarity", "judge", "pii_leak", "injection_echo", "toxicity", "refusal"}
-)
+NOT_IMPLEMENTED_YET = frozenset({"pii_leak", "injection_echo", "toxicity", "refusal"})
+# Scored by a model call (evaluation/remote.py), not by the functions below.
+REMOTE = frozenset({"judge", "embedding_similarity"})
+JUDGE_RUBRICS = ("faithfulness", "relevance", "completeness")
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,13 @@ class Score:
     value: float | None
     passed: bool | None
     reason: str = ""
+    raw: str | None = None  # the judge's own words, kept for audit
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "passed": self.passed, "reason": self.reason}
+        out: dict[str, Any] = {"value": self.value, "passed": self.passed, "reason": self.reason}
+        if self.raw is not None:
+            out["raw"] = self.raw
+        return out
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,20 @@ class Answer:
 
 
 def metric_name(spec: Mapping[str, Any]) -> str:
-    return str(spec.get("name") or spec["type"])
+    if spec.get("name"):
+        return str(spec["name"])
+    if spec["type"] == "judge" and spec.get("rubric") in JUDGE_RUBRICS:
+        return str(spec["rubric"])
+    return str(spec["type"])
+
+
+def judged(spec: Mapping[str, Any], value: float) -> Score:
+    """Apply the scorer's threshold (if any) to a measured value."""
+    threshold = spec.get("threshold")
+    if threshold is None:
+        return Score(value, None)
+    passed = value <= threshold if spec["type"] in LOWER_IS_BETTER else value >= threshold
+    return Score(value, passed, "" if passed else f"{value:.3g} vs threshold {threshold:g}")
 
 
 def score(spec: Mapping[str, Any], answer: Answer) -> Score:
@@ -54,13 +72,7 @@ def score(spec: Mapping[str, Any], answer: Answer) -> Score:
     if kind in NOT_IMPLEMENTED_YET:
         return Score(None, None, f"scorer {kind!r} is not available in this version")
     value = _SCORERS[kind](spec, answer)
-    if isinstance(value, Score):
-        return value
-    threshold = spec.get("threshold")
-    if threshold is None:
-        return Score(value, None)
-    passed = value <= threshold if kind in LOWER_IS_BETTER else value >= threshold
-    return Score(value, passed, "" if passed else f"{value:.3g} vs threshold {threshold:g}")
+    return value if isinstance(value, Score) else judged(spec, value)
 
 
 def _expected_texts(spec: Mapping[str, Any], answer: Answer) -> list[str]:

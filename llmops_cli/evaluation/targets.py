@@ -266,6 +266,25 @@ def _retry_after(exc: Exception) -> float | None:
         return None
 
 
+async def cosine_similarity(model: ModelManifest, a: str, b: str, timeout_s: float) -> float:
+    """Cosine similarity of two texts' embeddings, clipped to [0, 1]."""
+    import math
+
+    kwargs: dict[str, Any] = {}
+    if model.get("api_base"):
+        kwargs["api_base"] = model.get("api_base")
+    key_env = model.get("api_key_env")
+    if key_env and os.environ.get(key_env):
+        kwargs["api_key"] = os.environ[key_env]
+    response = await quiet_litellm().aembedding(
+        model=model.litellm_id, input=[a, b], timeout=timeout_s, **kwargs
+    )
+    u, v = (item["embedding"] for item in response.data)
+    dot = sum(x * y for x, y in zip(u, v, strict=True))
+    norm = math.sqrt(sum(x * x for x in u)) * math.sqrt(sum(y * y for y in v))
+    return max(0.0, min(1.0, dot / norm)) if norm else 0.0
+
+
 def make_target(model: ModelManifest, root: Path) -> Target:
     if model.provider == "local":
         return LocalTarget(model)

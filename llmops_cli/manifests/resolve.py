@@ -44,6 +44,7 @@ class ResolvedPipeline:
     golden_path: Path
     corpus_path: Path | None
     corpus_sha256: str | None
+    scorer_models: tuple[ModelManifest, ...] = ()  # `model:` refs named by scorers
 
     @property
     def manifests(self) -> tuple[Manifest, ...]:
@@ -55,8 +56,19 @@ class ResolvedPipeline:
             self.thresholds,
             self.judge,
             *self.fallbacks,
+            *self.scorer_models,
         ]
-        return tuple(m for m in found if m is not None)
+        unique: dict[int, Manifest] = {}
+        for manifest in found:
+            if manifest is not None:
+                unique.setdefault(id(manifest), manifest)  # a judge may also be a fallback
+        return tuple(unique.values())
+
+    def model_for(self, ref: str | None) -> ModelManifest | None:
+        """The judge or embedding model a scorer names (default: the pipeline's judge)."""
+        if ref is None:
+            return self.judge
+        return next((m for m in self.scorer_models if m.ref == ref), None)
 
     @property
     def fingerprint(self) -> str:
@@ -77,11 +89,19 @@ class ResolvedPipeline:
             "pipeline": self.pipeline.ref,
             "fingerprint": self.fingerprint,
             "manifests": {
-                m.kind if m is not self.judge else "judge": m.ref
-                for m in self.manifests
-                if m not in self.fallbacks
+                role: m.ref
+                for role, m in (
+                    ("pipeline", self.pipeline),
+                    ("prompt", self.prompt),
+                    ("model", self.model),
+                    ("retrieval", self.retrieval),
+                    ("thresholds", self.thresholds),
+                    ("judge", self.judge),
+                )
+                if m is not None
             },
             "fallbacks": [m.ref for m in self.fallbacks],
+            "scorer_models": [m.ref for m in self.scorer_models],
             "golden_set": {
                 "path": self.golden.path,
                 "cases": len(self.golden.cases),
@@ -214,6 +234,24 @@ def pipeline_problems(
             problems.extend(check_variables(golden, prompt.variables, prompt.ref))
 
     problems.extend(_scorer_problems(pipeline, bound.get("thresholds"), golden))
+    scorer_models: list[ModelManifest] = []
+    for index, scorer in enumerate(pipeline.get("scorers", ())):
+        if "model" not in scorer:
+            continue
+        try:
+            scorer_model = catalog.find("model", scorer["model"])
+        except LookupError as exc:
+            problems.append(
+                Problem(
+                    pipeline.path,
+                    str(exc),
+                    line=pipeline.line_of("scorers", index),
+                    field=f"scorers[{index}].model",
+                )
+            )
+            continue
+        assert isinstance(scorer_model, ModelManifest)
+        scorer_models.append(scorer_model)
 
     if any(p.severity == "error" for p in problems) or golden is None or golden_path is None:
         return None, problems
@@ -225,6 +263,7 @@ def pipeline_problems(
         retrieval=retrieval,  # type: ignore[arg-type]
         judge=bound.get("judge"),  # type: ignore[arg-type]
         fallbacks=tuple(fallbacks),
+        scorer_models=tuple(scorer_models),
         golden=golden,
         golden_path=golden_path,
         corpus_path=corpus_path,
