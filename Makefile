@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/llmops validate
 	$(BIN)/llmops resolve support-bot
 	$(BIN)/llmops eval support-bot
+	$(BIN)/llmops gate support-bot
 
 ## test: install with dev extras, then lint, type-check and run the whole suite
 test: $(STAMP) lint typecheck

@@ -54,10 +54,12 @@ def log_run(project: Project, report: dict[str, Any], folder: Path) -> str:
     """Log one report; returns the MLflow run id."""
     import logging
 
-    for name in ("mlflow", "alembic"):  # schema-migration chatter is not the user's business
-        logging.getLogger(name).setLevel(logging.WARNING)
     import mlflow
     from mlflow.tracking import MlflowClient
+
+    # mlflow sets its logger to INFO on import; schema-migration chatter is noise here
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     uri = tracking_uri(project)
     experiment = str(

@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from llmops_cli import __version__
 from llmops_cli.cli import eval as eval_cmd
-from llmops_cli.cli import init, resolve, schema, validate
+from llmops_cli.cli import gate, init, resolve, schema, validate
 from llmops_cli.errors import ExitCode, LlmopsError
 
 
@@ -97,6 +97,7 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("resolve")(resolve.resolve)
 app.command("eval")(eval_cmd.eval_command)
+app.command("gate")(gate.gate)
 
 
 def main() -> None:

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+from llmops_cli.errors import ExitCode
+
+
+def gate(
+    pipeline: Annotated[
+        str,
+        typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
+    ],
+    project: ProjectOption = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Report to judge (default: the pipeline's latest).", show_default=False),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Baseline report.json for the regression check "
+            "(e.g. the report of what is in production).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Pass or fail a report against its thresholds and a baseline.
+
+    Absolute thresholds, the error-rate ceiling, unmeasured metrics, and regression against
+    the baseline with a paired bootstrap (noise-level differences pass). Writes gate.json
+    beside the report and Markdown to $GITHUB_STEP_SUMMARY when set. Exit 0 pass, 4 fail.
+    """
+    from llmops_cli.gate import verdict_markdown
+    from llmops_cli.gating import run_gate
+
+    proj = open_project(project)
+    verdict, path = run_gate(proj, pipeline, report, baseline, strict=strict)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as f:
+            f.write(verdict_markdown(verdict))
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(verdict.to_dict(), indent=2))
+    else:
+        for c in verdict.checks:
+            observed = "–" if c.observed is None else f"{c.observed:.4g}"
+            line = f"  {c.status.upper():<4}  {c.name:<28} {observed:>10}  {c.expected}"
+            typer.echo(line + (f"  ({c.detail})" if c.detail else ""))
+        if verdict.flipped:
+            typer.echo(
+                f"  flipped pass -> fail: {', '.join(verdict.flipped[:20])}"
+                + (" …" if len(verdict.flipped) > 20 else "")
+            )
+        state = "PASSED" if verdict.passed else "FAILED"
+        typer.echo(
+            f"gate {state}: {verdict.pipeline} run {verdict.run_id} "
+            f"({len(verdict.failures)} failed, {len(verdict.warnings)} warnings); "
+            f"verdict written to {proj.relative(path)}"
+        )
+    if not verdict.passed:
+        raise typer.Exit(int(ExitCode.GATE_FAILED))

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmops_cli.gate import check_gate, verdict_markdown
+
+THRESHOLDS = {
+    "metrics": {
+        "token_f1": {"min": 0.5, "severity": "fail"},
+        "rouge_l": {"min": 0.9, "severity": "warn"},
+        "latency": {"max": 500, "stat": "p95"},
+    },
+    "max_error_rate": 0.05,
+    "regression": {"max_drop": 0.02, "confidence": 0.95},
+}
+
+
+def make_report(
+    pass_flags: list[bool], f1: list[float], *, run_id: str = "r1", errored: int = 0
+) -> dict[str, Any]:
+    from llmops_cli.evaluation.aggregate import summarize
+
+    rows = []
+    for i, (ok, value) in enumerate(zip(pass_flags, f1, strict=True)):
+        rows.append(
+            {
+                "case_id": f"c{i}",
+                "repeat": 0,
+                "tags": [],
+                "status": "passed" if ok else "failed",
+                "latency_ms": 100.0 + i,
+                "prompt_tokens": 1,
+                "completion_tokens": 1,
+                "cost_usd": None,
+                "scores": {
+                    "token_f1": {"value": value, "passed": None},
+                    "rouge_l": {"value": value, "passed": None},
+                    "icontains": {"value": float(ok), "passed": ok},
+                },
+            }
+        )
+    for j in range(errored):
+        rows.append(
+            {
+                "case_id": f"e{j}",
+                "repeat": 0,
+                "tags": [],
+                "status": "errored",
+                "latency_ms": None,
+                "prompt_tokens": 0,
+                "completion_tokens": 0,
+                "cost_usd": None,
+                "scores": {},
+            }
+        )
+    return {
+        "schema_version": 1,
+        "run_id": run_id,
+        "pipeline": "p@1.0.0",
+        "fingerprint": "f" * 64,
+        "summary": summarize(rows),
+        "cases": rows,
+    }
+
+
+def statuses(verdict) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {c.name: c.status for c in verdict.checks}
+
+
+def test_thresholds_pass_warn_fail_and_strict() -> None:
+    report = make_report([True] * 40, [0.8] * 40)
+    verdict = check_gate(report, THRESHOLDS)
+    assert verdict.passed
+    assert statuses(verdict) == {
+        "token_f1": "pass",
+        "rouge_l": "warn",
+        "latency (p95)": "pass",
+        "error_rate": "pass",
+    }
+    assert not check_gate(report, THRESHOLDS, strict=True).passed
+    low = check_gate(make_report([True] * 40, [0.3] * 40), THRESHOLDS)
+    assert not low.passed and statuses(low)["token_f1"] == "fail"
+
+
+def test_error_rate_ceiling_and_unmeasured() -> None:
+    report = make_report([True] * 40, [0.8] * 40, errored=5)
+    verdict = check_gate(
+        report, {**THRESHOLDS, "metrics": {**THRESHOLDS["metrics"], "faithfulness": {"min": 0.5}}}
+    )
+    assert statuses(verdict)["error_rate"] == "fail"
+    assert statuses(verdict)["faithfulness"] == "fail"
+    assert [c.kind for c in verdict.checks if c.name == "faithfulness"] == ["unmeasured"]
+
+
+def test_real_regression_fails_and_lists_flipped_cases() -> None:
+    baseline = make_report([True] * 60, [0.8] * 60, run_id="base")
+    flags = [i % 3 != 0 for i in range(60)]  # a third of the cases now fail
+    current = make_report(flags, [0.8 if f else 0.4 for f in flags])
+    verdict = check_gate(current, THRESHOLDS, baseline)
+    assert not verdict.passed
+    assert statuses(verdict)["pass_rate vs baseline"] == "fail"
+    assert statuses(verdict)["token_f1 vs baseline"] == "fail"
+    assert verdict.flipped == tuple(f"c{i}" for i in range(0, 60, 3))
+    assert verdict.baseline_run_id == "base"
+    assert "❌" in verdict_markdown(verdict) and "`c0`" in verdict_markdown(verdict)
+
+
+def test_noise_level_differences_pass() -> None:
+    rng = random.Random(3)
+    values = [rng.uniform(0.6, 0.9) for _ in range(54)]
+    baseline = make_report([True] * 54, values, run_id="base")
+    jitter = [v + rng.uniform(-0.02, 0.02) for v in values]
+    flags = [True] * 54
+    flags[7] = False  # one flip in 54: noise
+    verdict = check_gate(make_report(flags, jitter), THRESHOLDS, baseline)
+    regression = {c.name: c for c in verdict.checks if c.kind == "regression"}
+    assert regression["token_f1 vs baseline"].status == "pass"
+    assert regression["pass_rate vs baseline"].status == "pass"
+    assert verdict.flipped == ("c7",)
+
+
+def test_stale_report_fails() -> None:
+    report = make_report([True] * 10, [0.8] * 10)
+    verdict = check_gate(report, THRESHOLDS, current_fingerprint="0" * 64)
+    assert not verdict.passed and statuses(verdict)["fingerprint"] == "fail"
+
+
+def test_gate_cli(project: Path, cli, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    ok = cli("gate", "support-bot", cwd=project)
+    assert ok.exit_code == 0, ok.output
+    assert "gate PASSED" in ok.stdout
+    assert "llmops gate: support-bot@1.0.0 — PASSED" in summary.read_text()
+    gate_file = next((project / "reports/support-bot").glob("*/gate.json"))
+    assert json.loads(gate_file.read_text())["verdict"] == "pass"
+    # the same report against itself as baseline: no regression, nothing flipped
+    report = gate_file.parent / "report.json"
+    same = cli(
+        "gate",
+        "support-bot",
+        "--report",
+        str(report),
+        "--baseline",
+        str(report),
+        "-f",
+        "json",
+        cwd=project,
+    )
+    data = json.loads(same.stdout)
+    assert same.exit_code == 0 and data["flipped"] == [] and data["baseline_run_id"]
+
+
+def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    gate_yaml = project / "manifests/thresholds/support-gate.yaml"
+    gate_yaml.write_text(
+        gate_yaml.read_text().replace("icontains:      {min: 0.60", "icontains:      {min: 0.95")
+    )
+    # editing thresholds changes the fingerprint: the old report is stale evidence
+    stale = cli("gate", "support-bot", cwd=project)
+    assert stale.exit_code == 4 and "run `llmops eval` again" in stale.stdout
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    failed = cli("gate", "support-bot", cwd=project)
+    assert failed.exit_code == 4
+    assert "FAIL  icontains" in failed.stdout and "gate FAILED" in failed.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not a JSON report"), ('{"a": 1}', "not an llmops report")],
+)
+def test_gate_bad_report_is_exit_1(
+    project: Path, cli, tmp_path: Path, content: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "r.json"
+    bad.write_text(content)
+    result = cli("gate", "support-bot", "--report", str(bad), cwd=project)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_gate_without_reports(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("gate", "support-bot", cwd=project)
+    assert result.exit_code == 1 and "run `llmops eval support-bot` first" in result.stderr
