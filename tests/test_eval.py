@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from fakeserver import FakeOpenAI
+from helpers import latest
 
 from llmops_cli.evaluation.runner import EvalOptions, run_eval
 from llmops_cli.manifests.catalog import Catalog
@@ -54,11 +55,6 @@ def use_server(project: Path, url: str, monkeypatch: pytest.MonkeyPatch, **limit
     pipeline.write_text(
         pipeline.read_text().replace("support-model-local@1.0.0", "fake-model@1.0.0")
     )
-
-
-def latest(project: Path) -> dict:  # type: ignore[type-arg]
-    path = sorted((project / "reports/support-bot").glob("*/report.json"))[-1]
-    return json.loads(path.read_text())
 
 
 def run(project: Path, **options) -> object:  # type: ignore[no-untyped-def]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from fakeserver import FakeOpenAI
+from helpers import latest
 
 from llmops_cli.evaluation.judge import JudgeParseError, parse_verdict
 
@@ -32,12 +32,6 @@ def test_messy_judge_output_is_repaired(text: str, score: int) -> None:
 def test_unusable_judge_output_is_rejected(text: str) -> None:
     with pytest.raises(JudgeParseError):
         parse_verdict(text)
-
-
-def latest(project: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads(
-        sorted((project / "reports/support-bot").glob("*/report.json"))[-1].read_text()
-    )
 
 
 def test_judge_end_to_end_with_reask_and_cache(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]

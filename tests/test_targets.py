@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 from fakeserver import FakeOpenAI
+from helpers import latest
 
 PIPELINE = "manifests/pipelines/support-bot.yaml"
-
-
-def latest(project: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads(
-        sorted((project / "reports/support-bot").glob("*/report.json"))[-1].read_text()
-    )
 
 
 def point_pipeline_at(project: Path, model_ref: str) -> None:

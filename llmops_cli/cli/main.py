@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from llmops_cli import __version__
 from llmops_cli.cli import eval as eval_cmd
-from llmops_cli.cli import gate, init, resolve, schema, validate
+from llmops_cli.cli import gate, init, promote, registry, resolve, schema, validate
 from llmops_cli.errors import ExitCode, LlmopsError
 
 
@@ -98,6 +98,11 @@ app.command("schema")(schema.schema)
 app.command("resolve")(resolve.resolve)
 app.command("eval")(eval_cmd.eval_command)
 app.command("gate")(gate.gate)
+app.command("promote")(promote.promote)
+app.command("rollback")(promote.rollback)
+app.command("export")(registry.export)
+app.command("reproduce")(registry.reproduce)
+app.add_typer(registry.app, name="registry")
 
 
 def main() -> None:

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
 from llmops_cli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from llmops_cli.manifests.immutability import ManifestStore
+    from llmops_cli.project import Project
 
 
 def validate(
@@ -27,7 +31,8 @@ def validate(
     """
     from llmops_cli.validation import validate_project
 
-    report = validate_project(open_project(project), paths or ())
+    proj = open_project(project)
+    report = validate_project(proj, paths or (), store=_registry(proj))
     if output is OutputFormat.json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -41,3 +46,15 @@ def validate(
         )
     if not report.ok:
         raise typer.Exit(int(ExitCode.USER_ERROR))
+
+
+def _registry(project: Project) -> ManifestStore | None:
+    """The registry, when the project is in a git repository that has one."""
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.registry.registry import Registry
+
+    try:
+        registry = Registry(project)
+    except LlmopsError:
+        return None
+    return registry if registry.store.tip() is not None else None

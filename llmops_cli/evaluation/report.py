@@ -96,7 +96,11 @@ def latest_report(project: Project, pipeline: str) -> Path:
     from llmops_cli.errors import LlmopsError
 
     folder = project.reports_dir / pipeline
-    runs = sorted(p for p in folder.glob("*/report.json") if not p.parent.name.startswith("."))
+    # newest by write time: run ids made within one second would sort by fingerprint
+    runs = sorted(
+        (p for p in folder.glob("*/report.json") if not p.parent.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
     if not runs:
         raise LlmopsError(
             f"no reports for {pipeline} under {project.relative(folder)}; "

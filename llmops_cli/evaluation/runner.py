@@ -16,6 +16,7 @@ import json
 import os
 import random
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -588,7 +589,11 @@ class Journal:
         if header is None or "run_id" not in header:
             started = _now()
             stamp = started.replace("-", "").replace(":", "")
-            header = {"run_id": f"{stamp}-{resolved.fingerprint[:8]}", "started_at": started}
+            unique = uuid.uuid4().hex[:4]  # two runs of one pipeline may start in one second
+            header = {
+                "run_id": f"{stamp}-{resolved.fingerprint[:8]}-{unique}",
+                "started_at": started,
+            }
             path.write_text(json.dumps(header) + "\n", encoding="utf-8")
             rows = []
         return cls(path, header["run_id"], header["started_at"], rows)

@@ -26,9 +26,13 @@ def next_patch(version: str) -> str:
 
 
 def check_immutable(manifests: Iterable[Manifest], store: ManifestStore) -> list[Problem]:
+    manifests = list(manifests)
+    batch = getattr(store, "registered_hashes", None)  # one git call instead of one per file
+    known = batch(manifests) if batch is not None else None
     problems = []
     for manifest in manifests:
-        registered = store.registered_hash(manifest.kind, manifest.name, manifest.version)
+        key = (manifest.kind, manifest.name, manifest.version)
+        registered = known.get(key) if known is not None else store.registered_hash(*key)
         if registered is not None and registered != manifest.content_hash:
             problems.append(
                 Problem(

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from llmops_cli.cli.options import ProjectOption, open_project
+
+ApproverOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--approver",
+        help="Who approves (repeatable; protected stages need one).",
+        show_default=False,
+    ),
+]
+
+
+def promote(
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name or name@version.", show_default=False)
+    ],
+    to: Annotated[
+        str,
+        typer.Option("--to", help="Stage to promote to (e.g. staging, prod).", show_default=False),
+    ],
+    approver: ApproverOption = None,
+    reason: Annotated[str, typer.Option(help="Why; required with --force.")] = "",
+    force: Annotated[bool, typer.Option(help="Skip the stage order (needs --reason).")] = False,
+    project: ProjectOption = None,
+) -> None:
+    """Move an evaluated pipeline version into a stage of the registry.
+
+    Requires a passing `llmops gate` verdict for exactly this pipeline content (same
+    fingerprint), the stage order from llmops.yaml, and approvers for protected stages. Records
+    the event with its evidence on the registry branch; your working tree is not touched.
+    """
+    from llmops_cli.registry.promotion import promote as do_promote
+
+    event = do_promote(
+        open_project(project), pipeline, to, approvers=approver or (), reason=reason, force=force
+    )
+    previous = event["previous_version"] or "nothing"
+    typer.echo(
+        f"promoted {event['pipeline']}@{event['version']} to {event['stage']} "
+        f"(was {previous}); changed: {', '.join(event['change_type']) or 'nothing'}; "
+        f"event {event['id']}"
+    )
+
+
+def rollback(
+    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the event).", show_default=False)],
+    stage: Annotated[str, typer.Option(help="Stage to roll back.")] = "prod",
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Version to return to (default: the previous one).", show_default=False
+        ),
+    ] = None,
+    approver: ApproverOption = None,
+    project: ProjectOption = None,
+) -> None:
+    """Put a stage back to its previous version, in one command.
+
+    Writes a new forward event that reuses the earlier version's original evidence, and prints
+    what changed. Consumers of the stage (`llmops export`) see the old version at once.
+    """
+    from llmops_cli.registry.promotion import rollback as do_rollback
+
+    event = do_rollback(
+        open_project(project),
+        pipeline,
+        stage,
+        to_version=to,
+        reason=reason,
+        approvers=approver or (),
+    )
+    typer.echo(
+        f"rolled back {event['pipeline']} in {event['stage']}: {event['from_version']} -> "
+        f"{event['version']}; changed: {', '.join(event['change_type']) or 'nothing'}; "
+        f"event {event['id']}"
+    )

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+
+app = typer.Typer(help="Read the registry: stages, history, versions.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_command(project: ProjectOption = None, output: FormatOption = OutputFormat.text) -> None:
+    """Every pipeline and the version in each stage."""
+    from llmops_cli.registry.registry import Registry
+
+    registry = Registry(open_project(project))
+    state = registry.state()
+    rows = {
+        name: {stage: entry["current"]["version"] for stage, entry in stages.items()}
+        for name, stages in state.get("pipelines", {}).items()
+    }
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("the registry is empty; `llmops promote PIPELINE --to STAGE` starts it")
+    for name, stages in sorted(rows.items()):
+        cells = "  ".join(f"{s}={stages.get(s, '-')}" for s in registry.stages)
+        typer.echo(f"{name:<24} {cells}")
+
+
+@app.command("show")
+def show(
+    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """What is in each stage for one pipeline, with fingerprints and earlier versions."""
+    from llmops_cli.registry.registry import Registry
+
+    registry = Registry(open_project(project))
+    stages = registry.state().get("pipelines", {}).get(pipeline)
+    if stages is None:
+        from llmops_cli.errors import LlmopsError
+
+        raise LlmopsError(f"{pipeline} is not in the registry")
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(stages, indent=2))
+        return
+    for stage in registry.stages:
+        entry = stages.get(stage)
+        if entry is None:
+            typer.echo(f"{stage:<10} -")
+            continue
+        current = entry["current"]
+        earlier = ", ".join(h["version"] for h in entry["history"][-5:]) or "none"
+        typer.echo(
+            f"{stage:<10} {current['version']}  fingerprint {current['fingerprint'][:12]}  "
+            f"since {current['at']}  (earlier: {earlier})"
+        )
+
+
+@app.command("history")
+def history(
+    pipeline: Annotated[
+        str | None, typer.Argument(help="Pipeline name (default: all).", show_default=False)
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show the last N events.")] = 20,
+    project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """The promote and rollback events, oldest first."""
+    from llmops_cli.registry.registry import Registry
+
+    events = Registry(open_project(project)).events(pipeline, limit)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps([dict(e.data) for e in events], indent=2))
+        return
+    for e in events:
+        who = ",".join(e.data.get("approvers") or []) or "-"
+        typer.echo(
+            f"#{e.seq:<5} {e.data['at']}  {e.type:<8} {e.pipeline}@{e.version} -> "
+            f"{e.stage}  approvers {who}  {e.data.get('reason') or ''}".rstrip()
+        )
+
+
+@app.command("diff")
+def diff(
+    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    a: Annotated[str, typer.Argument(help="First stage (e.g. prod).", show_default=False)],
+    b: Annotated[str, typer.Argument(help="Second stage (e.g. staging).", show_default=False)],
+    project: ProjectOption = None,
+) -> None:
+    """A readable diff of what two stages run: prompt text, parameters, model, retrieval."""
+    import difflib
+
+    import yaml
+
+    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.registry import Registry
+
+    registry = Registry(open_project(project))
+    left, right = stage_manifests(registry, pipeline, a), stage_manifests(registry, pipeline, b)
+    same = True
+    for role in dict.fromkeys([*left, *right]):
+        old = yaml.safe_dump(left.get(role, {}), sort_keys=False).splitlines()
+        new = yaml.safe_dump(right.get(role, {}), sort_keys=False).splitlines()
+        lines = list(difflib.unified_diff(old, new, f"{a}/{role}", f"{b}/{role}", lineterm=""))
+        if lines:
+            same = False
+            typer.echo("\n".join(lines))
+    if same:
+        typer.echo(f"{a} and {b} run the same manifests")
+
+
+def export(
+    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    stage: Annotated[str, typer.Option(help="Stage to export.")] = "prod",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="json, env or litellm (a LiteLLM proxy/router config)."
+        ),
+    ] = "json",
+    project: ProjectOption = None,
+) -> None:
+    """Print the resolved serving config of the version in a stage."""
+    from llmops_cli.registry.promotion import export_config
+
+    typer.echo(export_config(open_project(project), pipeline, stage, fmt), nl=False)
+
+
+def reproduce(
+    target: Annotated[
+        str, typer.Argument(help="PIPELINE@STAGE, e.g. support-bot@prod.", show_default=False)
+    ],
+    out: Annotated[
+        Path, typer.Option(help="Folder to write the manifests into.", show_default=False)
+    ],
+    project: ProjectOption = None,
+) -> None:
+    """Write back the exact manifests that sit in a stage."""
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.registry.promotion import reproduce as do_reproduce
+
+    if "@" not in target:
+        raise LlmopsError(f"{target!r}: expected PIPELINE@STAGE, e.g. support-bot@prod")
+    pipeline, stage = target.rsplit("@", 1)
+    for path in do_reproduce(open_project(project), pipeline, stage, out):
+        typer.echo(str(path))

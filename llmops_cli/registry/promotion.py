@@ -1,0 +1,302 @@
+"""Promote, roll back, export and reproduce: the rules on top of the registry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from llmops_cli.errors import LlmopsError
+from llmops_cli.gitinfo import head_commit
+from llmops_cli.manifests.catalog import Catalog, split_ref
+from llmops_cli.manifests.immutability import next_patch
+from llmops_cli.manifests.model import thaw
+from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
+from llmops_cli.project import Project
+from llmops_cli.registry.registry import (
+    Registry,
+    artifact_path,
+    file_sha256,
+    summary_of,
+)
+
+ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
+
+
+def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, dict[str, Any]]:
+    """The newest report of exactly this fingerprint whose gate passed."""
+    folder = project.reports_dir / resolved.pipeline.name
+    newest_first = sorted(folder.glob("*/report.json"), key=lambda p: -p.stat().st_mtime_ns)
+    for report_path in newest_first:
+        gate_path = report_path.parent / "gate.json"
+        if not gate_path.exists():
+            continue
+        verdict = json.loads(gate_path.read_text("utf-8"))
+        if verdict.get("fingerprint") == resolved.fingerprint and verdict.get("verdict") == "pass":
+            return report_path, verdict
+    raise LlmopsError(
+        f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
+        f"{resolved.fingerprint[:12]}); run `llmops eval {resolved.pipeline.name}` and "
+        f"`llmops gate {resolved.pipeline.name}` first"
+    )
+
+
+def _refs(resolved: ResolvedPipeline) -> dict[str, str]:
+    refs = {role: ref for role, ref in resolved.pipeline.refs().items()}
+    refs["golden_set"] = resolved.golden.sha256
+    return refs
+
+
+def change_type(old: dict[str, Any] | None, new: dict[str, str]) -> list[str]:
+    if old is None:
+        return ["initial"]
+    before = old.get("manifests", {})
+    return [role for role in (*ROLES, "golden_set") if before.get(role) != new.get(role)]
+
+
+def promote(
+    project: Project,
+    pipeline: str,
+    stage: str,
+    *,
+    approvers: Sequence[str] = (),
+    reason: str = "",
+    force: bool = False,
+) -> dict[str, Any]:
+    registry = Registry(project)
+    if stage not in registry.stages:
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
+    if force and not reason:
+        raise LlmopsError("--force needs --reason: say why the stage order is skipped")
+    catalog = Catalog.load(project)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
+    name, version, fingerprint = (
+        resolved.pipeline.name,
+        resolved.pipeline.version,
+        resolved.fingerprint,
+    )
+    report_path, verdict = find_evidence(project, resolved)
+    rule = registry.protected.get(stage, {})
+    allowed = list(rule.get("approvers", []))
+    needed = int(rule.get("min_approvals", 1 if allowed else 0))
+    valid = [a for a in approvers if not allowed or a in allowed]
+    if len(set(valid)) < needed:
+        raise LlmopsError(
+            f"stage {stage!r} is protected: it needs {needed} approval(s) from "
+            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
+        )
+    registered = registry.registered_hashes(resolved.manifests)
+    for manifest in resolved.manifests:
+        known = registered.get((manifest.kind, manifest.name, manifest.version))
+        if known is not None and known != manifest.content_hash:
+            raise LlmopsError(
+                f"{manifest.path}: {manifest.kind} {manifest.ref} is already registered with "
+                f"different content; bump the version (e.g. {next_patch(manifest.version)})"
+            )
+    refs = _refs(resolved)
+    index = registry.stages.index(stage)
+    before = registry.stages[index - 1] if index > 0 else None
+
+    def precheck(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        stages = state.get("pipelines", {}).get(name, {})
+        current = stages.get(stage, {}).get("current")
+        if current and current["fingerprint"] == fingerprint:
+            raise LlmopsError(f"{name}@{version} is already in {stage}")
+        if before is not None and not force:
+            earlier = stages.get(before, {}).get("current")
+            if not earlier or earlier["fingerprint"] != fingerprint:
+                raise LlmopsError(
+                    f"{name}@{version} is not in {before}; promote it there first, or pass "
+                    "--force --reason to skip the stage order"
+                )
+        entry = {"version": version, "fingerprint": fingerprint, "manifests": refs}
+        return entry, {"change_type": change_type(current, refs)}
+
+    def files(event_id: str, state: dict[str, Any]) -> dict[str, str]:
+        out = {
+            f"evidence/{event_id}/gate.json": json.dumps(verdict, indent=2) + "\n",
+            f"evidence/{event_id}/report-summary.json": summary_of(
+                json.loads(report_path.read_text("utf-8"))
+            ),
+        }
+        for manifest in resolved.manifests:
+            key = (manifest.kind, manifest.name, manifest.version)
+            if key not in registered:
+                out[artifact_path(*key)] = yaml.safe_dump(
+                    thaw(manifest.data), sort_keys=False, allow_unicode=True
+                )
+        return out
+
+    fields = {
+        "from_stage": before,
+        "fingerprint": fingerprint,
+        "source_commit": head_commit(project.root)["sha"],
+        "report_run_id": verdict.get("run_id"),
+        "report_sha256": file_sha256(report_path),
+        "gate_verdict": verdict.get("verdict"),
+        "approvers": list(approvers),
+        "reason": reason,
+        "forced": force,
+        "manifests": refs,
+    }
+    return registry.record("promote", name, stage, fields, precheck, files)
+
+
+def rollback(
+    project: Project,
+    pipeline: str,
+    stage: str,
+    *,
+    to_version: str | None = None,
+    reason: str,
+    approvers: Sequence[str] = (),
+) -> dict[str, Any]:
+    registry = Registry(project)
+    name = split_ref(pipeline)[0]
+    if stage not in registry.stages:
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
+
+    def precheck(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        entry = state.get("pipelines", {}).get(name, {}).get(stage)
+        if entry is None:
+            raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
+        history = entry["history"]
+        if not history:
+            raise LlmopsError(
+                f"{name} in {stage} has no previous version to roll back to "
+                f"(current: {entry['current']['version']})"
+            )
+        if to_version is None:
+            index = len(history) - 1
+        else:
+            matches = [i for i, h in enumerate(history) if h["version"] == to_version]
+            if not matches:
+                known = ", ".join(dict.fromkeys(h["version"] for h in history))
+                raise LlmopsError(
+                    f"{name}@{to_version} was never in {stage} before the current "
+                    f"version; earlier versions: {known}"
+                )
+            index = matches[-1]
+        target = dict(history[index])
+        current = entry["current"]
+        return target, {
+            "history_index": index,
+            "from_version": current["version"],
+            "evidence_event": target.get("event"),  # the original evidence is reused
+            "fingerprint": target["fingerprint"],
+            "change_type": change_type(current, target.get("manifests", {})),
+            "manifests": target.get("manifests", {}),
+        }
+
+    fields = {
+        "from_stage": stage,
+        "reason": reason,
+        "approvers": list(approvers),
+        "source_commit": head_commit(project.root)["sha"],
+    }
+    return registry.record("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+
+
+def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
+    """Role -> manifest content of the version currently in `stage`."""
+    current = registry.current(split_ref(pipeline)[0], stage)
+    if current is None:
+        raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
+    kinds = {
+        "prompt": "prompt",
+        "model": "model",
+        "retrieval": "retrieval",
+        "thresholds": "thresholds",
+        "judge": "model",
+    }
+    refs = current["manifests"]
+    out: dict[str, dict[str, Any]] = {}
+    pipeline_ref = f"{split_ref(pipeline)[0]}@{current['version']}"
+    for role, ref in [("pipeline", pipeline_ref), *((r, refs[r]) for r in kinds if r in refs)]:
+        kind = "pipeline" if role == "pipeline" else kinds[role]
+        ref_name, version = split_ref(ref)
+        data = registry.artifact(kind, ref_name, version or "")
+        if data is None:
+            raise LlmopsError(f"registry has no artifact for {kind} {ref}")
+        out[role] = data
+    return out
+
+
+def export_config(project: Project, pipeline: str, stage: str, fmt: str) -> str:
+    """The resolved serving config of the version in `stage`: json, env or a litellm router."""
+    registry = Registry(project)
+    manifests = stage_manifests(registry, pipeline, stage)
+    model, prompt = manifests["model"], manifests["prompt"]
+    name = manifests["pipeline"]["name"]
+    params = {**model.get("parameters", {}), **prompt.get("parameters", {})}
+    if fmt == "json":
+        return (
+            json.dumps(
+                {
+                    "pipeline": f"{name}@{manifests['pipeline']['version']}",
+                    "stage": stage,
+                    **manifests,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    if fmt == "env":
+        lines = {
+            "LLMOPS_PIPELINE": f"{name}@{manifests['pipeline']['version']}",
+            "LLMOPS_MODEL": f"{model['provider']}/{model['model']}",
+            "LLMOPS_PROMPT": f"{prompt['name']}@{prompt['version']}",
+            "LLMOPS_MODEL_PARAMETERS": json.dumps(params, sort_keys=True),
+        }
+        if model.get("api_base"):
+            lines["LLMOPS_API_BASE"] = model["api_base"]
+        if "retrieval" in manifests:
+            r = manifests["retrieval"]
+            lines["LLMOPS_RETRIEVAL"] = f"{r['name']}@{r['version']}"
+            lines["LLMOPS_TOP_K"] = str(r["top_k"])
+        return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
+    if fmt == "litellm":
+        litellm_params: dict[str, Any] = {
+            "model": f"{model['provider']}/{model['model']}",
+            **params,
+        }
+        if model.get("api_base"):
+            litellm_params["api_base"] = model["api_base"]
+        if model.get("api_key_env"):
+            litellm_params["api_key"] = f"os.environ/{model['api_key_env']}"
+        config: dict[str, Any] = {
+            "model_list": [{"model_name": name, "litellm_params": litellm_params}]
+        }
+        limits = model.get("limits", {})
+        settings = {k: limits[k] for k in ("timeout_s", "max_retries") if k in limits}
+        if settings:
+            config["router_settings"] = {
+                "timeout": settings.get("timeout_s"),
+                "num_retries": settings.get("max_retries"),
+            }
+        return yaml.safe_dump(config, sort_keys=False)
+    raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
+
+
+def reproduce(project: Project, pipeline: str, stage: str, out: Path) -> list[Path]:
+    """Write the exact manifests of the version in `stage` into `out`/manifests/."""
+    if out.exists() and any(out.iterdir()):
+        raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
+    folders = {
+        "pipeline": "pipelines",
+        "prompt": "prompts",
+        "model": "models",
+        "retrieval": "retrieval",
+        "thresholds": "thresholds",
+        "judge": "models",
+    }
+    written = []
+    for role, data in stage_manifests(Registry(project), pipeline, stage).items():
+        path = out / "manifests" / folders[role] / f"{data['name']}-{data['version']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+        written.append(path)
+    return written

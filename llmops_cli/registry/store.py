@@ -1,0 +1,158 @@
+"""The registry's storage: one git branch written with plumbing only.
+
+The user's working tree, index and current branch are never touched: blobs are written with
+`hash-object`, trees built in a throw-away index file, commits made with `commit-tree`, and the
+branch moved with `update-ref NEW OLD` — a compare-and-swap, so two writers never both win and
+a crash leaves the old commit or the new one. Reads go straight to `git cat-file` on the tip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from llmops_cli.errors import LlmopsError
+
+ZERO = "0" * 40
+
+
+class RegistryConflict(LlmopsError):
+    """The branch moved under us (another writer won the compare-and-swap)."""
+
+
+class GitError(LlmopsError):
+    pass
+
+
+@dataclass(frozen=True)
+class Git:
+    repo: Path
+
+    def run(
+        self,
+        *args: str,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        try:
+            out = subprocess.run(
+                ["git", *args],
+                cwd=self.repo,
+                input=input,
+                capture_output=True,
+                text=True,
+                env={**os.environ, **(env or {})},
+                timeout=120,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError(f"git {args[0]} failed: {exc}") from exc
+        if check and out.returncode != 0:
+            message = (out.stderr.strip() or out.stdout.strip()).splitlines()
+            raise GitError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+        return out
+
+    def out(self, *args: str, input: str | None = None) -> str:
+        return self.run(*args, input=input).stdout.strip()
+
+
+def find_repo(start: Path) -> Path:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except OSError as exc:
+        raise GitError(f"git is not available: {exc}") from exc
+    if out.returncode != 0:
+        raise LlmopsError(
+            f"{start} is not inside a git repository; the registry lives in git "
+            "(run `git init`, or set registry.repo in llmops.yaml)"
+        )
+    return Path(out.stdout.strip())
+
+
+class BranchStore:
+    """Files on one branch: read the tip, write a new commit by compare-and-swap."""
+
+    def __init__(self, repo: Path, branch: str) -> None:
+        self.git = Git(repo)
+        self.ref = branch if branch.startswith("refs/") else f"refs/heads/{branch}"
+
+    def tip(self) -> str | None:
+        out = self.git.run(
+            "rev-parse", "--verify", "--quiet", f"{self.ref}^{{commit}}", check=False
+        )
+        return out.stdout.strip() or None
+
+    def read(self, path: str, at: str | None = None) -> str | None:
+        commit = at or self.tip()
+        if commit is None:
+            return None
+        out = self.git.run("cat-file", "blob", f"{commit}:{path}", check=False)
+        return out.stdout if out.returncode == 0 else None
+
+    def read_many(self, paths: Sequence[str], at: str | None = None) -> dict[str, str | None]:
+        """Several files in one `git cat-file --batch` call."""
+        commit = at or self.tip()
+        if commit is None or not paths:
+            return dict.fromkeys(paths)
+        request = "".join(f"{commit}:{p}\n" for p in paths)
+        raw = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=self.git.repo,
+            input=request.encode(),
+            capture_output=True,
+            timeout=120,
+        ).stdout
+        found: dict[str, str | None] = {}
+        pos = 0
+        for path in paths:
+            end = raw.index(b"\n", pos)
+            header = raw[pos:end].decode()
+            pos = end + 1
+            if header.endswith("missing"):
+                found[path] = None
+                continue
+            size = int(header.split()[2])
+            found[path] = raw[pos : pos + size].decode("utf-8")
+            pos += size + 1
+        return found
+
+    def list(self, folder: str, at: str | None = None) -> list[str]:
+        commit = at or self.tip()
+        if commit is None:
+            return []
+        out = self.git.run("ls-tree", "--name-only", f"{commit}:{folder}", check=False)
+        return out.stdout.split() if out.returncode == 0 else []
+
+    def write(self, files: Mapping[str, str], message: str, expected: str | None) -> str:
+        """Commit `files` on top of `expected` and move the branch there, only if it still
+        points at `expected` (None: only if it does not exist yet)."""
+        with tempfile.TemporaryDirectory(prefix="llmops-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            if expected is not None:
+                self.git.run("read-tree", expected, env=env)
+            lines = []
+            for path, text in files.items():
+                blob = self.git.out("hash-object", "-w", "--stdin", input=text)
+                lines.append(f"100644 {blob}\t{path}\n")
+            self.git.run("update-index", "--index-info", input="".join(lines), env=env)
+            tree = self.git.run("write-tree", env=env).stdout.strip()
+        parents = ["-p", expected] if expected is not None else []
+        commit = self.git.out("commit-tree", tree, *parents, "-m", message)
+        moved = self.git.run(
+            "update-ref", "-m", message, self.ref, commit, expected or ZERO, check=False
+        )
+        if moved.returncode != 0:
+            raise RegistryConflict(
+                f"the registry branch {self.ref} moved while writing; retry the command"
+            )
+        return commit

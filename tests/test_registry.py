@@ -1,0 +1,235 @@
+"""The registry on real git repositories: promote, rollback, export, reproduce, races, kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llmops_cli.project import Project
+from llmops_cli.registry.registry import Registry, replay
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "init")
+    return project
+
+
+def evaluate(cli, root: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("eval", "support-bot", "--no-track", cwd=root).exit_code == 0
+    assert cli("gate", "support-bot", cwd=root).exit_code == 0
+
+
+def bump_prompt(root: Path, version: str) -> None:
+    prompt = root / "manifests/prompts/support-answer.yaml"
+    prompt.write_text(
+        prompt.read_text()
+        .replace("version: 1.0.0", f"version: {version}")
+        .replace("one or two sentences", "one sentence")
+    )
+    pipeline = root / "manifests/pipelines/support-bot.yaml"
+    text = pipeline.read_text()
+    pipeline.write_text(
+        text.replace("support-answer@1.0.0", f"support-answer@{version}").replace(
+            "version: 1.0.0", f"version: {version}", 1
+        )
+    )
+
+
+def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    no_evidence = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert no_evidence.exit_code == 1 and "no passing gate" in no_evidence.stderr
+    evaluate(cli, repo)
+    skip = cli("promote", "support-bot", "--to", "staging", cwd=repo)
+    assert skip.exit_code == 1 and "not in dev" in skip.stderr
+    forced = cli("promote", "support-bot", "--to", "staging", "--force", cwd=repo)
+    assert forced.exit_code == 1 and "--force needs --reason" in forced.stderr
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    again = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert again.exit_code == 1 and "already in dev" in again.stderr
+    assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
+    unapproved = cli("promote", "support-bot", "--to", "prod", "--approver", "mallory", cwd=repo)
+    assert unapproved.exit_code == 1 and "protected" in unapproved.stderr
+    assert (
+        cli(
+            "promote", "support-bot", "--to", "prod", "--approver", "support-leads", cwd=repo
+        ).exit_code
+        == 0
+    )
+    # the user's branch, index and working tree are untouched
+    assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+    events = Registry(Project.load(repo)).events("support-bot")
+    assert [e.stage for e in events] == ["dev", "staging", "prod"]
+    prod = events[-1].data
+    for field in (
+        "fingerprint",
+        "source_commit",
+        "report_sha256",
+        "gate_verdict",
+        "approvers",
+        "at",
+        "tool_version",
+        "previous_version",
+        "from_stage",
+        "change_type",
+        "reason",
+    ):
+        assert field in prod
+    assert prod["gate_verdict"] == "pass" and prod["from_stage"] == "staging"
+    tree = git(repo, "ls-tree", "-r", "--name-only", "llmops/registry").split()
+    assert "state.yaml" in tree and "artifacts/prompt/support-answer/1.0.0.yaml" in tree
+    assert any(p.startswith(f"evidence/{prod['id']}/gate.json") for p in tree)
+
+
+def test_rollback_one_command(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    nothing = cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", cwd=repo)
+    assert nothing.exit_code == 1 and "nothing to roll back" in nothing.stderr
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    single = cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", cwd=repo)
+    assert single.exit_code == 1 and "no previous version" in single.stderr
+    bump_prompt(repo, "1.1.0")
+    evaluate(cli, repo)
+    promoted = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert promoted.exit_code == 0 and "changed: prompt" in promoted.stdout
+    assert "one sentence" in cli("export", "support-bot", "--stage", "dev", cwd=repo).stdout
+    back = cli(
+        "rollback", "support-bot", "--stage", "dev", "--reason", "answers too terse", cwd=repo
+    )
+    assert back.exit_code == 0, back.output
+    assert "1.1.0 -> 1.0.0" in back.stdout and "changed: prompt" in back.stdout
+    registry = Registry(Project.load(repo))
+    assert registry.current("support-bot", "dev")["version"] == "1.0.0"  # type: ignore[index]
+    last = registry.events("support-bot")[-1].data
+    assert (
+        last["type"] == "rollback"
+        and last["evidence_event"] == registry.events("support-bot")[0].id
+    )
+    exported = json.loads(cli("export", "support-bot", "--stage", "dev", cwd=repo).stdout)
+    assert "one or two sentences" in exported["prompt"]["template"]["system"]
+    wrong = cli(
+        "rollback", "support-bot", "--stage", "dev", "--to", "9.9.9", "--reason", "x", cwd=repo
+    )
+    assert wrong.exit_code == 1
+
+
+def test_edited_registered_manifest_must_bump_version(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    assert cli("validate", cwd=repo).exit_code == 0
+    prompt = repo / "manifests/prompts/support-answer.yaml"
+    prompt.write_text(prompt.read_text().replace("one or two sentences", "three sentences"))
+    result = cli("validate", cwd=repo)
+    assert result.exit_code == 1
+    assert "already registered with different content" in result.stderr and "1.0.1" in result.stderr
+
+
+def test_export_formats_and_reproduce(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    router = yaml.safe_load(
+        cli("export", "support-bot", "--stage", "dev", "-f", "litellm", cwd=repo).stdout
+    )
+    assert router["model_list"][0]["litellm_params"]["model"] == "local/extractive-baseline"
+    env = cli("export", "support-bot", "--stage", "dev", "-f", "env", cwd=repo).stdout
+    assert "LLMOPS_PIPELINE=support-bot@1.0.0" in env and "LLMOPS_TOP_K=3" in env
+    bad = cli("export", "support-bot", "--stage", "dev", "-f", "toml", cwd=repo)
+    assert bad.exit_code == 1
+    empty = cli("export", "support-bot", "--stage", "prod", cwd=repo)
+    assert empty.exit_code == 1 and "nothing in stage" in empty.stderr
+    out = tmp_path / "repro"
+    assert cli("reproduce", "support-bot@dev", "--out", str(out), cwd=repo).exit_code == 0
+    original = yaml.safe_load((repo / "manifests/prompts/support-answer.yaml").read_text())
+    assert (
+        yaml.safe_load((out / "manifests/prompts/support-answer-1.0.0.yaml").read_text())
+        == original
+    )
+    listing = cli("registry", "list", cwd=repo)
+    assert "dev=1.0.0" in listing.stdout
+    assert "1.0.0" in cli("registry", "show", "support-bot", cwd=repo).stdout
+    assert cli("registry", "diff", "support-bot", "dev", "dev", cwd=repo).stdout.startswith(
+        "dev and dev run the same"
+    )
+
+
+def test_not_a_git_repository(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("registry", "list", cwd=project)
+    assert result.exit_code == 1 and "not inside a git repository" in result.stderr
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from llmops_cli.project import Project
+from llmops_cli.registry.registry import Registry
+root, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+registry = Registry(Project.load(root))
+for i in range(count):
+    version = f"1.0.{i}"
+    registry.record("promote", f"p-{tag}", "dev", {"fingerprint": tag + version},
+                    lambda state, v=version: ({"version": v, "fingerprint": tag + v}, {}),
+                    lambda event_id, state: {})
+"""
+
+
+def test_two_processes_racing_lose_nothing(repo: Path, tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(repo), tag, "50"], env=env)
+        for tag in ("a", "b")
+    ]
+    assert [p.wait(300) for p in procs] == [0, 0]
+    registry = Registry(Project.load(repo))
+    events = registry.events()
+    assert sorted(e.seq for e in events) == list(range(1, 101))  # none lost, none duplicated
+    assert len({e.id for e in events}) == 100
+    state = registry.state()
+    assert state["seq"] == 100
+    current = {
+        name: {s: e["current"]["version"] for s, e in stages.items()}
+        for name, stages in state["pipelines"].items()
+    }
+    assert (
+        current
+        == replay([e.data for e in events])
+        == {"p-a": {"dev": "1.0.49"}, "p-b": {"dev": "1.0.49"}}
+    )
+
+
+def test_sigkill_leaves_old_or_new_state(repo: Path, tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for delay in (0.3, 0.5, 0.8):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(repo), f"k{delay}", "1000"], env=env
+        )
+        time.sleep(delay + 0.7)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        registry = Registry(Project.load(repo))
+        state = registry.state()
+        events = registry.events()
+        assert state["seq"] == len(events) == max(e.seq for e in events)
+        assert git(repo, "fsck", "--no-dangling").strip() == ""
