@@ -186,7 +186,7 @@ registry = Registry(Project.load(root))
 for i in range(count):
     version = f"1.0.{i}"
     registry.record("promote", f"p-{tag}", "dev", {"fingerprint": tag + version},
-                    lambda state, v=version: ({"version": v, "fingerprint": tag + v}, {}),
+                    lambda state, history, v=version: ({"version": v, "fingerprint": tag + v}, {}),
                     lambda event_id, state: {})
 """
 
@@ -196,10 +196,16 @@ def test_two_processes_racing_lose_nothing(repo: Path, tmp_path: Path) -> None:
     script.write_text(WRITER)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [
-        subprocess.Popen([sys.executable, str(script), str(repo), tag, "50"], env=env)
+        subprocess.Popen(
+            [sys.executable, str(script), str(repo), tag, "50"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for tag in ("a", "b")
     ]
-    assert [p.wait(300) for p in procs] == [0, 0]
+    outcomes = [(p.wait(300), p.stderr.read()[-800:]) for p in procs]  # type: ignore[union-attr]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
     registry = Registry(Project.load(repo))
     events = registry.events()
     assert sorted(e.seq for e in events) == list(range(1, 101))  # none lost, none duplicated
@@ -207,7 +213,7 @@ def test_two_processes_racing_lose_nothing(repo: Path, tmp_path: Path) -> None:
     state = registry.state()
     assert state["seq"] == 100
     current = {
-        name: {s: e["current"]["version"] for s, e in stages.items()}
+        name: {s: e["version"] for s, e in stages.items()}
         for name, stages in state["pipelines"].items()
     }
     assert (

@@ -13,7 +13,7 @@ WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 
 
 def test_workflows_exist() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"ci.yml"}
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "eval_gate.yml", "deploy.yml"}
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)

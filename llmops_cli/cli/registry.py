@@ -19,7 +19,7 @@ def list_command(project: ProjectOption = None, output: FormatOption = OutputFor
     registry = Registry(open_project(project))
     state = registry.state()
     rows = {
-        name: {stage: entry["current"]["version"] for stage, entry in stages.items()}
+        name: {stage: entry["version"] for stage, entry in stages.items()}
         for name, stages in state.get("pipelines", {}).items()
     }
     if output is OutputFormat.json:
@@ -47,16 +47,21 @@ def show(
         from llmops_cli.errors import LlmopsError
 
         raise LlmopsError(f"{pipeline} is not in the registry")
+    history = registry.history(pipeline, registry.stages)
     if output is OutputFormat.json:
-        typer.echo(json.dumps(stages, indent=2))
+        typer.echo(
+            json.dumps(
+                {s: {"current": stages.get(s), "history": history[s]} for s in registry.stages},
+                indent=2,
+            )
+        )
         return
     for stage in registry.stages:
-        entry = stages.get(stage)
-        if entry is None:
+        current = stages.get(stage)
+        if current is None:
             typer.echo(f"{stage:<10} -")
             continue
-        current = entry["current"]
-        earlier = ", ".join(h["version"] for h in entry["history"][-5:]) or "none"
+        earlier = ", ".join(h["version"] for h in history[stage][-5:]) or "none"
         typer.echo(
             f"{stage:<10} {current['version']}  fingerprint {current['fingerprint'][:12]}  "
             f"since {current['at']}  (earlier: {earlier})"

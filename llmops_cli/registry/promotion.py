@@ -100,13 +100,15 @@ def promote(
     index = registry.stages.index(stage)
     before = registry.stages[index - 1] if index > 0 else None
 
-    def precheck(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def precheck(
+        state: dict[str, Any], history: list[dict[str, Any]]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         stages = state.get("pipelines", {}).get(name, {})
-        current = stages.get(stage, {}).get("current")
+        current = stages.get(stage)
         if current and current["fingerprint"] == fingerprint:
             raise LlmopsError(f"{name}@{version} is already in {stage}")
         if before is not None and not force:
-            earlier = stages.get(before, {}).get("current")
+            earlier = stages.get(before)
             if not earlier or earlier["fingerprint"] != fingerprint:
                 raise LlmopsError(
                     f"{name}@{version} is not in {before}; promote it there first, or pass "
@@ -159,15 +161,16 @@ def rollback(
     if stage not in registry.stages:
         raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
 
-    def precheck(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        entry = state.get("pipelines", {}).get(name, {}).get(stage)
-        if entry is None:
+    def precheck(
+        state: dict[str, Any], history: list[dict[str, Any]]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        current = state.get("pipelines", {}).get(name, {}).get(stage)
+        if current is None:
             raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
-        history = entry["history"]
         if not history:
             raise LlmopsError(
                 f"{name} in {stage} has no previous version to roll back to "
-                f"(current: {entry['current']['version']})"
+                f"(current: {current['version']})"
             )
         if to_version is None:
             index = len(history) - 1
@@ -181,7 +184,6 @@ def rollback(
                 )
             index = matches[-1]
         target = dict(history[index])
-        current = entry["current"]
         return target, {
             "history_index": index,
             "from_version": current["version"],

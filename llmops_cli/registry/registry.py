@@ -1,7 +1,8 @@
 """The git-backed registry: which pipeline version sits in which stage, and why.
 
 Layout of the branch (DESIGN §6):
-    state.yaml                              current version per pipeline and stage (+ history)
+    state.yaml                              current version per pipeline and stage
+    history/<pipeline>/<stage>.yaml         earlier versions of that stage, for rollback
     events/<seq>-<event-id>.yaml            append-only promote / rollback events
     artifacts/<kind>/<name>/<version>.yaml  immutable snapshot of every registered manifest
     evidence/<event-id>/                    gate verdict + report summary the event relied on
@@ -31,7 +32,7 @@ from llmops_cli.project import Project
 from llmops_cli.registry.store import BranchStore, RegistryConflict, find_repo
 
 DEFAULT_BRANCH = "llmops/registry"
-MAX_ATTEMPTS = 20
+MAX_ATTEMPTS = 50
 HISTORY_KEPT = 100
 
 
@@ -46,8 +47,24 @@ class RegistryEvent:
     data: Mapping[str, Any]
 
 
+try:  # libyaml: state files are parsed on every command
+    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
+def _load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
+def history_path(pipeline: str, stage: str) -> str:
+    return f"history/{pipeline}/{stage}.yaml"
 
 
 def artifact_path(kind: str, name: str, version: str) -> str:
@@ -70,11 +87,16 @@ class Registry:
 
     def state(self, at: str | None = None) -> dict[str, Any]:
         text = self.store.read("state.yaml", at)
-        return yaml.safe_load(text) if text else {"seq": 0, "pipelines": {}}
+        return _load(text) if text else {"seq": 0, "pipelines": {}}
 
     def current(self, pipeline: str, stage: str) -> dict[str, Any] | None:
         entry = self.state().get("pipelines", {}).get(pipeline, {}).get(stage)
-        return None if entry is None else dict(entry["current"])
+        return None if entry is None else dict(entry)
+
+    def history(self, pipeline: str, stages: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Earlier entries of each stage, oldest first (one git call)."""
+        texts = self.store.read_many([history_path(pipeline, s) for s in stages])
+        return {s: (_load(texts[history_path(pipeline, s)] or "[]") or []) for s in stages}
 
     def events(self, pipeline: str | None = None, limit: int | None = None) -> list[RegistryEvent]:
         names = sorted(self.store.list("events"))
@@ -85,7 +107,7 @@ class Registry:
         for text in texts.values():
             if text is None:
                 continue
-            data = yaml.safe_load(text)
+            data = _load(text)
             if pipeline is None or data["pipeline"] == pipeline:
                 found.append(
                     RegistryEvent(
@@ -102,7 +124,7 @@ class Registry:
 
     def artifact(self, kind: str, name: str, version: str) -> dict[str, Any] | None:
         text = self.store.read(artifact_path(kind, name, version))
-        return None if text is None else yaml.safe_load(text)
+        return None if text is None else _load(text)
 
     def registered_hash(self, kind: str, name: str, version: str) -> str | None:
         data = self.artifact(kind, name, version)
@@ -118,7 +140,7 @@ class Registry:
         for key, path in keys.items():
             text = texts[path]
             if text is not None:
-                found[key] = sha256_text(canonical_json(yaml.safe_load(text)))
+                found[key] = sha256_text(canonical_json(_load(text)))
         return found
 
     # -- writes -----------------------------------------------------------------------------
@@ -134,7 +156,8 @@ class Registry:
                 self.store.write(files, message, tip)
                 return tip or ""
             except RegistryConflict:
-                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+                # jittered exponential backoff, so a slow writer is not starved by a fast one
+                time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))
         raise RegistryConflict(f"the registry kept moving; gave up after {MAX_ATTEMPTS} attempts")
 
     def record(
@@ -143,16 +166,20 @@ class Registry:
         pipeline: str,
         stage: str,
         fields: Mapping[str, Any],
-        precheck: Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]],
+        precheck: Callable[
+            [dict[str, Any], list[dict[str, Any]]], tuple[dict[str, Any], dict[str, Any]]
+        ],
         extra_files: Callable[[str, dict[str, Any]], dict[str, str]],
     ) -> dict[str, Any]:
-        """Append one event. `precheck(state)` re-validates against the state being written
-        on and returns the stage entry to install plus event fields that depend on that state;
-        `extra_files` adds artifacts and evidence."""
+        """Append one event. `precheck(state, history)` re-validates against the state (and the
+        stage's history) being written on, and returns the stage entry to install plus event
+        fields that depend on that state; `extra_files` adds artifacts and evidence."""
         result: dict[str, Any] = {}
 
         def build(state: dict[str, Any], tip: str | None) -> tuple[dict[str, str], str]:
-            entry, more = precheck(state)
+            history_text = self.store.read(history_path(pipeline, stage), tip) if tip else None
+            history: list[dict[str, Any]] = (_load(history_text) or []) if history_text else []
+            entry, more = precheck(state, history)
             seq = int(state.get("seq", 0)) + 1
             event_id = uuid.uuid4().hex[:12]
             stages = state.setdefault("pipelines", {}).setdefault(pipeline, {})
@@ -164,23 +191,23 @@ class Registry:
                 "pipeline": pipeline,
                 "version": entry["version"],
                 "stage": stage,
-                "previous_version": previous["current"]["version"] if previous else None,
+                "previous_version": previous["version"] if previous else None,
                 **fields,
                 **more,
                 "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "tool_version": __version__,
             }
             entry = {**entry, "event": event_id, "at": event["at"]}
-            history = list(previous["history"]) if previous else []
             if event_type == "rollback":
                 history = history[: more["history_index"]]
             elif previous:
-                history = [*history, previous["current"]][-HISTORY_KEPT:]
+                history = [*history, previous][-HISTORY_KEPT:]
             event.pop("history_index", None)
-            stages[stage] = {"current": entry, "history": history}
+            stages[stage] = entry
             state["seq"] = seq
             files = {
                 "state.yaml": _dump(state),
+                history_path(pipeline, stage): _dump(history),
                 f"events/{seq:08d}-{event_id}.yaml": _dump(event),
                 **extra_files(event_id, state),
             }
