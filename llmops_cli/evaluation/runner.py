@@ -41,6 +41,7 @@ from llmops_cli.evaluation.targets import (
     TargetError,
     load_callable,
     make_target,
+    quiet_litellm,
 )
 from llmops_cli.guardrails.scrub import scrub
 from llmops_cli.manifests.golden import GoldenCase
@@ -175,6 +176,15 @@ def run_eval(
                     f"cache ({project.relative(project.state_dir / 'cache.sqlite')}); record "
                     "them first with --cache read-write"
                 )
+        cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
+        if len(cached) < len(pending):
+            target.prepare()
+        remote_models = {s.get("model") for s in _remote_specs(resolved, cases)}
+        for ref in remote_models:
+            model_ref = resolved.model_for(ref)
+            if model_ref is not None and model_ref.provider not in ("local", "python"):
+                quiet_litellm()
+                break
         run = EvalRun(
             run_id=journal.run_id,
             resolved=resolved,
@@ -423,6 +433,13 @@ def set_status(row: dict[str, Any]) -> None:
     failed = [name for name, s in row["scores"].items() if s["passed"] is False]
     row["failed_checks"] = failed
     row["status"] = "failed" if failed else "passed"
+
+
+def _remote_specs(
+    resolved: ResolvedPipeline, cases: Sequence[GoldenCase]
+) -> list[Mapping[str, Any]]:
+    specs = [*resolved.pipeline.get("scorers", ()), *(a for c in cases for a in c.asserts)]
+    return [s for s in specs if s["type"] in REMOTE]
 
 
 class _RemoteScorers:

@@ -53,6 +53,10 @@ class Target(Protocol):
     identity: str  # what the cache keys on besides the request
     cacheable: bool
 
+    def prepare(self) -> None:
+        """Heavy set-up (imports), done before any call's timeout starts ticking."""
+        ...
+
     async def complete(self, request: Request, timeout_s: float) -> Completion: ...
 
 
@@ -79,6 +83,9 @@ class LocalTarget:
 
     def __init__(self, model: ModelManifest) -> None:
         self.identity = f"local/{model.model}"
+
+    def prepare(self) -> None:
+        pass
 
     async def complete(self, request: Request, timeout_s: float) -> Completion:
         start = time.perf_counter()
@@ -108,6 +115,9 @@ class PythonTarget:
         source = inspect.getsourcefile(self.function)
         digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16] if source else ""
         self.identity = f"python/{model.model}@{digest}"
+
+    def prepare(self) -> None:
+        pass
 
     async def complete(self, request: Request, timeout_s: float) -> Completion:
         import asyncio
@@ -154,6 +164,9 @@ class LiteLLMTarget:
                 f"{model.path}: model {model.ref} needs the environment variable {key_env}; "
                 "set it, or switch the pipeline to a local model"
             )
+
+    def prepare(self) -> None:
+        quiet_litellm()  # ~2-5 s of imports: never inside a call's timeout
 
     async def complete(self, request: Request, timeout_s: float) -> Completion:
         litellm = quiet_litellm()
