@@ -7,17 +7,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+from llmops_cli.cli.options import (
+    FormatOption,
+    OutputFormat,
+    PipelineArgument,
+    ProjectOption,
+    open_project,
+)
 
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import Progress
 
 
 def eval_command(
-    pipeline: Annotated[
-        str,
-        typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
-    ],
+    pipeline: PipelineArgument,
     project: ProjectOption = None,
     concurrency: Annotated[
         int | None,

@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
-from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+from llmops_cli.cli.options import (
+    FormatOption,
+    OutputFormat,
+    PipelineArgument,
+    ProjectOption,
+    open_project,
+)
 from llmops_cli.errors import ExitCode
 
 
 def gate(
-    pipeline: Annotated[
-        str,
-        typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
-    ],
+    pipeline: PipelineArgument,
     project: ProjectOption = None,
     report: Annotated[
         Path | None,

@@ -38,3 +38,9 @@ def open_project(folder: Path | None) -> Project:
     from llmops_cli.project import Project
 
     return Project.load(folder) if folder is not None else Project.find()
+
+
+PipelineArgument = Annotated[
+    str,
+    typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
+]

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import typer
 
-from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+from llmops_cli.cli.options import (
+    FormatOption,
+    OutputFormat,
+    PipelineArgument,
+    ProjectOption,
+    open_project,
+)
 
 
 def resolve(
-    pipeline: Annotated[
-        str,
-        typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
-    ],
+    pipeline: PipelineArgument,
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:

@@ -238,20 +238,11 @@ def pipeline_problems(
     for index, scorer in enumerate(pipeline.get("scorers", ())):
         if "model" not in scorer:
             continue
-        try:
-            scorer_model = catalog.find("model", scorer["model"])
-        except LookupError as exc:
-            problems.append(
-                Problem(
-                    pipeline.path,
-                    str(exc),
-                    line=pipeline.line_of("scorers", index),
-                    field=f"scorers[{index}].model",
-                )
-            )
-            continue
-        assert isinstance(scorer_model, ModelManifest)
-        scorer_models.append(scorer_model)
+        scorer_model = _model(catalog, pipeline, scorer["model"], ("scorers", index), "model")
+        if isinstance(scorer_model, Problem):
+            problems.append(scorer_model)
+        else:
+            scorer_models.append(scorer_model)
 
     if any(p.severity == "error" for p in problems) or golden is None or golden_path is None:
         return None, problems
@@ -270,6 +261,19 @@ def pipeline_problems(
         corpus_sha256=corpus_hash,
     )
     return resolved, problems
+
+
+def _model(
+    catalog: Catalog, owner: Manifest, ref: str, where: tuple[str, int], *sub: str
+) -> ModelManifest | Problem:
+    """The model manifest `ref` names, or a Problem located at `where` in `owner`."""
+    try:
+        found = catalog.find("model", ref)
+    except LookupError as exc:
+        field = ".".join((f"{where[0]}[{where[1]}]", *sub))
+        return Problem(owner.path, str(exc), line=owner.line_of(*where), field=field)
+    assert isinstance(found, ModelManifest)
+    return found
 
 
 def _fallback_chain(
@@ -292,19 +296,10 @@ def _fallback_chain(
                     )
                 )
                 continue
-            try:
-                target = catalog.find("model", ref)
-            except LookupError as exc:
-                problems.append(
-                    Problem(
-                        current.path,
-                        str(exc),
-                        line=current.line_of("fallbacks", index),
-                        field=f"fallbacks[{index}]",
-                    )
-                )
+            target = _model(catalog, current, ref, ("fallbacks", index))
+            if isinstance(target, Problem):
+                problems.append(target)
                 continue
-            assert isinstance(target, ModelManifest)
             if target not in chain:
                 chain.append(target)
                 visit(target, (*path, ref))

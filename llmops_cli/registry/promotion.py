@@ -13,7 +13,7 @@ from llmops_cli.errors import LlmopsError
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
-from llmops_cli.manifests.model import thaw
+from llmops_cli.manifests.model import ROLE_KINDS, thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import (
@@ -207,13 +207,7 @@ def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, 
     current = registry.current(split_ref(pipeline)[0], stage)
     if current is None:
         raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
-    kinds = {
-        "prompt": "prompt",
-        "model": "model",
-        "retrieval": "retrieval",
-        "thresholds": "thresholds",
-        "judge": "model",
-    }
+    kinds = ROLE_KINDS
     refs = current["manifests"]
     out: dict[str, dict[str, Any]] = {}
     pipeline_ref = f"{split_ref(pipeline)[0]}@{current['version']}"
