@@ -36,6 +36,8 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_scale.py
+	$(BIN)/python bench/eval_throughput.py
+	$(BIN)/python bench/registry_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
