@@ -27,6 +27,17 @@ def read_report(path: Path) -> dict[str, Any]:
     return data
 
 
+def registry_baseline(project: Project, pipeline: str, stage: str) -> dict[str, Any] | None:
+    """The report behind the version in `stage`, or None without a registry or a version."""
+    from llmops_cli.registry.registry import Registry
+
+    try:
+        registry = Registry(project)
+    except LlmopsError:
+        return None
+    return registry.evidence_report(pipeline, stage)
+
+
 def run_gate(
     project: Project,
     pipeline: str,
@@ -34,6 +45,7 @@ def run_gate(
     baseline_path: Path | None,
     *,
     strict: bool,
+    baseline_stage: str | None = None,
 ) -> tuple[GateVerdict, Path]:
     catalog = Catalog.load(project)
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
@@ -41,7 +53,12 @@ def run_gate(
     report = read_report(path)
     if report["pipeline"].split("@")[0] != resolved.pipeline.name:
         raise LlmopsError(f"{path}: the report is for {report['pipeline']}, not {pipeline}")
-    baseline = read_report(baseline_path) if baseline_path is not None else None
+    baseline: dict[str, Any] | None
+    if baseline_path is not None:
+        baseline = read_report(baseline_path)
+    else:
+        stage = baseline_stage or resolved.thresholds.get("regression", {}).get("baseline")
+        baseline = registry_baseline(project, resolved.pipeline.name, stage) if stage else None
     verdict = check_gate(
         report,
         thaw(resolved.thresholds.data),

@@ -239,3 +239,35 @@ def test_sigkill_leaves_old_or_new_state(repo: Path, tmp_path: Path) -> None:
         events = registry.events()
         assert state["seq"] == len(events) == max(e.seq for e in events)
         assert git(repo, "fsck", "--no-dangling").strip() == ""
+
+
+def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    for stage, extra in (("dev", []), ("staging", []), ("prod", ["--approver", "support-leads"])):
+        assert cli("promote", "support-bot", "--to", stage, *extra, cwd=repo).exit_code == 0
+    bump_prompt(repo, "1.1.0")
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    result = cli("gate", "support-bot", "-f", "json", cwd=repo)  # regression.baseline: prod
+    verdict = json.loads(result.stdout)
+    prod_event = Registry(Project.load(repo)).events("support-bot")[-1]
+    assert verdict["baseline_run_id"] == prod_event.data["report_run_id"]
+    assert any(c["kind"] == "regression" for c in verdict["checks"])
+    # a rollback keeps the evidence of the version it returns to
+    registry = Registry(Project.load(repo))
+    first_dev = registry.current("support-bot", "dev")
+    assert cli("gate", "support-bot", "--baseline-stage", "dev", cwd=repo).exit_code in (0, 4)
+    missing = cli("gate", "support-bot", "--baseline", str(repo / "nope.json"), cwd=repo)
+    assert missing.exit_code == 1 and "cannot read report" in missing.stderr
+    (repo / "reports").rename(repo / "reports-old")  # keep only the new version's evidence
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    assert (
+        cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", cwd=repo).exit_code == 0
+    )
+    back = Registry(Project.load(repo)).current("support-bot", "dev")
+    assert back is not None and first_dev is not None
+    assert back["evidence"] == first_dev["evidence"] and back["event"] != first_dev["event"]
+    assert (
+        Registry(Project.load(repo)).evidence_report("support-bot", "dev")["fingerprint"]
+        == first_dev["fingerprint"]
+    )  # type: ignore[index]

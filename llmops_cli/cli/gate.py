@@ -32,6 +32,14 @@ def gate(
             show_default=False,
         ),
     ] = None,
+    baseline_stage: Annotated[
+        str | None,
+        typer.Option(
+            help="Take the baseline from the registry: the report behind the version in "
+            "this stage (default: thresholds regression.baseline).",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -45,7 +53,9 @@ def gate(
     from llmops_cli.gating import run_gate
 
     proj = open_project(project)
-    verdict, path = run_gate(proj, pipeline, report, baseline, strict=strict)
+    verdict, path = run_gate(
+        proj, pipeline, report, baseline, strict=strict, baseline_stage=baseline_stage
+    )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as f:

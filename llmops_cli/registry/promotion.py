@@ -123,6 +123,8 @@ def promote(
             f"evidence/{event_id}/report-summary.json": summary_of(
                 json.loads(report_path.read_text("utf-8"))
             ),
+            # the whole (already scrubbed) report: the next gate's paired baseline
+            f"evidence/{event_id}/report.json": report_path.read_text("utf-8"),
         }
         for manifest in resolved.manifests:
             key = (manifest.kind, manifest.name, manifest.version)

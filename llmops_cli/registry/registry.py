@@ -122,6 +122,14 @@ class Registry:
                 )
         return found[-limit:] if limit is not None else found
 
+    def evidence_report(self, pipeline: str, stage: str) -> dict[str, Any] | None:
+        """The full report that put the version now in `stage` there (None if none)."""
+        current = self.current(pipeline, stage)
+        if current is None or "evidence" not in current:
+            return None
+        text = self.store.read(f"evidence/{current['evidence']}/report.json")
+        return None if text is None else json.loads(text)
+
     def artifact(self, kind: str, name: str, version: str) -> dict[str, Any] | None:
         text = self.store.read(artifact_path(kind, name, version))
         return None if text is None else _load(text)
@@ -197,7 +205,8 @@ class Registry:
                 "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "tool_version": __version__,
             }
-            entry = {**entry, "event": event_id, "at": event["at"]}
+            # evidence stays with the version: a rolled-back-to entry keeps its original one
+            entry = {"evidence": event_id, **entry, "event": event_id, "at": event["at"]}
             if event_type == "rollback":
                 history = history[: more["history_index"]]
             elif previous:
