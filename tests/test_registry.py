@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import latest
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry, replay
@@ -163,6 +164,14 @@ def test_export_formats_and_reproduce(repo: Path, cli, tmp_path: Path) -> None: 
         yaml.safe_load((out / "manifests/prompts/support-answer-1.0.0.yaml").read_text())
         == original
     )
+    run_id = latest(repo)["run_id"]
+    by_run = tmp_path / "by-run"
+    assert cli("reproduce", run_id, "--out", str(by_run), cwd=repo).exit_code == 0
+    assert (by_run / "manifests/prompts/support-answer-1.0.0.yaml").read_text() == (
+        out / "manifests/prompts/support-answer-1.0.0.yaml"
+    ).read_text()
+    unknown = cli("reproduce", "nope", "--out", str(tmp_path / "x"), cwd=repo)
+    assert unknown.exit_code == 1 and "no report with run id" in unknown.stderr
     listing = cli("registry", "list", cwd=repo)
     assert "dev=1.0.0" in listing.stdout
     assert "1.0.0" in cli("registry", "show", "support-bot", cwd=repo).stdout
@@ -271,3 +280,50 @@ def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli) -> None:  # 
         Registry(Project.load(repo)).evidence_report("support-bot", "dev")["fingerprint"]
         == first_dev["fingerprint"]
     )  # type: ignore[index]
+
+
+def clone_with_evidence(remote: Path, target: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+    subprocess.run(["git", "clone", "-q", str(remote), str(target)], check=True)
+    evaluate(cli, target)
+    return target
+
+
+def test_push_shares_the_registry_through_a_bare_remote(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(remote)], check=True)
+    a = clone_with_evidence(remote, tmp_path / "a", cli)
+    b = clone_with_evidence(remote, tmp_path / "b", cli)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    # b never fetched: --push builds on the remote's state, so the stage order holds
+    stale = cli("promote", "support-bot", "--to", "dev", "--push", cwd=b)
+    assert stale.exit_code == 1 and "already in dev" in stale.stderr
+    assert cli("promote", "support-bot", "--to", "staging", "--push", cwd=b).exit_code == 0
+    events = git(remote, "ls-tree", "--name-only", "llmops/registry:events").split()
+    assert len(events) == 2
+    assert (
+        cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", "--push", cwd=a).exit_code
+        == 1
+    )
+
+
+def test_two_clones_racing_promote_push(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(remote)], check=True)
+    clones = [clone_with_evidence(remote, tmp_path / name, cli) for name in ("a", "b")]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "llmops_cli", "promote", "support-bot", "--to", "dev", "--push"],
+            cwd=c,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in clones
+    ]
+    results = [(p.wait(120), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 1], results  # exactly one wins; the other sees it and stops cleanly
+    assert any("already in dev" in err for _, err in results)
+    assert len(git(remote, "ls-tree", "--name-only", "llmops/registry:events").split()) == 1

@@ -6,6 +6,13 @@ import typer
 
 from llmops_cli.cli.options import ProjectOption, open_project
 
+PushOption = Annotated[
+    bool,
+    typer.Option(
+        help="Write on top of the remote registry and push atomically (retries when "
+        "someone else pushed first)."
+    ),
+]
 ApproverOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -27,6 +34,7 @@ def promote(
     approver: ApproverOption = None,
     reason: Annotated[str, typer.Option(help="Why; required with --force.")] = "",
     force: Annotated[bool, typer.Option(help="Skip the stage order (needs --reason).")] = False,
+    push: PushOption = False,
     project: ProjectOption = None,
 ) -> None:
     """Move an evaluated pipeline version into a stage of the registry.
@@ -38,7 +46,13 @@ def promote(
     from llmops_cli.registry.promotion import promote as do_promote
 
     event = do_promote(
-        open_project(project), pipeline, to, approvers=approver or (), reason=reason, force=force
+        open_project(project),
+        pipeline,
+        to,
+        approvers=approver or (),
+        reason=reason,
+        force=force,
+        push=push,
     )
     previous = event["previous_version"] or "nothing"
     typer.echo(
@@ -59,6 +73,7 @@ def rollback(
         ),
     ] = None,
     approver: ApproverOption = None,
+    push: PushOption = False,
     project: ProjectOption = None,
 ) -> None:
     """Put a stage back to its previous version, in one command.
@@ -75,6 +90,7 @@ def rollback(
         to_version=to,
         reason=reason,
         approvers=approver or (),
+        push=push,
     )
     typer.echo(
         f"rolled back {event['pipeline']} in {event['stage']}: {event['from_version']} -> "

@@ -140,19 +140,19 @@ def export(
 
 def reproduce(
     target: Annotated[
-        str, typer.Argument(help="PIPELINE@STAGE, e.g. support-bot@prod.", show_default=False)
+        str,
+        typer.Argument(
+            help="PIPELINE@STAGE (e.g. support-bot@prod) or a RUN_ID from reports/.",
+            show_default=False,
+        ),
     ],
     out: Annotated[
         Path, typer.Option(help="Folder to write the manifests into.", show_default=False)
     ],
     project: ProjectOption = None,
 ) -> None:
-    """Write back the exact manifests that sit in a stage."""
-    from llmops_cli.errors import LlmopsError
+    """Write back the exact manifests that sit in a stage or produced a run."""
     from llmops_cli.registry.promotion import reproduce as do_reproduce
 
-    if "@" not in target:
-        raise LlmopsError(f"{target!r}: expected PIPELINE@STAGE, e.g. support-bot@prod")
-    pipeline, stage = target.rsplit("@", 1)
-    for path in do_reproduce(open_project(project), pipeline, stage, out):
+    for path in do_reproduce(open_project(project), target, out):
         typer.echo(str(path))

@@ -65,6 +65,7 @@ def promote(
     approvers: Sequence[str] = (),
     reason: str = "",
     force: bool = False,
+    push: bool = False,
 ) -> dict[str, Any]:
     registry = Registry(project)
     if stage not in registry.stages:
@@ -146,7 +147,8 @@ def promote(
         "forced": force,
         "manifests": refs,
     }
-    return registry.record("promote", name, stage, fields, precheck, files)
+    write = registry.record_and_push if push else registry.record
+    return write("promote", name, stage, fields, precheck, files)
 
 
 def rollback(
@@ -157,6 +159,7 @@ def rollback(
     to_version: str | None = None,
     reason: str,
     approvers: Sequence[str] = (),
+    push: bool = False,
 ) -> dict[str, Any]:
     registry = Registry(project)
     name = split_ref(pipeline)[0]
@@ -201,7 +204,8 @@ def rollback(
         "approvers": list(approvers),
         "source_commit": head_commit(project.root)["sha"],
     }
-    return registry.record("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+    write = registry.record_and_push if push else registry.record
+    return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
 
 
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
@@ -279,10 +283,40 @@ def export_config(project: Project, pipeline: str, stage: str, fmt: str) -> str:
     raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
 
 
-def reproduce(project: Project, pipeline: str, stage: str, out: Path) -> list[Path]:
-    """Write the exact manifests of the version in `stage` into `out`/manifests/."""
+def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[str, Any]:
+    """Role -> manifest content of the run `run_id`, from its report and the registry."""
+    matches = list(project.reports_dir.glob(f"*/{run_id}/report.json"))
+    if not matches:
+        raise LlmopsError(
+            f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
+        )
+    report = json.loads(matches[0].read_text("utf-8"))
+    refs = {"pipeline": report["pipeline"], **report["manifests"]}
+    out: dict[str, Any] = {}
+    for role, ref in refs.items():
+        kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
+        ref_name, version = split_ref(ref)
+        data = registry.artifact(kind, ref_name, version or "")
+        if data is None:
+            raise LlmopsError(
+                f"{kind} {ref} of run {run_id} was never registered (only promoted "
+                "versions are kept); check out the commit "
+                f"{(report.get('git') or {}).get('sha') or '(unknown)'} instead"
+            )
+        out[role] = data
+    return out
+
+
+def reproduce(project: Project, target: str, out: Path) -> list[Path]:
+    """Write the exact manifests of `PIPELINE@STAGE`, or of a run id, into `out`/manifests/."""
     if out.exists() and any(out.iterdir()):
         raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
+    registry = Registry(project)
+    pipeline, _, stage = target.rpartition("@")
+    if pipeline and stage in registry.stages:
+        manifests = stage_manifests(registry, pipeline, stage)
+    else:
+        manifests = _run_manifests(project, registry, target)
     folders = {
         "pipeline": "pipelines",
         "prompt": "prompts",
@@ -292,7 +326,7 @@ def reproduce(project: Project, pipeline: str, stage: str, out: Path) -> list[Pa
         "judge": "models",
     }
     written = []
-    for role, data in stage_manifests(Registry(project), pipeline, stage).items():
+    for role, data in manifests.items():
         path = out / "manifests" / folders[role] / f"{data['name']}-{data['version']}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")

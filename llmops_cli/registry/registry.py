@@ -82,6 +82,8 @@ class Registry:
         self.store = BranchStore(root, str(config.get("branch", DEFAULT_BRANCH)))
         self.stages = project.stages
         self.protected: Mapping[str, Any] = config.get("protected", {})
+        self.remote = str(config.get("remote", "origin"))
+        self.branch = str(config.get("branch", DEFAULT_BRANCH))
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
@@ -167,6 +169,62 @@ class Registry:
                 # jittered exponential backoff, so a slow writer is not starved by a fast one
                 time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))
         raise RegistryConflict(f"the registry kept moving; gave up after {MAX_ATTEMPTS} attempts")
+
+    # -- sharing through a remote -----------------------------------------------------------
+
+    def pull(self) -> None:
+        """Make the local branch what the remote has (the remote is the truth when pushing)."""
+        tracking = f"refs/remotes/{self.remote}/{self.branch}"
+        fetched = self.store.git.run(
+            "fetch", "--quiet", self.remote, f"+refs/heads/{self.branch}:{tracking}", check=False
+        )
+        if fetched.returncode != 0:
+            missing = "couldn't find remote ref" in fetched.stderr
+            if not missing:
+                raise LlmopsError(f"git fetch {self.remote} failed: {fetched.stderr.strip()}")
+            return  # the remote has no registry yet: ours will be the first
+        remote_tip = self.store.git.out("rev-parse", tracking)
+        local = self.store.tip()
+        if remote_tip != local:
+            moved = self.store.git.run(
+                "update-ref", self.store.ref, remote_tip, local or "0" * 40, check=False
+            )
+            if moved.returncode != 0:
+                raise RegistryConflict("the local registry branch moved during a fetch; retry")
+
+    def push(self) -> bool:
+        """Push the branch atomically; False when the remote moved first (non-fast-forward)."""
+        out = self.store.git.run(
+            "push",
+            "--atomic",
+            "--porcelain",
+            self.remote,
+            f"{self.store.ref}:refs/heads/{self.branch}",
+            check=False,
+        )
+        if out.returncode == 0:
+            return True
+        if (
+            "rejected" in out.stdout
+            or "fetch first" in out.stderr
+            or "non-fast-forward" in out.stderr
+        ):
+            return False
+        raise LlmopsError(
+            f"git push {self.remote} failed: {out.stderr.strip() or out.stdout.strip()}"
+        )
+
+    def record_and_push(self, *args: Any, attempts: int = 5) -> dict[str, Any]:
+        """`record` on top of the remote's state, then push; when someone pushed first, fetch,
+        re-check the preconditions on their state, and try again."""
+        for _ in range(attempts):
+            self.pull()
+            event = self.record(*args)
+            if self.push():
+                return event
+        raise RegistryConflict(
+            f"{self.remote} kept moving; gave up after {attempts} attempts (nothing was pushed)"
+        )
 
     def record(
         self,
