@@ -40,7 +40,16 @@ def server(project: Path) -> Iterator[FakeOpenAI]:
     srv.stop()
 
 
-def use_server(project: Path, url: str, monkeypatch: pytest.MonkeyPatch, **limits: float) -> None:
+TRANSPORTS = ["litellm", "openai-http"]
+
+
+def use_server(
+    project: Path,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    transport: str = "litellm",
+    **limits: float,
+) -> None:
     monkeypatch.setenv("FAKE_OPENAI_KEY", "sk-test-not-a-real-key-000000")
     limit_text = ", ".join(
         f"{k}: {v}"
@@ -50,6 +59,7 @@ def use_server(project: Path, url: str, monkeypatch: pytest.MonkeyPatch, **limit
         "kind: model\nname: fake-model\nversion: 1.0.0\nprovider: openai\n"
         f"model: gpt-4o-mini-2024-07-18\napi_base: {url}\napi_key_env: FAKE_OPENAI_KEY\n"
         f"limits: {{{limit_text}}}\npricing: {{input_per_1m_tokens: 0.15, output_per_1m_tokens: 0.6}}\n"
+        f"transport: {transport}\n"
     )
     pipeline = project / PIPELINE
     pipeline.write_text(
@@ -105,8 +115,11 @@ def test_retrieval_config_changes_results(project: Path) -> None:
     assert [r["retrieved"][:1] for r in first.rows] == [r["retrieved"] for r in second.rows]  # type: ignore[attr-defined]
 
 
-def test_litellm_end_to_end_with_cache(project: Path, server: FakeOpenAI, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    use_server(project, server.url, monkeypatch)
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_end_to_end_over_http_with_cache(
+    project: Path, server: FakeOpenAI, cli, monkeypatch, transport: str
+) -> None:  # type: ignore[no-untyped-def]
+    use_server(project, server.url, monkeypatch, transport)
     server.latency_s = 0.05  # long enough for calls to overlap
     result = cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project)
     assert result.exit_code == 0, result.output
@@ -148,10 +161,11 @@ def test_read_only_cache_replay(project: Path, server: FakeOpenAI, cli, monkeypa
 
 
 @pytest.mark.parametrize("mode", ["429", "500", "reset", "malformed", "truncated"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_transient_failures_are_retried(
-    project: Path, server: FakeOpenAI, monkeypatch, mode: str
+    project: Path, server: FakeOpenAI, monkeypatch, mode: str, transport: str
 ) -> None:  # type: ignore[no-untyped-def]
-    use_server(project, server.url, monkeypatch, concurrency=1)
+    use_server(project, server.url, monkeypatch, transport, concurrency=1)
     server.script = [mode]
     result = run(project, limit=2)
     rows = result.rows  # type: ignore[attr-defined]
@@ -161,10 +175,13 @@ def test_transient_failures_are_retried(
 
 
 @pytest.mark.parametrize("mode", ["500", "timeout", "malformed"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_persistent_failures_are_errored_not_passed(
-    project: Path, server: FakeOpenAI, monkeypatch, mode: str
+    project: Path, server: FakeOpenAI, monkeypatch, mode: str, transport: str
 ) -> None:  # type: ignore[no-untyped-def]
-    use_server(project, server.url, monkeypatch, concurrency=2, timeout_s=0.3, max_retries=1)
+    use_server(
+        project, server.url, monkeypatch, transport, concurrency=2, timeout_s=0.3, max_retries=1
+    )
     server.default = mode
     result = run(project, limit=2)
     rows = result.rows  # type: ignore[attr-defined]

@@ -323,7 +323,13 @@ async def _run_all(
                 await remote.score(item, completion, row)
         record(row)
 
-    await asyncio.gather(*(one(item) for item in items))
+    try:
+        await asyncio.gather(*(one(item) for item in items))
+    finally:
+        for open_target in (target, *remote.targets.values()):
+            close = getattr(open_target, "aclose", None)
+            if close is not None:
+                await close()
 
 
 async def _call(

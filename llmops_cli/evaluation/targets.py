@@ -272,11 +272,7 @@ def _retry_after(exc: Exception) -> float | None:
         headers = getattr(response, "headers", None)
     if not headers:
         return None
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
+    return _retry_after_header(headers.get("retry-after") or headers.get("Retry-After"))
 
 
 async def cosine_similarity(model: ModelManifest, a: str, b: str, timeout_s: float) -> float:
@@ -303,4 +299,99 @@ def make_target(model: ModelManifest, root: Path) -> Target:
         return LocalTarget(model)
     if model.provider == "python":
         return PythonTarget(model, root)
+    if model.get("transport") == "openai-http":
+        return HttpTarget(model)
     return LiteLLMTarget(model)
+
+
+class HttpTarget:
+    """`transport: openai-http`: POST /chat/completions to an OpenAI-compatible `api_base`
+    with one pooled aiohttp session. No litellm import (~5 s) and well under a millisecond of
+    client CPU per call; retries, timeouts and caching are the runner's, as for litellm."""
+
+    cacheable = True
+
+    def __init__(self, model: ModelManifest) -> None:
+        base = model.get("api_base")
+        if not base:
+            raise LlmopsError(f"{model.path}: transport openai-http needs `api_base`")
+        self.model = model
+        self.url = str(base).rstrip("/") + "/chat/completions"
+        self.identity = f"{model.litellm_id}@{base}"
+        key_env = model.get("api_key_env")
+        self.api_key = os.environ.get(key_env) if key_env else None
+        if key_env and not self.api_key:
+            raise LlmopsError(
+                f"{model.path}: model {model.ref} needs the environment variable "
+                f"{key_env}; set it, or switch the pipeline to a local model"
+            )
+        self._session: Any = None
+
+    def prepare(self) -> None:
+        pass
+
+    async def _client(self) -> Any:
+        import aiohttp
+
+        if self._session is None:
+            headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+            connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(headers=headers, connector=connector)
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def complete(self, request: Request, timeout_s: float) -> Completion:
+        import json as _json
+
+        import aiohttp
+
+        session = await self._client()
+        body = {"model": self.model.model, "messages": request.messages, **request.parameters}
+        start = time.perf_counter()
+        try:
+            async with session.post(
+                self.url, json=body, timeout=aiohttp.ClientTimeout(total=timeout_s)
+            ) as response:
+                raw = await response.read()
+                status, headers = response.status, response.headers
+        except TimeoutError as exc:
+            raise TargetError(f"timed out after {timeout_s:g} s", retryable=True) from exc
+        except aiohttp.ClientError as exc:
+            raise TargetError(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+        latency = (time.perf_counter() - start) * 1000
+        if status != 200:
+            retry_after = _retry_after_header(headers.get("Retry-After"))
+            retryable = status == 429 or status >= 500 or status == 408
+            text = raw[:200].decode("utf-8", "replace")
+            raise TargetError(
+                f"HTTP {status}: {text}", retryable=retryable, retry_after=retry_after
+            )
+        try:
+            data = _json.loads(raw)
+            text = data["choices"][0]["message"]["content"] or ""
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise TargetError(f"malformed response: {exc}", retryable=True) from exc
+        usage = data.get("usage") or {}
+        prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        completion_tokens = int(usage.get("completion_tokens") or 0)
+        pricing = self.model.get("pricing")
+        cost = cost_usd(self.model, prompt_tokens, completion_tokens) if pricing else None
+        return Completion(
+            text=text,
+            latency_ms=latency,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost_usd=cost,
+            model=self.model.litellm_id,
+        )
+
+
+def _retry_after_header(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
