@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check bench clean
+.PHONY: demo test test-extras lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: $(STAMP)
 ## test: install with dev extras, then lint, type-check and run the whole suite
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest --cov --cov-report=term
+
+## test-extras: the optional local-embeddings extra (CPU torch, ~1 min), then its tests
+test-extras: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,local-embeddings]'
+	$(BIN)/pytest tests/test_targets.py -k local
 
 lint: $(STAMP)
 	$(BIN)/ruff check llmops_cli tests bench

@@ -138,7 +138,17 @@ def check_gate(
     flipped: tuple[str, ...] = ()
     regression = thresholds.get("regression")
     if baseline is not None and regression is not None:
-        names = regression.get("metrics") or ["pass_rate", *thresholds.get("metrics", {})]
+        # by default only [0, 1] scores: max_drop is an absolute drop in a score, and means
+        # nothing for milliseconds or dollars (list those in regression.metrics to compare
+        # them as a relative change)
+        names = regression.get("metrics") or [
+            "pass_rate",
+            *(
+                n
+                for n in thresholds.get("metrics", {})
+                if (m := info(n)) is None or m.unit_interval
+            ),
+        ]
         for name in dict.fromkeys(names):
             found = regression_check(
                 report,

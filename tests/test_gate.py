@@ -188,3 +188,15 @@ def test_gate_bad_report_is_exit_1(
 def test_gate_without_reports(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("gate", "support-bot", cwd=project)
     assert result.exit_code == 1 and "run `llmops eval support-bot` first" in result.stderr
+
+
+def test_latency_is_not_a_default_regression_metric() -> None:
+    baseline = make_report([True] * 30, [0.8] * 30, run_id="base")
+    slower = make_report([True] * 30, [0.8] * 30)
+    for row in slower["cases"]:
+        row["latency_ms"] *= 3  # sub-millisecond noise in a local run must not fail the gate
+    verdict = check_gate(slower, THRESHOLDS, baseline)
+    assert verdict.passed
+    assert "latency vs baseline" not in statuses(verdict)
+    explicit = {**THRESHOLDS, "regression": {**THRESHOLDS["regression"], "metrics": ["latency"]}}
+    assert statuses(check_gate(slower, explicit, baseline))["latency vs baseline"] == "fail"

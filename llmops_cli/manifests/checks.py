@@ -139,7 +139,21 @@ def check_model(model: ModelManifest, policy: Mapping[str, Any]) -> list[Problem
     return problems
 
 
+LOCAL_EMBEDDINGS = ("local:all-minilm-l6-v2",)
+
+
 def check_retrieval(retrieval: RetrievalManifest) -> list[Problem]:
+    embedding = retrieval.embedding_model.lower()
+    if embedding.startswith("local:") and embedding not in LOCAL_EMBEDDINGS:
+        return [
+            Problem(
+                retrieval.path,
+                f"unknown local embedding model {retrieval.embedding_model!r};"
+                f" built-in: {', '.join(LOCAL_EMBEDDINGS)}",
+                line=retrieval.line_of("embedding_model"),
+                field="embedding_model",
+            )
+        ]
     if retrieval.chunk_overlap >= retrieval.chunk_size:
         return [
             Problem(
