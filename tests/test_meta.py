@@ -18,10 +18,21 @@ def _commands() -> dict[str, typer.models.CommandInfo]:
     return {c.name or "": c for c in app.registered_commands}
 
 
+def _walk(command, prefix: str = ""):  # type: ignore[no-untyped-def]
+    """Every command, sub-commands of groups (`registry list`) included."""
+    for name, sub in getattr(command, "commands", {}).items():
+        yield f"{prefix}{name}", sub
+        yield from _walk(sub, f"{prefix}{name} ")
+
+
 def test_every_command_and_option_has_help() -> None:
     group = typer.main.get_command(app)
     assert group.help
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    commands = dict(_walk(group))
+    assert {"eval", "gate", "promote", "rollback", "registry list", "registry diff"} <= set(
+        commands
+    )
+    for name, command in commands.items():
         assert command.help, f"{name} has no help"
         for param in command.params:
             if param.param_type_name == "option":
