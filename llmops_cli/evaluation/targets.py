@@ -151,19 +151,27 @@ class PythonTarget:
         return Completion(text=str(result), latency_ms=latency, model=self.identity)
 
 
+def api_key(model: ModelManifest) -> str | None:
+    """The key from the variable `api_key_env` names; a clear error when it is unset."""
+    key_env = model.get("api_key_env")
+    if not key_env:
+        return None  # litellm then reads the provider's usual variable itself
+    key = os.environ.get(key_env)
+    if not key:
+        raise LlmopsError(
+            f"{model.path}: model {model.ref} needs the environment variable {key_env}; "
+            "set it, or switch the pipeline to a local model"
+        )
+    return key
+
+
 class LiteLLMTarget:
     cacheable = True
 
     def __init__(self, model: ModelManifest) -> None:
         self.model = model
         self.identity = f"{model.litellm_id}@{model.get('api_base', '')}"
-        key_env = model.get("api_key_env")
-        self.api_key = os.environ.get(key_env) if key_env else None
-        if key_env and not self.api_key:
-            raise LlmopsError(
-                f"{model.path}: model {model.ref} needs the environment variable {key_env}; "
-                "set it, or switch the pipeline to a local model"
-            )
+        self.api_key = api_key(model)
 
     def prepare(self) -> None:
         quiet_litellm()  # ~2-5 s of imports: never inside a call's timeout
@@ -282,9 +290,9 @@ async def cosine_similarity(model: ModelManifest, a: str, b: str, timeout_s: flo
     kwargs: dict[str, Any] = {}
     if model.get("api_base"):
         kwargs["api_base"] = model.get("api_base")
-    key_env = model.get("api_key_env")
-    if key_env and os.environ.get(key_env):
-        kwargs["api_key"] = os.environ[key_env]
+    key = api_key(model)
+    if key:
+        kwargs["api_key"] = key
     response = await quiet_litellm().aembedding(
         model=model.litellm_id, input=[a, b], timeout=timeout_s, **kwargs
     )
@@ -318,13 +326,7 @@ class HttpTarget:
         self.model = model
         self.url = str(base).rstrip("/") + "/chat/completions"
         self.identity = f"{model.litellm_id}@{base}"
-        key_env = model.get("api_key_env")
-        self.api_key = os.environ.get(key_env) if key_env else None
-        if key_env and not self.api_key:
-            raise LlmopsError(
-                f"{model.path}: model {model.ref} needs the environment variable "
-                f"{key_env}; set it, or switch the pipeline to a local model"
-            )
+        self.api_key = api_key(model)
         self._session: Any = None
 
     def prepare(self) -> None:
