@@ -107,4 +107,8 @@ app.add_typer(registry.app, name="registry")
 
 def main() -> None:
     """Console-script entry point."""
+    # Typer validates parameters through pydantic, whose plugin discovery scans every installed
+    # distribution's entry points (~60 ms a command). llmops uses no pydantic plugins; only the
+    # CLI process opts out (library users keep theirs), and a user's own setting wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(app(prog_name="llmops"))
