@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from llmops_cli.errors import LlmopsError, ManifestError, Problem, ProjectNotFound
+from llmops_cli.errors import ManifestError, Problem, ProjectNotFound
 
 CONFIG_FILE = "llmops.yaml"
 STATE_DIR = ".llmops"
@@ -113,9 +113,3 @@ class Project:
     def stages(self) -> tuple[str, ...]:
         registry = self.config.get("registry", {})
         return tuple(registry.get("stages", DEFAULT_STAGES))
-
-
-def require_project(project: Project | None) -> Project:
-    if project is None:  # pragma: no cover - guard for library callers
-        raise LlmopsError("no project given")
-    return project

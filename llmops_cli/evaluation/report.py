@@ -18,7 +18,6 @@ from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
 
 REPORT_SCHEMA_VERSION = 1
-REPORT_FILES = ("report.json", "report.md", "report.html", "junit.xml")
 
 
 def build_report(project: Project, run: EvalRun) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import importlib
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -197,7 +197,3 @@ def build_retriever(
     if manifest.embedding_model.lower().startswith("local:"):
         return LocalEmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
     return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
-
-
-def chunk_dict(chunk: Chunk) -> dict[str, str]:
-    return asdict(chunk)

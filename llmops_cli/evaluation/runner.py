@@ -18,7 +18,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -95,7 +95,6 @@ class EvalRun:
     cache_hits: int = 0
     cache_misses: int = 0
     target: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,9 @@ def run_eval(
         cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
         if len(cached) < len(pending):
             target.prepare()
-        remote_models = {s.get("model") for s in _remote_specs(resolved, cases)}
+        remote_models = {
+            s.get("model") for c in cases for s in case_specs(resolved, c) if s["type"] in REMOTE
+        }
         for ref in remote_models:
             model_ref = resolved.model_for(ref)
             if model_ref is not None and model_ref.provider not in ("local", "python"):
@@ -415,7 +416,7 @@ def _row(
         tokens=completion.prompt_tokens + completion.completion_tokens,
         cost_usd=completion.cost_usd,
     )
-    specs = [*resolved.pipeline.get("scorers", ()), *case.asserts]
+    specs = case_specs(resolved, case)
     scores = {
         metric_name(spec): score(spec, answer).to_dict()
         for spec in specs
@@ -441,11 +442,9 @@ def set_status(row: dict[str, Any]) -> None:
     row["status"] = "failed" if failed else "passed"
 
 
-def _remote_specs(
-    resolved: ResolvedPipeline, cases: Sequence[GoldenCase]
-) -> list[Mapping[str, Any]]:
-    specs = [*resolved.pipeline.get("scorers", ()), *(a for c in cases for a in c.asserts)]
-    return [s for s in specs if s["type"] in REMOTE]
+def case_specs(resolved: ResolvedPipeline, case: GoldenCase) -> list[Mapping[str, Any]]:
+    """Every scorer that applies to a case: the pipeline's `scorers`, then its own `assert`."""
+    return [*resolved.pipeline.get("scorers", ()), *case.asserts]
 
 
 class _RemoteScorers:
@@ -476,11 +475,7 @@ class _RemoteScorers:
         return self.targets[model.ref]
 
     async def score(self, item: _Item, completion: Completion, row: dict[str, Any]) -> None:
-        specs = [
-            s
-            for s in (*self.resolved.pipeline.get("scorers", ()), *item.case.asserts)
-            if s["type"] in REMOTE
-        ]
+        specs = [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
         if not specs:
             return
         for spec in specs:

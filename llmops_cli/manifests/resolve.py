@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ class ResolvedPipeline:
             return self.judge
         return next((m for m in self.scorer_models if m.ref == ref), None)
 
-    @property
+    @cached_property  # hashes every manifest's content; read several times per command
     def fingerprint(self) -> str:
         """sha256 over every manifest's content plus the golden set and corpus content."""
         bundle = {

@@ -208,23 +208,28 @@ def rollback(
     return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
 
 
+def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str, dict[str, Any]]:
+    """Role -> registered manifest content for `refs` (role -> name@version)."""
+    out: dict[str, dict[str, Any]] = {}
+    for role, ref in refs.items():
+        if role not in ROLE_KINDS and role != "pipeline":
+            continue  # e.g. the golden set's hash
+        kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
+        ref_name, version = split_ref(ref)
+        data = registry.artifact(kind, ref_name, version or "")
+        if data is None:
+            raise LlmopsError(f"registry has no artifact for {kind} {ref} ({owner})")
+        out[role] = data
+    return out
+
+
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
     """Role -> manifest content of the version currently in `stage`."""
     current = registry.current(split_ref(pipeline)[0], stage)
     if current is None:
         raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
-    kinds = ROLE_KINDS
-    refs = current["manifests"]
-    out: dict[str, dict[str, Any]] = {}
-    pipeline_ref = f"{split_ref(pipeline)[0]}@{current['version']}"
-    for role, ref in [("pipeline", pipeline_ref), *((r, refs[r]) for r in kinds if r in refs)]:
-        kind = "pipeline" if role == "pipeline" else kinds[role]
-        ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "")
-        if data is None:
-            raise LlmopsError(f"registry has no artifact for {kind} {ref}")
-        out[role] = data
-    return out
+    refs = {"pipeline": f"{split_ref(pipeline)[0]}@{current['version']}", **current["manifests"]}
+    return _artifacts(registry, refs, f"{pipeline} in {stage}")
 
 
 def export_config(project: Project, pipeline: str, stage: str, fmt: str) -> str:
@@ -291,20 +296,9 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
             f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
         )
     report = json.loads(matches[0].read_text("utf-8"))
-    refs = {"pipeline": report["pipeline"], **report["manifests"]}
-    out: dict[str, Any] = {}
-    for role, ref in refs.items():
-        kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
-        ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "")
-        if data is None:
-            raise LlmopsError(
-                f"{kind} {ref} of run {run_id} was never registered (only promoted "
-                "versions are kept); check out the commit "
-                f"{(report.get('git') or {}).get('sha') or '(unknown)'} instead"
-            )
-        out[role] = data
-    return out
+    commit = (report.get("git") or {}).get("sha") or "(unknown)"
+    owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
+    return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
 
 
 def reproduce(project: Project, target: str, out: Path) -> list[Path]:
