@@ -8,6 +8,7 @@ from typing import Any
 
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.report import latest_report
+from llmops_cli.fileio import write_atomic
 from llmops_cli.gate import GateVerdict, check_gate
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.model import thaw
@@ -67,7 +68,5 @@ def run_gate(
         current_fingerprint=resolved.fingerprint,
     )
     out = path.parent / "gate.json"
-    tmp = out.with_name(".gate.json.tmp")
-    tmp.write_text(json.dumps(verdict.to_dict(), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_atomic(out, json.dumps(verdict.to_dict(), indent=2) + "\n")
     return verdict, out

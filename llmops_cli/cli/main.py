@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperGroup
 
 from llmops_cli import __version__
+from llmops_cli.cli import drift, gate, init, promote, registry, resolve, schema, validate
 from llmops_cli.cli import eval as eval_cmd
-from llmops_cli.cli import gate, init, promote, registry, resolve, schema, validate
 from llmops_cli.errors import ExitCode, LlmopsError
 
 
@@ -103,6 +103,7 @@ app.command("rollback")(promote.rollback)
 app.command("export")(registry.export)
 app.command("reproduce")(registry.reproduce)
 app.add_typer(registry.app, name="registry")
+app.add_typer(drift.app, name="drift-check")
 
 
 def main() -> None:

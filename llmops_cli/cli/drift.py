@@ -1,0 +1,280 @@
+"""`llmops drift-check`: compare a window of production logs with a reference, from cron."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption
+from llmops_cli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from llmops_cli.drift.config import DriftConfig
+    from llmops_cli.project import Project
+
+app = typer.Typer(no_args_is_help=False)
+
+LogOption = Annotated[
+    Path | None,
+    typer.Option(help="Log to take time ranges from (JSONL, CSV or Parquet).", show_default=False),
+]
+ReferenceOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Reference window: a log file, or a range over --log (`2026-11-01..2026-11-15`). "
+        "Default: everything in --log before the current window.",
+        show_default=False,
+    ),
+]
+ThresholdsOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Thresholds manifest (name or name@version) whose `drift:` section applies.",
+        show_default=False,
+    ),
+]
+PipelineOption = Annotated[
+    str | None,
+    typer.Option(help="Use this pipeline's thresholds manifest.", show_default=False),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Treat this ISO time as now for `last:` ranges (replays, tests).", show_default=False
+    ),
+]
+BadRecordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--on-bad-record",
+        help="error: stop at the first unusable record; skip: count and skip them "
+        "(default from drift.on_bad_record, else skip up to drift.max_bad_fraction).",
+        show_default=False,
+    ),
+]
+
+
+def _context(
+    project: Path | None,
+    thresholds: str | None,
+    pipeline: str | None,
+    now: str | None,
+    on_bad_record: str | None,
+) -> tuple[Project | None, DriftConfig, datetime]:
+    from llmops_cli.drift.run import load_config
+    from llmops_cli.drift.windows import parse_instant, utc_now
+    from llmops_cli.errors import LlmopsError, ProjectNotFound
+    from llmops_cli.project import Project
+
+    try:
+        proj = Project.load(project) if project is not None else Project.find()
+    except ProjectNotFound:
+        if project is not None:
+            raise
+        proj = None
+    if on_bad_record not in (None, "error", "skip"):
+        raise LlmopsError(f"--on-bad-record must be error or skip, not {on_bad_record!r}")
+    config = load_config(proj, thresholds, pipeline).with_overrides(on_bad_record=on_bad_record)
+    return proj, config, parse_instant(now, "--now") if now else utc_now()
+
+
+@app.callback(invoke_without_command=True)
+def drift_check(
+    ctx: typer.Context,
+    current: Annotated[
+        str | None,
+        typer.Option(
+            help="Window to check: a log file, or a range over --log (`last:24h`, `last:7d`, "
+            "`2026-11-20..2026-11-21`).",
+            show_default=False,
+        ),
+    ] = None,
+    reference: ReferenceOption = None,
+    log: LogOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reference summary from `drift-check baseline` (instead of --reference).",
+            show_default=False,
+        ),
+    ] = None,
+    thresholds: ThresholdsOption = None,
+    pipeline: PipelineOption = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            help="Name of this check: keys its alert state and report folder "
+            "(default: the thresholds or pipeline name).",
+            show_default=False,
+        ),
+    ] = None,
+    consecutive: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Breached windows in a row before alerting (default 2).", show_default=False
+        ),
+    ] = None,
+    min_window: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Fewer values than this is 'insufficient data' (default 200).",
+            show_default=False,
+        ),
+    ] = None,
+    state: Annotated[
+        bool,
+        typer.Option(
+            help="Keep alert streaks in .llmops/drift/ (--no-state: judge this "
+            "window alone, alerting at once)."
+        ),
+    ] = True,
+    on_bad_record: BadRecordOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for drift.json/.md/.html (default: reports/drift/<name>/<UTC time>).",
+            show_default=False,
+        ),
+    ] = None,
+    prometheus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write metrics here in node_exporter's textfile format.", show_default=False
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            help="POST a Slack-compatible alert here when drift alerts or clears.",
+            envvar="LLMOPS_DRIFT_WEBHOOK",
+            show_default=False,
+        ),
+    ] = None,
+    now: NowOption = None,
+    project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Detect drift in production inference logs (schedule it from cron).
+
+    Compares the current window with a reference on every signal of the thresholds manifest's
+    `drift:` section (default: latency, tokens, cost, judge score, model, prompt version,
+    error/guardrail/refusal rates, query topics, retrieval freshness — whichever the logs
+    hold): PSI + KS, Jensen–Shannon, two-proportion z, Welch, p99 ratio, a TF-IDF domain
+    classifier; Benjamini–Hochberg across p-values. A signal alerts after `consecutive`
+    breached windows and clears after one clean window. Exit 0 stable, 5 drift alert,
+    1 bad input.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from llmops_cli.drift import run
+    from llmops_cli.drift.windows import make_window
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.render import drift as render
+
+    if current is None:
+        raise LlmopsError("--current is required: a log file or a range over --log (last:24h)")
+    if baseline is not None and reference is not None:
+        raise LlmopsError("give --reference or --baseline, not both")
+    proj, config, moment = _context(project, thresholds, pipeline, now, on_bad_record)
+    root = proj.root if proj else Path.cwd()
+    config = config.with_overrides(min_window=min_window, consecutive=consecutive)
+    if not state:
+        config = config.with_overrides(consecutive=1)
+    check_name = name or (thresholds or pipeline or "default").split("@")[0]
+    cur = make_window("current", current, log, moment)
+    ref = None if baseline else make_window("reference", reference, log, moment, before=cur)
+    state_path = root / ".llmops" / "drift" / f"{check_name}.state.json" if state else None
+    report = run.check(
+        config,
+        cur,
+        reference=ref,
+        baseline=baseline,
+        name=check_name,
+        now=moment,
+        state_path=state_path,
+    )
+    folder = out or root / "reports" / "drift" / check_name / moment.strftime("%Y%m%dT%H%M%SZ")
+    files = run.write_reports(report, folder)
+    data = report.to_dict()
+    if prometheus is not None:
+        from llmops_cli.fileio import write_atomic
+
+        write_atomic(prometheus, render.prometheus(data, time.time()))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as f:
+            f.write(render.markdown(data))
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(json.loads(files["json"].read_text(encoding="utf-8")), indent=2))
+    else:
+        _print_table(data)
+        typer.echo(f"{render.headline(data)}; report: {files['html']}")
+    if webhook and (report.alerting or report.cleared):
+        from llmops_cli.drift.notify import post_json
+
+        try:
+            post_json(webhook, render.slack(data))
+        except LlmopsError as exc:  # the verdict still stands: say so, keep the exit code
+            typer.echo(f"warning: {exc}", err=True)
+    if report.alerting:
+        raise typer.Exit(int(ExitCode.DRIFT))
+
+
+def _print_table(data: dict[str, object]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    styles = {"alert": "bold red", "pending": "yellow", "warn": "yellow", "ok": "green"}
+    table = Table(title=None, show_lines=False)
+    for column in ("signal", "status", "statistic", "value", "BH p", "ref n", "cur n", "why"):
+        table.add_column(column, overflow="fold")
+    for s in data["signals"]:  # type: ignore[attr-defined]
+        value = "–" if s["value"] is None else f"{s['value']:.4g}"
+        p = "–" if s["p_adjusted"] is None else f"{s['p_adjusted']:.3g}"
+        status = s["status"] + (f" ({s['streak']})" if s["status"] == "pending" else "")
+        table.add_row(
+            s["name"],
+            f"[{styles.get(s['status'], '')}]{status}[/]" if s["status"] in styles else status,
+            s["statistic"] or "–",
+            value,
+            p,
+            str(s["n_reference"]),
+            str(s["n_current"]),
+            s["reason"],
+        )
+    Console(width=160 if not os.isatty(1) else None, highlight=False).print(table)
+
+
+@app.command("baseline")
+def baseline_command(
+    reference: ReferenceOption = None,
+    log: LogOption = None,
+    output_file: Annotated[
+        Path,
+        typer.Option("--out", help="Where to write the summary.", show_default=True),
+    ] = Path(".llmops/drift/baseline.json"),
+    thresholds: ThresholdsOption = None,
+    pipeline: PipelineOption = None,
+    on_bad_record: BadRecordOption = None,
+    now: NowOption = None,
+    project: ProjectOption = None,
+) -> None:
+    """Summarise a reference window once (quantiles, histograms, counts, hashed query sample)
+    so later checks use --baseline FILE instead of re-reading the reference logs."""
+    from llmops_cli.drift.run import build_baseline
+    from llmops_cli.drift.windows import make_window
+
+    _, config, moment = _context(project, thresholds, pipeline, now, on_bad_record)
+    window = make_window("reference", reference, log, moment)
+    summary = build_baseline(config, window, output_file, moment)
+    typer.echo(
+        f"baseline of {summary.rows} rows, {len(summary.signals)} signals "
+        f"({', '.join(summary.signals)}) written to {output_file}"
+    )

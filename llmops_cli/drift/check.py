@@ -1,0 +1,307 @@
+"""Compare a current window with a reference, signal by signal: statistic, p-value, level.
+
+A level needs both an effect past its threshold and significance after Benjamini–Hochberg
+across every p-value of the run: big windows do not alarm on negligible differences, small
+ones do not alarm on noise, and a window below `min_window` is "insufficient data".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from llmops_cli.drift import stats
+from llmops_cli.drift.config import DriftConfig, SignalSpec
+from llmops_cli.drift.summary import CountSummary, NumericSummary, TextSummary, WindowSummary
+
+OK, WARN, ALERT, INSUFFICIENT = "ok", "warn", "alert", "insufficient_data"
+HIST_BINS = 24
+TOP_CATEGORIES = 12
+
+
+@dataclass
+class SignalResult:
+    name: str
+    kind: str
+    field: str
+    level: str
+    statistic: str  # the headline statistic's name
+    value: float | None
+    n_reference: int
+    n_current: int
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+    reason: str = ""
+    action: str = ""
+    chart: dict[str, Any] | None = None  # reference vs current shares, for the HTML report
+    # set by the alert state machine (state.py)
+    status: str = ""
+    streak: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    check: str
+    reference: dict[str, Any]
+    current: dict[str, Any]
+    signals: tuple[SignalResult, ...]
+    settings: dict[str, Any]
+    bad_records: dict[str, Any]
+    created: str
+    status: str = OK  # ok | warn | pending | alert | insufficient_data
+    cleared: tuple[str, ...] = ()  # signals whose alert ended with this window
+
+    @property
+    def alerting(self) -> bool:
+        return self.status == ALERT
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["schema_version"] = 1
+        out["signals"] = [s.to_dict() for s in self.signals]
+        return out
+
+
+# Each rule: (summary of reference, of current, spec, min_window) -> a result before BH.
+def compare(
+    reference: WindowSummary, current: WindowSummary, config: DriftConfig
+) -> list[SignalResult]:
+    results = []
+    for spec in config.signals:
+        ref = reference.signals.get(spec.name)
+        cur = current.signals.get(spec.name)
+        n_ref = ref.n if ref is not None else 0
+        n_cur = cur.n if cur is not None else 0
+        min_n = config.min_window if spec.kind != "freshness" else 1
+        if ref is None or cur is None or n_ref < min_n or n_cur < min_n:
+            results.append(
+                SignalResult(
+                    spec.name,
+                    spec.kind,
+                    spec.field,
+                    INSUFFICIENT,
+                    "",
+                    None,
+                    n_ref,
+                    n_cur,
+                    reason=f"needs {config.min_window} values in each window "
+                    f"(reference {n_ref}, current {n_cur})",
+                )
+            )
+            continue
+        rule = _RULES[spec.kind]
+        result = rule(spec, ref, cur)
+        result.action = spec.action
+        results.append(result)
+    _adjust(results, config.fdr)
+    return results
+
+
+def _adjust(results: list[SignalResult], fdr: float) -> None:
+    """Benjamini–Hochberg over the run's p-values, then settle each level."""
+    tested = [r for r in results if r.p_value is not None]
+    for r, q in zip(tested, stats.benjamini_hochberg([r.p_value for r in tested]), strict=True):  # type: ignore[misc]
+        r.p_adjusted = q
+    for r in results:
+        if r.level == INSUFFICIENT:
+            continue
+        wanted = r.details.pop("_level", OK)
+        significant = r.p_adjusted is None or r.p_adjusted < fdr
+        r.level = wanted if significant or r.details.get("absolute") else OK
+        if wanted != OK and r.level == OK:
+            r.reason += f"; not significant (BH-adjusted p = {r.p_adjusted:.3g})"
+
+
+def _grade(value: float, warn: float | None, alert: float | None) -> str:
+    if alert is not None and value >= alert:
+        return ALERT
+    if warn is not None and value >= warn:
+        return WARN
+    return OK
+
+
+def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
+    assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
+    assert cur.sample is not None
+    shares = stats.bin_shares(cur.sample, ref.psi_edges)
+    psi = stats.psi(ref.psi_shares, shares)
+    d, p = stats.ks_against(ref.ecdf, ref.n, cur.sample)
+    level = _grade(psi, spec.get("psi_warn"), spec.get("psi_alert"))
+    reason = (
+        f"PSI {psi:.3f} (warn {spec.get('psi_warn')}, alert {spec.get('psi_alert')}), KS D {d:.3f}"
+    )
+    details: dict[str, Any] = {
+        "psi": psi,
+        "ks_d": d,
+        "mean_reference": ref.mean,
+        "mean_current": cur.mean,
+        "p99_reference": ref.p99,
+        "p99_current": cur.p99,
+    }
+    ratio_limit = spec.get("p99_ratio")
+    if ratio_limit is not None and ref.p99 > 0:
+        ratio = cur.p99 / ref.p99
+        details["p99_ratio"] = ratio
+        reason += f", p99 {ratio:.2f}x reference"
+        if ratio >= ratio_limit:  # an operational limit: alerts without a p-value
+            level, details["absolute"] = ALERT, True
+        elif ratio >= 1 + (ratio_limit - 1) / 2 and level == OK:
+            level = WARN
+    details["_level"] = level
+    return SignalResult(
+        spec.name,
+        spec.kind,
+        spec.field,
+        level,
+        "psi",
+        psi,
+        ref.n,
+        cur.n,
+        p,
+        details=details,
+        reason=reason,
+        chart=_histogram(ref, cur),
+    )
+
+
+def _quality(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
+    assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
+    p = stats.welch_drop(ref.mean, ref.var, ref.n, cur.mean, cur.var, cur.n)
+    drop = (ref.mean - cur.mean) / abs(ref.mean) if ref.mean else 0.0
+    limit = float(spec.get("max_drop"))
+    level = ALERT if drop > limit else WARN if drop > limit / 2 else OK
+    return SignalResult(
+        spec.name,
+        spec.kind,
+        spec.field,
+        level,
+        "relative_drop",
+        drop,
+        ref.n,
+        cur.n,
+        p,
+        details={"mean_reference": ref.mean, "mean_current": cur.mean, "_level": level},
+        reason=f"mean {ref.mean:.3f} -> {cur.mean:.3f} ({-drop:+.1%}; alert below -{limit:.0%})",
+        chart=_histogram(ref, cur),
+    )
+
+
+def _categorical(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
+    assert isinstance(ref, CountSummary) and isinstance(cur, CountSummary)
+    support = sorted(set(ref.counts) | set(cur.counts))
+    r = np.array([ref.counts.get(k, 0) for k in support], float)
+    c = np.array([cur.counts.get(k, 0) for k in support], float)
+    jsd = stats.jensen_shannon(r, c)
+    unseen = sum(v for k, v in cur.counts.items() if k not in ref.counts) / cur.n
+    level = max(
+        _grade(jsd, spec.get("jsd_warn"), spec.get("jsd_alert")),
+        _grade(unseen, spec.get("unseen_warn"), spec.get("unseen_alert")),
+        key=[OK, WARN, ALERT].index,
+    )
+    new = [k for k in cur.counts if k not in ref.counts][:5]
+    top = sorted(
+        support, key=lambda k: -(ref.counts.get(k, 0) / ref.n + cur.counts.get(k, 0) / cur.n)
+    )
+    return SignalResult(
+        spec.name,
+        spec.kind,
+        spec.field,
+        level,
+        "js_distance",
+        jsd,
+        ref.n,
+        cur.n,
+        stats.homogeneity_p(r, c),
+        details={"unseen_share": unseen, "unseen_examples": new, "_level": level},
+        reason=f"JS distance {jsd:.3f}, unseen categories {unseen:.1%}"
+        + (f" (e.g. {', '.join(map(str, new[:3]))})" if new else ""),
+        chart={
+            "labels": top[:TOP_CATEGORIES],
+            "reference": [ref.counts.get(k, 0) / ref.n for k in top[:TOP_CATEGORIES]],
+            "current": [cur.counts.get(k, 0) / cur.n for k in top[:TOP_CATEGORIES]],
+        },
+    )
+
+
+def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
+    assert isinstance(ref, CountSummary) and isinstance(cur, CountSummary)
+    direction = spec.get("direction") or "increase"
+    rate_ref, rate_cur = ref.events / ref.n, cur.events / cur.n
+    change = rate_cur - rate_ref
+    effect = {"increase": change, "decrease": -change, "both": abs(change)}[direction]
+    level = _grade(effect, spec.get("warn_increase"), spec.get("alert_increase"))
+    details: dict[str, Any] = {"rate_reference": rate_ref, "rate_current": rate_cur}
+    reason = f"rate {rate_ref:.2%} -> {rate_cur:.2%} ({change:+.2%})"
+    limit = spec.get("max_stale_share") if spec.kind == "freshness" else None
+    if limit is not None and rate_cur > limit:
+        level, details["absolute"] = ALERT, True
+        reason += f", over the {limit:.0%} limit"
+    details["_level"] = level
+    return SignalResult(
+        spec.name,
+        spec.kind,
+        spec.field,
+        level,
+        "rate_change",
+        change,
+        ref.n,
+        cur.n,
+        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, direction),
+        details=details,
+        reason=reason,
+    )
+
+
+def _text(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
+    assert isinstance(ref, TextSummary) and isinstance(cur, TextSummary)
+    auc, p, centroid = stats.text_domain_shift(ref.docs, cur.docs)
+    level = _grade(auc, spec.get("auc_warn"), spec.get("auc_alert"))
+    return SignalResult(
+        spec.name,
+        spec.kind,
+        spec.field,
+        level,
+        "domain_auc",
+        auc,
+        ref.n,
+        cur.n,
+        p,
+        details={"centroid_cosine_distance": centroid, "_level": level},
+        reason=f"a classifier tells current from reference queries with AUC {auc:.2f} "
+        f"(0.5 = indistinguishable); centroid cosine distance {centroid:.3f}",
+    )
+
+
+def _histogram(ref: NumericSummary, cur: NumericSummary) -> dict[str, Any]:
+    assert cur.sample is not None
+    tails = np.array([0.005, 0.995])
+    ref_lo, ref_hi = ref.ecdf.quantile(tails)
+    cur_lo, cur_hi = stats.sorted_quantile(cur.sample, tails)
+    lo, hi = min(float(ref_lo), float(cur_lo)), max(float(ref_hi), float(cur_hi))
+    if hi <= lo:
+        hi = lo + 1.0
+    edges = np.linspace(lo, hi, HIST_BINS + 1)
+    ref_cdf = ref.ecdf(edges)
+    cur_cdf = np.searchsorted(cur.sample, edges, side="right") / len(cur.sample)
+    return {
+        "edges": edges.tolist(),
+        "reference": np.diff(ref_cdf).tolist(),
+        "current": np.diff(cur_cdf).tolist(),
+    }
+
+
+_RULES = {
+    "numeric": _numeric,
+    "quality": _quality,
+    "categorical": _categorical,
+    "rate": _rate,
+    "freshness": _rate,
+    "text": _text,
+}

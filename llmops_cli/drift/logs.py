@@ -1,0 +1,267 @@
+"""Inference logs read in bounded chunks: JSONL, CSV or Parquet, one record per inference.
+
+Clean JSONL goes through pyarrow's parser a block at a time; a block it rejects (a truncated
+line, a field whose type changes) is re-read line by line so every bad record is located.
+Each chunk is a pandas frame of the needed columns plus the line number of every row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from llmops_cli.errors import LlmopsError
+
+BLOCK_BYTES = 32 << 20
+CSV_ROWS = 200_000
+FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+_FALSY = {"", "0", "false", "no", "none", "null", "ok", "n/a"}
+
+
+@dataclass
+class Chunk:
+    frame: pd.DataFrame
+    lines: np.ndarray  # 1-based line (row, for Parquet) of each record in its file
+
+
+@dataclass
+class BadRecords:
+    """Counts records that cannot be used; raises at the first one under `on_bad_record: error`."""
+
+    policy: str = "skip"
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, path: Path, lines: np.ndarray, column: str, message: str) -> None:
+        if not len(lines):
+            return
+        where = (
+            f"{path}:{int(lines[0])}: {column}: {message}"
+            if column
+            else (f"{path}:{int(lines[0])}: {message}")
+        )
+        if self.policy == "error":
+            raise LlmopsError(
+                f"{where} (or set drift.on_bad_record: skip / --on-bad-record skip "
+                "to count and skip such records)"
+            )
+        self.count += len(lines)
+        if len(self.examples) < 5:
+            self.examples.append(where + (f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""))
+
+
+def log_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LlmopsError(
+            f"{path}: unknown log format {path.suffix!r}; use .jsonl, .csv or .parquet"
+        )
+    return fmt
+
+
+def read_chunks(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+    if not path.is_file():
+        raise LlmopsError(f"{path}: no such log file")
+    reader = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[log_format(path)]
+    yield from reader(path, columns, bad)
+
+
+def _jsonl(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+    import mmap
+
+    if path.stat().st_size == 0:
+        return
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        view = memoryview(data)
+        try:
+            start, line, size = 0, 1, len(data)
+            while start < size:
+                cut = _block_end(data, start, size)
+                chunk, spanned = _json_block(path, data, view[start:cut], start, line, columns, bad)
+                if chunk is not None:
+                    yield chunk
+                line += spanned
+                start = cut
+        finally:
+            view.release()
+
+
+def _block_end(data: Any, start: int, size: int) -> int:
+    """End of the block from `start`: after the last newline within BLOCK_BYTES (or the next
+    one, for a longer line), or the end of the file."""
+    if start + BLOCK_BYTES >= size:
+        return size
+    cut = data.rfind(b"\n", start, start + BLOCK_BYTES)
+    if cut < 0:
+        cut = data.find(b"\n", start + BLOCK_BYTES)
+    return size if cut < 0 else cut + 1
+
+
+def _json_block(
+    path: Path,
+    data: Any,
+    block: memoryview,
+    start: int,
+    first_line: int,
+    columns: set[str],
+    bad: BadRecords,
+) -> tuple[Chunk | None, int]:
+    """The block's records and the number of lines it spans."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    end = start + len(block)
+    clean = data.find(b"\n\n", start, end) < 0 and data[start : start + 1] != b"\n"
+    if clean:  # pyarrow would skip blank lines, and our line numbers with them
+        try:
+            table = pj.read_json(pa.py_buffer(block))
+        except pa.ArrowInvalid:
+            pass
+        else:
+            names = [c for c in table.column_names if c in columns]
+            frame = table.select(names).to_pandas()
+            # no blank lines: one record a line (the last line may lack its newline)
+            return Chunk(frame, np.arange(first_line, first_line + table.num_rows)), table.num_rows
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    raw_lines = bytes(block).split(b"\n")
+    for offset, raw in enumerate(raw_lines):
+        if not raw.strip():
+            continue
+        number = first_line + offset
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            bad.add(path, np.array([number]), "", "not a JSON object (truncated line?)")
+            continue
+        if not isinstance(record, dict):
+            bad.add(
+                path, np.array([number]), "", f"expected a JSON object, got {type(record).__name__}"
+            )
+            continue
+        records.append({k: v for k, v in record.items() if k in columns})
+        numbers.append(number)
+    spanned = len(raw_lines) - 1
+    if not records:
+        return None, spanned
+    return Chunk(pd.DataFrame.from_records(records), np.asarray(numbers, dtype=np.int64)), spanned
+
+
+def _csv(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+    line = 2  # after the header
+    try:
+        reader = pd.read_csv(
+            path,
+            chunksize=CSV_ROWS,
+            usecols=lambda c: c in columns,
+            on_bad_lines="error" if bad.policy == "error" else "skip",
+        )
+        for frame in reader:
+            yield Chunk(frame, np.arange(line, line + len(frame)))
+            line += len(frame)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise LlmopsError(f"{path}: cannot read as CSV: {str(exc).strip()}") from None
+    except pd.errors.EmptyDataError:
+        return
+
+
+def _parquet(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise LlmopsError(f"{path}: cannot read as Parquet: {exc}") from None
+    names = [c for c in file.schema_arrow.names if c in columns]
+    row = 1
+    for batch in file.iter_batches(batch_size=CSV_ROWS, columns=names):
+        frame = batch.to_pandas()
+        yield Chunk(frame, np.arange(row, row + len(frame)))
+        row += len(frame)
+
+
+# -- coercion: one column of a chunk into the values a signal needs ---------------------------
+
+
+def numbers(
+    path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
+) -> np.ndarray:
+    """Finite floats; nulls dropped; non-numbers reported as bad records."""
+    if series.dtype.kind in "fiu":
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        invalid = np.isinf(values)
+    else:
+        coerced = pd.to_numeric(series, errors="coerce")
+        values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
+        invalid = (np.isnan(values) & series.notna().to_numpy()) | np.isinf(values)
+        invalid |= series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    if invalid.any():
+        first = series[invalid].iloc[0]
+        bad.add(path, lines[invalid], column, f"expected a number, got {first!r}")
+        values = np.where(invalid, np.nan, values)
+    finite: np.ndarray = values[~np.isnan(values)]
+    return finite
+
+
+def categories(series: pd.Series) -> pd.Series:
+    """Non-null values as strings (1.2 and "1.2" are one prompt version)."""
+    present = series.dropna()
+    return (
+        present
+        if present.dtype == object and present.map(type).eq(str).all()
+        else (present.astype(str))
+    )
+
+
+def events(series: pd.Series) -> tuple[int, int]:
+    """(records, records whose value marks an event). An event is a true flag, a non-zero
+    number, a non-empty list or an error code other than "ok"/"none"; null is no event (a log
+    writes `"error": null`, or leaves the field out, when nothing went wrong)."""
+    present = series.dropna()
+    if present.dtype == bool:
+        return len(series), int(present.sum())
+    if present.dtype.kind in "fiu":
+        return len(series), int((present != 0).sum())
+
+    def is_event(v: Any) -> bool:
+        if isinstance(v, str):
+            return v.strip().lower() not in _FALSY
+        if isinstance(v, (list, tuple, np.ndarray, dict)):
+            return len(v) > 0
+        return bool(v)
+
+    return len(series), int(present.map(is_event).sum())
+
+
+def timestamps(
+    path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
+) -> tuple[np.ndarray, np.ndarray]:
+    """(UTC nanoseconds since the epoch, valid mask); unparseable values are bad records."""
+    if series.dtype.kind in "fiu":
+        unit = "ms" if series.abs().max() > 1e11 else "s"
+        parsed = pd.to_datetime(series, unit=unit, utc=True, errors="coerce")
+    elif series.dtype.kind == "M":
+        parsed = pd.to_datetime(series, utc=True)
+    else:
+        parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
+    invalid = parsed.isna().to_numpy()
+    if invalid.any():
+        first = series[invalid].iloc[0]
+        message = "missing" if pd.isna(first) else f"expected an ISO 8601 timestamp, got {first!r}"
+        bad.add(path, lines[invalid], column, message)
+    ns = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    return ns.view(np.int64), ~invalid

@@ -1,0 +1,152 @@
+"""`drift-check` as a library call: settings, windows, summaries, comparison, alert state,
+report files. The CLI adds only option parsing and printing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from llmops_cli.drift.check import DriftReport, compare
+from llmops_cli.drift.config import DriftConfig, drift_config
+from llmops_cli.drift.logs import BadRecords
+from llmops_cli.drift.state import AlertState, apply
+from llmops_cli.drift.summary import WindowSummary, summarize
+from llmops_cli.drift.windows import Window
+from llmops_cli.errors import LlmopsError, ManifestError, Problem
+from llmops_cli.fileio import write_atomic
+from llmops_cli.project import Project
+
+
+def load_config(
+    project: Project | None, thresholds: str | None, pipeline: str | None
+) -> DriftConfig:
+    """The `drift:` section of the named thresholds (or the pipeline's), else the defaults."""
+    if thresholds is None and pipeline is None:
+        return drift_config(None)
+    if project is None:
+        raise LlmopsError("--thresholds/--pipeline need a project (llmops.yaml); pass -C DIR")
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.model import thaw
+    from llmops_cli.manifests.resolve import find_pipeline
+
+    catalog = Catalog.load(project)
+    if thresholds is None:
+        assert pipeline is not None
+        thresholds = str(find_pipeline(catalog, pipeline).get("thresholds"))
+    try:
+        manifest = catalog.find("thresholds", thresholds)
+    except LookupError as exc:
+        raise ManifestError([Problem("manifests/", str(exc))]) from exc
+    return drift_config(thaw(manifest.get("drift")), source=manifest.ref)
+
+
+def _bad(config: DriftConfig) -> BadRecords:
+    return BadRecords(policy=config.on_bad_record)
+
+
+def build_baseline(
+    config: DriftConfig, reference: Window, out: Path, now: datetime
+) -> WindowSummary:
+    """Summarise a reference window once into a JSON file later checks can reuse."""
+    bad = _bad(config)
+    summary = summarize([replace(reference, label="reference")], config, bad, _ns(now))["reference"]
+    if not summary.rows:
+        raise LlmopsError(f"{reference.describe()}: no records in the reference window")
+    write_atomic(out, json.dumps(summary.to_dict(), separators=(",", ":")) + "\n")
+    return summary
+
+
+def load_baseline(path: Path, config: DriftConfig) -> WindowSummary:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LlmopsError(f"{path}: cannot read the baseline: {exc}") from None
+    if not isinstance(data, dict):
+        raise LlmopsError(f"{path}: not an llmops drift baseline")
+    try:
+        return WindowSummary.from_dict(data, config, str(path))
+    except (KeyError, TypeError, ValueError):
+        raise LlmopsError(f"{path}: not an llmops drift baseline (damaged?)") from None
+
+
+def check(
+    config: DriftConfig,
+    current: Window,
+    *,
+    reference: Window | None = None,
+    baseline: Path | None = None,
+    name: str = "default",
+    now: datetime,
+    state_path: Path | None = None,
+) -> DriftReport:
+    """Compare `current` with a reference window or baseline; with `state_path`, apply the
+    consecutive-window rule and remember the streaks."""
+    bad = _bad(config)
+    windows = [current] + ([reference] if reference is not None else [])
+    summaries = summarize(windows, config, bad, _ns(now))
+    if baseline is not None:
+        summaries["reference"] = load_baseline(baseline, config)
+    ref, cur = summaries["reference"], summaries["current"]
+    present = ref.fields | cur.fields
+    missing = [s for s in config.signals if s.explicit and s.field not in present]
+    if missing and (ref.rows or cur.rows):
+        fields = ", ".join(sorted(present)) or "none"
+        raise LlmopsError(
+            f"signal {missing[0].name!r}: field {missing[0].field!r} is in neither window "
+            f"(fields found: {fields}); fix drift.signals.{missing[0].name}.field in "
+            f"{config.source}"
+        )
+    active = config.only_fields(present)
+    results = compare(ref, cur, active)
+    state = AlertState.load(state_path) if state_path else AlertState()
+    status, cleared = apply(results, state, _window_id(current, cur), config.consecutive)
+    if state_path:
+        state.save(state_path)
+    return DriftReport(
+        check=name,
+        reference={"source": ref.source, "rows": ref.rows},
+        current={"source": cur.source, "rows": cur.rows},
+        signals=tuple(results),
+        settings=active.to_dict(),
+        bad_records={"count": bad.count, "examples": bad.examples},
+        created=now.isoformat(timespec="seconds"),
+        status=status,
+        cleared=tuple(cleared),
+    )
+
+
+def write_reports(report: DriftReport, folder: Path) -> dict[str, Path]:
+    """drift.json, drift.md and drift.html into `folder`, each written atomically."""
+    from llmops_cli.render import drift as render
+
+    data = report.to_dict()
+    files = {
+        "json": (folder / "drift.json", json.dumps(data, indent=2, default=_plain) + "\n"),
+        "markdown": (folder / "drift.md", render.markdown(data)),
+        "html": (folder / "drift.html", render.html(data)),
+    }
+    for path, text in files.values():
+        write_atomic(path, text)
+    return {k: v[0] for k, v in files.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _window_id(window: Window, summary: WindowSummary) -> str:
+    if window.ranged:
+        return f"{window.path}|{window.start}|{window.end}|{summary.rows}"
+    stat = window.path.stat()
+    return f"{window.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _ns(now: datetime) -> int:
+    return int(now.timestamp() * 1e9)
