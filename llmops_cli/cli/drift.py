@@ -27,8 +27,9 @@ LogOption = Annotated[
 ReferenceOption = Annotated[
     str | None,
     typer.Option(
-        help="Reference window: a log file, or a range over --log (`2026-11-01..2026-11-15`). "
-        "Default: everything in --log before the current window.",
+        help="Reference window: a log file, or a range over --log (`2026-11-01..2026-11-15`, "
+        "`prior:7d` = the 7 days before the current window). Default: everything in --log "
+        "before the current window.",
         show_default=False,
     ),
 ]

@@ -80,54 +80,43 @@ def read_chunks(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chun
 
 
 def _jsonl(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
-    import mmap
+    line = 1
+    with open(path, "rb") as f:
+        tail = b""
+        while True:
+            block = f.read(BLOCK_BYTES)
+            data = tail + block if tail else block
+            if not block:
+                if data.strip():
+                    yield from _emit(_json_block(path, data, len(data), line, columns, bad))
+                return
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # a line longer than a block: read on
+                tail = data
+                continue
+            tail = data[cut:]
+            chunk, spanned = _json_block(path, data, cut, line, columns, bad)
+            if chunk is not None:
+                yield chunk
+            line += spanned
 
-    if path.stat().st_size == 0:
-        return
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        view = memoryview(data)
-        try:
-            start, line, size = 0, 1, len(data)
-            while start < size:
-                cut = _block_end(data, start, size)
-                chunk, spanned = _json_block(path, data, view[start:cut], start, line, columns, bad)
-                if chunk is not None:
-                    yield chunk
-                line += spanned
-                start = cut
-        finally:
-            view.release()
 
-
-def _block_end(data: Any, start: int, size: int) -> int:
-    """End of the block from `start`: after the last newline within BLOCK_BYTES (or the next
-    one, for a longer line), or the end of the file."""
-    if start + BLOCK_BYTES >= size:
-        return size
-    cut = data.rfind(b"\n", start, start + BLOCK_BYTES)
-    if cut < 0:
-        cut = data.find(b"\n", start + BLOCK_BYTES)
-    return size if cut < 0 else cut + 1
+def _emit(parsed: tuple[Chunk | None, int]) -> Iterator[Chunk]:
+    if parsed[0] is not None:
+        yield parsed[0]
 
 
 def _json_block(
-    path: Path,
-    data: Any,
-    block: memoryview,
-    start: int,
-    first_line: int,
-    columns: set[str],
-    bad: BadRecords,
+    path: Path, data: bytes, end: int, first_line: int, columns: set[str], bad: BadRecords
 ) -> tuple[Chunk | None, int]:
-    """The block's records and the number of lines it spans."""
+    """The records of data[:end] and the number of lines they span."""
     import pyarrow as pa
     import pyarrow.json as pj
 
-    end = start + len(block)
-    clean = data.find(b"\n\n", start, end) < 0 and data[start : start + 1] != b"\n"
+    clean = data.find(b"\n\n", 0, end) < 0 and not data.startswith(b"\n")
     if clean:  # pyarrow would skip blank lines, and our line numbers with them
         try:
-            table = pj.read_json(pa.py_buffer(block))
+            table = pj.read_json(pa.py_buffer(data)[:end])
         except pa.ArrowInvalid:
             pass
         else:
@@ -137,7 +126,7 @@ def _json_block(
             return Chunk(frame, np.arange(first_line, first_line + table.num_rows)), table.num_rows
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
-    raw_lines = bytes(block).split(b"\n")
+    raw_lines = data[:end].split(b"\n")
     for offset, raw in enumerate(raw_lines):
         if not raw.strip():
             continue

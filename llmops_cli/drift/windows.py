@@ -10,7 +10,7 @@ from pathlib import Path
 from llmops_cli.errors import LlmopsError
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_LAST = re.compile(r"^last:(\d+)([mhdw])$")
+_LAST = re.compile(r"^(last|prior):(\d+)([mhdw])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +46,10 @@ def parse_instant(text: str, option: str) -> datetime:
 
 
 def parse_range(text: str, option: str, now: datetime) -> tuple[datetime | None, datetime | None]:
-    """`last:24h` (also m, d, w) ending now, or `START..END` with either side open."""
+    """`last:24h` (also m, d, w) ending `now`, `prior:7d` (the same, ending where the current
+    window starts: `now` is that start), or `START..END` with either side open."""
     if m := _LAST.match(text.strip()):
-        span = timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+        span = timedelta(**{_UNITS[m.group(3)]: int(m.group(2))})
         if not span:
             raise LlmopsError(f"{option}: {text!r} is an empty window")
         return now - span, now
@@ -71,7 +72,8 @@ def make_window(
     """Turn a `--reference`/`--current` value into a Window.
 
     A value naming an existing file is that whole file; anything else is a range over `--log`.
-    With no value, the reference is everything in the log before the current window starts.
+    With no value, the reference is everything in the log before the current window starts;
+    `prior:7d` is the seven days before it.
     """
     option = f"--{label}"
     if value is None:
@@ -84,6 +86,10 @@ def make_window(
         raise LlmopsError(f"{option}: {value}: no such file")
     if log is None:
         raise LlmopsError(f"{option} {value!r} is a time range: name the log with --log FILE")
+    if value.strip().startswith("prior:"):
+        if before is None or before.start is None:
+            raise LlmopsError(f"{option} {value!r} needs a current window that is a time range")
+        now = before.start
     start, end = parse_range(value, option, now)
     return Window(label, log, start, end)
 

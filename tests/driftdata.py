@@ -1,0 +1,67 @@
+"""Seeded synthetic inference logs with known shifts, for the drift-check tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+TOPICS = {
+    "notes": ["note", "folder", "tag", "search", "pin", "archive", "title", "edit"],
+    "billing": ["invoice", "refund", "charge", "card", "plan", "upgrade", "receipt", "vat"],
+}
+SHIFTS = {
+    "latency": "latency_ms",
+    "length": "completion_tokens",
+    "quality": "judge_score",
+    "topic": "query",
+    "guardrail": "guardrail_triggered",
+    "errors": "error",
+}
+
+
+def records(
+    n: int, seed: int, shift: str | None = None, start_day: int = 1
+) -> list[dict[str, Any]]:
+    """`n` log records; `shift` (a key of SHIFTS) moves exactly one signal."""
+    rng = np.random.default_rng(seed)
+    latency = rng.lognormal(6.5, 0.35, n) * (1.8 if shift == "latency" else 1.0)
+    completion = rng.poisson(220 if shift == "length" else 120, n)
+    judge = np.clip(rng.normal(0.70 if shift == "quality" else 0.80, 0.08, n), 0, 1)
+    guard = rng.random(n) < (0.08 if shift == "guardrail" else 0.02)
+    error = rng.random(n) < (0.07 if shift == "errors" else 0.01)
+    topic = TOPICS["billing" if shift == "topic" else "notes"]
+    words = rng.choice(topic, (n, 3))
+    prompt = rng.poisson(300, n)
+    cost = rng.gamma(2.0, 0.001, n)
+    model = rng.choice(["gpt-4o-mini", "gpt-4o"], n, p=[0.8, 0.2])
+    version = rng.choice(["1.2.0", "1.3.0"], n)
+    seconds = np.sort(rng.integers(0, 86_400, n))
+    out = []
+    for i in range(n):
+        out.append(
+            {
+                "timestamp": f"2026-11-{start_day:02d}T{seconds[i] // 3600:02d}:"
+                f"{seconds[i] // 60 % 60:02d}:{seconds[i] % 60:02d}Z",
+                "latency_ms": round(float(latency[i]), 2),
+                "prompt_tokens": int(prompt[i]),
+                "completion_tokens": int(completion[i]),
+                "cost_usd": round(float(cost[i]), 6),
+                "judge_score": round(float(judge[i]), 4),
+                "model": str(model[i]),
+                "prompt_version": str(version[i]),
+                "error": "rate_limit" if error[i] else None,
+                "guardrail_triggered": bool(guard[i]),
+                "query": f"how do I {' '.join(words[i])} in quillnote",
+                "retrieved_doc_dates": ["2026-06-01", "2026-03-15"],
+            }
+        )
+    return out
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path

@@ -1,0 +1,487 @@
+"""drift-check: known shifts flagged on the right signal only, false-alarm rate, windows,
+alert streaks, baselines, outputs (Prometheus, webhook), and malformed logs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+from driftdata import SHIFTS, records, write_jsonl
+
+from llmops_cli.drift import logs, stats, summary
+from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, SignalResult
+from llmops_cli.drift.config import drift_config
+from llmops_cli.drift.run import check
+from llmops_cli.drift.state import AlertState, apply
+from llmops_cli.drift.windows import Window, make_window, parse_range
+from llmops_cli.errors import LlmopsError
+
+NOW = datetime(2026, 11, 3, tzinfo=UTC)
+ONCE = drift_config(None).with_overrides(consecutive=1)
+
+
+def run(ref: Path, cur: Path, config: Any = ONCE, **kw: Any) -> Any:
+    return check(config, Window("current", cur), reference=Window("reference", ref), now=NOW, **kw)
+
+
+def flagged(report: Any) -> set[str]:
+    return {s.name for s in report.signals if s.level not in (OK, INSUFFICIENT)}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("ref") / "ref.jsonl", records(3000, 1))
+
+
+# -- detection -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shift", sorted(SHIFTS))
+def test_each_known_shift_is_flagged_on_its_signal_only(
+    shift: str, reference: Path, tmp_path: Path
+) -> None:
+    current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, shift, start_day=2))
+    report = run(reference, current)
+    assert flagged(report) == {SHIFTS[shift]}
+    assert report.status == ALERT
+    signal = next(s for s in report.signals if s.name == SHIFTS[shift])
+    assert signal.level == ALERT and signal.action
+
+
+@pytest.mark.slow
+def test_false_alarm_rate_on_stable_pairs_is_at_most_five_percent(tmp_path: Path) -> None:
+    alarms = 0
+    for i in range(100):
+        ref = write_jsonl(tmp_path / "r.jsonl", records(2000, 1000 + i))
+        cur = write_jsonl(tmp_path / "c.jsonl", records(500, 5000 + i, start_day=2))
+        alarms += bool(flagged(run(ref, cur)))
+    assert alarms <= 5
+
+
+def test_tiny_windows_are_insufficient_data_not_drift(reference: Path, tmp_path: Path) -> None:
+    current = write_jsonl(tmp_path / "cur.jsonl", records(50, 2, "latency"))
+    report = run(reference, current)
+    levels = {s.name: s.level for s in report.signals}
+    assert levels["latency_ms"] == INSUFFICIENT
+    assert not flagged(report) - {"retrieved_doc_dates"}
+    assert report.status in (OK, INSUFFICIENT)
+
+
+def test_empty_current_window_is_insufficient(reference: Path, tmp_path: Path) -> None:
+    current = tmp_path / "empty.jsonl"
+    current.write_text("")
+    assert run(reference, current).status == INSUFFICIENT
+
+
+# -- statistics checked against scipy --------------------------------------------------------
+
+
+def test_statistics_agree_with_scipy() -> None:
+    from scipy import stats as sp
+    from scipy.spatial.distance import jensenshannon
+
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(0, 1, 3000), rng.normal(0.1, 1.1, 800)
+    d, p = stats.ks_against(stats.Ecdf.of(np.sort(a)), len(a), np.sort(b))
+    ref = sp.ks_2samp(a, b, method="asymp")
+    assert d == pytest.approx(ref.statistic, abs=2e-3)
+    assert p == pytest.approx(ref.pvalue, rel=0.2, abs=1e-6)
+    ints_a, ints_b = rng.poisson(5, 2000).astype(float), rng.poisson(5.4, 600).astype(float)
+    d, _ = stats.ks_against(stats.Ecdf.of(np.sort(ints_a)), 2000, np.sort(ints_b))
+    assert d == pytest.approx(sp.ks_2samp(ints_a, ints_b).statistic, abs=1e-12)
+
+    welch = sp.ttest_ind(b, a, equal_var=False, alternative="less").pvalue
+    mine = stats.welch_drop(a.mean(), a.var(ddof=1), len(a), b.mean(), b.var(ddof=1), len(b))
+    assert mine == pytest.approx(welch, rel=1e-6)
+
+    r, c = np.array([50.0, 30, 20, 0]), np.array([40.0, 30, 25, 5])
+    assert stats.jensen_shannon(r, c) == pytest.approx(jensenshannon(r, c, base=2))
+    chi = sp.chi2_contingency(np.vstack([r[:3], c[:3]]), correction=False).pvalue
+    assert stats.homogeneity_p(r[:3], c[:3]) == pytest.approx(chi, rel=1e-9)
+
+    ps = [0.001, 0.04, 0.03, 0.5, 0.02]
+    assert stats.benjamini_hochberg(ps) == pytest.approx(list(sp.false_discovery_control(ps)))
+
+    x, y = rng.normal(0.2, 1, 400).round(1), rng.normal(0, 1, 300).round(1)  # with ties
+    auc, p = stats.mann_whitney_greater(x, y)
+    mw = sp.mannwhitneyu(x, y, alternative="greater", method="asymptotic")
+    assert auc == pytest.approx(mw.statistic / (400 * 300))
+    assert p == pytest.approx(mw.pvalue, rel=1e-6)
+
+    # two-proportion z: 20/1000 vs 45/1000, by hand
+    pooled = 65 / 2000
+    z = (0.045 - 0.02) / np.sqrt(pooled * (1 - pooled) * (2 / 1000))
+    assert stats.two_proportion(20, 1000, 45, 1000) == pytest.approx(sp.norm.sf(z))
+    assert stats.two_proportion(20, 1000, 45, 1000, "both") == pytest.approx(2 * sp.norm.sf(z))
+
+
+def test_psi_of_identical_shares_is_zero_and_grows_with_shift() -> None:
+    rng = np.random.default_rng(3)
+    ref = np.sort(rng.normal(0, 1, 10_000))
+    edges, shares = stats.psi_bins(ref)
+    assert len(edges) == 9 and shares == pytest.approx(np.full(10, 0.1), abs=1e-3)
+    assert stats.psi(shares, shares) == 0
+    near = stats.psi(shares, stats.bin_shares(np.sort(rng.normal(0.05, 1, 5000)), edges))
+    far = stats.psi(shares, stats.bin_shares(np.sort(rng.normal(1, 1, 5000)), edges))
+    assert near < 0.1 < 0.25 < far
+
+
+def test_streamed_moments_and_reservoir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(summary, "SAMPLE_CAP", 5000)
+    acc = summary._Numeric(seed=0)
+    data = np.random.default_rng(1).exponential(3.0, 40_000)
+    for part in np.array_split(data, 37):
+        acc.add(part)
+    result = acc.finish(keep_sample=True)
+    assert result is not None and result.sample is not None
+    assert result.n == 40_000
+    assert result.mean == pytest.approx(data.mean(), rel=1e-12)
+    assert result.var == pytest.approx(data.var(ddof=1), rel=1e-9)
+    assert len(result.sample) == 5000
+    assert np.median(result.sample) == pytest.approx(np.median(data), rel=0.05)  # uniform
+
+
+def test_small_blocks_and_formats_give_the_same_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = records(1500, 4)
+    ref = write_jsonl(tmp_path / "ref.jsonl", rows)
+    cur_rows = records(400, 5, "latency", start_day=2)
+    cur = write_jsonl(tmp_path / "cur.jsonl", cur_rows)
+    whole = run(ref, cur)
+    monkeypatch.setattr(logs, "BLOCK_BYTES", 4096)  # ~15 records a block
+    blocks = run(ref, cur)
+    frame = pd.DataFrame(rows).drop(columns=["retrieved_doc_dates"])
+    frame.to_parquet(tmp_path / "ref.parquet")
+    frame.to_csv(tmp_path / "ref.csv", index=False)
+    as_parquet = run(tmp_path / "ref.parquet", cur)
+    as_csv = run(tmp_path / "ref.csv", cur)
+    for other in (blocks, as_parquet, as_csv):
+        for a, b in zip(whole.signals, other.signals, strict=True):
+            if a.name == "retrieved_doc_dates":
+                continue
+            assert (a.name, a.level) == (b.name, b.level)
+            assert a.value == pytest.approx(b.value, rel=1e-9), a.name
+
+
+# -- windows ---------------------------------------------------------------------------------
+
+
+def test_time_ranges_over_one_log(tmp_path: Path) -> None:
+    log = write_jsonl(
+        tmp_path / "all.jsonl", records(2000, 1) + records(500, 2, "errors", start_day=2)
+    )
+    now = datetime(2026, 11, 3, tzinfo=UTC)
+    current = make_window("current", "last:24h", log, now)
+    reference = make_window("reference", None, log, now, before=current)
+    assert reference.end == current.start and reference.start is None
+    report = check(ONCE, current, reference=reference, now=now)
+    assert report.current["rows"] == 500 and report.reference["rows"] == 2000
+    assert flagged(report) == {"error"}
+    explicit = make_window("reference", "2026-11-01..2026-11-02", log, now)
+    assert check(ONCE, current, reference=explicit, now=now).reference["rows"] == 2000
+    prior = make_window("reference", "prior:12h", log, now, before=current)
+    assert (prior.start, prior.end) == (datetime(2026, 11, 1, 12, tzinfo=UTC), current.start)
+    with pytest.raises(LlmopsError, match="needs a current window"):
+        make_window("reference", "prior:1d", log, now, before=Window("current", log))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("yesterday", "neither a log file nor a range"),
+        ("2026-11-05..2026-11-01", "ends before it starts"),
+        ("2026-13-01..", "not an ISO 8601"),
+        ("last:0h", "empty window"),
+    ],
+)
+def test_bad_ranges_are_clear_errors(text: str, message: str) -> None:
+    with pytest.raises(LlmopsError, match=message):
+        parse_range(text, "--current", NOW)
+
+
+def test_missing_window_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(LlmopsError, match="no such file"):
+        make_window("current", str(tmp_path / "nope.jsonl"), None, NOW)
+    with pytest.raises(LlmopsError, match="--log"):
+        make_window("current", "last:24h", None, NOW)
+
+
+# -- alert state machine ---------------------------------------------------------------------
+
+
+def _result(level: str) -> SignalResult:
+    return SignalResult("latency_ms", "numeric", "latency_ms", level, "psi", 0.3, 500, 500)
+
+
+def test_alert_needs_consecutive_windows_and_clears_after_a_clean_one() -> None:
+    state = AlertState()
+    sequence = [
+        ("w1", ALERT, "pending", 1),
+        ("w2", ALERT, "alert", 2),
+        ("w2", ALERT, "alert", 2),
+        ("w3", "warn", "alert", 2),
+        ("w4", OK, OK, 0),
+        ("w5", ALERT, "pending", 1),
+        ("w6", INSUFFICIENT, INSUFFICIENT, 1),
+        ("w7", ALERT, "alert", 2),
+    ]
+    cleared_at = []
+    for window, level, expected, streak in sequence:
+        result = _result(level)
+        status, cleared = apply([result], state, window, needed=2)
+        assert (result.status, result.streak) == (expected, streak), window
+        assert status == expected
+        cleared_at += [window] if cleared else []
+    assert cleared_at == ["w4"]
+
+
+def test_state_file_round_trips_and_damage_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    state = AlertState({"x": {"streak": 1, "alerting": False}}, "w1")
+    state.save(path)
+    assert AlertState.load(path) == state
+    path.write_text("{broken")
+    with pytest.raises(LlmopsError, match="delete it"):
+        AlertState.load(path)
+
+
+# -- baseline --------------------------------------------------------------------------------
+
+
+def test_baseline_gives_the_same_verdict_as_the_reference_log(
+    reference: Path, tmp_path: Path
+) -> None:
+    from llmops_cli.drift.run import build_baseline
+
+    current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, "quality", start_day=2))
+    direct = run(reference, current)
+    out = tmp_path / "baseline.json"
+    build_baseline(ONCE, Window("reference", reference), out, NOW)
+    assert "how do I" not in out.read_text()  # queries are kept as hashed tokens only
+    via = check(ONCE, Window("current", current), baseline=out, now=NOW)
+    for a, b in zip(direct.signals, via.signals, strict=True):
+        assert (a.name, a.level) == (b.name, b.level)
+        assert a.value == pytest.approx(b.value, rel=1e-6, abs=1e-9), a.name
+    other = drift_config({"signals": {"latency_ms": {"type": "numeric"}}})
+    with pytest.raises(LlmopsError, match="rebuild it"):
+        check(other, Window("current", current), baseline=out, now=NOW)
+
+
+# -- malformed logs --------------------------------------------------------------------------
+
+
+def _dirty(tmp_path: Path) -> Path:
+    lines = [json.dumps(r) for r in records(400, 9)]
+    lines[6] = lines[6].replace('"latency_ms": ', '"latency_ms": "fast", "x": ')
+    lines[10] = lines[10][:40]  # truncated
+    lines[12] = lines[12].replace('"timestamp": "2026', '"timestamp": "yesterday')
+    lines[14] = "[1, 2]"
+    return write_jsonl_lines(tmp_path / "dirty.jsonl", lines)
+
+
+def write_jsonl_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_bad_records_are_counted_and_skipped(reference: Path, tmp_path: Path) -> None:
+    config = ONCE.with_overrides(max_bad_fraction=0.05)
+    report = check(
+        config,
+        Window("current", _dirty(tmp_path), start=datetime(2026, 11, 1, tzinfo=UTC)),
+        reference=Window("reference", reference),
+        now=NOW,
+    )
+    bad = report.bad_records
+    assert bad["count"] == 4
+    assert any(
+        "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad["examples"]
+    )
+    assert any("dirty.jsonl:11: not a JSON object" in e for e in bad["examples"])
+    # the truncated line, the array and the bad timestamp leave the window; the row with a
+    # bad latency stays for its other fields
+    assert report.current["rows"] == 397
+
+
+def test_bad_records_stop_the_check_under_the_error_policy(reference: Path, tmp_path: Path) -> None:
+    config = ONCE.with_overrides(on_bad_record="error")
+    with pytest.raises(LlmopsError, match=r"dirty.jsonl:11: not a JSON object .*skip"):
+        run(reference, _dirty(tmp_path), config)
+    lines = [json.dumps(r) for r in records(300, 9)]
+    lines[4] = lines[4].replace('"completion_tokens": ', '"completion_tokens": true, "x": ')
+    typed = write_jsonl_lines(tmp_path / "typed.jsonl", lines)
+    with pytest.raises(LlmopsError, match=r"typed.jsonl:5: completion_tokens: expected a number"):
+        run(reference, typed, config)
+
+
+def test_too_many_bad_records_is_an_error(reference: Path, tmp_path: Path) -> None:
+    lines = [json.dumps(r) for r in records(300, 9)]
+    lines[::5] = ["{truncated"] * len(lines[::5])
+    with pytest.raises(LlmopsError, match=r"unusable.*max_bad_fraction"):
+        run(reference, write_jsonl_lines(tmp_path / "bad.jsonl", lines))
+
+
+def test_a_named_signal_whose_field_is_absent_is_an_error(reference: Path, tmp_path: Path) -> None:
+    config = drift_config({"signals": {"ttft": {"type": "numeric", "field": "ttft_ms"}}})
+    with pytest.raises(LlmopsError, match="'ttft_ms' is in neither window"):
+        run(reference, reference, config)
+
+
+def test_unknown_log_format_and_broken_csv(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("hi")
+    with pytest.raises(LlmopsError, match="unknown log format"):
+        run(tmp_path / "x.txt", tmp_path / "x.txt")
+    broken = tmp_path / "b.csv"
+    broken.write_text('latency_ms,model\n1,"a\n2,b,c,d\n')
+    with pytest.raises(LlmopsError, match="cannot read as CSV"):
+        run(broken, broken, ONCE.with_overrides(on_bad_record="error"))
+
+
+# -- CLI, outputs ----------------------------------------------------------------------------
+
+
+class _Hook(BaseHTTPRequestHandler):
+    bodies: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        _Hook.bodies.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Any:
+    _Hook.bodies = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hooks/SECRET", _Hook.bodies
+    server.shutdown()
+    server.server_close()
+
+
+def test_cli_streak_prometheus_webhook_and_reports(
+    cli: Any, project: Path, reference: Path, tmp_path: Path, webhook: Any
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    url, bodies = webhook
+    drifted = write_jsonl(tmp_path / "cur1.jsonl", records(600, 2, "errors", start_day=2))
+    prom = tmp_path / "textfile" / "llmops.prom"
+    args = [
+        "drift-check",
+        "--reference",
+        str(reference),
+        "--prometheus",
+        str(prom),
+        "--webhook",
+        url,
+        "--name",
+        "support",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    first = cli(*args, "--current", str(drifted), cwd=project)
+    assert first.exit_code == 0, first.output  # pending: one breached window of two
+    assert "PENDING" in first.output and not bodies
+    second = write_jsonl(tmp_path / "cur2.jsonl", records(600, 3, "errors", start_day=3))
+    result = cli(*args, "--current", str(second), cwd=project)
+    assert result.exit_code == 5, result.output
+    assert bodies and "error" in bodies[-1]["text"] and bodies[-1]["blocks"]
+    families = {f.name: f for f in text_string_to_metric_families(prom.read_text())}
+    status = families["llmops_drift_signal_status"].samples
+    assert {s.labels["signal"]: s.value for s in status}["error"] == 3
+    assert families["llmops_drift_status"].samples[0].value == 3
+    report = json.loads((tmp_path / "out" / "drift.json").read_text())
+    assert report["status"] == "alert" and report["schema_version"] == 1
+    html = (tmp_path / "out" / "drift.html").read_text()
+    assert "<svg" in html and "<script" not in html
+    assert "Recommended actions" in (tmp_path / "out" / "drift.md").read_text()
+    stable = write_jsonl(tmp_path / "cur3.jsonl", records(600, 4, start_day=4))
+    cleared = cli(*args, "--current", str(stable), cwd=project)
+    assert cleared.exit_code == 0, cleared.output
+    assert "back within thresholds" in bodies[-1]["blocks"][1]["text"]["text"]
+
+
+def test_cli_uses_the_thresholds_drift_section_and_json_output(
+    cli: Any, project: Path, write: Any, reference: Path, tmp_path: Path
+) -> None:
+    write(
+        "manifests/thresholds/watch.yaml",
+        "kind: thresholds\nname: watch\nversion: 1.0.0\nmetrics: {latency: {max: 5000}}\n"
+        "drift:\n  consecutive: 1\n  signals:\n"
+        "    latency: {type: numeric, field: latency_ms, psi_alert: 0.2}\n",
+    )
+    current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, "latency", start_day=2))
+    result = cli(
+        "drift-check",
+        "--thresholds",
+        "watch",
+        "--reference",
+        str(reference),
+        "--current",
+        str(current),
+        "-f",
+        "json",
+        cwd=project,
+    )
+    assert result.exit_code == 5, result.output
+    data = json.loads(result.output)
+    assert [s["name"] for s in data["signals"]] == ["latency"]
+    assert data["settings"]["source"] == "watch@1.0.0"
+    assert (project / ".llmops" / "drift" / "watch.state.json").is_file()
+
+
+def test_cli_baseline_then_check(cli: Any, project: Path, reference: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b.json"
+    made = cli(
+        "drift-check", "baseline", "--reference", str(reference), "--out", str(out), cwd=project
+    )
+    assert made.exit_code == 0, made.output
+    assert "baseline of 3000 rows" in made.output
+    current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, start_day=2))
+    result = cli(
+        "drift-check", "--baseline", str(out), "--current", str(current), "--no-state", cwd=project
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "--current is required"),
+        (["--current", "last:1h"], "--log FILE"),
+        (["--current", "nope.jsonl"], "no such file"),
+        (["--current", "x", "--reference", "y", "--baseline", "z"], "not both"),
+        (["--current", "x", "--on-bad-record", "maybe"], "error or skip"),
+    ],
+)
+def test_cli_bad_input_exits_1_with_one_line(
+    cli: Any, project: Path, args: list[str], message: str
+) -> None:
+    result = cli("drift-check", *args, cwd=project)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_invalid_drift_section_is_located(cli: Any, project: Path, write: Any) -> None:
+    write(
+        "manifests/thresholds/bad.yaml",
+        "kind: thresholds\nname: bad\nversion: 1.0.0\nmetrics: {latency: {max: 5}}\n"
+        "drift:\n  signals:\n    latency: {type: numerc}\n",
+    )
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1
+    assert "manifests/thresholds/bad.yaml:7: drift.signals.latency.type" in result.output
