@@ -43,6 +43,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate_scale.py
 	$(BIN)/python bench/eval_throughput.py
 	$(BIN)/python bench/registry_scale.py
+	$(BIN)/python bench/drift_scale.py --big
+	test -x .bench/evidently/bin/python || (python3 -m venv .bench/evidently && \
+	  .bench/evidently/bin/pip install --quiet "evidently>=0.7,<0.8" "pandas<3" pyarrow)
+	$(BIN)/python bench/drift_vs_evidently.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -72,14 +72,20 @@ def log_format(path: Path) -> str:
     return fmt
 
 
-def read_chunks(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+def read_chunks(
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str] = frozenset()
+) -> Iterator[Chunk]:
+    """Chunks of the needed `columns`; `categorical` ones arrive as pandas categoricals (no
+    Python string per row: a tenth of the memory and time on big logs)."""
     if not path.is_file():
         raise LlmopsError(f"{path}: no such log file")
     reader = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[log_format(path)]
-    yield from reader(path, columns, bad)
+    yield from reader(path, columns, bad, categorical)
 
 
-def _jsonl(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+def _jsonl(
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
+) -> Iterator[Chunk]:
     line = 1
     with open(path, "rb") as f:
         tail = b""
@@ -88,14 +94,16 @@ def _jsonl(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
             data = tail + block if tail else block
             if not block:
                 if data.strip():
-                    yield from _emit(_json_block(path, data, len(data), line, columns, bad))
+                    yield from _emit(
+                        _json_block(path, data, len(data), line, columns, bad, categorical)
+                    )
                 return
             cut = data.rfind(b"\n") + 1
             if cut == 0:  # a line longer than a block: read on
                 tail = data
                 continue
             tail = data[cut:]
-            chunk, spanned = _json_block(path, data, cut, line, columns, bad)
+            chunk, spanned = _json_block(path, data, cut, line, columns, bad, categorical)
             if chunk is not None:
                 yield chunk
             line += spanned
@@ -107,7 +115,13 @@ def _emit(parsed: tuple[Chunk | None, int]) -> Iterator[Chunk]:
 
 
 def _json_block(
-    path: Path, data: bytes, end: int, first_line: int, columns: set[str], bad: BadRecords
+    path: Path,
+    data: bytes,
+    end: int,
+    first_line: int,
+    columns: set[str],
+    bad: BadRecords,
+    categorical: frozenset[str],
 ) -> tuple[Chunk | None, int]:
     """The records of data[:end] and the number of lines they span."""
     import pyarrow as pa
@@ -121,7 +135,7 @@ def _json_block(
             pass
         else:
             names = [c for c in table.column_names if c in columns]
-            frame = table.select(names).to_pandas()
+            frame = _to_pandas(table.select(names), categorical)
             # no blank lines: one record a line (the last line may lack its newline)
             return Chunk(frame, np.arange(first_line, first_line + table.num_rows)), table.num_rows
     records: list[dict[str, Any]] = []
@@ -149,7 +163,9 @@ def _json_block(
     return Chunk(pd.DataFrame.from_records(records), np.asarray(numbers, dtype=np.int64)), spanned
 
 
-def _csv(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+def _csv(
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
+) -> Iterator[Chunk]:
     line = 2  # after the header
     try:
         reader = pd.read_csv(
@@ -167,20 +183,32 @@ def _csv(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
         return
 
 
-def _parquet(path: Path, columns: set[str], bad: BadRecords) -> Iterator[Chunk]:
+def _parquet(
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
+) -> Iterator[Chunk]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        file = pq.ParquetFile(path)
+        file = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering holds whole row groups
     except (pa.ArrowException, OSError) as exc:
         raise LlmopsError(f"{path}: cannot read as Parquet: {exc}") from None
     names = [c for c in file.schema_arrow.names if c in columns]
     row = 1
     for batch in file.iter_batches(batch_size=CSV_ROWS, columns=names):
-        frame = batch.to_pandas()
+        frame = _to_pandas(batch, categorical)
         yield Chunk(frame, np.arange(row, row + len(frame)))
         row += len(frame)
+
+
+def _to_pandas(table: Any, categorical: frozenset[str]) -> pd.DataFrame:
+    import pyarrow as pa
+
+    kinds = (pa.types.is_string, pa.types.is_large_string, pa.types.is_boolean)
+    names = [
+        f.name for f in table.schema if f.name in categorical and any(k(f.type) for k in kinds)
+    ]
+    return table.to_pandas(categories=names)
 
 
 # -- coercion: one column of a chunk into the values a signal needs ---------------------------
@@ -206,34 +234,33 @@ def numbers(
     return finite
 
 
-def categories(series: pd.Series) -> pd.Series:
-    """Non-null values as strings (1.2 and "1.2" are one prompt version)."""
-    present = series.dropna()
-    return (
-        present
-        if present.dtype == object and present.map(type).eq(str).all()
-        else (present.astype(str))
-    )
+def category_counts(series: pd.Series) -> dict[str, int]:
+    """Counts of non-null values as strings (1.2 and "1.2" are one prompt version)."""
+    counts = series.value_counts(dropna=True)
+    return {str(k): int(v) for k, v in counts.items() if v > 0}
+
+
+def _is_event(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() not in _FALSY
+    if isinstance(v, list | tuple | np.ndarray | dict):
+        return len(v) > 0
+    return bool(v)
 
 
 def events(series: pd.Series) -> tuple[int, int]:
     """(records, records whose value marks an event). An event is a true flag, a non-zero
     number, a non-empty list or an error code other than "ok"/"none"; null is no event (a log
     writes `"error": null`, or leaves the field out, when nothing went wrong)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        counts = series.value_counts(dropna=True)
+        return len(series), int(sum(v for k, v in counts.items() if _is_event(k)))
     present = series.dropna()
     if present.dtype == bool:
         return len(series), int(present.sum())
     if present.dtype.kind in "fiu":
         return len(series), int((present != 0).sum())
-
-    def is_event(v: Any) -> bool:
-        if isinstance(v, str):
-            return v.strip().lower() not in _FALSY
-        if isinstance(v, (list, tuple, np.ndarray, dict)):
-            return len(v) > 0
-        return bool(v)
-
-    return len(series), int(present.map(is_event).sum())
+    return len(series), int(present.map(_is_event).sum())
 
 
 def timestamps(

@@ -274,9 +274,12 @@ def summarize(
     present: dict[str, set[str]] = {w.label: set() for w in windows}
     rows_read = 0
     columns = config.fields | {config.timestamp_field}
+    categorical = frozenset(
+        s.field for s in config.signals if s.kind in ("categorical", "rate")
+    ) - {config.timestamp_field}
     for path in dict.fromkeys(w.path for w in windows):
         mine = [states[w.label] for w in windows if w.path == path]
-        for chunk in logs.read_chunks(path, columns, bad):
+        for chunk in logs.read_chunks(path, columns, bad, categorical):
             rows_read += len(chunk.lines)
             ts, valid = _chunk_times(path, chunk, config, bad, mine)
             for state in mine:
@@ -387,9 +390,9 @@ def _feed(
         if spec.kind in ("numeric", "quality"):
             acc.add(logs.numbers(path, series, lines, spec.field, bad))
         elif spec.kind == "categorical":
-            values = logs.categories(series)
-            acc.n += len(values)
-            acc.counts.update(values.value_counts().to_dict())
+            counts = logs.category_counts(series)
+            acc.n += sum(counts.values())
+            acc.counts.update(counts)
         elif spec.kind == "rate":
             n, events = logs.events(series)
             acc.n += n
