@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from llmops_cli import __version__
-from llmops_cli.cli import drift, gate, init, promote, registry, resolve, schema, validate
+from llmops_cli.cli import drift, gate, guard, init, promote, registry, resolve, schema, validate
 from llmops_cli.cli import eval as eval_cmd
 from llmops_cli.errors import ExitCode, LlmopsError
 
@@ -104,6 +104,7 @@ app.command("export")(registry.export)
 app.command("reproduce")(registry.reproduce)
 app.add_typer(registry.app, name="registry")
 app.add_typer(drift.app, name="drift-check")
+app.command("guard")(guard.guard)
 
 
 def main() -> None:
