@@ -49,6 +49,7 @@ class PiiDetector:
         apply_offline_defaults()  # tldextract must not fetch its suffix list
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import (
             CreditCardRecognizer,
@@ -61,6 +62,15 @@ class PiiDetector:
         )
 
         model = self.ner_model
+
+        class _Phone(PhoneRecognizer):
+            """Skips texts with fewer than 7 digits (no phone number is shorter): the number
+            matcher is most of the cost of a check."""
+
+            def analyze(self, text: str, *args: Any, **kwargs: Any) -> Any:
+                if sum(c.isdigit() for c in text) < 7:
+                    return []
+                return super().analyze(text, *args, **kwargs)
 
         class _Engine(SpacyNlpEngine):
             """spaCy engine over an installed NER model, or a blank (tokenizer-only) one."""
@@ -77,7 +87,7 @@ class PiiDetector:
             EmailRecognizer(),
             CreditCardRecognizer(),
             IbanRecognizer(),
-            PhoneRecognizer(leniency=3),  # exact grouping: order ids are not phone numbers
+            _Phone(leniency=3),  # exact grouping: order ids are not phone numbers
             IpRecognizer(),
             UsSsnRecognizer(),
         ]
@@ -85,7 +95,25 @@ class PiiDetector:
             recognizers.append(SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]))
         for recognizer in recognizers:
             registry.add_recognizer(recognizer)
-        return AnalyzerEngine(registry=registry, nlp_engine=_Engine(), supported_languages=["en"])
+
+        class _NoContext(ContextAwareEnhancer):
+            """Context words only raise scores, and the threshold sits at the lowest base
+            score (a phone number's 0.4): they never change a verdict here, yet cost ~10%."""
+
+            def __init__(self) -> None:
+                super().__init__(0, 0, 0, 0)
+
+            def enhance_using_context(
+                self, text: str, raw_results: Any, *args: Any, **kwargs: Any
+            ) -> Any:
+                return raw_results
+
+        return AnalyzerEngine(
+            registry=registry,
+            nlp_engine=_Engine(),
+            supported_languages=["en"],
+            context_aware_enhancer=_NoContext(),
+        )
 
     def find(self, text: str) -> list[PiiFinding]:
         if not self.ner_model and not _MAY_MATCH.search(text):
