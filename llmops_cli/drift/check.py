@@ -112,7 +112,7 @@ def _adjust(results: list[SignalResult], fdr: float) -> None:
     for r in results:
         if r.level == INSUFFICIENT:
             continue
-        wanted = r.details.pop("_level", OK)
+        wanted = r.level
         significant = r.p_adjusted is None or r.p_adjusted < fdr
         r.level = wanted if significant or r.details.get("absolute") else OK
         if wanted != OK and r.level == OK:
@@ -154,7 +154,6 @@ def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
             level, details["absolute"] = ALERT, True
         elif ratio >= 1 + (ratio_limit - 1) / 2 and level == OK:
             level = WARN
-    details["_level"] = level
     return SignalResult(
         spec.name,
         spec.kind,
@@ -187,7 +186,7 @@ def _quality(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
         ref.n,
         cur.n,
         p,
-        details={"mean_reference": ref.mean, "mean_current": cur.mean, "_level": level},
+        details={"mean_reference": ref.mean, "mean_current": cur.mean},
         reason=f"mean {ref.mean:.3f} -> {cur.mean:.3f} ({-drop:+.1%}; alert below -{limit:.0%})",
         chart=_histogram(ref, cur),
     )
@@ -219,7 +218,7 @@ def _categorical(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
         ref.n,
         cur.n,
         stats.homogeneity_p(r, c),
-        details={"unseen_share": unseen, "unseen_examples": new, "_level": level},
+        details={"unseen_share": unseen, "unseen_examples": new},
         reason=f"JS distance {jsd:.3f}, unseen categories {unseen:.1%}"
         + (f" (e.g. {', '.join(map(str, new[:3]))})" if new else ""),
         chart={
@@ -243,7 +242,6 @@ def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     if limit is not None and rate_cur > limit:
         level, details["absolute"] = ALERT, True
         reason += f", over the {limit:.0%} limit"
-    details["_level"] = level
     return SignalResult(
         spec.name,
         spec.kind,
@@ -273,7 +271,7 @@ def _text(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
         ref.n,
         cur.n,
         p,
-        details={"centroid_cosine_distance": centroid, "_level": level},
+        details={"centroid_cosine_distance": centroid},
         reason=f"a classifier tells current from reference queries with AUC {auc:.2f} "
         f"(0.5 = indistinguishable); centroid cosine distance {centroid:.3f}",
     )

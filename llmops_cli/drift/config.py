@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
-
-KINDS = ("numeric", "categorical", "rate", "quality", "text", "freshness")
 
 # Per kind: the thresholds a signal of that kind takes, with their defaults.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -91,7 +89,6 @@ class DriftConfig:
     on_bad_record: str = "skip"
     max_bad_fraction: float = 0.01
     source: str = "defaults"  # thresholds name@version the settings came from
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def fields(self) -> set[str]:
@@ -114,7 +111,6 @@ class DriftConfig:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["signals"] = [{"name": s.name, "kind": s.kind, "field": s.field} for s in self.signals]
-        out.pop("extra")
         return out
 
 
