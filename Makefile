@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/llmops resolve support-bot
 	$(BIN)/llmops eval support-bot
 	$(BIN)/llmops gate support-bot
+	demo/release-walk.sh $(BIN)/llmops
 
 ## test: install with dev extras, then lint, type-check and run the whole suite
 test: $(STAMP) lint typecheck

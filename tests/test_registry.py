@@ -327,3 +327,19 @@ def test_two_clones_racing_promote_push(repo: Path, tmp_path: Path, cli) -> None
     assert codes == [0, 1], results  # exactly one wins; the other sees it and stops cleanly
     assert any("already in dev" in err for _, err in results)
     assert len(git(remote, "ls-tree", "--name-only", "llmops/registry:events").split()) == 1
+
+
+def test_demo_release_walk_runs_end_to_end(tmp_path: Path) -> None:
+    """`make demo`'s walk (eval -> gate -> promote -> change -> promote -> rollback) keeps
+    working, also where git has no identity configured (a fresh CI runner)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    env |= {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    script = Path(__file__).parents[1] / "demo" / "release-walk.sh"
+    llmops = Path(sys.executable).parent / "llmops"
+    out = subprocess.run(
+        [str(script), str(llmops)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "promoted support-bot@1.1.0 to dev (was 1.0.0); changed: retrieval" in out.stdout
+    assert "rolled back support-bot in dev: 1.1.0 -> 1.0.0" in out.stdout
+    assert out.stdout.rstrip().splitlines()[-3].startswith("dev        1.0.0")
