@@ -37,6 +37,7 @@ METRICS: dict[str, MetricInfo] = {
             "faithfulness",
             "relevance",
             "completeness",
+            "refuses",
             "pass_rate",
         )
     },

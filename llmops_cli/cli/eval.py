@@ -112,6 +112,7 @@ def eval_command(
 
 
 def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:
+    from llmops_cli.guardrails.screening import screening_warning
     from llmops_cli.render.fmt import ci, num, pct
 
     s = report["summary"]
@@ -130,6 +131,8 @@ def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) 
         f"{num(lat['p99'], 1)} ms; cache hits {report['cache']['hits']}; "
         f"wall {report['wall_s']:.2f} s"
     )
+    if warning := screening_warning(s.get("screening")):
+        typer.echo(f"  warning: {warning}")
     typer.echo(f"report: {folder}/report.html")
     if mlflow_run:
         typer.echo(f"mlflow run: {mlflow_run}")

@@ -1,16 +1,26 @@
-"""`llmops guard`: check text for PII and prompt injection; redact PII from JSONL."""
+"""`llmops guard`: check text for PII, prompt injection and toxicity; annotate (and redact)
+JSONL records for drift-check."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from llmops_cli.cli.options import ProjectOption
 from llmops_cli.errors import ExitCode
+from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD  # imports nothing heavy
+
+if TYPE_CHECKING:
+    from llmops_cli.evaluation.targets import Target
+    from llmops_cli.guardrails.guard import Guard
 
 
 class GuardFormat(StrEnum):
@@ -19,10 +29,12 @@ class GuardFormat(StrEnum):
     jsonl = "jsonl"
 
 
-def _records(file: Path, fields: list[str]) -> list[tuple[int, dict[str, Any]]]:
+BATCH = 2000  # records checked together (the toxicity classifier is cheap per text in a batch)
+
+
+def _records(file: Path, fields: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     from llmops_cli.errors import LlmopsError
 
-    out = []
     with open(file, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
             if not line.strip():
@@ -36,8 +48,55 @@ def _records(file: Path, fields: list[str]) -> list[tuple[int, dict[str, Any]]]:
             for name in fields:
                 if name in record and not isinstance(record[name], str):
                     raise LlmopsError(f"{file}:{number}: {name}: expected a string")
-            out.append((number, record))
-    return out
+            yield number, record
+
+
+def _check_file(
+    engine: Guard, file: Path, fields: list[str], out: TextIO | None, redact: bool
+) -> Iterator[dict[str, Any]]:
+    """Results per (record, field); each record written to `out` with `guardrails` (the checks
+    that fired on any field) and `guardrail_triggered`, the rate drift-check watches."""
+    records = _records(file, fields)
+    while batch := list(itertools.islice(records, BATCH)):
+        items = [
+            (n, rec, name) for n, rec in batch for name in fields if isinstance(rec.get(name), str)
+        ]
+        reports = engine.check_many([rec[name] for _, rec, name in items])
+        fired: dict[int, set[str]] = {n: set() for n, _ in batch}
+        for (number, record, name), report in zip(items, reports, strict=True):
+            fired[number].update(report.flagged)
+            if redact:
+                record[name] = engine.redact(record[name])
+            yield {"line": number, "field": name, **report.to_dict()}
+        if out is not None:
+            for number, record in batch:
+                record["guardrails"] = sorted(fired[number])
+                record["guardrail_triggered"] = bool(fired[number])
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _classifier(ref: str | None, root: Path | None) -> Target | None:
+    """The named classifier model as a target; without --classifier, the project's default
+    (outside a project, none)."""
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.project import Project
+
+    try:
+        proj = Project.find(root)
+    except LlmopsError:
+        if ref is not None or root is not None:
+            raise
+        return None
+    ref = ref or (proj.config.get("guardrails") or {}).get("injection_classifier")
+    if ref is None:
+        return None
+    from llmops_cli.evaluation.targets import make_target
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.model import ModelManifest
+
+    model = Catalog.load(proj).find("model", ref)
+    assert isinstance(model, ModelManifest)
+    return make_target(model, proj.root)
 
 
 def guard(
@@ -51,7 +110,7 @@ def guard(
         Path | None,
         typer.Option(
             "--file",
-            help="A JSONL file: check --field of every record.",
+            help="A JSONL file (e.g. inference logs): check --field of every record.",
             show_default=False,
             exists=True,
             dir_okay=False,
@@ -64,15 +123,31 @@ def guard(
         ),
     ] = None,
     checks: Annotated[
-        str, typer.Option(help="Comma-separated checks: pii, injection.")
-    ] = "pii,injection",
-    redact: Annotated[
+        str, typer.Option(help="Comma-separated checks: pii, injection, toxicity.")
+    ] = "pii,injection,toxicity",
+    toxicity_threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Toxicity probability that flags a text.")
+    ] = DEFAULT_THRESHOLD,
+    out: Annotated[
         Path | None,
         typer.Option(
-            help="With --file: write the records here with PII replaced by <ENTITY_TYPE>.",
+            help="With --file: write the records here, each with `guardrails` (checks fired) "
+            "and `guardrail_triggered` — input for `llmops drift-check`.",
             show_default=False,
         ),
     ] = None,
+    redact: Annotated[
+        bool, typer.Option(help="With --out: replace PII in the written fields by <ENTITY_TYPE>.")
+    ] = False,
+    classifier: Annotated[
+        str | None,
+        typer.Option(
+            help="A model manifest (NAME@VERSION) that also classifies the texts the injection "
+            "rules did not flag (default: guardrails.injection_classifier in llmops.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    project: ProjectOption = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -88,36 +163,37 @@ def guard(
         ),
     ] = GuardFormat.text,
 ) -> None:
-    """Check text for PII (Presidio, offline, checksum-validated) and prompt injection
-    (versioned rule packs in several languages, decoded base64/rot13, invisible Unicode).
-    Reports entity types and rule ids, never the values. Exit 4 when --fail-on fires."""
+    """Check text for PII (Presidio, offline, checksum-validated), prompt injection (versioned
+    rule packs in several languages, decoded base64/rot13, invisible Unicode) and toxicity
+    (alt-profanity-check). Reports entity types and rule ids, never the values. Exit 4 when
+    --fail-on fires."""
     from llmops_cli.errors import LlmopsError
-    from llmops_cli.fileio import write_atomic
+    from llmops_cli.fileio import atomic_writer
     from llmops_cli.guardrails.guard import Guard
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
     failing = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
-    engine = Guard(wanted)
+    engine = Guard(wanted, toxicity_threshold, _classifier(classifier, project))
     fields = field or ["text"]
-    if redact is not None and file is None:
-        raise LlmopsError("--redact needs --file (a JSONL file to write scrubbed)")
+    if out is not None and file is None:
+        raise LlmopsError("--out needs --file (a JSONL file whose records to write back)")
+    if redact and out is None:
+        raise LlmopsError("--redact needs --out (where to write the scrubbed records)")
     results: list[dict[str, Any]] = []
     if file is not None:
-        redacted = []
-        for number, record in _records(file, fields):
-            for name in fields:
-                if isinstance(record.get(name), str):
-                    report = engine.check(record[name])
-                    results.append({"line": number, "field": name, **report.to_dict()})
-                    if redact is not None:
-                        record[name] = engine.redact(record[name])
-            redacted.append(json.dumps(record, ensure_ascii=False))
-        if redact is not None:
-            write_atomic(redact, "".join(r + "\n" for r in redacted))
+        with contextlib.ExitStack() as stack:
+            sink = stack.enter_context(atomic_writer(out)) if out is not None else None
+            results.extend(_check_file(engine, file, fields, sink, redact))
     else:
         body = sys.stdin.read() if text in (None, "-") else text
         assert body is not None
         results.append(engine.check(body).to_dict())
+    if engine.classifier_failures:
+        typer.echo(
+            f"warning: the injection classifier gave no label for {engine.classifier_failures} "
+            "text(s) (call failed or unparseable answer); the rules' verdict stands for them",
+            err=True,
+        )
     flagged = [r for r in results if r["flagged"]]
     if output is GuardFormat.json:
         typer.echo(
@@ -131,16 +207,14 @@ def guard(
     else:
         for r in flagged:
             where = f"line {r['line']} {r['field']}: " if "line" in r else ""
-            pii = ", ".join(f"{k} x{v}" for k, v in r["pii"].items())
-            rules = ", ".join(sorted({i["rule"] for i in r["injection"]}))
-            typer.echo(
-                f"{where}"
-                + "; ".join(
-                    x
-                    for x in (f"pii: {pii}" if pii else "", f"injection: {rules}" if rules else "")
-                    if x
-                )
-            )
+            parts = []
+            if r["pii"]:
+                parts.append("pii: " + ", ".join(f"{k} x{v}" for k, v in r["pii"].items()))
+            if r["injection"]:
+                parts.append("injection: " + ", ".join(sorted({i["rule"] for i in r["injection"]})))
+            if "toxicity" in r["flagged"]:
+                parts.append(f"toxicity: {r['toxicity']:.2f}")
+            typer.echo(where + "; ".join(parts))
         typer.echo(f"{len(flagged)} of {len(results)} texts flagged")
     if any(set(r["flagged"]) & failing for r in results):
         raise typer.Exit(int(ExitCode.GATE_FAILED))

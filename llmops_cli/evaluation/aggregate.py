@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from llmops_cli.guardrails.screening import screening_summary
+
 BOOTSTRAP_SAMPLES = 2000
 SEED = 20240601  # fixed: the same rows always give the same intervals
 
@@ -95,6 +97,7 @@ def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         },
         "fresh_calls": len(fresh),
         "metrics": metric_table(rows),
+        "screening": screening_summary(rows),
     }
 
 

@@ -55,7 +55,7 @@ def judge_messages(
 
 def parse_verdict(text: str) -> tuple[int, str]:
     """Strict JSON first; then repairs; raises JudgeParseError when nothing sensible is left."""
-    for candidate in _candidates(text):
+    for candidate in json_candidates(text):
         try:
             data = json.loads(candidate)
         except ValueError:
@@ -70,7 +70,7 @@ def parse_verdict(text: str) -> tuple[int, str]:
     raise JudgeParseError(f"no {{score: 1-5}} object in judge output: {text[:120]!r}")
 
 
-def _candidates(text: str) -> list[str]:
+def json_candidates(text: str) -> list[str]:
     stripped = text.strip()
     found = [stripped]
     fenced = re.search(r"```(?:json)?\s*(.*?)```", stripped, re.DOTALL)

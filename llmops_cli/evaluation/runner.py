@@ -43,6 +43,7 @@ from llmops_cli.evaluation.targets import (
     make_target,
     quiet_litellm,
 )
+from llmops_cli.guardrails.screening import screen
 from llmops_cli.guardrails.scrub import scrub
 from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.model import canonical_json, thaw
@@ -395,6 +396,9 @@ def _row(
         "cached": cached,
         "attempts": attempts,
     }
+    screened = screen(case.vars, item.retrieved)
+    if screened:
+        row["screening"] = screened
     if completion is None:
         row.update(
             status="errored",
@@ -443,8 +447,21 @@ def set_status(row: dict[str, Any]) -> None:
 
 
 def case_specs(resolved: ResolvedPipeline, case: GoldenCase) -> list[Mapping[str, Any]]:
-    """Every scorer that applies to a case: the pipeline's `scorers`, then its own `assert`."""
-    return [*resolved.pipeline.get("scorers", ()), *case.asserts]
+    """Every scorer that applies to a case: the pipeline's `scorers`, then its own `assert`,
+    and the prompt's output contract (`output: {format: json, schema}`) as a `json_schema`
+    check — the schema of any `json_schema` scorer that names none."""
+    specs: list[Mapping[str, Any]] = [*resolved.pipeline.get("scorers", ()), *case.asserts]
+    contract = resolved.prompt.get("output") or {}
+    schema = contract.get("schema")
+    if contract.get("format") != "json" or schema is None:
+        return specs
+    specs = [
+        {**s, "schema": schema} if s["type"] == "json_schema" and "schema" not in s else s
+        for s in specs
+    ]
+    if not any(s["type"] == "json_schema" for s in specs):
+        specs.append({"type": "json_schema", "schema": schema})
+    return specs
 
 
 class _RemoteScorers:

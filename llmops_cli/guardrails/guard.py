@@ -1,15 +1,21 @@
-"""Run the guardrail checks over one text: what `llmops guard` and eval screening share."""
+"""Run the guardrail checks over texts: what `llmops guard` runs, a batch at a time (the
+toxicity classifier costs far less per text on a batch)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli.guardrails.injection import RULE_PACK, find_injection
-from llmops_cli.guardrails.pii import PiiDetector
+from llmops_cli.guardrails.pii import detector
+from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
-CHECKS = ("pii", "injection")
+if TYPE_CHECKING:
+    from llmops_cli.evaluation.targets import Target
+
+CHECKS = ("pii", "injection", "toxicity")
 
 
 @dataclass(frozen=True)
@@ -18,22 +24,37 @@ class GuardReport:
 
     pii: dict[str, int] = field(default_factory=dict)  # entity type -> count
     injection: list[dict[str, str]] = field(default_factory=list)
+    toxicity: float | None = None  # probability; None when not checked
+    toxicity_threshold: float = DEFAULT_THRESHOLD
 
     @property
     def flagged(self) -> list[str]:
-        return [c for c, hit in (("pii", self.pii), ("injection", self.injection)) if hit]
+        toxic = self.toxicity is not None and self.toxicity >= self.toxicity_threshold
+        return [
+            c
+            for c, hit in (("pii", self.pii), ("injection", self.injection), ("toxicity", toxic))
+            if hit
+        ]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "flagged": self.flagged,
             "pii": self.pii,
             "injection": self.injection,
             "rule_pack": RULE_PACK,
         }
+        if self.toxicity is not None:
+            out["toxicity"] = round(self.toxicity, 4)
+        return out
 
 
 class Guard:
-    def __init__(self, checks: tuple[str, ...] = CHECKS) -> None:
+    def __init__(
+        self,
+        checks: Sequence[str] = CHECKS,
+        toxicity_threshold: float = DEFAULT_THRESHOLD,
+        classifier: Target | None = None,
+    ) -> None:
         unknown = set(checks) - set(CHECKS)
         if unknown:
             from llmops_cli.errors import LlmopsError
@@ -41,19 +62,51 @@ class Guard:
             raise LlmopsError(
                 f"unknown check {sorted(unknown)[0]!r}; choose from {', '.join(CHECKS)}"
             )
-        self.checks = checks
-        self.pii = PiiDetector()
+        self.checks = tuple(checks)
+        self.toxicity_threshold = toxicity_threshold
+        self.classifier = classifier if "injection" in checks else None
+        self.classifier_failures = 0  # texts the classifier could not label (call failed)
+        self.pii = detector()
 
     def check(self, text: str) -> GuardReport:
-        pii: dict[str, int] = {}
-        if "pii" in self.checks:
-            pii = dict(Counter(f.entity for f in self.pii.find(text)))
-        injection = []
-        if "injection" in self.checks:
-            injection = [
-                {"rule": f.rule, "category": f.category, "via": f.via} for f in find_injection(text)
-            ]
-        return GuardReport(pii, injection)
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: Sequence[str]) -> list[GuardReport]:
+        toxicity: Sequence[float | None] = [None] * len(texts)
+        if "toxicity" in self.checks:
+            from llmops_cli.guardrails.toxicity import scores
+
+            toxicity = scores(texts)
+        reports = []
+        for text, toxic in zip(texts, toxicity, strict=True):
+            pii: dict[str, int] = {}
+            if "pii" in self.checks:
+                pii = dict(Counter(f.entity for f in self.pii.find(text)))
+            injection = []
+            if "injection" in self.checks:
+                injection = [
+                    {"rule": f.rule, "category": f.category, "via": f.via}
+                    for f in find_injection(text)
+                ]
+            reports.append(GuardReport(pii, injection, toxic, self.toxicity_threshold))
+        if self.classifier is not None:
+            self._classify(texts, reports)
+        return reports
+
+    def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:
+        """Ask the LLM classifier about the texts the rules let through."""
+        from llmops_cli.guardrails.classifier import classify
+
+        assert self.classifier is not None
+        unflagged = [i for i, r in enumerate(reports) if not r.injection]
+        labels = classify(self.classifier, [texts[i] for i in unflagged])
+        for i, label in zip(unflagged, labels, strict=True):
+            if label is None:
+                self.classifier_failures += 1
+            elif label:
+                reports[i].injection.append(
+                    {"rule": "llm-classifier", "category": "classifier", "via": "model"}
+                )
 
     def redact(self, text: str) -> str:
         return self.pii.redact(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from llmops_cli.env import apply_offline_defaults
@@ -22,8 +22,17 @@ PATTERN_ENTITIES = (
 )
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 WINDOW, OVERLAP = 8192, 256
-# Every pattern entity above needs a digit or an "@": text with neither skips the analyzer.
-_MAY_MATCH = re.compile(r"[\d@]")
+# Every pattern entity above needs an "@" (email), seven digits or more (card, IBAN, phone,
+# SSN) or an IP address's dots and colons: text with none of them skips the analyzer.
+_DIGITS7 = re.compile(r"\d(?:\D{0,40}\d){6}")
+_IP_OR_EMAIL = re.compile(
+    r"@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{1,4}:"
+)
+
+
+def may_hold_pii(text: str) -> bool:
+    """False only when no pattern entity can be in `text` (a fast pre-check)."""
+    return bool(_IP_OR_EMAIL.search(text) or _DIGITS7.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +125,14 @@ class PiiDetector:
         )
 
     def find(self, text: str) -> list[PiiFinding]:
-        if not self.ner_model and not _MAY_MATCH.search(text):
+        if not self.ner_model and not may_hold_pii(text):
             return []
         # Presidio's context enhancer walks the whole document for every match: long input
         # goes in overlapping windows (a value shorter than the overlap lies whole in one)
         found: set[PiiFinding] = set()
         for offset in range(0, max(len(text) - OVERLAP, 1), WINDOW - OVERLAP):
             part = text[offset : offset + WINDOW]
-            if not self.ner_model and not _MAY_MATCH.search(part):
+            if not self.ner_model and not may_hold_pii(part):
                 continue
             results = self._analyzer.analyze(
                 part, language="en", score_threshold=self.score_threshold
@@ -148,6 +157,12 @@ class PiiDetector:
         results = [RecognizerResult(f.entity, f.start, f.end, f.score) for f in found]
         engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
         return str(engine.anonymize(text=text, analyzer_results=results).text)
+
+
+@cache
+def detector() -> PiiDetector:
+    """The process's detector (its analyzer is built once, on first use)."""
+    return PiiDetector()
 
 
 def _inside(a: PiiFinding, b: PiiFinding) -> bool:

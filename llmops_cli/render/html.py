@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from llmops_cli.guardrails.screening import screening_warning
 from llmops_cli.render.fmt import ci, num, pct
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -80,6 +81,8 @@ def render(report: dict[str, Any]) -> str:
         f"<td>{sl['errored']}</td></tr>"
         for t, sl in report["slices"].items()
     )
+    note = screening_warning(s.get("screening"))
+    warning = f'<p class="failed">Warning: {escape(note)}</p>\n' if note else ""
     case_rows = "".join(
         f"<tr><td><code>{escape(r['case_id'])}</code></td>"
         f'<td class="{r["status"]}">{r["status"]}</td>'
@@ -99,7 +102,7 @@ fingerprint <code>{escape(report["fingerprint"][:16])}…</code></p>
 <span class="errored">{s["errored"]} errored</span> · pass rate {pct(s["pass_rate"]["mean"])}
 {ci(s["pass_rate"]["ci95"])} · latency p50 {num(s["latency_ms"]["p50"], 1)} ms,
 p95 {num(s["latency_ms"]["p95"], 1)} ms · cache hits {report["cache"]["hits"]}</p>
-<h2>Metrics</h2>{_metric_chart(s["metrics"])}
+{warning}<h2>Metrics</h2>{_metric_chart(s["metrics"])}
 <table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>pass rate</th><th>n</th></tr>
 {metric_rows}</table>
 <h2>Latency</h2>{_latency_histogram(report["cases"])}

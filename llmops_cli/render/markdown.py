@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from llmops_cli.guardrails.screening import screening_warning
 from llmops_cli.render.fmt import ci, num, pct
 
 MAX_FAILURES_LISTED = 20
@@ -24,6 +25,10 @@ def render(report: dict[str, Any]) -> str:
         f" cost per 1K requests {num(s['cost_usd']['per_1k_requests'], 4)} USD",
         f"- cache: {report['cache']['hits']} hits, {report['cache']['misses']} misses;"
         f" {report['cache']['resumed_cases']} cases resumed from an interrupted run",
+    ]
+    if warning := screening_warning(s.get("screening")):
+        lines.append(f"- **warning:** {warning}")
+    lines += [
         "",
         "| metric | mean | 95% CI | pass rate | n |",
         "|---|---|---|---|---|",
