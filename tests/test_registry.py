@@ -343,3 +343,36 @@ def test_demo_release_walk_runs_end_to_end(tmp_path: Path) -> None:
     assert "promoted support-bot@1.1.0 to dev (was 1.0.0); changed: retrieval" in out.stdout
     assert "rolled back support-bot in dev: 1.1.0 -> 1.0.0" in out.stdout
     assert out.stdout.rstrip().splitlines()[-3].startswith("dev        1.0.0")
+
+
+def test_promote_attaches_canary_evidence(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_canary import ab_logs, write_logs
+
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+
+    def decision(name: str, error: tuple[float, float], treatment: str = "1.0.0") -> Path:
+        rows = ab_logs(4000, 9, error, (0.70, 0.74))
+        for row in rows:
+            row["prompt_version"] = {"1.0.0": "0.9.0", "1.1.0": treatment}[row["prompt_version"]]
+        logs = write_logs(tmp_path / f"{name}.jsonl", rows)
+        out = tmp_path / f"{name}.json"
+        cli("canary", "analyze", "--logs", str(logs), "--control", "0.9.0",
+            "--treatment", treatment, "--out", str(out))  # fmt: skip
+        return out
+
+    bad = cli("promote", "support-bot", "--to", "staging", "--evidence",
+              str(decision("worse", (0.02, 0.08))), cwd=repo)  # fmt: skip
+    assert bad.exit_code == 1 and "the canary decided 'rollback'" in bad.stderr
+    other = cli("promote", "support-bot", "--to", "staging", "--evidence",
+                str(decision("other", (0.02, 0.02), "7.7.7")), cwd=repo)  # fmt: skip
+    assert other.exit_code == 1 and "treatment is '7.7.7'" in other.stderr
+    good = decision("good", (0.02, 0.02))
+    result = cli("promote", "support-bot", "--to", "staging", "--evidence", str(good), cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    registry = Registry(Project.load(repo))
+    event_id = result.stdout.strip().rsplit(" ", 1)[-1]
+    event = next(e.data for e in registry.events("support-bot") if e.id == event_id)
+    assert event["canary"]["decision"] == "promote" and event["canary"]["treatment"] == "1.0.0"
+    stored = registry.store.read(f"evidence/{event_id}/canary.json")
+    assert stored is not None and json.loads(stored) == json.loads(good.read_text())

@@ -10,7 +10,18 @@ import typer
 from typer.core import TyperGroup
 
 from llmops_cli import __version__
-from llmops_cli.cli import drift, gate, guard, init, promote, registry, resolve, schema, validate
+from llmops_cli.cli import (
+    canary,
+    drift,
+    gate,
+    guard,
+    init,
+    promote,
+    registry,
+    resolve,
+    schema,
+    validate,
+)
 from llmops_cli.cli import eval as eval_cmd
 from llmops_cli.errors import ExitCode, LlmopsError
 
@@ -105,6 +116,7 @@ app.command("reproduce")(registry.reproduce)
 app.add_typer(registry.app, name="registry")
 app.add_typer(drift.app, name="drift-check")
 app.command("guard")(guard.guard)
+app.add_typer(canary.app, name="canary")
 
 
 def main() -> None:

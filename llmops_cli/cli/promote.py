@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -35,6 +36,16 @@ def promote(
     reason: Annotated[str, typer.Option(help="Why; required with --force.")] = "",
     force: Annotated[bool, typer.Option(help="Skip the stage order (needs --reason).")] = False,
     push: PushOption = False,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            help="A `llmops canary analyze --out` decision to attach (it must say promote, and "
+            "its treatment must be this version).",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Move an evaluated pipeline version into a stage of the registry.
@@ -53,6 +64,7 @@ def promote(
         reason=reason,
         force=force,
         push=push,
+        canary=evidence,
     )
     previous = event["previous_version"] or "nothing"
     typer.echo(

@@ -240,7 +240,7 @@ def category_counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in counts.items() if v > 0}
 
 
-def _is_event(v: Any) -> bool:
+def is_event(v: Any) -> bool:
     if isinstance(v, str):
         return v.strip().lower() not in _FALSY
     if isinstance(v, list | tuple | np.ndarray | dict):
@@ -254,13 +254,13 @@ def events(series: pd.Series) -> tuple[int, int]:
     writes `"error": null`, or leaves the field out, when nothing went wrong)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         counts = series.value_counts(dropna=True)
-        return len(series), int(sum(v for k, v in counts.items() if _is_event(k)))
+        return len(series), int(sum(v for k, v in counts.items() if is_event(k)))
     present = series.dropna()
     if present.dtype == bool:
         return len(series), int(present.sum())
     if present.dtype.kind in "fiu":
         return len(series), int((present != 0).sum())
-    return len(series), int(present.map(_is_event).sum())
+    return len(series), int(present.map(is_event).sum())
 
 
 def timestamps(

@@ -66,6 +66,7 @@ def promote(
     reason: str = "",
     force: bool = False,
     push: bool = False,
+    canary: Path | None = None,
 ) -> dict[str, Any]:
     registry = Registry(project)
     if stage not in registry.stages:
@@ -80,6 +81,7 @@ def promote(
         resolved.fingerprint,
     )
     report_path, verdict = find_evidence(project, resolved)
+    decision = _canary_evidence(canary, resolved, force) if canary is not None else None
     rule = registry.protected.get(stage, {})
     allowed = list(rule.get("approvers", []))
     needed = int(rule.get("min_approvals", 1 if allowed else 0))
@@ -127,6 +129,8 @@ def promote(
             # the whole (already scrubbed) report: the next gate's paired baseline
             f"evidence/{event_id}/report.json": report_path.read_text("utf-8"),
         }
+        if decision is not None:
+            out[f"evidence/{event_id}/canary.json"] = json.dumps(decision, indent=2) + "\n"
         for manifest in resolved.manifests:
             key = (manifest.kind, manifest.name, manifest.version)
             if key not in registered:
@@ -147,8 +151,36 @@ def promote(
         "forced": force,
         "manifests": refs,
     }
+    if decision is not None:
+        fields["canary"] = {
+            k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
+        }
     write = registry.record_and_push if push else registry.record
     return write("promote", name, stage, fields, precheck, files)
+
+
+def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dict[str, Any]:
+    """A `canary analyze --out` decision about this version, that says promote (or --force)."""
+    try:
+        decision = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LlmopsError(f"{path}: not a canary decision file: {exc}") from None
+    if not isinstance(decision, dict) or decision.get("kind") != "canary":
+        raise LlmopsError(
+            f"{path}: not a canary decision (write one with `llmops canary analyze --out`)"
+        )
+    versions = {resolved.pipeline.version, *(m.version for m in resolved.manifests)}
+    if str(decision.get("treatment")) not in versions:
+        raise LlmopsError(
+            f"{path}: the canary's treatment is {decision.get('treatment')!r}, which is none of "
+            f"{resolved.pipeline.ref}'s versions ({', '.join(sorted(versions))})"
+        )
+    if decision.get("decision") != "promote" and not force:
+        raise LlmopsError(
+            f"{path}: the canary decided {decision.get('decision')!r}, not promote "
+            f"({'; '.join(decision.get('reasons', []))}); pass --force --reason to override"
+        )
+    return decision
 
 
 def rollback(

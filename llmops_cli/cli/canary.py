@@ -1,0 +1,139 @@
+"""`llmops canary analyze`: promote / hold / roll back a canary or shadow rollout from logs."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llmops_cli.cli.options import FormatOption, OutputFormat
+from llmops_cli.errors import ExitCode
+
+app = typer.Typer(
+    help="Canary / A-B / shadow analysis: decisions with statistics.", no_args_is_help=True
+)
+
+
+class Correction(StrEnum):
+    holm = "holm"
+    bh = "bh"
+
+
+@app.command("analyze")
+def analyze(
+    logs: Annotated[
+        Path,
+        typer.Option(
+            "--logs",
+            help="Inference logs of both arms (JSONL, CSV or Parquet).",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    control: Annotated[
+        str, typer.Option(help="Arm value of the champion (e.g. 1.0.0).", show_default=False)
+    ],
+    treatment: Annotated[
+        str, typer.Option(help="Arm value of the challenger (e.g. 1.1.0).", show_default=False)
+    ],
+    arm_field: Annotated[str, typer.Option(help="Field that names a record's arm.")] = (
+        "prompt_version"
+    ),
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="NAME[:rate|mean|distribution][:higher|lower][@MDE], repeatable. Known names "
+            "(success, error, guardrail_triggered, refusal, judge_score, latency_ms, cost_usd, "
+            "...) need no more. Default: every known one in the logs.",
+            show_default=False,
+        ),
+    ] = None,
+    alpha: Annotated[float, typer.Option(min=0.0001, max=0.5, help="Significance level.")] = 0.05,
+    correction: Annotated[
+        Correction, typer.Option(help="Across metrics: holm (FWER) or bh (FDR).")
+    ] = Correction.holm,
+    treatment_share: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Planned share of traffic on the treatment (sample-ratio check)."
+        ),
+    ] = 0.5,
+    sequential: Annotated[
+        bool,
+        typer.Option(
+            help="Always-valid p-values (mSPRT): safe to look every hour from cron without "
+            "inflating false alarms."
+        ),
+    ] = False,
+    pair_field: Annotated[
+        str | None,
+        typer.Option(
+            help="Shadow mode: the field (e.g. request_id) pairing the two arms' answers to "
+            "the same request; tests are then paired.",
+            show_default=False,
+        ),
+    ] = None,
+    judge_fields: Annotated[
+        str | None,
+        typer.Option(
+            help="Shadow mode: FIRST,SECOND — a pairwise judge's winner with the control shown "
+            "first and with the treatment shown first (values: arm names or 'tie').",
+            show_default=False,
+        ),
+    ] = None,
+    hold_exit: Annotated[
+        int, typer.Option(help="Exit code for a hold decision (0 or 4).", min=0, max=4)
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the decision JSON here (for promote --evidence).", show_default=False
+        ),
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Compare the control and treatment arms metric by metric with the right test (rates:
+    two-proportion z; means: Welch; latency/cost: Mann-Whitney with a bootstrap CI), adjust
+    across metrics, check the sample ratio, estimate the sample size each metric needs, and
+    decide. Exit 0 promote, 4 roll back, --hold-exit for hold."""
+    from llmops_cli.canary.analyze import CanaryConfig, analyze, load_logs, parse_metric
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.fileio import write_atomic
+
+    judges: tuple[str, str] | None = None
+    if judge_fields:
+        parts = [p.strip() for p in judge_fields.split(",")]
+        if len(parts) != 2 or not pair_field:
+            raise LlmopsError("--judge-fields needs FIRST,SECOND and --pair-field")
+        judges = (parts[0], parts[1])
+    config = CanaryConfig(
+        arm_field=arm_field,
+        control=control,
+        treatment=treatment,
+        metrics=[parse_metric(m) for m in metric or ()],
+        alpha=alpha,
+        correction=correction.value,
+        treatment_share=treatment_share,
+        sequential=sequential,
+        pair_field=pair_field,
+        judge_fields=judges,
+    )
+    result = analyze(load_logs(logs, config), config, str(logs))
+    text = json.dumps(result, indent=2, default=float)
+    if out is not None:
+        write_atomic(out, text + "\n")
+    if output is OutputFormat.json:
+        typer.echo(text)
+    else:
+        from llmops_cli.canary.analyze import summary_lines
+
+        for line in summary_lines(result):
+            typer.echo(line)
+    if result["decision"] == "rollback":
+        raise typer.Exit(int(ExitCode.GATE_FAILED))
+    if result["decision"] == "hold" and hold_exit:
+        raise typer.Exit(hold_exit)
