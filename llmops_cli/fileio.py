@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 @contextmanager
@@ -32,3 +32,23 @@ def write_atomic(path: Path, text: str) -> None:
     """Write `text` beside `path` under a temporary name, fsync, then rename over `path`."""
     with atomic_writer(path) as f:
         f.write(text)
+
+
+def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL file; a line that is not a
+    JSON object is an error naming the file and the line."""
+    import json
+
+    from llmops_cli.errors import LlmopsError
+
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                raise LlmopsError(f"{path}:{number}: not a JSON object (truncated line?)") from None
+            if not isinstance(record, dict):
+                raise LlmopsError(f"{path}:{number}: expected a JSON object")
+            yield number, record

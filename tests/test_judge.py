@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fakeserver import FakeOpenAI
-from helpers import latest
+from helpers import add_judge, latest
 
 from llmops_cli.evaluation.judge import JudgeParseError, parse_verdict
 
@@ -47,17 +47,12 @@ def test_judge_end_to_end_with_reask_and_cache(project: Path, cli, monkeypatch) 
 
     server = FakeOpenAI(responder=respond).start()
     try:
-        monkeypatch.setenv("JUDGE_KEY", "sk-judge-test-00000000000000")
-        (project / "manifests/models/judge.yaml").write_text(
-            "kind: model\nname: judge\nversion: 1.0.0\nprovider: openai\n"
-            f"model: gpt-4o-mini-2024-07-18\napi_base: {server.url}\napi_key_env: JUDGE_KEY\n"
-        )
-        pipeline = project / "manifests/pipelines/support-bot.yaml"
-        pipeline.write_text(
-            pipeline.read_text().replace(
-                "scorers:\n",
-                "judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n    threshold: 0.5\n",
-            )
+        add_judge(
+            project,
+            server.url,
+            monkeypatch,
+            scorer="judge: judge@1.0.0\nscorers:\n"
+            "  - type: judge\n    rubric: faithfulness\n    threshold: 0.5\n",
         )
         result = cli("eval", "support-bot", "--no-track", "--limit", "3", cwd=project)
         assert result.exit_code == 0, result.output
@@ -76,11 +71,7 @@ def test_judge_end_to_end_with_reask_and_cache(project: Path, cli, monkeypatch) 
 def test_unparseable_judge_leaves_metric_unmeasured(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     server = FakeOpenAI(responder=lambda messages: "no idea").start()
     try:
-        monkeypatch.setenv("JUDGE_KEY", "sk-judge-test-00000000000000")
-        (project / "manifests/models/judge.yaml").write_text(
-            "kind: model\nname: judge\nversion: 1.0.0\nprovider: openai\n"
-            f"model: gpt-4o-mini-2024-07-18\napi_base: {server.url}\napi_key_env: JUDGE_KEY\n"
-        )
+        add_judge(project, server.url, monkeypatch)
         (project / "manifests/models/embed.yaml").write_text(
             "kind: model\nname: embedder\nversion: 1.0.0\nprovider: openai\nmodel: text-embedding-3-small\n"
             f"allow_unpinned: true\napi_base: {server.url}\napi_key_env: JUDGE_KEY\n"

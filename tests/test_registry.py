@@ -376,3 +376,44 @@ def test_promote_attaches_canary_evidence(repo: Path, cli, tmp_path: Path) -> No
     assert event["canary"]["decision"] == "promote" and event["canary"]["treatment"] == "1.0.0"
     stored = registry.store.read(f"evidence/{event_id}/canary.json")
     assert stored is not None and json.loads(stored) == json.loads(good.read_text())
+
+
+def test_export_litellm_canary_weights_route_in_litellms_router(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """prod keeps 90%, the staging version gets 10%: checked by LiteLLM's own router code."""
+    evaluate(cli, repo)
+    for stage in ("dev", "staging"):
+        assert cli("promote", "support-bot", "--to", stage, cwd=repo).exit_code == 0
+    assert (
+        cli("promote", "support-bot", "--to", "prod", "--approver", "support-leads", cwd=repo)
+    ).exit_code == 0
+    bump_prompt(repo, "1.1.0")
+    evaluate(cli, repo)
+    for stage in ("dev", "staging"):
+        assert cli("promote", "support-bot", "--to", stage, cwd=repo).exit_code == 0
+    result = cli(
+        "export", "support-bot", "--stage", "prod", "-f", "litellm",
+        "--canary-stage", "staging", "--canary-weight", "0.1", cwd=repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load(result.stdout)
+    ids = [d["model_info"]["id"] for d in config["model_list"]]
+    assert ids == ["support-bot@1.0.0", "support-bot@1.1.0"]
+    assert [d["litellm_params"]["weight"] for d in config["model_list"]] == [0.9, 0.1]
+
+    from llmops_cli.env import apply_offline_defaults
+
+    apply_offline_defaults()
+    import random
+
+    from litellm.router_strategy.simple_shuffle import simple_shuffle
+
+    random.seed(1)
+    picks = [
+        simple_shuffle(lambda m: m, config["model_list"], "support-bot", None)["model_info"]["id"]
+        for _ in range(5000)
+    ]
+    assert picks.count("support-bot@1.1.0") / 5000 == pytest.approx(0.1, abs=0.015)
+    json_with_canary = cli(
+        "export", "support-bot", "--canary-stage", "staging", cwd=repo
+    )  # default format json
+    assert json_with_canary.exit_code == 1 and "needs --format litellm" in json_with_canary.stderr

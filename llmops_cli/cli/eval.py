@@ -112,8 +112,7 @@ def eval_command(
 
 
 def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:
-    from llmops_cli.guardrails.screening import screening_warning
-    from llmops_cli.render.fmt import ci, num, pct
+    from llmops_cli.render.fmt import ci, num, pct, report_warnings
 
     s = report["summary"]
     typer.echo(
@@ -131,7 +130,7 @@ def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) 
         f"{num(lat['p99'], 1)} ms; cache hits {report['cache']['hits']}; "
         f"wall {report['wall_s']:.2f} s"
     )
-    if warning := screening_warning(s.get("screening")):
+    for warning in report_warnings(report):
         typer.echo(f"  warning: {warning}")
     typer.echo(f"report: {folder}/report.html")
     if mlflow_run:

@@ -34,21 +34,13 @@ BATCH = 2000  # records checked together (the toxicity classifier is cheap per t
 
 def _records(file: Path, fields: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     from llmops_cli.errors import LlmopsError
+    from llmops_cli.fileio import jsonl_objects
 
-    with open(file, encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                raise LlmopsError(f"{file}:{number}: not a JSON object (truncated line?)") from None
-            if not isinstance(record, dict):
-                raise LlmopsError(f"{file}:{number}: expected a JSON object")
-            for name in fields:
-                if name in record and not isinstance(record[name], str):
-                    raise LlmopsError(f"{file}:{number}: {name}: expected a string")
-            yield number, record
+    for number, record in jsonl_objects(file):
+        for name in fields:
+            if name in record and not isinstance(record[name], str):
+                raise LlmopsError(f"{file}:{number}: {name}: expected a string")
+        yield number, record
 
 
 def _check_file(

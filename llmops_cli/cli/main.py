@@ -16,6 +16,7 @@ from llmops_cli.cli import (
     gate,
     guard,
     init,
+    judge,
     promote,
     registry,
     resolve,
@@ -117,6 +118,7 @@ app.add_typer(registry.app, name="registry")
 app.add_typer(drift.app, name="drift-check")
 app.command("guard")(guard.guard)
 app.add_typer(canary.app, name="canary")
+app.add_typer(judge.app, name="judge")
 
 
 def main() -> None:

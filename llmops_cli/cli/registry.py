@@ -130,12 +130,24 @@ def export(
             "--format", "-f", help="json, env or litellm (a LiteLLM proxy/router config)."
         ),
     ] = "json",
+    canary_stage: Annotated[
+        str | None,
+        typer.Option(
+            help="With --format litellm: also route to this stage's version (e.g. staging) ...",
+            show_default=False,
+        ),
+    ] = None,
+    canary_weight: Annotated[
+        float, typer.Option(help="... with this share of the traffic (LiteLLM `weight`).")
+    ] = 0.05,
     project: ProjectOption = None,
 ) -> None:
-    """Print the resolved serving config of the version in a stage."""
+    """Print the resolved serving config of the version in a stage; with --canary-stage, a
+    LiteLLM router config that splits traffic between two stages' versions."""
     from llmops_cli.registry.promotion import export_config
 
-    typer.echo(export_config(open_project(project), pipeline, stage, fmt), nl=False)
+    canary = (canary_stage, canary_weight) if canary_stage else None
+    typer.echo(export_config(open_project(project), pipeline, stage, fmt, canary), nl=False)
 
 
 def reproduce(

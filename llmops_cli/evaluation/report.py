@@ -11,6 +11,7 @@ from typing import Any
 
 from llmops_cli import __version__
 from llmops_cli.evaluation.aggregate import by_tag, summarize
+from llmops_cli.evaluation.calibration import calibration_warnings
 from llmops_cli.evaluation.local import BASELINE_LABEL
 from llmops_cli.evaluation.runner import EvalRun
 from llmops_cli.gitinfo import head_commit
@@ -58,6 +59,7 @@ def build_report(project: Project, run: EvalRun) -> dict[str, Any]:
             "resumed_cases": run.resumed_rows,
         },
         "summary": summarize(run.rows),
+        "warnings": calibration_warnings(project, resolved),
         "slices": by_tag(run.rows),
         "cases": run.rows,
     }

@@ -264,13 +264,50 @@ def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, 
     return _artifacts(registry, refs, f"{pipeline} in {stage}")
 
 
-def export_config(project: Project, pipeline: str, stage: str, fmt: str) -> str:
-    """The resolved serving config of the version in `stage`: json, env or a litellm router."""
+def _litellm_router(
+    name: str, manifests: dict[str, Any], params: dict[str, Any], weight: float | None = None
+) -> dict[str, Any]:
+    """A LiteLLM proxy/router config serving `manifests`' model under the pipeline's name.
+    With a `weight`, the deployment carries it (LiteLLM's simple-shuffle routes by it) and an
+    id naming the pipeline version, so the application can log which arm answered."""
+    model = manifests["model"]
+    litellm_params: dict[str, Any] = {"model": f"{model['provider']}/{model['model']}", **params}
+    if model.get("api_base"):
+        litellm_params["api_base"] = model["api_base"]
+    if model.get("api_key_env"):
+        litellm_params["api_key"] = f"os.environ/{model['api_key_env']}"
+    deployment: dict[str, Any] = {"model_name": name, "litellm_params": litellm_params}
+    if weight is not None:
+        litellm_params["weight"] = round(weight, 6)
+        version = manifests["pipeline"]["version"]
+        deployment["model_info"] = {"id": f"{name}@{version}", "pipeline_version": version}
+    config: dict[str, Any] = {"model_list": [deployment]}
+    limits = model.get("limits", {})
+    settings = {k: limits[k] for k in ("timeout_s", "max_retries") if k in limits}
+    if settings:
+        config["router_settings"] = {
+            "timeout": settings.get("timeout_s"),
+            "num_retries": settings.get("max_retries"),
+        }
+    return config
+
+
+def export_config(
+    project: Project,
+    pipeline: str,
+    stage: str,
+    fmt: str,
+    canary: tuple[str, float] | None = None,
+) -> str:
+    """The resolved serving config of the version in `stage`: json, env or a litellm router;
+    `canary=(stage, weight)` adds that stage's version as a weighted second deployment."""
     registry = Registry(project)
     manifests = stage_manifests(registry, pipeline, stage)
     model, prompt = manifests["model"], manifests["prompt"]
     name = manifests["pipeline"]["name"]
     params = {**model.get("parameters", {}), **prompt.get("parameters", {})}
+    if canary is not None and fmt != "litellm":
+        raise LlmopsError("--canary-stage needs --format litellm (a weighted router config)")
     if fmt == "json":
         return (
             json.dumps(
@@ -298,24 +335,21 @@ def export_config(project: Project, pipeline: str, stage: str, fmt: str) -> str:
             lines["LLMOPS_TOP_K"] = str(r["top_k"])
         return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
     if fmt == "litellm":
-        litellm_params: dict[str, Any] = {
-            "model": f"{model['provider']}/{model['model']}",
-            **params,
-        }
-        if model.get("api_base"):
-            litellm_params["api_base"] = model["api_base"]
-        if model.get("api_key_env"):
-            litellm_params["api_key"] = f"os.environ/{model['api_key_env']}"
-        config: dict[str, Any] = {
-            "model_list": [{"model_name": name, "litellm_params": litellm_params}]
-        }
-        limits = model.get("limits", {})
-        settings = {k: limits[k] for k in ("timeout_s", "max_retries") if k in limits}
-        if settings:
-            config["router_settings"] = {
-                "timeout": settings.get("timeout_s"),
-                "num_retries": settings.get("max_retries"),
+        config = _litellm_router(name, manifests, params)
+        if canary is not None:
+            canary_stage, weight = canary
+            if not 0 < weight < 1:
+                raise LlmopsError("--canary-weight is the canary's share, between 0 and 1")
+            other = stage_manifests(registry, pipeline, canary_stage)
+            other_params = {
+                **other["model"].get("parameters", {}),
+                **other["prompt"].get("parameters", {}),
             }
+            deployments = [
+                *_litellm_router(name, manifests, params, 1 - weight)["model_list"],
+                *_litellm_router(name, other, other_params, weight)["model_list"],
+            ]
+            config["model_list"] = deployments
         return yaml.safe_dump(config, sort_keys=False)
     raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
 

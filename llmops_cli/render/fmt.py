@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -21,3 +22,11 @@ def ci(interval: Any) -> str:
 
 def pct(value: Any) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def report_warnings(report: Mapping[str, Any]) -> list[str]:
+    """What an eval report warns about: uncalibrated judges, injection found in its inputs."""
+    from llmops_cli.guardrails.screening import screening_warning
+
+    screening = screening_warning(report["summary"].get("screening"))
+    return [*report.get("warnings", ()), *([screening] if screening else [])]

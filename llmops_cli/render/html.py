@@ -5,8 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from llmops_cli.guardrails.screening import screening_warning
-from llmops_cli.render.fmt import ci, num, pct
+from llmops_cli.render.fmt import ci, num, pct, report_warnings
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:4px 8px;
@@ -81,8 +80,9 @@ def render(report: dict[str, Any]) -> str:
         f"<td>{sl['errored']}</td></tr>"
         for t, sl in report["slices"].items()
     )
-    note = screening_warning(s.get("screening"))
-    warning = f'<p class="failed">Warning: {escape(note)}</p>\n' if note else ""
+    warning = "".join(
+        f'<p class="failed">Warning: {escape(n)}</p>\n' for n in report_warnings(report)
+    )
     case_rows = "".join(
         f"<tr><td><code>{escape(r['case_id'])}</code></td>"
         f'<td class="{r["status"]}">{r["status"]}</td>'

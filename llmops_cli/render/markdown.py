@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmops_cli.guardrails.screening import screening_warning
-from llmops_cli.render.fmt import ci, num, pct
+from llmops_cli.render.fmt import ci, num, pct, report_warnings
 
 MAX_FAILURES_LISTED = 20
 
@@ -26,7 +25,7 @@ def render(report: dict[str, Any]) -> str:
         f"- cache: {report['cache']['hits']} hits, {report['cache']['misses']} misses;"
         f" {report['cache']['resumed_cases']} cases resumed from an interrupted run",
     ]
-    if warning := screening_warning(s.get("screening")):
+    for warning in report_warnings(report):
         lines.append(f"- **warning:** {warning}")
     lines += [
         "",
