@@ -92,6 +92,39 @@ def test_simulated_ab_power_matches_the_sample_size_formula() -> None:
     assert 0.73 <= hits / sims <= 0.87
 
 
+def test_exact_bootstrap_median_matches_resampling() -> None:
+    """Large samples draw bootstrap medians from their exact distribution: the quantiles
+    agree with brute-force resampling to within Monte-Carlo noise."""
+    rng = np.random.default_rng(5)
+    x = rng.lognormal(6.5, 0.4, 20_000)
+    exact = stats._bootstrap_medians(x, np.random.default_rng(1))
+    brute = np.median(x[rng.integers(0, len(x), (2000, len(x)))], axis=1)
+    quantiles = [2.5, 25, 50, 75, 97.5]
+    spread = np.percentile(brute, 97.5) - np.percentile(brute, 2.5)
+    diff = np.abs(np.percentile(exact, quantiles) - np.percentile(brute, quantiles))
+    assert diff.max() < 0.1 * spread
+    ties = np.repeat([1.0, 2.0, 3.0], [3000, 500, 3000])  # the median sits on a tie
+    assert set(np.unique(stats._bootstrap_medians(ties, rng))) <= {1.0, 2.0, 3.0}
+
+
+def test_always_valid_interval_covers_the_truth_at_every_look() -> None:
+    """A true effect of 0.1: the mSPRT interval, checked at 20 looks, excludes it in at most
+    alpha of the simulations; it is wider than the fixed-horizon CI and shrinks with n."""
+    rng = np.random.default_rng(11)
+    sims, n, alpha, effect = 300, 2000, 0.05, 0.1
+    looks = np.linspace(50, n, 20).astype(int)
+    missed = 0
+    for _ in range(sims):
+        a, b = rng.normal(0, 1, n), rng.normal(effect, 1, n)
+        intervals = [stats.msprt_interval(a[:k], b[:k], 0.2, alpha) for k in looks]
+        missed += any(not low <= effect <= high for low, high in intervals)
+    assert missed / sims <= alpha
+    low, high = stats.msprt_interval(a, b, 0.2, alpha)
+    fixed = stats.welch(a, b).ci
+    assert low < fixed[0] and high > fixed[1]
+    assert high - low < intervals[0][1] - intervals[0][0]
+
+
 def test_sequential_detects_a_real_effect() -> None:
     rng = np.random.default_rng(3)
     a, b = rng.normal(0, 1, 2000), rng.normal(0.2, 1, 2000)

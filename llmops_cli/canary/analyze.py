@@ -155,11 +155,14 @@ def _independent(frame: pd.DataFrame, config: CanaryConfig) -> list[dict[str, An
         result = _test(spec, a, b)
         mde = _mde(spec, result)
         p = result.p
+        extra: dict[str, Any] = {}
         if config.sequential:
             p = stats.msprt_p(a, b, mde)
+            extra["always_valid_ci"] = list(stats.msprt_interval(a, b, mde, config.alpha))
         rows.append(
             {
                 **asdict(spec),
+                **extra,
                 "test": result.test + (" + mSPRT (always valid)" if config.sequential else ""),
                 "control": result.control,
                 "treatment": result.treatment,
@@ -362,9 +365,12 @@ def summary_lines(result: Mapping[str, Any]) -> list[str]:
         if "p" not in r:
             lines.append(f"  {r['name']:<22} insufficient data (n={r['n']})")
             continue
+        # sequential: the interval that stays valid under repeated looks (for the difference
+        # in means, which the mSPRT tests), so it agrees with the always-valid p
+        low, high = r.get("always_valid_ci", r["ci95"])
         lines.append(
             f"  {r['name']:<22} {r['control']:>10.4g} -> {r['treatment']:<10.4g} "
-            f"effect {r['effect']:+.4g} [{r['ci95'][0]:+.3g}, {r['ci95'][1]:+.3g}]  "
+            f"effect {r['effect']:+.4g} [{low:+.3g}, {high:+.3g}]  "
             f"p {r['p']:.2g} (adj {r['p_adjusted']:.2g})  {r['verdict']}"
         )
     srm = result["sample_ratio"]

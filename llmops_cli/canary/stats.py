@@ -91,16 +91,28 @@ def welch(a: F64, b: F64) -> TestResult:
 
 
 def _bootstrap_median_diff(a: F64, b: F64, rng: np.random.Generator) -> tuple[float, float]:
-    """Percentile CI of median(b) - median(a), resampled in blocks so memory stays bounded."""
-    diffs = []
-    block = max(1, 2_000_000 // max(len(a), len(b)))
-    for start in range(0, BOOTSTRAP, block):
-        k = min(block, BOOTSTRAP - start)
-        ma = np.median(a[rng.integers(0, len(a), (k, len(a)))], axis=1)
-        mb = np.median(b[rng.integers(0, len(b), (k, len(b)))], axis=1)
-        diffs.append(mb - ma)
-    low, high = np.percentile(np.concatenate(diffs), [2.5, 97.5])
+    """Percentile CI of median(b) - median(a) over BOOTSTRAP resamples of each arm."""
+    diffs = _bootstrap_medians(b, rng) - _bootstrap_medians(a, rng)
+    low, high = np.percentile(diffs, [2.5, 97.5])
     return float(low), float(high)
+
+
+def _bootstrap_medians(x: F64, rng: np.random.Generator) -> F64:
+    """BOOTSTRAP draws of the median of a resample of x. Small samples are resampled; large
+    ones draw the median straight from its exact bootstrap distribution — it is the m-th
+    smallest resampled value, and P(it <= the j-th smallest of x) = P(Binomial(n, j/n) >= m)
+    — O(n log n) instead of O(BOOTSTRAP * n): 300k latencies take 0.05 s, not 3 s."""
+    n = len(x)
+    if n <= 2000:
+        medians: F64 = np.median(x[rng.integers(0, n, (BOOTSTRAP, n))], axis=1)
+        return medians
+    from scipy.stats import binom
+
+    ordered = np.sort(x)
+    cdf = binom.sf((n + 1) // 2 - 1, n, np.arange(1, n + 1) / n)
+    index = np.minimum(np.searchsorted(cdf, rng.random(BOOTSTRAP)), n - 1)
+    drawn: F64 = ordered[index]
+    return drawn
 
 
 def mann_whitney(a: F64, b: F64) -> TestResult:
@@ -218,3 +230,17 @@ def msprt_p(a: F64, b: F64, tau: float) -> float:
     if not len(log_ratio):
         return 1.0
     return float(min(1.0, np.exp(-np.max(log_ratio))))
+
+
+def msprt_interval(a: F64, b: F64, tau: float, alpha: float) -> tuple[float, float]:
+    """The always-valid confidence interval that goes with `msprt_p`: the differences in
+    means theta0 the mixture SPRT would not reject at `alpha` given all data so far,
+    mean(b) - mean(a) +- sqrt(v (v + tau^2) / tau^2 * (2 ln(1/alpha) + ln((v + tau^2) / v))).
+    Unlike a fixed-horizon CI it keeps its coverage however often cron looks."""
+    v = float(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    center = float(b.mean() - a.mean())
+    if v <= 0 or tau <= 0:
+        return center, center
+    t2 = tau * tau
+    half = np.sqrt(v * (v + t2) / t2 * (2 * np.log(1 / alpha) + np.log((v + t2) / v)))
+    return center - float(half), center + float(half)
