@@ -33,8 +33,10 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
 
 
 def make_project(
-    root: Path, url: str, cases: int, concurrency: int, transport: str = "litellm"
+    root: Path, url: str, cases: int, concurrency: int | None, transport: str | None = "litellm"
 ) -> None:
+    """The sample project with `cases` numbered golden cases and its model served at `url`
+    (None: leave the setting at llmops' default)."""
     subprocess.run([LLMOPS, "init", str(root)], check=True, stdout=subprocess.DEVNULL)
     source = [
         json.loads(x) for x in (root / "golden_sets/support/cases.jsonl").read_text().splitlines()
@@ -47,8 +49,9 @@ def make_project(
             f.write(json.dumps(case) + "\n")
     (root / "manifests/models/bench.yaml").write_text(
         "kind: model\nname: bench\nversion: 1.0.0\nprovider: openai\nmodel: gpt-4o-mini-2024-07-18\n"
-        f"api_base: {url}\napi_key_env: BENCH_KEY\nlimits: {{concurrency: {concurrency}, timeout_s: 30}}\n"
-        f"transport: {transport}\n"
+        f"api_base: {url}\napi_key_env: BENCH_KEY\n"
+        + (f"limits: {{concurrency: {concurrency}, timeout_s: 30}}\n" if concurrency else "")
+        + (f"transport: {transport}\n" if transport else "")
     )
     pipeline = root / "manifests/pipelines/support-bot.yaml"
     pipeline.write_text(pipeline.read_text().replace("support-model-local@1.0.0", "bench@1.0.0"))

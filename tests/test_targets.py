@@ -9,6 +9,8 @@ import pytest
 from fakeserver import FakeOpenAI
 from helpers import latest
 
+from llmops_cli.manifests.model import ModelManifest
+
 PIPELINE = "manifests/pipelines/support-bot.yaml"
 
 
@@ -143,3 +145,37 @@ def test_local_sentence_embeddings(project: Path, cli) -> None:  # type: ignore[
         return
     assert cli("eval", "support-bot", "--no-track", "--limit", "10", cwd=project).exit_code == 0
     assert latest(project)["summary"]["metrics"]["context_recall"]["mean"] >= 0.8
+
+
+def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: Path) -> None:
+    """provider openai goes over plain HTTP unless `transport: litellm` says otherwise; with
+    no `pricing:` the cost comes from litellm's bundled price map, read without litellm."""
+    import litellm
+
+    from llmops_cli.evaluation.targets import HttpTarget, LiteLLMTarget, cost_usd, make_target
+    from llmops_cli.manifests.catalog import load_manifest
+
+    def model(extra: str) -> ModelManifest:
+        path = tmp_path / "m.yaml"
+        path.write_text(
+            "kind: model\nname: m\nversion: 1.0.0\nprovider: openai\n"
+            "model: gpt-4o-mini-2024-07-18\n" + extra
+        )
+        manifest = load_manifest(path, "m.yaml")
+        assert isinstance(manifest, ModelManifest)
+        return manifest
+
+    direct = make_target(model(""), tmp_path)
+    assert (
+        isinstance(direct, HttpTarget)
+        and direct.url == "https://api.openai.com/v1/chat/completions"
+    )
+    forced = make_target(model("transport: litellm\n"), tmp_path)
+    assert isinstance(forced, LiteLLMTarget) and forced.identity == direct.identity
+    expected = sum(litellm.cost_per_token(model="gpt-4o-mini-2024-07-18", prompt_tokens=1000,
+                                          completion_tokens=200))  # fmt: skip
+    assert cost_usd(model(""), 1000, 200) == pytest.approx(expected)
+    path = tmp_path / "m.yaml"
+    path.write_text(path.read_text().replace("gpt-4o-mini-2024-07-18", "in-house-model-2026-01-01"))
+    in_house = load_manifest(path, "m.yaml")
+    assert isinstance(in_house, ModelManifest) and cost_usd(in_house, 1000, 200) is None
