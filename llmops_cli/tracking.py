@@ -3,10 +3,10 @@ git SHA; metrics: aggregates; artifacts: the report files)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import threading
-from concurrent.futures import Future
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,20 +52,63 @@ def report_metrics(report: dict[str, Any]) -> dict[str, float]:
     return {_metric_key(k): float(v) for k, v in metrics.items() if v is not None}
 
 
-def prepare(project: Project) -> Future[str]:
-    """Start MLflow's import and store set-up (~4 s: import ~2.4 s, the sqlite store's schema
-    check ~1.7 s) in a background thread, so they overlap eval's model calls instead of
-    following them. A daemon thread: an eval that fails never waits for it."""
-    future: Future[str] = Future()
+class Tracker:
+    """Logs an eval run from a helper process started when the eval starts: MLflow's import
+    and store set-up (~4 s: import ~2.4 s, the sqlite store's schema check ~1.7 s) then run on
+    another core while the model calls run here, instead of after them. The helper waits for
+    one request on stdin — the report folder — logs it and answers with the run id."""
 
-    def work() -> None:
+    def __init__(self, project: Project) -> None:
+        import subprocess
+
+        self.uri = tracking_uri(project)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "llmops_cli.tracking", str(project.root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def log(self, folder: Path) -> str:
+        """The MLflow run id of the report in `folder`; LlmopsError when logging failed."""
+        out, err = self.proc.communicate(json.dumps({"folder": str(folder)}) + "\n")
         try:
-            future.set_result(_open(project))
-        except BaseException as exc:  # handed to log_run, which reports it
-            future.set_exception(exc)
+            answer = json.loads(out.strip().splitlines()[-1])  # mlflow may print before it
+        except (ValueError, IndexError):
+            tail = err.strip().splitlines()[-1:] or [f"exit code {self.proc.returncode}"]
+            answer = {"error": _failure(self.uri, f"the tracking process failed: {tail[0]}")}
+        if "run_id" not in answer:
+            raise LlmopsError(str(answer.get("error")))
+        return str(answer["run_id"])
 
-    threading.Thread(target=work, name="mlflow-prepare", daemon=True).start()
-    return future
+    def cancel(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def _serve(root: Path) -> None:
+    """The helper process of Tracker: open the store, then log the one report asked for."""
+    project = Project.load(root)
+    try:
+        experiment_id: str | None = _open(project)
+        failure = None
+    except Exception as exc:
+        experiment_id = None
+        failure = _failure(tracking_uri(project), f"{type(exc).__name__}: {exc}")
+    line = sys.stdin.readline()
+    if not line:
+        return  # the eval failed or was interrupted: nothing to log
+    if experiment_id is None:
+        answer = {"error": failure}
+    else:
+        folder = Path(json.loads(line)["folder"])
+        report = json.loads((folder / "report.json").read_text("utf-8"))
+        try:
+            answer = {"run_id": log_run(project, report, folder, experiment_id)}
+        except LlmopsError as exc:
+            answer = {"error": str(exc)}
+    print(json.dumps(answer), flush=True)
 
 
 def _open(project: Project) -> str:
@@ -94,15 +137,12 @@ def _open(project: Project) -> str:
 
 
 def log_run(
-    project: Project,
-    report: dict[str, Any],
-    folder: Path,
-    prepared: Future[str] | None = None,
+    project: Project, report: dict[str, Any], folder: Path, experiment_id: str | None = None
 ) -> str:
-    """Log one report (through `prepare`'s client when given); returns the MLflow run id."""
+    """Log one report in this process; returns the MLflow run id."""
     uri = tracking_uri(project)
     try:
-        experiment_id = prepared.result() if prepared is not None else _open(project)
+        experiment_id = experiment_id or _open(project)
         import mlflow
 
         params = {
@@ -125,7 +165,15 @@ def log_run(
     except LlmopsError:
         raise
     except Exception as exc:
-        raise LlmopsError(
-            f"MLflow tracking at {uri} failed: {type(exc).__name__}: {exc}; "
-            "the report was written; rerun with --no-track to skip tracking"
-        ) from exc
+        raise LlmopsError(_failure(uri, f"{type(exc).__name__}: {exc}")) from exc
+
+
+def _failure(uri: str, what: str) -> str:
+    return (
+        f"MLflow tracking at {uri} failed: {what}; "
+        "the report was written; rerun with --no-track to skip tracking"
+    )
+
+
+if __name__ == "__main__":
+    _serve(Path(sys.argv[1]))

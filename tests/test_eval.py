@@ -276,6 +276,16 @@ def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[
     assert not (project / "mlruns").exists()
 
 
+def test_mlflow_failure_is_a_warning_and_keeps_the_report(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Tracking runs in a helper process; its failure reaches the user as one warning line."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "bogus-scheme://nowhere")
+    result = cli("eval", "support-bot", "--limit", "2", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "warning: MLflow tracking at bogus-scheme://nowhere failed:" in result.stderr
+    assert "rerun with --no-track" in result.stderr and "mlflow run:" not in result.stdout
+    assert latest(project)["summary"]["cases"] == 2
+
+
 @pytest.mark.slow
 def test_mlflow_tracking_to_a_real_mlflow_server(
     project: Path, cli, tmp_path: Path, monkeypatch

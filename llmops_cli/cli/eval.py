@@ -64,7 +64,7 @@ def eval_command(
     from llmops_cli.evaluation.runner import EvalOptions, finish_journal, run_eval
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
-    from llmops_cli.tracking import log_run, prepare, tracking_enabled
+    from llmops_cli.tracking import Tracker, tracking_enabled
 
     try:
         cache_mode = CacheMode(cache)
@@ -84,15 +84,20 @@ def eval_command(
     )
     if resolved.model.provider == "local":
         typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)
-    tracking = prepare(proj) if track and tracking_enabled(proj) else None
-    run = run_eval(proj, resolved, options, _progress())
-    report = build_report(proj, run)
-    folder = write_report(proj, report)
+    tracker = Tracker(proj) if track and tracking_enabled(proj) else None
+    try:
+        run = run_eval(proj, resolved, options, _progress())
+        report = build_report(proj, run)
+        folder = write_report(proj, report)
+    except BaseException:
+        if tracker is not None:
+            tracker.cancel()
+        raise
     finish_journal(proj, run)
     mlflow_run = None
-    if tracking is not None:
+    if tracker is not None:
         try:
-            mlflow_run = log_run(proj, report, folder, tracking)
+            mlflow_run = tracker.log(folder)
         except LlmopsError as exc:
             typer.echo(f"warning: {exc}", err=True)
     if output is OutputFormat.json:
