@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-extras lint typecheck check bench clean
+.PHONY: demo test test-extras lint typecheck check bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,15 +39,39 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: $(STAMP)
+## bench: every benchmark, then the peers (installed into .bench/ on first use) side by side
+bench: $(STAMP) bench-peers
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_scale.py
 	$(BIN)/python bench/eval_throughput.py
 	$(BIN)/python bench/registry_scale.py
 	$(BIN)/python bench/drift_scale.py --big
-	test -x .bench/evidently/bin/python || (python3 -m venv .bench/evidently && \
-	  .bench/evidently/bin/pip install --quiet "evidently>=0.7,<0.8" "pandas<3" pyarrow)
+	$(BIN)/python bench/canary_scale.py
+	$(BIN)/python bench/guardrails_throughput.py
+	$(BIN)/python bench/startup_vs_peers.py
+	$(BIN)/python bench/eval_vs_peers.py
 	$(BIN)/python bench/drift_vs_evidently.py
+	$(BIN)/python bench/registry_vs_gto.py
+
+# Peer tools at the versions bench/RESULTS.md names, each in its own folder (../shared/BENCH-NOTES.md)
+bench-peers: .bench/promptfoo/node_modules/.bin/promptfoo .bench/evidently/bin/python \
+	.bench/gto/bin/gto .bench/deepeval/bin/python
+
+.bench/promptfoo/node_modules/.bin/promptfoo:
+	mkdir -p .bench/promptfoo
+	cd .bench/promptfoo && npm install --silent --no-audit --no-fund promptfoo@0.121.20 @libsql/client
+
+.bench/evidently/bin/python:
+	python3 -m venv .bench/evidently
+	.bench/evidently/bin/pip install --quiet "evidently>=0.7,<0.8" "pandas<3" pyarrow
+
+.bench/gto/bin/gto:
+	python3 -m venv .bench/gto
+	.bench/gto/bin/pip install --quiet "gto==1.10.1"
+
+.bench/deepeval/bin/python:
+	python3 -m venv .bench/deepeval
+	.bench/deepeval/bin/pip install --quiet "deepeval==4.3.1"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

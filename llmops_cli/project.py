@@ -35,7 +35,6 @@ class Project:
 
     @classmethod
     def load(cls, root: Path) -> Project:
-        from llmops_cli.manifests import schema
         from llmops_cli.manifests.model import freeze
         from llmops_cli.yamlio import load_yaml, read_text
 
@@ -43,14 +42,21 @@ class Project:
         path = root / CONFIG_FILE
         if not path.is_file():
             raise ProjectNotFound(f"{path} not found; run `llmops init DIR` to create a project")
-        doc = load_yaml(read_text(path, CONFIG_FILE), CONFIG_FILE)
+        text = read_text(path, CONFIG_FILE)
+        doc = load_yaml(text, CONFIG_FILE)
         if not isinstance(doc.data, dict):
             raise ManifestError(
                 [Problem(CONFIG_FILE, "expected a mapping at the top level", line=1)]
             )
-        problems = schema.check("project", doc, CONFIG_FILE)
-        if problems:
-            raise ManifestError(problems)
+        seal = root / STATE_DIR / "cache" / "valid-config"
+        key = _validity_key(text)
+        if _read_seal(seal) != key:
+            from llmops_cli.manifests import schema
+
+            problems = schema.check("project", doc, CONFIG_FILE)
+            if problems:
+                raise ManifestError(problems)
+            _write_seal(seal, key)
         return cls(root=root, config=freeze(doc.data))
 
     # -- paths -----------------------------------------------------------------------------
@@ -113,3 +119,33 @@ class Project:
     def stages(self) -> tuple[str, ...]:
         registry = self.config.get("registry", {})
         return tuple(registry.get("stages", DEFAULT_STAGES))
+
+
+# -- validation seal ---------------------------------------------------------------------------
+# Every command loads llmops.yaml, and validating it means importing jsonschema (~0.1 s, a
+# quarter of a quick command). The seal remembers the hash of the last text that passed, with
+# the schema it passed, so an unchanged file under an unchanged schema is not checked again.
+
+
+def _validity_key(text: str) -> str:
+    import hashlib
+    from importlib import resources
+
+    schema = (resources.files("llmops_cli.manifests") / "schemas" / "project.json").read_bytes()
+    return hashlib.sha256(schema + b"\0" + text.encode()).hexdigest()
+
+
+def _read_seal(seal: Path) -> str | None:
+    try:
+        return seal.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_seal(seal: Path, key: str) -> None:
+    from contextlib import suppress
+
+    from llmops_cli.fileio import write_atomic
+
+    with suppress(OSError):  # a read-only checkout: validate every time
+        write_atomic(seal, key + "\n")

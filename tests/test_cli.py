@@ -70,6 +70,31 @@ def test_broken_project_config(project: Path, cli) -> None:  # type: ignore[no-u
     assert "error: llmops.yaml:3: bogus: unknown key 'bogus'" in result.stderr
 
 
+def test_an_unchanged_config_is_not_validated_again(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The seal in .llmops/ spares later commands the jsonschema import; any edit (or another
+    schema) breaks it, so a config that became invalid is still caught."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from pathlib import Path; from llmops_cli.project import Project; "
+        f"Project.load(Path({str(project)!r})); print('jsonschema' in sys.modules)"
+    )
+
+    def imports_jsonschema() -> bool:
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip() == "True"
+
+    (project / ".llmops/cache/valid-config").unlink(missing_ok=True)
+    assert imports_jsonschema()  # first load validates and seals
+    assert not imports_jsonschema()
+    config = project / "llmops.yaml"
+    config.write_text(config.read_text() + "bogus: 1\n")
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1 and "bogus: unknown key 'bogus'" in result.stderr
+
+
 def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "new"
     result = cli("init", str(target))
