@@ -286,6 +286,32 @@ def test_mlflow_failure_is_a_warning_and_keeps_the_report(project: Path, cli, mo
     assert latest(project)["summary"]["cases"] == 2
 
 
+def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fails(
+    project: Path, cli, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The helper's side of the protocol, in this process: one JSON line in, the run id out;
+    stdin closed without a request (the eval failed) logs nothing."""
+    import io
+
+    from mlflow.tracking import MlflowClient
+
+    from llmops_cli.tracking import _serve
+
+    assert cli("eval", "support-bot", "--limit", "2", "--no-track", cwd=project).exit_code == 0
+    folder = next((project / "reports/support-bot").iterdir())
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    _serve(project)
+    assert capsys.readouterr().out == ""
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"folder": str(folder)}) + "\n"))
+    _serve(project)
+    run_id = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["run_id"]
+    client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
+    run = client.get_run(run_id)
+    assert run.data.tags["llmops.run_id"] == folder.name
+    experiment = client.get_experiment_by_name("quillnote-support")
+    assert [r.info.run_id for r in client.search_runs([experiment.experiment_id])] == [run_id]
+
+
 @pytest.mark.slow
 def test_mlflow_tracking_to_a_real_mlflow_server(
     project: Path, cli, tmp_path: Path, monkeypatch
