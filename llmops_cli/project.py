@@ -35,6 +35,7 @@ class Project:
 
     @classmethod
     def load(cls, root: Path) -> Project:
+        from llmops_cli.manifests import schema
         from llmops_cli.manifests.model import freeze
         from llmops_cli.yamlio import load_yaml, read_text
 
@@ -49,10 +50,8 @@ class Project:
                 [Problem(CONFIG_FILE, "expected a mapping at the top level", line=1)]
             )
         seal = root / STATE_DIR / "cache" / "valid-config"
-        key = _validity_key(text)
+        key = _validity_key(schema.schema_text("project"), text)
         if _read_seal(seal) != key:
-            from llmops_cli.manifests import schema
-
             problems = schema.check("project", doc, CONFIG_FILE)
             if problems:
                 raise ManifestError(problems)
@@ -127,12 +126,10 @@ class Project:
 # the schema it passed, so an unchanged file under an unchanged schema is not checked again.
 
 
-def _validity_key(text: str) -> str:
+def _validity_key(schema: str, text: str) -> str:
     import hashlib
-    from importlib import resources
 
-    schema = (resources.files("llmops_cli.manifests") / "schemas" / "project.json").read_bytes()
-    return hashlib.sha256(schema + b"\0" + text.encode()).hexdigest()
+    return hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
 
 
 def _read_seal(seal: Path) -> str | None:

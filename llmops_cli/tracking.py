@@ -136,13 +136,10 @@ def _open(project: Project) -> str:
     return str(client.create_experiment(experiment, artifact_location=location))
 
 
-def log_run(
-    project: Project, report: dict[str, Any], folder: Path, experiment_id: str | None = None
-) -> str:
-    """Log one report in this process; returns the MLflow run id."""
+def log_run(project: Project, report: dict[str, Any], folder: Path, experiment_id: str) -> str:
+    """Log one report into the experiment `_open` returned; returns the MLflow run id."""
     uri = tracking_uri(project)
     try:
-        experiment_id = experiment_id or _open(project)
         import mlflow
 
         params = {

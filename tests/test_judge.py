@@ -68,6 +68,36 @@ def test_judge_end_to_end_with_reask_and_cache(project: Path, cli, monkeypatch) 
         server.stop()
 
 
+def test_an_openai_judge_does_not_import_litellm(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An OpenAI judge is called over the direct client: the eval must not pay litellm's ~5 s
+    import for it (a whole process, as other tests import litellm into this one)."""
+    import subprocess
+    import sys
+
+    server = FakeOpenAI(responder=lambda messages: '{"score": 5, "reason": "ok"}').start()
+    try:
+        add_judge(
+            project,
+            server.url,
+            monkeypatch,
+            scorer="scorers:\n  - {type: judge, model: judge@1.0.0}\n",
+        )
+        probe = (
+            "import sys; from llmops_cli.cli.main import main\n"
+            "sys.argv = ['llmops', 'eval', 'support-bot', '--no-track', '--limit', '2']\n"
+            "try: main()\nexcept SystemExit as exit: assert not exit.code, exit.code\n"
+            "print('litellm' in sys.modules, file=sys.stderr)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stderr.strip().splitlines()[-1] == "False"
+        assert latest(project)["summary"]["metrics"]["judge"]["mean"] == 1.0
+    finally:
+        server.stop()
+
+
 def test_unparseable_judge_leaves_metric_unmeasured(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     server = FakeOpenAI(responder=lambda messages: "no idea").start()
     try:

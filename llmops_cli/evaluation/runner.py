@@ -42,6 +42,7 @@ from llmops_cli.evaluation.targets import (
     load_callable,
     make_target,
     quiet_litellm,
+    transport,
 )
 from llmops_cli.guardrails.screening import screen
 from llmops_cli.guardrails.scrub import scrub
@@ -179,12 +180,20 @@ def run_eval(
         cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
         if len(cached) < len(pending):
             target.prepare()
-        remote_models = {
-            s.get("model") for c in cases for s in case_specs(resolved, c) if s["type"] in REMOTE
+        # import litellm now, never inside a call's timeout, if a judge or embedding needs it
+        remote = {
+            (s["type"], s.get("model"))
+            for c in cases
+            for s in case_specs(resolved, c)
+            if s["type"] in REMOTE
         }
-        for ref in remote_models:
+        for kind, ref in remote:
             model_ref = resolved.model_for(ref)
-            if model_ref is not None and model_ref.provider not in ("local", "python"):
+            if (
+                model_ref is not None
+                and model_ref.provider not in ("local", "python")
+                and (kind == "embedding_similarity" or transport(model_ref) == "litellm")
+            ):
                 quiet_litellm()
                 break
         run = EvalRun(

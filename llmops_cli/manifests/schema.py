@@ -7,12 +7,13 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli.errors import LlmopsError, Problem
 from llmops_cli.yamlio import FieldPath, LocatedDocument, format_path
+
+if TYPE_CHECKING:
+    import jsonschema
 
 KINDS = ("prompt", "model", "retrieval", "thresholds", "pipeline")
 SCHEMA_NAMES = (*KINDS, "project", "golden-case")
@@ -36,6 +37,8 @@ def schema_text(name: str) -> str:
 
 @cache
 def _validator(name: str) -> jsonschema.Draft202012Validator:
+    import jsonschema  # ~0.1 s: only when a document is actually checked
+
     schema = json.loads(schema_text(name))
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
