@@ -42,6 +42,7 @@ class GateVerdict:
     checks: tuple[GateCheck, ...]
     flipped: tuple[str, ...]
     strict: bool
+    baseline_note: str = ""  # which baseline, or why there is none (e.g. a first release)
 
     @property
     def failures(self) -> tuple[GateCheck, ...]:
@@ -260,7 +261,7 @@ def verdict_markdown(verdict: GateVerdict, checks: Sequence[GateCheck] | None = 
         + (
             f" vs baseline `{verdict.baseline_run_id}`"
             if verdict.baseline_run_id
-            else " (no baseline)"
+            else f" ({verdict.baseline_note or 'no baseline'})"
         ),
         "",
         "| | check | observed | expected | detail |",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,50 @@ def read_report(path: Path) -> dict[str, Any]:
     return data
 
 
-def registry_baseline(project: Project, pipeline: str, stage: str) -> dict[str, Any] | None:
-    """The report behind the version in `stage`, or None without a registry or a version."""
+@dataclass(frozen=True)
+class Baseline:
+    report: dict[str, Any] | None
+    note: str  # one line: which baseline, or why there is none
+
+
+def registry_baseline(
+    project: Project, pipeline: str, stage: str, *, allow_missing: bool = False
+) -> Baseline:
+    """The report behind the version in `stage`. The registry branch is fetched first when
+    the remote exists (a CI checkout rarely has it). An empty stage is a first release; a
+    registry that cannot be read fails, unless `allow_missing`."""
     from llmops_cli.registry.registry import Registry
+    from llmops_cli.registry.store import NotARepository
 
     try:
         registry = Registry(project)
-    except LlmopsError:
-        return None
-    return registry.evidence_report(pipeline, stage)
+    except NotARepository:
+        return Baseline(None, f"no registry (not a git repository): nothing in {stage} to compare")
+    problem = ""
+    if registry.has_remote():
+        try:
+            registry.store.fetch()
+        except LlmopsError as exc:
+            problem = str(exc)
+    head = registry.store.head()
+    if head is None and not problem:
+        return Baseline(None, f"the registry is empty: nothing in {stage} yet (first release)")
+    current = registry.current(pipeline, stage) if head else None
+    if head and current is None:
+        return Baseline(None, f"{pipeline} has nothing in {stage} yet (first release)")
+    report = registry.evidence_report(pipeline, stage) if current else None
+    if report is not None:
+        return Baseline(report, f"baseline: {pipeline}@{current['version']} in {stage}")  # type: ignore[index]
+    if current is not None:
+        problem = (
+            f"{pipeline}@{current['version']} is in {stage} but the registry holds no report for it"
+        )
+    if not allow_missing:
+        raise LlmopsError(
+            f"cannot read the {stage} baseline: {problem}; fetch the registry branch "
+            f"(`git fetch {registry.remote} {registry.branch}`) or pass --allow-missing-baseline"
+        )
+    return Baseline(None, f"no {stage} baseline ({problem}); regression not checked")
 
 
 def run_gate(
@@ -47,6 +83,7 @@ def run_gate(
     *,
     strict: bool,
     baseline_stage: str | None = None,
+    allow_missing_baseline: bool = False,
 ) -> tuple[GateVerdict, Path]:
     catalog = Catalog.load(project)
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
@@ -54,19 +91,23 @@ def run_gate(
     report = read_report(path)
     if report["pipeline"].split("@")[0] != resolved.pipeline.name:
         raise LlmopsError(f"{path}: the report is for {report['pipeline']}, not {pipeline}")
-    baseline: dict[str, Any] | None
+    stage = baseline_stage or resolved.thresholds.get("regression", {}).get("baseline")
     if baseline_path is not None:
-        baseline = read_report(baseline_path)
+        baseline = Baseline(read_report(baseline_path), f"baseline: {baseline_path}")
+    elif stage:
+        baseline = registry_baseline(
+            project, resolved.pipeline.name, stage, allow_missing=allow_missing_baseline
+        )
     else:
-        stage = baseline_stage or resolved.thresholds.get("regression", {}).get("baseline")
-        baseline = registry_baseline(project, resolved.pipeline.name, stage) if stage else None
+        baseline = Baseline(None, "")
     verdict = check_gate(
         report,
         thaw(resolved.thresholds.data),
-        baseline,
+        baseline.report,
         strict=strict,
         current_fingerprint=resolved.fingerprint,
     )
+    verdict = replace(verdict, baseline_note=baseline.note)
     out = path.parent / "gate.json"
     write_atomic(out, json.dumps(verdict.to_dict(), indent=2) + "\n")
     return verdict, out

@@ -40,21 +40,36 @@ def gate(
             show_default=False,
         ),
     ] = None,
+    allow_missing_baseline: Annotated[
+        bool,
+        typer.Option(
+            help="Gate without the regression check when the baseline stage's registry "
+            "cannot be read (default: exit 1).",
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Pass or fail a report against its thresholds and a baseline.
 
     Absolute thresholds, the error-rate ceiling, unmeasured metrics, and regression against
-    the baseline with a paired bootstrap (noise-level differences pass). Writes gate.json
-    beside the report and Markdown to $GITHUB_STEP_SUMMARY when set. Exit 0 pass, 4 fail.
+    the baseline with a paired bootstrap (noise-level differences pass). The baseline stage's
+    registry branch is fetched when the remote exists; an empty stage is a first release.
+    Writes gate.json beside the report and Markdown to $GITHUB_STEP_SUMMARY when set. Exit 0
+    pass, 4 fail, 1 when the registry cannot be read.
     """
     from llmops_cli.gate import verdict_markdown
     from llmops_cli.gating import run_gate
 
     proj = open_project(project)
     verdict, path = run_gate(
-        proj, pipeline, report, baseline, strict=strict, baseline_stage=baseline_stage
+        proj,
+        pipeline,
+        report,
+        baseline,
+        strict=strict,
+        baseline_stage=baseline_stage,
+        allow_missing_baseline=allow_missing_baseline,
     )
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
@@ -63,6 +78,8 @@ def gate(
     if output is OutputFormat.json:
         typer.echo(json.dumps(verdict.to_dict(), indent=2))
     else:
+        if verdict.baseline_note:
+            typer.echo(verdict.baseline_note)
         for c in verdict.checks:
             observed = "–" if c.observed is None else f"{c.observed:.4g}"
             line = f"  {c.status.upper():<4}  {c.name:<28} {observed:>10}  {c.expected}"

@@ -90,8 +90,9 @@ def rollback(
 ) -> None:
     """Put a stage back to its previous version, in one command.
 
-    Writes a new forward event that reuses the earlier version's original evidence, and prints
-    what changed. Consumers of the stage (`llmops export`) see the old version at once.
+    `--to VERSION` returns to any version the stage held, also forward again to one a
+    rollback left. Writes a new forward event that reuses that version's original evidence,
+    and prints what changed. Consumers of the stage (`llmops export`) see the old version at once.
     """
     from llmops_cli.registry.promotion import rollback as do_rollback
 
@@ -104,8 +105,9 @@ def rollback(
         approvers=approver or (),
         push=push,
     )
+    direction = "forward" if event.get("direction") == "forward" else "back"
     typer.echo(
-        f"rolled back {event['pipeline']} in {event['stage']}: {event['from_version']} -> "
+        f"rolled {direction} {event['pipeline']} in {event['stage']}: {event['from_version']} -> "
         f"{event['version']}; changed: {', '.join(event['change_type']) or 'nothing'}; "
         f"event {event['id']}"
     )

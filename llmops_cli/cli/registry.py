@@ -51,7 +51,14 @@ def show(
     if output is OutputFormat.json:
         typer.echo(
             json.dumps(
-                {s: {"current": stages.get(s), "history": history[s]} for s in registry.stages},
+                {
+                    s: {
+                        "current": stages.get(s),
+                        "history": history[s].earlier,
+                        "rolled_back": history[s].rolled_back,
+                    }
+                    for s in registry.stages
+                },
                 indent=2,
             )
         )
@@ -61,10 +68,12 @@ def show(
         if current is None:
             typer.echo(f"{stage:<10} -")
             continue
-        earlier = ", ".join(h["version"] for h in history[stage][-5:]) or "none"
+        earlier = ", ".join(h["version"] for h in history[stage].earlier[-5:]) or "none"
+        left = ", ".join(h["version"] for h in history[stage].rolled_back[-5:])
         typer.echo(
             f"{stage:<10} {current['version']}  fingerprint {current['fingerprint'][:12]}  "
-            f"since {current['at']}  (earlier: {earlier})"
+            f"since {current['at']}  (earlier: {earlier}"
+            + (f"; rolled back: {left})" if left else ")")
         )
 
 

@@ -18,6 +18,7 @@ from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolv
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import (
     Registry,
+    StageHistory,
     artifact_path,
     file_sha256,
     summary_of,
@@ -82,6 +83,7 @@ def promote(
     )
     report_path, verdict = find_evidence(project, resolved)
     decision = _canary_evidence(canary, resolved, force) if canary is not None else None
+    registry.sync()  # build on the remote's registry, never a second history beside it
     rule = registry.protected.get(stage, {})
     allowed = list(rule.get("approvers", []))
     needed = int(rule.get("min_approvals", 1 if allowed else 0))
@@ -103,9 +105,7 @@ def promote(
     index = registry.stages.index(stage)
     before = registry.stages[index - 1] if index > 0 else None
 
-    def precheck(
-        state: dict[str, Any], history: list[dict[str, Any]]
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def precheck(state: dict[str, Any], _: StageHistory) -> tuple[dict[str, Any], dict[str, Any]]:
         stages = state.get("pipelines", {}).get(name, {})
         current = stages.get(stage)
         if current and current["fingerprint"] == fingerprint:
@@ -199,30 +199,17 @@ def rollback(
         raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
 
     def precheck(
-        state: dict[str, Any], history: list[dict[str, Any]]
+        state: dict[str, Any], history: StageHistory
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         current = state.get("pipelines", {}).get(name, {}).get(stage)
         if current is None:
             raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
-        if not history:
-            raise LlmopsError(
-                f"{name} in {stage} has no previous version to roll back to "
-                f"(current: {current['version']})"
-            )
-        if to_version is None:
-            index = len(history) - 1
-        else:
-            matches = [i for i, h in enumerate(history) if h["version"] == to_version]
-            if not matches:
-                known = ", ".join(dict.fromkeys(h["version"] for h in history))
-                raise LlmopsError(
-                    f"{name}@{to_version} was never in {stage} before the current "
-                    f"version; earlier versions: {known}"
-                )
-            index = matches[-1]
-        target = dict(history[index])
+        where = _rollback_target(name, stage, current, history, to_version)
+        source = history.earlier if "history_index" in where else history.rolled_back
+        target = dict(source[next(iter(where.values()))])
         return target, {
-            "history_index": index,
+            **where,
+            "direction": "back" if "history_index" in where else "forward",
             "from_version": current["version"],
             "evidence_event": target.get("event"),  # the original evidence is reused
             "fingerprint": target["fingerprint"],
@@ -230,6 +217,7 @@ def rollback(
             "manifests": target.get("manifests", {}),
         }
 
+    registry.sync()  # the target is read from the remote's registry when there is one
     fields = {
         "from_stage": stage,
         "reason": reason,
@@ -238,6 +226,40 @@ def rollback(
     }
     write = registry.record_and_push if push else registry.record
     return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+
+
+def _rollback_target(
+    name: str,
+    stage: str,
+    current: dict[str, Any],
+    history: StageHistory,
+    to_version: str | None,
+) -> dict[str, int]:
+    """Where the target entry is: {"history_index": i} (back to an earlier version) or
+    {"rolled_back_index": i} (forward again to a version a rollback left)."""
+    if to_version is None:
+        if not history.earlier:
+            forward = ", ".join(e["version"] for e in history.rolled_back)
+            raise LlmopsError(
+                f"{name} in {stage} has no previous version to roll back to "
+                f"(current: {current['version']})"
+                + (f"; to roll forward, pass --to with one of: {forward}" if forward else "")
+            )
+        return {"history_index": len(history.earlier) - 1}
+    if to_version == current["version"]:
+        raise LlmopsError(f"{name}@{to_version} is already in {stage}")
+    for key, entries in (
+        ("history_index", history.earlier),
+        ("rolled_back_index", history.rolled_back),
+    ):
+        matches = [i for i, e in enumerate(entries) if e["version"] == to_version]
+        if matches:
+            return {key: matches[-1]}
+    known = ", ".join(dict.fromkeys(e["version"] for e in [*history.earlier, *history.rolled_back]))
+    raise LlmopsError(
+        f"{name}@{to_version} was never in {stage}; versions it held: {known or 'none'} "
+        f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
+    )
 
 
 def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str, dict[str, Any]]:

@@ -67,8 +67,26 @@ def history_path(pipeline: str, stage: str) -> str:
     return f"history/{pipeline}/{stage}.yaml"
 
 
+def rolled_back_path(pipeline: str, stage: str) -> str:
+    return f"history/{pipeline}/{stage}.rolled-back.yaml"  # stage names have no dot
+
+
 def artifact_path(kind: str, name: str, version: str) -> str:
     return f"artifacts/{kind}/{name}/{version}.yaml"
+
+
+class RegistryDiverged(LlmopsError):
+    """The local registry branch and the remote's each hold events the other lacks."""
+
+
+@dataclass(frozen=True)
+class StageHistory:
+    """Entries that were in a stage before the current one: `earlier` is what a rollback
+    returns to (newest last); `rolled_back` holds the versions rollbacks left, which
+    `rollback --to` can bring forward again."""
+
+    earlier: list[dict[str, Any]]
+    rolled_back: list[dict[str, Any]]
 
 
 class Registry:
@@ -79,11 +97,11 @@ class Registry:
         if repo and not (root / ".git").exists() and not (root / "HEAD").exists():
             raise LlmopsError(f"registry.repo {repo!r} is not a git repository")
         self.project = project
-        self.store = BranchStore(root, str(config.get("branch", DEFAULT_BRANCH)))
-        self.stages = project.stages
-        self.protected: Mapping[str, Any] = config.get("protected", {})
         self.remote = str(config.get("remote", "origin"))
         self.branch = str(config.get("branch", DEFAULT_BRANCH))
+        self.store = BranchStore(root, self.branch, self.remote)
+        self.stages = project.stages
+        self.protected: Mapping[str, Any] = config.get("protected", {})
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
@@ -95,10 +113,22 @@ class Registry:
         entry = self.state().get("pipelines", {}).get(pipeline, {}).get(stage)
         return None if entry is None else dict(entry)
 
-    def history(self, pipeline: str, stages: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        """Earlier entries of each stage, oldest first (one git call)."""
-        texts = self.store.read_many([history_path(pipeline, s) for s in stages])
-        return {s: (_load(texts[history_path(pipeline, s)] or "[]") or []) for s in stages}
+    def history(
+        self, pipeline: str, stages: Sequence[str], at: str | None = None
+    ) -> dict[str, StageHistory]:
+        """Earlier and rolled-back entries of each stage, oldest first (one git call)."""
+        paths = [f(pipeline, s) for s in stages for f in (history_path, rolled_back_path)]
+        texts = self.store.read_many(paths, at)
+
+        def entries(path: str) -> list[dict[str, Any]]:
+            return list(_load(texts[path] or "[]") or [])
+
+        return {
+            s: StageHistory(
+                entries(history_path(pipeline, s)), entries(rolled_back_path(pipeline, s))
+            )
+            for s in stages
+        }
 
     def events(self, pipeline: str | None = None, limit: int | None = None) -> list[RegistryEvent]:
         names = sorted(self.store.list("events"))
@@ -161,7 +191,7 @@ class Registry:
         """Read, build, compare-and-swap; on a lost race start again from the new tip."""
         for attempt in range(MAX_ATTEMPTS):
             tip = self.store.tip()
-            files, message = build(self.state(tip), tip)
+            files, message = build(self.state(tip) if tip else {"seq": 0, "pipelines": {}}, tip)
             try:
                 self.store.write(files, message, tip)
                 return tip or ""
@@ -172,37 +202,42 @@ class Registry:
 
     # -- sharing through a remote -----------------------------------------------------------
 
-    def pull(self) -> None:
-        """Make the local branch what the remote has (the remote is the truth when pushing)."""
-        tracking = f"refs/remotes/{self.remote}/{self.branch}"
-        fetched = self.store.git.run(
-            "fetch", "--quiet", self.remote, f"+refs/heads/{self.branch}:{tracking}", check=False
+    def has_remote(self) -> bool:
+        return self.store.git.has_remote(self.remote)
+
+    def sync(self) -> None:
+        """Before a write: fetch the remote's registry (when the remote exists) and move the
+        local branch up to it, so the write builds on the shared history instead of forking
+        it. Events written here and not pushed yet are kept (they go with the next push)."""
+        if self.has_remote():
+            self.store.fetch()
+        local, remote = self.store.refs()
+        if (
+            remote is None
+            or remote == local
+            or (local and self.store.git.is_ancestor(remote, local))
+        ):
+            return
+        if local is None or self.store.git.is_ancestor(local, remote):
+            self.store.move(remote, expected=local)
+            return
+        ours = self.store.git.out("rev-list", "--count", f"{remote}..{local}")
+        raise RegistryDiverged(
+            f"the local registry branch {self.branch} has {ours} event(s) that {self.remote} "
+            f"does not, and {self.remote} has moved since; nothing was written. See them with "
+            f"`llmops registry history`; to keep {self.remote}'s and drop them, run `git "
+            f"update-ref {self.store.ref} {self.store.tracking}`, then write again with --push"
         )
-        if fetched.returncode != 0:
-            missing = "couldn't find remote ref" in fetched.stderr
-            if not missing:
-                raise LlmopsError(f"git fetch {self.remote} failed: {fetched.stderr.strip()}")
-            return  # the remote has no registry yet: ours will be the first
-        remote_tip = self.store.git.out("rev-parse", tracking)
-        local = self.store.tip()
-        if remote_tip != local:
-            moved = self.store.git.run(
-                "update-ref", self.store.ref, remote_tip, local or "0" * 40, check=False
-            )
-            if moved.returncode != 0:
-                raise RegistryConflict("the local registry branch moved during a fetch; retry")
 
     def push(self) -> bool:
         """Push the branch atomically; False when the remote moved first (non-fast-forward)."""
-        out = self.store.git.run(
-            "push",
-            "--atomic",
-            "--porcelain",
-            self.remote,
-            f"{self.store.ref}:refs/heads/{self.branch}",
-            check=False,
+        tip = self.store.tip()
+        out = self.store.git.network(
+            "push", "--atomic", "--porcelain", self.remote, f"{self.store.ref}:{self.store.ref}"
         )
         if out.returncode == 0:
+            if tip:  # the remote-tracking branch now matches what the remote has
+                self.store.git.run("update-ref", self.store.tracking, tip, check=False)
             return True
         if (
             "rejected" in out.stdout
@@ -215,13 +250,21 @@ class Registry:
         )
 
     def record_and_push(self, *args: Any, attempts: int = 5) -> dict[str, Any]:
-        """`record` on top of the remote's state, then push; when someone pushed first, fetch,
-        re-check the preconditions on their state, and try again."""
+        """`record` on top of the remote's state, then push; when someone pushed first, take
+        the event back off the local branch, fetch, re-check the preconditions on their state
+        and re-apply it. Never drops an event: a push that cannot win raises."""
+        if not self.has_remote():
+            raise LlmopsError(
+                f"--push: this repository has no remote {self.remote!r}; add it (`git remote "
+                f"add {self.remote} URL`) or set registry.remote in llmops.yaml"
+            )
         for _ in range(attempts):
-            self.pull()
+            self.sync()
+            base = self.store.tip()
             event = self.record(*args)
             if self.push():
                 return event
+            self.store.move(base, expected=self.store.tip())
         raise RegistryConflict(
             f"{self.remote} kept moving; gave up after {attempts} attempts (nothing was pushed)"
         )
@@ -232,19 +275,18 @@ class Registry:
         pipeline: str,
         stage: str,
         fields: Mapping[str, Any],
-        precheck: Callable[
-            [dict[str, Any], list[dict[str, Any]]], tuple[dict[str, Any], dict[str, Any]]
-        ],
+        precheck: Callable[[dict[str, Any], StageHistory], tuple[dict[str, Any], dict[str, Any]]],
         extra_files: Callable[[str, dict[str, Any]], dict[str, str]],
     ) -> dict[str, Any]:
         """Append one event. `precheck(state, history)` re-validates against the state (and the
         stage's history) being written on, and returns the stage entry to install plus event
-        fields that depend on that state; `extra_files` adds artifacts and evidence."""
+        fields that depend on that state (`history_index`: a rollback to that earlier entry;
+        `rolled_back_index`: a roll forward to that rolled-back one); `extra_files` adds
+        artifacts and evidence."""
         result: dict[str, Any] = {}
 
         def build(state: dict[str, Any], tip: str | None) -> tuple[dict[str, str], str]:
-            history_text = self.store.read(history_path(pipeline, stage), tip) if tip else None
-            history: list[dict[str, Any]] = (_load(history_text) or []) if history_text else []
+            history = self.history(pipeline, [stage], tip)[stage] if tip else StageHistory([], [])
             entry, more = precheck(state, history)
             seq = int(state.get("seq", 0)) + 1
             event_id = uuid.uuid4().hex[:12]
@@ -265,25 +307,52 @@ class Registry:
             }
             # evidence stays with the version: a rolled-back-to entry keeps its original one
             entry = {"evidence": event_id, **entry, "event": event_id, "at": event["at"]}
-            if event_type == "rollback":
-                history = history[: more["history_index"]]
-            elif previous:
-                history = [*history, previous][-HISTORY_KEPT:]
+            earlier, rolled_back = moved_history(history, previous, more)
             event.pop("history_index", None)
+            event.pop("rolled_back_index", None)
+            rolled_back = _latest_per_version(rolled_back, but=entry["version"])
             stages[stage] = entry
             state["seq"] = seq
             files = {
                 "state.yaml": _dump(state),
-                history_path(pipeline, stage): _dump(history),
+                history_path(pipeline, stage): _dump(earlier[-HISTORY_KEPT:]),
                 f"events/{seq:08d}-{event_id}.yaml": _dump(event),
                 **extra_files(event_id, state),
             }
+            if rolled_back or history.rolled_back:
+                files[rolled_back_path(pipeline, stage)] = _dump(rolled_back[-HISTORY_KEPT:])
             result.clear()
             result.update(event)
             return files, f"{event_type} {pipeline}@{entry['version']} -> {stage}"
 
         self._commit(build)
         return result
+
+
+def moved_history(
+    history: StageHistory, previous: dict[str, Any] | None, more: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The stage's earlier and rolled-back entries once `previous` is replaced: a rollback to
+    earlier[i] leaves what came after it as rolled back; a roll forward takes its entry out of
+    the rolled-back list; both (and a promote) put `previous` where rollbacks find it."""
+    earlier, rolled_back = list(history.earlier), list(history.rolled_back)
+    kept = [previous] if previous else []
+    if "history_index" in more:
+        index = more["history_index"]
+        return earlier[:index], [*rolled_back, *earlier[index + 1 :], *kept]
+    if "rolled_back_index" in more:
+        del rolled_back[more["rolled_back_index"]]
+    return [*earlier, *kept], rolled_back
+
+
+def _latest_per_version(entries: list[dict[str, Any]], but: str) -> list[dict[str, Any]]:
+    """One entry per version (the newest, in its place), leaving out version `but`."""
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        latest.pop(entry["version"], None)
+        latest[entry["version"]] = entry
+    latest.pop(but, None)
+    return list(latest.values())
 
 
 def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

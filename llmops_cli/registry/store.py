@@ -3,12 +3,15 @@
 The user's working tree, index and current branch are never touched: blobs are written with
 `hash-object`, trees built in a throw-away index file, commits made with `commit-tree`, and the
 branch moved with `update-ref NEW OLD` — a compare-and-swap, so two writers never both win and
-a crash leaves the old commit or the new one. Reads go straight to `git cat-file` on the tip.
+a crash leaves the old commit or the new one. Reads go straight to `git cat-file` on the tip:
+the local branch, or the remote-tracking one when the local branch is missing or behind it (a
+fresh clone). Fetches and pushes run with a deadline and never prompt for credentials.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -32,6 +35,28 @@ class RegistryConflict(LlmopsError):
 
 class GitError(LlmopsError):
     pass
+
+
+class NotARepository(LlmopsError):
+    """The project is not inside a git repository, so it has no registry at all."""
+
+
+NETWORK_TIMEOUT_S = 60.0
+# no credential prompt (nobody answers it in CI), and an HTTP transfer slower than 1 KB/s for
+# 20 s is abandoned by git itself; the subprocess deadline covers ssh and everything else
+NETWORK_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_HTTP_LOW_SPEED_LIMIT": "1000",
+    "GIT_HTTP_LOW_SPEED_TIME": "20",
+}
+
+
+def network_timeout() -> float:
+    raw = os.environ.get("LLMOPS_GIT_TIMEOUT", "")
+    try:
+        return float(raw) if raw else NETWORK_TIMEOUT_S
+    except ValueError:
+        raise LlmopsError(f"LLMOPS_GIT_TIMEOUT={raw!r}: expected seconds, e.g. 60") from None
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,41 @@ class Git:
     def out(self, *args: str, input: str | None = None) -> str:
         return self.run(*args, input=input).stdout.strip()
 
+    def network(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A fetch or push, killed (with its ssh / helper children) at the deadline."""
+        limit = network_timeout()
+        try:
+            proc = subprocess.Popen(
+                ["git", *args],
+                cwd=self.repo,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **NETWORK_ENV},
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise GitError(f"git {args[0]} failed: {exc}") from exc
+        try:
+            stdout, stderr = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            where = next((a for a in args[1:] if not a.startswith("-")), "")
+            raise GitError(
+                f"git {args[0]} {where}: no answer within {limit:g} s; check the network "
+                "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline); nothing was written"
+            ) from None
+        return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+
+    def has_remote(self, name: str) -> bool:
+        return self.run("config", "--get", f"remote.{name}.url", check=False).returncode == 0
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """False also when git cannot tell (history cut off by a shallow clone)."""
+        return self.run("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
+
 
 def find_repo(start: Path) -> Path:
     try:
@@ -78,7 +138,7 @@ def find_repo(start: Path) -> Path:
     except OSError as exc:
         raise GitError(f"git is not available: {exc}") from exc
     if out.returncode != 0:
-        raise LlmopsError(
+        raise NotARepository(
             f"{start} is not inside a git repository; the registry lives in git "
             "(run `git init`, or set registry.repo in llmops.yaml)"
         )
@@ -88,18 +148,54 @@ def find_repo(start: Path) -> Path:
 class BranchStore:
     """Files on one branch: read the tip, write a new commit by compare-and-swap."""
 
-    def __init__(self, repo: Path, branch: str) -> None:
+    def __init__(self, repo: Path, branch: str, remote: str = "origin") -> None:
         self.git = Git(repo)
         self.ref = branch if branch.startswith("refs/") else f"refs/heads/{branch}"
+        self.remote = remote
+        self.tracking = f"refs/remotes/{remote}/{self.ref.removeprefix('refs/heads/')}"
 
     def tip(self) -> str | None:
-        out = self.git.run(
-            "rev-parse", "--verify", "--quiet", f"{self.ref}^{{commit}}", check=False
+        """The local branch: what writes compare-and-swap."""
+        return self.refs()[0]
+
+    def refs(self) -> tuple[str | None, str | None]:
+        """The local branch's commit and the remote-tracking branch's, in one git call."""
+        out = self.git.out(
+            "for-each-ref", "--format=%(refname) %(objectname)", self.ref, self.tracking
         )
-        return out.stdout.strip() or None
+        found = dict(line.split(" ", 1) for line in out.splitlines())
+        return found.get(self.ref), found.get(self.tracking)
+
+    def head(self) -> str | None:
+        """The commit reads look at: the local branch, or the remote-tracking one when the
+        local branch is missing or behind it (a fresh clone has only the latter)."""
+        local, remote = self.refs()
+        if remote is None or remote == local:
+            return local
+        if local is None or self.git.is_ancestor(local, remote):
+            return remote
+        return local  # ahead (events not pushed yet) or diverged: what was written here
+
+    def fetch(self) -> bool:
+        """Update the remote-tracking branch; False when the remote has no such branch."""
+        out = self.git.network(
+            "fetch", "--quiet", "--no-tags", self.remote, f"+{self.ref}:{self.tracking}"
+        )
+        if out.returncode == 0:
+            return True
+        if "couldn't find remote ref" in out.stderr:
+            return False
+        message = (out.stderr.strip() or "failed").splitlines()[-1]
+        raise GitError(f"git fetch {self.remote} {self.ref}: {message}")
+
+    def move(self, commit: str | None, expected: str | None) -> None:
+        """Point the local branch at `commit` (None: delete it), only if it is at `expected`."""
+        args = (self.ref, commit, expected or ZERO) if commit else ("-d", self.ref, expected or "")
+        if self.git.run("update-ref", *args, check=False).returncode != 0:
+            raise RegistryConflict(f"the registry branch {self.ref} moved meanwhile; retry")
 
     def read(self, path: str, at: str | None = None) -> str | None:
-        commit = at or self.tip()
+        commit = at or self.head()
         if commit is None:
             return None
         out = self.git.run("cat-file", "blob", f"{commit}:{path}", check=False)
@@ -107,33 +203,32 @@ class BranchStore:
 
     def read_many(self, paths: Sequence[str], at: str | None = None) -> dict[str, str | None]:
         """Several files in one `git cat-file --batch` call."""
-        commit = at or self.tip()
+        commit = at or self.head()
         if commit is None or not paths:
             return dict.fromkeys(paths)
         request = "".join(f"{commit}:{p}\n" for p in paths)
-        raw = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            cwd=self.git.repo,
-            input=request.encode(),
-            capture_output=True,
-            timeout=120,
-        ).stdout
-        found: dict[str, str | None] = {}
-        pos = 0
-        for path in paths:
-            end = raw.index(b"\n", pos)
-            header = raw[pos:end].decode()
-            pos = end + 1
-            if header.endswith("missing"):
-                found[path] = None
-                continue
-            size = int(header.split()[2])
-            found[path] = raw[pos : pos + size].decode("utf-8")
-            pos += size + 1
-        return found
+        try:
+            out = subprocess.run(
+                ["git", "cat-file", "--batch"],
+                cwd=self.git.repo,
+                input=request.encode(),
+                capture_output=True,
+                timeout=120,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError(f"git cat-file --batch failed: {exc}") from exc
+        try:
+            if out.returncode != 0:
+                raise ValueError(out.stderr.decode(errors="replace").strip() or "failed")
+            return _parse_batch(out.stdout, paths)
+        except (ValueError, IndexError) as exc:
+            raise GitError(
+                f"git cat-file --batch could not read the registry at {commit[:12]} in "
+                f"{self.git.repo} ({str(exc).splitlines()[-1]}); run `git fsck` there"
+            ) from None
 
     def list(self, folder: str, at: str | None = None) -> list[str]:
-        commit = at or self.tip()
+        commit = at or self.head()
         if commit is None:
             return []
         out = self.git.run("ls-tree", "--name-only", f"{commit}:{folder}", check=False)
@@ -180,3 +275,22 @@ class BranchStore:
         if made.returncode != 0:
             raise GitError(f"git commit-tree: {made.stderr.strip() or 'failed'}")
         return made.stdout.strip()
+
+
+def _parse_batch(raw: bytes, paths: Sequence[str]) -> dict[str, str | None]:
+    """`git cat-file --batch` output: `<oid> <type> <size>\\n<content>\\n` or `<name> missing`."""
+    found: dict[str, str | None] = {}
+    pos = 0
+    for path in paths:
+        end = raw.index(b"\n", pos)
+        header = raw[pos:end].decode()
+        pos = end + 1
+        if header.endswith("missing"):
+            found[path] = None
+            continue
+        size = int(header.split()[2])
+        if pos + size > len(raw):
+            raise ValueError(f"{path}: output cut short")
+        found[path] = raw[pos : pos + size].decode("utf-8")
+        pos += size + 1
+    return found
