@@ -29,7 +29,13 @@ from llmops_cli import __version__
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.model import Manifest, canonical_json, sha256_text
 from llmops_cli.project import Project
-from llmops_cli.registry.store import BranchStore, RegistryConflict, find_repo
+from llmops_cli.registry.store import (
+    BranchStore,
+    GitError,
+    RegistryConflict,
+    find_repo,
+    git_message,
+)
 
 DEFAULT_BRANCH = "llmops/registry"
 MAX_ATTEMPTS = 50
@@ -245,8 +251,9 @@ class Registry:
             or "non-fast-forward" in out.stderr
         ):
             return False
-        raise LlmopsError(
-            f"git push {self.remote} failed: {out.stderr.strip() or out.stdout.strip()}"
+        raise GitError(
+            f"git push {self.remote} failed: {git_message(out.stderr or out.stdout)}; the "
+            "event is written locally, and the next --push sends it"
         )
 
     def record_and_push(self, *args: Any, attempts: int = 5) -> dict[str, Any]:

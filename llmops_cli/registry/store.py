@@ -126,6 +126,13 @@ class Git:
         return self.run("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
 
+def git_message(stderr: str) -> str:
+    """The line of git's stderr that says what went wrong (not the advice after it)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (fatal or lines or ["failed"])[0]
+
+
 def find_repo(start: Path) -> Path:
     try:
         out = subprocess.run(
@@ -185,8 +192,7 @@ class BranchStore:
             return True
         if "couldn't find remote ref" in out.stderr:
             return False
-        message = (out.stderr.strip() or "failed").splitlines()[-1]
-        raise GitError(f"git fetch {self.remote} {self.ref}: {message}")
+        raise GitError(f"git fetch {self.remote} {self.ref}: {git_message(out.stderr)}")
 
     def move(self, commit: str | None, expected: str | None) -> None:
         """Point the local branch at `commit` (None: delete it), only if it is at `expected`."""

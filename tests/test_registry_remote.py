@@ -1,0 +1,208 @@
+"""The registry shared through a real bare remote: fresh clones, shallow CI checkouts, races
+that lose, a remote that never answers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_registry import bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+
+from llmops_cli.project import Project
+from llmops_cli.registry.registry import Registry
+
+APPROVED = ("--approver", "support-leads")
+
+
+@pytest.fixture
+def remote(repo: Path, tmp_path: Path) -> Path:  # noqa: F811
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
+    return bare
+
+
+def clone(remote: Path, target: Path, *extra: str) -> Path:
+    subprocess.run(["git", "clone", "-q", *extra, f"file://{remote}", str(target)], check=True)
+    return target
+
+
+def registry_of(root: Path) -> Registry:
+    return Registry(Project.load(root))
+
+
+def remote_events(remote: Path) -> list[dict]:  # type: ignore[type-arg]
+    names = git(remote, "ls-tree", "--name-only", "llmops/registry:events").split()
+    return [json.loads(json.dumps(_yaml(remote, f"events/{n}"))) for n in names]
+
+
+def _yaml(root: Path, path: str) -> object:
+    import yaml
+
+    return yaml.safe_load(git(root, "show", f"llmops/registry:{path}"))
+
+
+def test_fresh_clone_reads_writes_and_pushes_without_losing_events(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    for stage in ("dev", "staging"):
+        assert cli("promote", "support-bot", "--to", stage, "--push", cwd=a).exit_code == 0
+
+    b = clone(remote, tmp_path / "b")  # a new user: only origin/llmops/registry exists here
+    listing = cli("registry", "list", cwd=b)
+    assert "dev=1.0.0  staging=1.0.0" in listing.stdout, listing.output
+    assert "1.0.0" in cli("registry", "show", "support-bot", cwd=b).stdout
+    assert len(cli("registry", "history", cwd=b).stdout.splitlines()) == 2
+    exported = cli("export", "support-bot", "--stage", "dev", "-f", "env", cwd=b).stdout
+    assert "LLMOPS_PIPELINE=support-bot@1.0.0" in exported
+
+    # a then promotes 1.1.0 locally (no --push): built on origin's state, seq 3 ...
+    bump_prompt(a, "1.1.0")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=a).exit_code == 0
+    assert registry_of(a).state()["seq"] == 3
+    # ... and the next --push carries it along instead of dropping it
+    assert cli("promote", "support-bot", "--to", "staging", "--push", cwd=a).exit_code == 0
+    assert [e["seq"] for e in remote_events(remote)] == [1, 2, 3, 4]
+
+    # b's remote-tracking branch is behind (seq 2): the rollback fetches and builds on seq 4
+    back = cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", "--push", cwd=b)
+    assert back.exit_code == 0, back.output
+    assert "1.1.0 -> 1.0.0" in back.stdout
+    assert cli("rollback", "support-bot", "--stage", "staging", "--reason", "y", "--push", cwd=a)
+    events = remote_events(remote)
+    assert [e["seq"] for e in events] == [1, 2, 3, 4, 5, 6]  # contiguous, none lost
+    assert [(e["type"], e["stage"], e["version"]) for e in events[2:]] == [
+        ("promote", "dev", "1.1.0"),
+        ("promote", "staging", "1.1.0"),
+        ("rollback", "dev", "1.0.0"),
+        ("rollback", "staging", "1.0.0"),
+    ]
+    git(b, "fetch", "-q")
+    states = [registry_of(root).state() for root in (a, b)]
+    assert states[0] == states[1] == _yaml(remote, "state.yaml")
+
+
+def test_a_push_never_drops_local_events_of_a_forked_registry(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
+    evaluate(cli, a)
+    evaluate(cli, b)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=a).exit_code == 0  # not pushed
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=b).exit_code == 0
+    ours = registry_of(a).store.tip()
+    forked = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    assert forked.exit_code == 1 and "have diverged" not in forked.stderr
+    assert "1 event(s) that origin does not" in forked.stderr and "update-ref" in forked.stderr
+    assert registry_of(a).store.tip() == ours  # a's own event is still there
+    assert len(remote_events(remote)) == 1
+    # doing what the message says: keep origin's, then write again with --push
+    git(a, "update-ref", "refs/heads/llmops/registry", "refs/remotes/origin/llmops/registry")
+    assert cli("promote", "support-bot", "--to", "staging", "--push", cwd=a).exit_code == 0
+    assert [e["seq"] for e in remote_events(remote)] == [1, 2]
+
+
+OTHER_WRITER = """
+from pathlib import Path
+from llmops_cli.project import Project
+from llmops_cli.registry.registry import Registry
+Registry(Project.load(Path("."))).record(
+    "promote", "other-bot", "dev", {}, lambda s, h: ({"version": "2.0.0", "fingerprint": "f"}, {}),
+    lambda i, s: {})
+"""
+
+
+def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    git(b, "fetch", "-q")
+    registry_of(b).sync()
+    subprocess.run(["python", "-c", OTHER_WRITER], cwd=b, check=True)  # b's seq 2, unpushed
+    # a's next push finds b's event landed first: a pre-push hook pushes it just in time
+    hook = a / ".git/hooks/pre-push"
+    hook.write_text(
+        f"#!/bin/sh\n[ -e {tmp_path}/raced ] && exit 0\ntouch {tmp_path}/raced\n"
+        f"git -C {b} push -q origin llmops/registry\n"
+    )
+    hook.chmod(0o755)
+    result = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "raced").exists()
+    events = remote_events(remote)
+    assert [(e["seq"], e["pipeline"], e["stage"]) for e in events] == [
+        (1, "support-bot", "dev"),
+        (2, "other-bot", "dev"),
+        (3, "support-bot", "staging"),
+    ]
+
+
+def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    empty = cli("registry", "list", cwd=repo)
+    assert empty.exit_code == 0 and "the registry is empty" in empty.stdout
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    pushed = cli("promote", "support-bot", "--to", "staging", "--push", cwd=repo)
+    assert pushed.exit_code == 1 and "no remote 'origin'" in pushed.stderr
+
+
+def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
+    repo: Path,  # noqa: F811
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    evaluate(cli, repo)
+    hang = repo.parent / "hang.sh"  # a "remote" that connects and then says nothing
+    hang.write_text("#!/bin/sh\nsleep 30\n")
+    hang.chmod(0o755)
+    git(repo, "config", "protocol.ext.allow", "always")
+    git(repo, "remote", "add", "origin", f"ext::{hang}")
+    monkeypatch.setenv("LLMOPS_GIT_TIMEOUT", "1")
+    result = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert result.exit_code == 1 and "no answer within 1 s" in result.stderr
+    assert registry_of(repo).store.tip() is None  # nothing written on a stale view
+
+
+def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    ci = clone(remote, tmp_path / "ci", "--depth", "1")
+    evaluate(cli, ci)  # the registry is empty: a first release, said once
+    gate_file = next((ci / "reports/support-bot").glob("*/gate.json"))
+    first = json.loads(gate_file.read_text())
+    assert first["baseline_note"] == "the registry is empty: nothing in prod yet (first release)"
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    for stage, extra in (("dev", ()), ("staging", ()), ("prod", APPROVED)):
+        assert cli("promote", "support-bot", "--to", stage, *extra, "--push", cwd=a).exit_code == 0
+
+    ci = clone(remote, tmp_path / "ci2", "--depth", "1")
+    assert "llmops/registry" not in git(ci, "branch", "-a")
+    assert cli("eval", "support-bot", "--no-track", cwd=ci).exit_code == 0
+    verdict = json.loads(cli("gate", "support-bot", "-f", "json", cwd=ci).stdout)
+    assert verdict["baseline_run_id"] == remote_events(remote)[-1]["report_run_id"]
+    assert [c["kind"] for c in verdict["checks"]].count("regression") >= 2
+    assert verdict["baseline_note"] == "baseline: support-bot@1.0.0 in prod"
+
+    # the remote cannot be reached and nothing was fetched before: exit 1, not a silent skip
+    offline = clone(remote, tmp_path / "ci3", "--depth", "1")
+    git(offline, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    assert cli("eval", "support-bot", "--no-track", cwd=offline).exit_code == 0
+    failed = cli("gate", "support-bot", cwd=offline)
+    assert failed.exit_code == 1 and "cannot read the prod baseline" in failed.stderr
+    allowed = cli("gate", "support-bot", "--allow-missing-baseline", cwd=offline)
+    assert allowed.exit_code == 0 and "regression not checked" in allowed.stdout
+    gate_file = next((offline / "reports/support-bot").glob("*/gate.json"))
+    assert "regression not checked" in json.loads(gate_file.read_text())["baseline_note"]
+
+
+def test_a_first_release_says_so(repo: Path, cli) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    gate = cli("gate", "support-bot", cwd=repo)
+    assert gate.exit_code == 0
+    assert gate.stdout.splitlines()[0] == "support-bot has nothing in prod yet (first release)"
