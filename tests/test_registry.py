@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,60 @@ def test_rollback_one_command(repo: Path, cli) -> None:  # type: ignore[no-untyp
     assert wrong.exit_code == 1
 
 
+def test_rollback_to_rolls_forward_again(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    bump_prompt(repo, "1.1.0")
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    (repo / "reports").rename(repo / "reports-old")  # the roll forward needs no local evidence
+    assert (
+        cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", cwd=repo).exit_code == 0
+    )
+    show = cli("registry", "show", "support-bot", cwd=repo).stdout
+    assert "dev        1.0.0" in show and "(earlier: none; rolled back: 1.1.0)" in show
+    forward = cli("rollback", "support-bot", "--stage", "dev", "--to", "1.1.0", "--reason", "y",
+                  cwd=repo)  # fmt: skip
+    assert forward.exit_code == 0, forward.output
+    assert "rolled forward support-bot in dev: 1.0.0 -> 1.1.0" in forward.stdout
+    registry = Registry(Project.load(repo))
+    promoted = next(e for e in registry.events("support-bot") if e.version == "1.1.0")
+    assert registry.current("support-bot", "dev")["evidence"] == promoted.id  # type: ignore[index]
+    assert "(earlier: 1.0.0)" in cli("registry", "show", "support-bot", cwd=repo).stdout
+    same = cli("rollback", "support-bot", "--stage", "dev", "--to", "1.1.0", "--reason", "z",
+               cwd=repo)  # fmt: skip
+    assert same.exit_code == 1 and "already in dev" in same.stderr
+    never = cli("rollback", "support-bot", "--stage", "dev", "--to", "3.0.0", "--reason", "z",
+                cwd=repo)  # fmt: skip
+    assert never.exit_code == 1 and "use `llmops promote support-bot --to dev`" in never.stderr
+    back = cli("rollback", "support-bot", "--stage", "dev", "--reason", "again", cwd=repo)
+    assert back.exit_code == 0 and "1.1.0 -> 1.0.0" in back.stdout
+
+
+def test_stage_order_needs_this_version_in_the_previous_stage(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    bump_prompt(repo, "1.1.0")
+    evaluate(cli, repo)
+    skipped = cli("promote", "support-bot", "--to", "staging", cwd=repo)  # dev holds 1.0.0
+    assert skipped.exit_code == 1 and "support-bot@1.1.0 is not in dev" in skipped.stderr
+
+
+def test_unreadable_registry_objects_are_a_clear_error(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    evaluate(cli, repo)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
+    event = git(repo, "ls-tree", "--name-only", "llmops/registry:events").split()[0]
+    blob = git(repo, "rev-parse", f"llmops/registry:events/{event}").strip()
+    loose = repo / ".git/objects" / blob[:2] / blob[2:]
+    size = git(repo, "cat-file", "-s", blob).strip()
+    loose.chmod(0o644)  # a valid header, then the content cut short: cat-file dies midway
+    loose.write_bytes(zlib.compress(f"blob {size}\0".encode() + b"seq: 1\n")[:-4])
+    result = cli("registry", "history", cwd=repo)
+    assert result.exit_code == 1, result.output
+    assert "git cat-file --batch could not read the registry" in result.stderr
+    assert "git fsck" in result.stderr
+
+
 def test_edited_registered_manifest_must_bump_version(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
@@ -236,11 +291,19 @@ def test_sigkill_leaves_old_or_new_state(repo: Path, tmp_path: Path) -> None:
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    for delay in (0.3, 0.5, 0.8):
+    ref = repo / ".git/refs/heads/llmops/registry"
+    for writes in (1, 3, 7):  # kill once the writer is mid-stream, however slow the machine
+        before = ref.read_text() if ref.exists() else ""
         proc = subprocess.Popen(
-            [sys.executable, str(script), str(repo), f"k{delay}", "1000"], env=env
+            [sys.executable, str(script), str(repo), f"k{writes}", "1000"], env=env
         )
-        time.sleep(delay + 0.7)
+        seen, deadline = before, time.monotonic() + 60
+        while writes and time.monotonic() < deadline and proc.poll() is None:
+            now = ref.read_text() if ref.exists() else ""
+            if now != seen:
+                seen, writes = now, writes - 1
+            time.sleep(0.005)
+        assert writes == 0, "the writer never wrote"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         registry = Registry(Project.load(repo))

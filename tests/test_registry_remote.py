@@ -4,11 +4,13 @@ that lose, a remote that never answers."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from test_registry import bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+from test_registry import REPO, bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -121,8 +123,9 @@ def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: 
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
     git(b, "fetch", "-q")
-    registry_of(b).sync()
-    subprocess.run(["python", "-c", OTHER_WRITER], cwd=b, check=True)  # b's seq 2, unpushed
+    git(b, "update-ref", "refs/heads/llmops/registry", "refs/remotes/origin/llmops/registry")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=b, env=env, check=True)  # seq 2
     # a's next push finds b's event landed first: a pre-push hook pushes it just in time
     hook = a / ".git/hooks/pre-push"
     hook.write_text(
