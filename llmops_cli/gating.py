@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.report import latest_report
@@ -15,6 +15,9 @@ from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
+
+if TYPE_CHECKING:
+    from llmops_cli.registry.registry import Registry
 
 
 def read_report(path: Path) -> dict[str, Any]:
@@ -48,31 +51,37 @@ def registry_baseline(
         registry = Registry(project)
     except NotARepository:
         return Baseline(None, f"no registry (not a git repository): nothing in {stage} to compare")
-    problem = ""
-    if registry.has_remote():
-        try:
-            registry.store.fetch()
-        except LlmopsError as exc:
-            problem = str(exc)
-    head = registry.store.head()
-    if head is None and not problem:
+    problem = _fetch(registry)
+    if registry.store.head() is not None:
+        stale = f" (not fetched: {problem})" if problem else ""
+        current = registry.current(pipeline, stage)
+        if current is None:
+            return Baseline(None, f"{pipeline} has nothing in {stage} yet (first release){stale}")
+        report = registry.evidence_report(pipeline, stage)
+        where = f"{pipeline}@{current['version']} in {stage}"
+        if report is not None:
+            return Baseline(report, f"baseline: {where}{stale}")
+        problem = f"{where} has no evidence report in the registry"
+    elif not problem:
         return Baseline(None, f"the registry is empty: nothing in {stage} yet (first release)")
-    current = registry.current(pipeline, stage) if head else None
-    if head and current is None:
-        return Baseline(None, f"{pipeline} has nothing in {stage} yet (first release)")
-    report = registry.evidence_report(pipeline, stage) if current else None
-    if report is not None:
-        return Baseline(report, f"baseline: {pipeline}@{current['version']} in {stage}")  # type: ignore[index]
-    if current is not None:
-        problem = (
-            f"{pipeline}@{current['version']} is in {stage} but the registry holds no report for it"
-        )
     if not allow_missing:
         raise LlmopsError(
             f"cannot read the {stage} baseline: {problem}; fetch the registry branch "
             f"(`git fetch {registry.remote} {registry.branch}`) or pass --allow-missing-baseline"
         )
     return Baseline(None, f"no {stage} baseline ({problem}); regression not checked")
+
+
+def _fetch(registry: Registry) -> str:
+    """Bring the remote's registry branch in (when the remote exists); what went wrong, if
+    anything, so the caller can still use a copy fetched before."""
+    if not registry.has_remote():
+        return ""
+    try:
+        registry.store.fetch()
+    except LlmopsError as exc:
+        return str(exc)
+    return ""
 
 
 def run_gate(

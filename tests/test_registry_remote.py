@@ -190,6 +190,11 @@ def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
     assert verdict["baseline_run_id"] == remote_events(remote)[-1]["report_run_id"]
     assert [c["kind"] for c in verdict["checks"]].count("regression") >= 2
     assert verdict["baseline_note"] == "baseline: support-bot@1.0.0 in prod"
+    # fetched once, then the network goes: the copy is used, and the note says so
+    git(ci, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    again = json.loads(cli("gate", "support-bot", "-f", "json", cwd=ci).stdout)
+    assert again["baseline_run_id"] == verdict["baseline_run_id"]
+    assert again["baseline_note"].startswith("baseline: support-bot@1.0.0 in prod (not fetched:")
 
     # the remote cannot be reached and nothing was fetched before: exit 1, not a silent skip
     offline = clone(remote, tmp_path / "ci3", "--depth", "1")
@@ -209,3 +214,13 @@ def test_a_first_release_says_so(repo: Path, cli) -> None:  # noqa: F811  # type
     gate = cli("gate", "support-bot", cwd=repo)
     assert gate.exit_code == 0
     assert gate.stdout.splitlines()[0] == "support-bot has nothing in prod yet (first release)"
+
+
+def test_shipped_workflows_fetch_the_registry_before_reading_it() -> None:
+    import yaml
+
+    for name, reader in (("eval_gate.yml", "llmops gate"), ("deploy.yml", "llmops export")):
+        workflow = yaml.safe_load((REPO / ".github/workflows" / name).read_text())
+        runs = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
+        fetch = next(i for i, r in enumerate(runs) if "git fetch" in r and "llmops/registry" in r)
+        assert fetch < next(i for i, r in enumerate(runs) if reader in r), name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,7 @@ def promote(
         fields["canary"] = {
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
-    write = registry.record_and_push if push else registry.record
+    write = partial(registry.record_and_push, synced=True) if push else registry.record
     return write("promote", name, stage, fields, precheck, files)
 
 
@@ -224,7 +225,7 @@ def rollback(
         "approvers": list(approvers),
         "source_commit": head_commit(project.root)["sha"],
     }
-    write = registry.record_and_push if push else registry.record
+    write = partial(registry.record_and_push, synced=True) if push else registry.record
     return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
 
 

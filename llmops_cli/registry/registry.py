@@ -256,17 +256,21 @@ class Registry:
             "event is written locally, and the next --push sends it"
         )
 
-    def record_and_push(self, *args: Any, attempts: int = 5) -> dict[str, Any]:
+    def record_and_push(
+        self, *args: Any, attempts: int = 5, synced: bool = False
+    ) -> dict[str, Any]:
         """`record` on top of the remote's state, then push; when someone pushed first, take
         the event back off the local branch, fetch, re-check the preconditions on their state
-        and re-apply it. Never drops an event: a push that cannot win raises."""
+        and re-apply it. Never drops an event: a push that cannot win raises. `synced`: the
+        caller has just called `sync()`."""
         if not self.has_remote():
             raise LlmopsError(
                 f"--push: this repository has no remote {self.remote!r}; add it (`git remote "
                 f"add {self.remote} URL`) or set registry.remote in llmops.yaml"
             )
-        for _ in range(attempts):
-            self.sync()
+        for attempt in range(attempts):
+            if attempt or not synced:
+                self.sync()
             base = self.store.tip()
             event = self.record(*args)
             if self.push():

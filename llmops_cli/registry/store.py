@@ -191,6 +191,8 @@ class BranchStore:
         if out.returncode == 0:
             return True
         if "couldn't find remote ref" in out.stderr:
+            # the remote has none (any more): forget a stale copy, as `fetch --prune` would
+            self.git.run("update-ref", "-d", self.tracking, check=False)
             return False
         raise GitError(f"git fetch {self.remote} {self.ref}: {git_message(out.stderr)}")
 
