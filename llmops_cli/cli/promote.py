@@ -10,8 +10,9 @@ from llmops_cli.cli.options import ProjectOption, open_project
 PushOption = Annotated[
     bool,
     typer.Option(
-        help="Write on top of the remote registry and push atomically (retries when "
-        "someone else pushed first)."
+        help="Write on top of the remote registry and push atomically (re-applies the event "
+        "when someone else pushed first). Without it, the event is written on top of the "
+        "fetched remote state and goes with the next --push."
     ),
 ]
 ApproverOption = Annotated[
@@ -81,7 +82,10 @@ def rollback(
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", help="Version to return to (default: the previous one).", show_default=False
+            "--to",
+            help="Version to return to (default: the previous one); also one a rollback left "
+            "(a roll forward).",
+            show_default=False,
         ),
     ] = None,
     approver: ApproverOption = None,

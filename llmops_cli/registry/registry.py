@@ -217,6 +217,11 @@ class Registry:
         it. Events written here and not pushed yet are kept (they go with the next push)."""
         if self.has_remote():
             self.store.fetch()
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Move the local branch up to the remote-tracking one when it is missing or behind
+        (no network); refuse when they have diverged."""
         local, remote = self.store.refs()
         if (
             remote is None
@@ -295,6 +300,7 @@ class Registry:
         `rolled_back_index`: a roll forward to that rolled-back one); `extra_files` adds
         artifacts and evidence."""
         result: dict[str, Any] = {}
+        self.catch_up()  # a library caller that skipped sync() still never forks the history
 
         def build(state: dict[str, Any], tip: str | None) -> tuple[dict[str, str], str]:
             history = self.history(pipeline, [stage], tip)[stage] if tip else StageHistory([], [])
