@@ -193,11 +193,20 @@ def test_a_real_429_waits_what_retry_after_says(
     result = run(project, clock=clock.clock(), limit=1)
     rows = result.rows  # type: ignore[attr-defined]
     assert rows[0]["status"] == "passed" and rows[0]["attempts"] == 2
-    assert len(clock.sleeps) == 1
+    assert server.requests == 2 and len(clock.sleeps) == 1
     if header:
         assert clock.sleeps == [7.0]
     else:
         assert 0.25 <= clock.sleeps[0] <= 0.75
+
+
+def test_limits_rpm_spaces_the_calls(project: Path, server: FakeOpenAI, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rpm 60 with four calls allowed in flight: the starts still go one second apart."""
+    use_server(project, server.url, monkeypatch, "openai-http", rpm=60)
+    clock = FakeClock()
+    result = run(project, clock=clock.clock(), limit=3)
+    assert [r["status"] for r in result.rows] == ["passed"] * 3  # type: ignore[attr-defined]
+    assert server.requests == 3 and clock.sleeps == [1.0, 1.0]
 
 
 def test_each_repeat_is_its_own_cache_entry_and_model_call(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
