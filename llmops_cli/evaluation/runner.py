@@ -147,6 +147,7 @@ class RateLimiter:
                 self.window.append((now, tokens))
 
     async def _room_for(self, tokens: int, tpm: int) -> None:
+        """Wait until `tokens` fit in the last 60 s of starts (a call over `tpm` goes alone)."""
         while True:
             now = self.clock.now()
             while self.window and now - self.window[0][0] >= 60:
