@@ -38,27 +38,40 @@ def records(
     cost = rng.gamma(2.0, 0.001, n)
     model = rng.choice(["gpt-4o-mini", "gpt-4o"], n, p=[0.8, 0.2])
     version = rng.choice(["1.2.0", "1.3.0"], n)
-    seconds = np.sort(rng.integers(0, 86_400, n))
-    out = []
-    for i in range(n):
-        out.append(
-            {
-                "timestamp": f"2026-11-{start_day:02d}T{seconds[i] // 3600:02d}:"
-                f"{seconds[i] // 60 % 60:02d}:{seconds[i] % 60:02d}Z",
-                "latency_ms": round(float(latency[i]), 2),
-                "prompt_tokens": int(prompt[i]),
-                "completion_tokens": int(completion[i]),
-                "cost_usd": round(float(cost[i]), 6),
-                "judge_score": round(float(judge[i]), 4),
-                "model": str(model[i]),
-                "prompt_version": str(version[i]),
-                "error": "rate_limit" if error[i] else None,
-                "guardrail_triggered": bool(guard[i]),
-                "query": f"how do I {' '.join(words[i])} in quillnote",
-                "retrieved_doc_dates": ["2026-06-01", "2026-03-15"],
-            }
-        )
-    return out
+    seconds = np.sort(rng.integers(0, 86_400, n)).tolist()
+    # plain Python values first: per-element numpy scalars made this the tests' hot spot
+    columns = zip(
+        seconds,
+        [round(v, 2) for v in latency.tolist()],
+        prompt.tolist(),
+        completion.tolist(),
+        [round(v, 6) for v in cost.tolist()],
+        [round(v, 4) for v in judge.tolist()],
+        model.tolist(),
+        version.tolist(),
+        error.tolist(),
+        guard.tolist(),
+        [" ".join(w) for w in words.tolist()],
+        strict=True,
+    )
+    return [
+        {
+            "timestamp": f"2026-11-{start_day:02d}T{sec // 3600:02d}:{sec // 60 % 60:02d}:"
+            f"{sec % 60:02d}Z",
+            "latency_ms": lat,
+            "prompt_tokens": pro,
+            "completion_tokens": com,
+            "cost_usd": cst,
+            "judge_score": jud,
+            "model": mod,
+            "prompt_version": ver,
+            "error": "rate_limit" if err else None,
+            "guardrail_triggered": gua,
+            "query": f"how do I {query} in quillnote",
+            "retrieved_doc_dates": ["2026-06-01", "2026-03-15"],
+        }
+        for sec, lat, pro, com, cst, jud, mod, ver, err, gua, query in columns
+    ]
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:

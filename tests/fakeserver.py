@@ -9,6 +9,7 @@ of modes consumed in order ("ok", "429", "500", "timeout", "reset", "malformed",
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -29,12 +30,14 @@ class FakeOpenAI:
         self.responder = responder
         self.script: list[str] = []
         self.default = "ok"
+        self.retry_after: str | None = "0.05"  # the Retry-After header of a "429" (None: none)
         self.requests = 0
         self.in_flight = 0
         self.max_in_flight = 0
         self.bodies: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -50,6 +53,7 @@ class FakeOpenAI:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
+            self._stopping = asyncio.Event()
             app = web.Application()
             app.router.add_post("/v1/chat/completions", self._handle)
             app.router.add_post("/chat/completions", self._handle)
@@ -74,6 +78,8 @@ class FakeOpenAI:
         loop = self._loop
 
         async def shutdown() -> None:
+            if self._stopping is not None:
+                self._stopping.set()  # "timeout" requests stop stalling: no wait on teardown
             if self._runner is not None:
                 await self._runner.cleanup()
 
@@ -121,14 +127,15 @@ class FakeOpenAI:
                 return web.json_response(
                     {"error": {"message": "slow down", "type": "rate_limit"}},
                     status=429,
-                    headers={"Retry-After": "0.05"},
+                    headers={"Retry-After": self.retry_after} if self.retry_after else {},
                 )
             if mode == "500":
                 return web.json_response(
                     {"error": {"message": "boom", "type": "server"}}, status=500
                 )
-            if mode == "timeout":
-                await asyncio.sleep(self.stall_s)
+            if mode == "timeout" and self._stopping is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.stall_s)
             if mode == "reset":
                 assert request.transport is not None
                 request.transport.abort()

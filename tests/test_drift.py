@@ -133,6 +133,28 @@ def test_psi_of_identical_shares_is_zero_and_grows_with_shift() -> None:
     assert near < 0.1 < 0.25 < far
 
 
+def test_psi_matches_a_hand_computation_and_is_not_kl() -> None:
+    """PSI = sum (c - r) ln(c / r). Shares (1/2, 1/2) -> (1/4, 3/4): (1/4) ln 2 + (1/4) ln 1.5
+    = (1/4) ln 3; KL either way round is another number. An empty bin counts as ε = 1e-4."""
+    r, c = np.array([0.5, 0.5]), np.array([0.25, 0.75])
+    assert stats.psi(r, c) == pytest.approx(np.log(3) / 4, rel=1e-12)  # 0.27465
+    assert stats.psi(c, r) == pytest.approx(np.log(3) / 4, rel=1e-12)  # symmetric, unlike KL
+    kl_cr, kl_rc = 0.25 * np.log(0.5) + 0.75 * np.log(1.5), 0.5 * np.log(4 / 3)  # 0.131, 0.144
+    assert min(abs(stats.psi(r, c) - kl) for kl in (kl_cr, kl_rc)) > 0.1
+    empty = stats.psi(np.array([0.5, 0.5, 0.0]), np.array([0.5, 0.4, 0.1]))
+    assert empty == pytest.approx(0.1 * np.log(1.25) + (0.1 - 1e-4) * np.log(0.1 / 1e-4))
+
+
+def test_benjamini_hochberg_takes_the_monotone_step() -> None:
+    """Sorted p 0.01, 0.02, 0.025, 0.04, 0.9 scale by m/rank to 0.05, 0.05, 0.0417, 0.05, 0.9;
+    the step-up minimum from the top brings the two smallest down to 0.0417 (= 0.025 * 5/3).
+    Each adjusted value lands at its p-value's place in the input."""
+    third = 0.025 * 5 / 3
+    ps = [0.04, 0.01, 0.025, 0.02, 0.9]
+    assert stats.benjamini_hochberg(ps) == pytest.approx([0.05, third, third, third, 0.9])
+    assert stats.benjamini_hochberg([]) == []
+
+
 def test_streamed_moments_and_reservoir(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summary, "SAMPLE_CAP", 5000)
     acc = summary._Numeric(seed=0)

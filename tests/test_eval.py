@@ -3,9 +3,11 @@ the response cache, resume after SIGKILL, and the report files."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,10 +16,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from fakeclock import FakeClock
 from fakeserver import FakeOpenAI
 from helpers import latest
 
-from llmops_cli.evaluation.runner import EvalOptions, run_eval
+from llmops_cli.evaluation.runner import Clock, EvalOptions, finish_journal, run_eval
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
@@ -67,10 +70,10 @@ def use_server(
     )
 
 
-def run(project: Path, **options) -> object:  # type: ignore[no-untyped-def]
+def run(project: Path, clock: Clock | None = None, **options) -> object:  # type: ignore[no-untyped-def]
     catalog = Catalog.load(Project.load(project))
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
-    return run_eval(Project.load(project), resolved, EvalOptions(**options))
+    return run_eval(Project.load(project), resolved, EvalOptions(**options), clock=clock)
 
 
 def test_local_baseline_eval_writes_all_report_files(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -167,11 +170,64 @@ def test_transient_failures_are_retried(
 ) -> None:  # type: ignore[no-untyped-def]
     use_server(project, server.url, monkeypatch, transport, concurrency=1)
     server.script = [mode]
-    result = run(project, limit=2)
+    clock = FakeClock()  # the backoff is recorded, not slept
+    result = run(project, clock=clock.clock(), limit=2)
     rows = result.rows  # type: ignore[attr-defined]
     assert [r["status"] for r in rows] == ["passed", "passed"]
     assert rows[0]["attempts"] == 2 and rows[1]["attempts"] == 1
-    assert server.requests == 3
+    assert server.requests == 3 and len(clock.sleeps) == 1
+
+
+@pytest.mark.parametrize("header", ["7", None])
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_real_429_waits_what_retry_after_says(
+    project: Path, server: FakeOpenAI, monkeypatch, transport: str, header: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """The wait before the retry is the server's Retry-After (7 s is beyond any first jittered
+    backoff, 0.25-0.75 s); without the header, the jittered backoff. Asserted on the fake
+    clock's record: nothing sleeps for real."""
+    use_server(project, server.url, monkeypatch, transport, concurrency=1)
+    server.retry_after = header
+    server.script = ["429"]
+    clock = FakeClock()
+    result = run(project, clock=clock.clock(), limit=1)
+    rows = result.rows  # type: ignore[attr-defined]
+    assert rows[0]["status"] == "passed" and rows[0]["attempts"] == 2
+    assert server.requests == 2 and len(clock.sleeps) == 1
+    if header:
+        assert clock.sleeps == [7.0]
+    else:
+        assert 0.25 <= clock.sleeps[0] <= 0.75
+
+
+def test_limits_rpm_spaces_the_calls(project: Path, server: FakeOpenAI, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """rpm 60 with four calls allowed in flight: the starts still go one second apart."""
+    use_server(project, server.url, monkeypatch, "openai-http", rpm=60)
+    clock = FakeClock()
+    result = run(project, clock=clock.clock(), limit=3)
+    assert [r["status"] for r in result.rows] == ["passed"] * 3  # type: ignore[attr-defined]
+    assert server.requests == 3 and clock.sleeps == [1.0, 1.0]
+
+
+def test_each_repeat_is_its_own_cache_entry_and_model_call(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--repeat 2 samples the model twice: two calls, two cache entries; a rerun replays each
+    repeat's own answer from the cache and calls nothing."""
+    calls = itertools.count()
+    srv = FakeOpenAI(responder=lambda messages: f"answer {next(calls)}").start()
+    try:
+        use_server(project, srv.url, monkeypatch, "openai-http", concurrency=1)
+        first = run(project, limit=1, repeat=2)
+        outputs = [r["output"] for r in first.rows]  # type: ignore[attr-defined]
+        assert srv.requests == 2 and outputs == ["answer 0", "answer 1"]
+        db = sqlite3.connect(project / ".llmops/cache.sqlite")
+        assert db.execute("SELECT count(*) FROM responses").fetchone() == (2,)
+        db.close()
+        finish_journal(Project.load(project), first)  # type: ignore[arg-type]
+        again = run(project, limit=1, repeat=2)
+        assert srv.requests == 2 and again.cache_hits == 2  # type: ignore[attr-defined]
+        assert [r["output"] for r in again.rows] == outputs  # type: ignore[attr-defined]
+    finally:
+        srv.stop()
 
 
 @pytest.mark.parametrize("mode", ["500", "timeout", "malformed"])
@@ -183,11 +239,13 @@ def test_persistent_failures_are_errored_not_passed(
         project, server.url, monkeypatch, transport, concurrency=2, timeout_s=0.3, max_retries=1
     )
     server.default = mode
-    result = run(project, limit=2)
+    clock = FakeClock()
+    result = run(project, clock=clock.clock(), limit=2)
     rows = result.rows  # type: ignore[attr-defined]
     assert [r["status"] for r in rows] == ["errored", "errored"]
     assert all(r["error"] and r["attempts"] == 2 for r in rows)
-    assert server.requests == 4
+    # one backoff per case, none after its last try
+    assert server.requests == 4 and len(clock.sleeps) == 2
 
 
 def test_missing_api_key_is_a_user_error(
@@ -220,7 +278,7 @@ def test_filter_limit_repeat(project: Path, cli) -> None:  # type: ignore[no-unt
 def test_resume_after_sigkill_sends_only_missing_requests(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     srv = FakeOpenAI(latency_s=0.15).start()
     try:
-        use_server(project, srv.url, monkeypatch, concurrency=2)
+        use_server(project, srv.url, monkeypatch, "openai-http", concurrency=2)  # no litellm import
         cmd = [
             sys.executable,
             "-m",

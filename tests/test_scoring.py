@@ -3,10 +3,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import time
 from pathlib import Path
 
 import pytest
+from fakeclock import FakeClock
 
 from llmops_cli.evaluation.aggregate import bootstrap_ci, by_tag, percentiles, summarize
 from llmops_cli.evaluation.local import NO_ANSWER, extractive_answer
@@ -221,28 +221,41 @@ def test_backoff_honours_retry_after_and_grows() -> None:
     assert backoff_seconds(10, None) <= 45.0
 
 
-def test_rate_limiter_spaces_requests() -> None:
-    async def go() -> list[float]:
-        limiter = RateLimiter(rpm=1200, tpm=None)  # one start every 50 ms
-        loop = asyncio.get_running_loop()
-        starts = []
-        for _ in range(4):
-            await limiter.acquire(1)
-            starts.append(loop.time())
-        return starts
+def starts_of(
+    limiter: RateLimiter, clock: FakeClock, tokens: list[int], after: float = 0
+) -> list[float]:
+    """When each of a batch of concurrent callers got its start, in fake seconds from the
+    clock's start; with `after`, a first call of `tokens[0]` goes alone, then the clock moves
+    on `after` seconds before the rest arrive together."""
 
-    starts = asyncio.run(go())
+    async def one(n: int) -> float:
+        await limiter.acquire(n)
+        return clock.now() - clock.t0
+
+    async def go() -> list[float]:
+        first = [await one(tokens[0])] if after else []
+        clock.t += after
+        rest = tokens[1:] if after else tokens
+        return first + list(await asyncio.gather(*(one(n) for n in rest)))
+
+    return asyncio.run(go())
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    """One start every 50 ms; a sleep that wakes 120 ms late delays the next starts instead
+    of letting them burst out to catch up with the old schedule."""
+    clock = FakeClock(late=[0.12])
+    limiter = RateLimiter(rpm=1200, tpm=None, clock=clock.clock())
+    starts = starts_of(limiter, clock, [1] * 5)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(g >= 0.045 for g in gaps)  # a lower bound only: never a wall-clock ceiling
+    assert gaps == pytest.approx([0.17, 0.05, 0.05, 0.05])
 
 
 def test_rate_limiter_token_window() -> None:
-    async def go() -> float:
-        limiter = RateLimiter(rpm=None, tpm=100)
-        await limiter.acquire(80)
-        limiter.window[0] = (limiter.window[0][0] - 59.9, 80)  # pretend it was a minute ago
-        start = time.monotonic()
-        await limiter.acquire(80)
-        return time.monotonic() - start
-
-    assert asyncio.run(go()) >= 0.05
+    """80 + 80 tokens overflow a 100-token minute: the second call waits until the first
+    leaves the 60-second window; the next two fit at once, but each starts no sooner than the
+    rpm spacing after the real start of the one before."""
+    clock = FakeClock()
+    limiter = RateLimiter(rpm=60, tpm=100, clock=clock.clock())
+    assert starts_of(limiter, clock, [80, 80, 10, 10], after=59.5) == [0.0, 60.0, 61.0, 62.0]
+    assert clock.sleeps == [0.5, 1.0, 1.0]

@@ -13,11 +13,12 @@ import asyncio
 import collections
 import hashlib
 import json
+import math
 import os
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,33 +110,52 @@ class _Item:
     key: str
 
 
-class RateLimiter:
-    """Spaces request starts for `rpm`, and keeps a 60-second token window under `tpm`."""
+@dataclass(frozen=True)
+class Clock:
+    """What the limiter and the retry loop read the time and wait with (tests pass a fake)."""
 
-    def __init__(self, rpm: int | None, tpm: int | None) -> None:
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+class RateLimiter:
+    """Spaces request starts at least 60/rpm apart, and keeps a 60-second token window under
+    `tpm`. Callers go one at a time, and the next slot counts from when this start really
+    happened: a sleep that wakes late delays the next start instead of letting a burst follow
+    to catch up with the planned schedule."""
+
+    def __init__(self, rpm: int | None, tpm: int | None, clock: Clock | None = None) -> None:
         self.interval = 60.0 / rpm if rpm else 0.0
         self.tpm = tpm
-        self.next_start = 0.0
+        self.clock = clock or Clock()
+        self.next_start = -math.inf
         self.window: collections.deque[tuple[float, int]] = collections.deque()
+        self._turn = asyncio.Lock()
 
     async def acquire(self, tokens: int) -> None:
-        loop = asyncio.get_running_loop()
-        if self.interval:
-            now = loop.time()
-            start = max(now, self.next_start)
-            self.next_start = start + self.interval
-            if start > now:
-                await asyncio.sleep(start - now)
-        if self.tpm:
-            while True:
-                now = loop.time()
-                while self.window and now - self.window[0][0] >= 60:
-                    self.window.popleft()
-                used = sum(t for _, t in self.window)
-                if not self.window or used + tokens <= self.tpm:
-                    break
-                await asyncio.sleep(60 - (now - self.window[0][0]))
-            self.window.append((loop.time(), tokens))
+        if not self.interval and not self.tpm:
+            return
+        async with self._turn:
+            if self.tpm:
+                await self._room_for(tokens, self.tpm)  # first: this wait may be long
+            now = self.clock.now()
+            if self.next_start > now:
+                await self.clock.sleep(self.next_start - now)
+                now = max(self.next_start, self.clock.now())
+            self.next_start = now + self.interval
+            if self.tpm:
+                self.window.append((now, tokens))
+
+    async def _room_for(self, tokens: int, tpm: int) -> None:
+        """Wait until `tokens` fit in the last 60 s of starts (a call over `tpm` goes alone)."""
+        while True:
+            now = self.clock.now()
+            while self.window and now - self.window[0][0] >= 60:
+                self.window.popleft()
+            used = sum(t for _, t in self.window)
+            if not self.window or used + tokens <= tpm:
+                return
+            await self.clock.sleep(60 - (now - self.window[0][0]))
 
 
 def backoff_seconds(attempt: int, retry_after: float | None) -> float:
@@ -149,6 +169,7 @@ def run_eval(
     resolved: ResolvedPipeline,
     options: EvalOptions,
     progress: Progress | None = None,
+    clock: Clock | None = None,
 ) -> EvalRun:
     progress = progress or NoProgress()
     model = resolved.model
@@ -216,7 +237,9 @@ def run_eval(
 
         try:
             asyncio.run(
-                _run_all(pending, target, cache, limits, concurrency, resolved, options, record)
+                _run_all(
+                    pending, target, cache, limits, concurrency, resolved, options, record, clock
+                )
             )
         except KeyboardInterrupt:
             raise EvalInterrupted(
@@ -316,9 +339,10 @@ async def _run_all(
     resolved: ResolvedPipeline,
     options: EvalOptions,
     record: Callable[[dict[str, Any]], None],
+    clock: Clock | None = None,
 ) -> None:
     semaphore = asyncio.Semaphore(concurrency)
-    limiter = RateLimiter(limits.get("rpm"), limits.get("tpm"))
+    limiter = RateLimiter(limits.get("rpm"), limits.get("tpm"), clock)
     timeout_s = float(limits.get("timeout_s", DEFAULT_TIMEOUT_S))
     retries = int(limits.get("max_retries", DEFAULT_RETRIES))
 
@@ -368,13 +392,13 @@ async def _call(
             error = str(exc)
             if not exc.retryable or attempt == retries:
                 return None, error, attempt + 1, False
-            await asyncio.sleep(backoff_seconds(attempt, exc.retry_after))
+            await limiter.clock.sleep(backoff_seconds(attempt, exc.retry_after))  # fakeable
             continue
         except TimeoutError:
             error = f"timed out after {timeout_s:g} s"
             if attempt == retries:
                 return None, error, attempt + 1, False
-            await asyncio.sleep(backoff_seconds(attempt, None))
+            await limiter.clock.sleep(backoff_seconds(attempt, None))
             continue
         if target.cacheable:
             cache.put(key, completion)
