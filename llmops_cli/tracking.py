@@ -7,8 +7,10 @@ import contextlib
 import json
 import math
 import os
+import queue
 import re
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from llmops_cli.guardrails.scrub import scrub_secrets
 from llmops_cli.project import Project
 
 DEFAULT_TIMEOUT_S = 15.0
+LOCAL_TIMEOUT_S = 120.0  # a sqlite store: no network to wait on, but a lock must not hang
+IMPORT_TIMEOUT_S = 120.0  # importing MLflow (~2.4 s; far more on a loaded CI runner)
 
 
 def tracking_uri(project: Project) -> str:
@@ -78,51 +82,107 @@ class Tracker:
     """Logs an eval run from a helper process started when the eval starts: MLflow's import
     and store set-up (~4 s: import ~2.4 s, the sqlite store's schema check ~1.7 s) then run on
     another core while the model calls run here, instead of after them. The helper waits for
-    one request on stdin — the report folder — logs it and answers with the run id. Once the
-    request is sent it has `tracking.timeout_s` to answer, then it is killed."""
+    one request on stdin — the report folder — logs it and answers with the run id.
+
+    Nothing waits unbounded: once the request is sent, the store has `tracking.timeout_s` to
+    answer (counted from when the helper has imported MLflow, which is this machine's work,
+    not the server's; a local sqlite or file store, which a busy disk or a lock can slow but
+    no network can hang, gets at least LOCAL_TIMEOUT_S). Then the helper is killed."""
 
     def __init__(self, project: Project) -> None:
         import subprocess
+        import tempfile
+        import threading
 
         self.uri = tracking_uri(project)
         self.timeout_s = tracking_timeout(project)
+        # a file, not a pipe: nobody reads the helper's chatter until it has failed
+        self.stderr = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in log/cancel
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "llmops_cli.tracking", str(project.root)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.stderr,
             text=True,
             env=_helper_env(self.timeout_s),
         )
+        self.lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put((time.monotonic(), line))
+        self.lines.put((time.monotonic(), None))
 
     def log(self, folder: Path, source: str | None = None) -> str:
         """The MLflow run id of the report in `folder` (`source`: the pipeline manifest's
         path, for `mlflow.source.name`); LlmopsError when logging failed or timed out."""
-        import subprocess
-
-        request = json.dumps({"folder": str(folder), "source": source}) + "\n"
         try:
-            out, err = self.proc.communicate(request, timeout=self.timeout_s)
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            raise LlmopsError(
-                _failure(self.uri, f"no answer within {self.timeout_s:g} s (tracking.timeout_s)")
-            ) from None
+            answer = self._ask({"folder": str(folder), "source": source})
         except BaseException:
             self.cancel()
             raise
-        try:
-            answer = json.loads(out.strip().splitlines()[-1])  # mlflow may print before it
-        except (ValueError, IndexError):
-            tail = err.strip().splitlines()[-1:] or [f"exit code {self.proc.returncode}"]
-            answer = {"error": _failure(self.uri, f"the tracking process failed: {tail[0]}")}
+        finally:
+            self.stderr.close()
         if "run_id" not in answer:
             raise LlmopsError(str(answer.get("error")))
         return str(answer["run_id"])
 
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # a helper that already died answers below
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.close()
+        limit = max(self.timeout_s, LOCAL_TIMEOUT_S) if _local(self.uri) else self.timeout_s
+        asked = time.monotonic()
+        deadline = asked + IMPORT_TIMEOUT_S  # until the helper reaches the store
+        while True:
+            try:
+                seen, line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise LlmopsError(
+                    _failure(self.uri, f"no answer within {limit:g} s (tracking.timeout_s)")
+                ) from None
+            if line is None:
+                self._reap()
+                return {"error": _failure(self.uri, f"the tracking process failed: {self._tail()}")}
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue  # mlflow may print before the answer
+            if not isinstance(message, dict):
+                continue
+            if message.get("phase") == "store":
+                deadline = max(asked, seen) + limit
+                continue
+            self._reap()
+            return message
+
+    def _reap(self) -> None:
+        """The helper exits once it has answered; one stuck in MLflow's exit hooks is killed."""
+        import subprocess
+
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def _tail(self) -> str:
+        self.stderr.seek(0)
+        tail = self.stderr.read().strip().splitlines()[-1:]
+        return tail[0] if tail else f"exit code {self.proc.returncode}"
+
     def cancel(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        self.stderr.close()
+
+
+def _local(uri: str) -> bool:
+    """A store on this machine's disk (sqlite, a file store or a bare path)."""
+    return uri.startswith(("sqlite:", "file:")) or "://" not in uri
 
 
 def _serve(root: Path) -> None:
@@ -158,6 +218,8 @@ def _open(project: Project) -> str:
 
     import mlflow
     from mlflow.tracking import MlflowClient
+
+    print(json.dumps({"phase": "store"}), flush=True)  # imported; the store's wait starts
 
     # mlflow sets its logger to INFO on import; schema-migration chatter is noise here
     for name in ("mlflow", "alembic"):
