@@ -42,7 +42,7 @@ def refused_port() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # closed again: nothing listens there
+    return f"http://bob:pa55w0rd@127.0.0.1:{port}"  # closed again: nothing listens there
 
 
 @pytest.mark.parametrize("server", ["refused", "silent"])
@@ -58,7 +58,9 @@ def test_a_dead_tracking_server_costs_one_warning_and_keeps_the_report(
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1, result.stderr
-    assert warnings[0].startswith(f"warning: MLflow tracking at {url} failed:")
+    shown = url.replace("bob:pa55w0rd", "<SECRET>")  # credentials never reach the terminal
+    assert warnings[0].startswith(f"warning: MLflow tracking at {shown} failed:")
+    assert "pa55w0rd" not in result.stderr
     assert "rerun with --no-track" in warnings[0] and "mlflow run:" not in result.stdout
     assert latest(project)["summary"]["cases"] == 2
 
