@@ -94,6 +94,7 @@ def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "sample")
+    git(project, "check-ignore", "-q", ".llmops/cache.sqlite")  # raw answers stay out of git
     result = cli("eval", "support-bot", "--limit", "3", cwd=project)
     assert result.exit_code == 0, result.output
     report = latest(project)
