@@ -3,15 +3,25 @@ git SHA; metrics: aggregates; artifacts: the report files)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
+import queue
 import re
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from llmops_cli.errors import LlmopsError
+from llmops_cli.guardrails.scrub import scrub_secrets
 from llmops_cli.project import Project
+
+DEFAULT_TIMEOUT_S = 15.0
+LOCAL_TIMEOUT_S = 120.0  # a sqlite store: no network to wait on, but a lock must not hang
+IMPORT_TIMEOUT_S = 120.0  # importing MLflow (~2.4 s; far more on a loaded CI runner)
 
 
 def tracking_uri(project: Project) -> str:
@@ -27,6 +37,22 @@ def tracking_uri(project: Project) -> str:
 
 def tracking_enabled(project: Project) -> bool:
     return bool(project.config.get("tracking", {}).get("enabled", True))
+
+
+def tracking_timeout(project: Project) -> float:
+    """llmops.yaml `tracking.timeout_s`: how long the eval waits for MLflow once the report
+    is written."""
+    return float(project.config.get("tracking", {}).get("timeout_s", DEFAULT_TIMEOUT_S))
+
+
+def _helper_env(timeout_s: float) -> dict[str, str]:
+    """MLflow's HTTP client retries 7 times with doubling backoff (~4 min on a dead server):
+    one retry and requests bounded by the deadline, unless the user set them."""
+    env = dict(os.environ)
+    env.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    env.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
+    env.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(max(1, math.ceil(timeout_s))))
+    return env
 
 
 def _metric_key(name: str) -> str:
@@ -56,35 +82,107 @@ class Tracker:
     """Logs an eval run from a helper process started when the eval starts: MLflow's import
     and store set-up (~4 s: import ~2.4 s, the sqlite store's schema check ~1.7 s) then run on
     another core while the model calls run here, instead of after them. The helper waits for
-    one request on stdin — the report folder — logs it and answers with the run id."""
+    one request on stdin — the report folder — logs it and answers with the run id.
+
+    Nothing waits unbounded: once the request is sent, the store has `tracking.timeout_s` to
+    answer (counted from when the helper has imported MLflow, which is this machine's work,
+    not the server's; a local sqlite or file store, which a busy disk or a lock can slow but
+    no network can hang, gets at least LOCAL_TIMEOUT_S). Then the helper is killed."""
 
     def __init__(self, project: Project) -> None:
         import subprocess
+        import tempfile
+        import threading
 
         self.uri = tracking_uri(project)
+        self.timeout_s = tracking_timeout(project)
+        # a file, not a pipe: nobody reads the helper's chatter until it has failed
+        self.stderr = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in log/cancel
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "llmops_cli.tracking", str(project.root)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.stderr,
             text=True,
+            env=_helper_env(self.timeout_s),
         )
+        self.lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
 
-    def log(self, folder: Path) -> str:
-        """The MLflow run id of the report in `folder`; LlmopsError when logging failed."""
-        out, err = self.proc.communicate(json.dumps({"folder": str(folder)}) + "\n")
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put((time.monotonic(), line))
+        self.lines.put((time.monotonic(), None))
+
+    def log(self, folder: Path, source: str | None = None) -> str:
+        """The MLflow run id of the report in `folder` (`source`: the pipeline manifest's
+        path, for `mlflow.source.name`); LlmopsError when logging failed or timed out."""
         try:
-            answer = json.loads(out.strip().splitlines()[-1])  # mlflow may print before it
-        except (ValueError, IndexError):
-            tail = err.strip().splitlines()[-1:] or [f"exit code {self.proc.returncode}"]
-            answer = {"error": _failure(self.uri, f"the tracking process failed: {tail[0]}")}
+            answer = self._ask({"folder": str(folder), "source": source})
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            self.stderr.close()
         if "run_id" not in answer:
             raise LlmopsError(str(answer.get("error")))
         return str(answer["run_id"])
 
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # a helper that already died answers below
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.close()
+        limit = max(self.timeout_s, LOCAL_TIMEOUT_S) if _local(self.uri) else self.timeout_s
+        asked = time.monotonic()
+        deadline = asked + IMPORT_TIMEOUT_S  # until the helper reaches the store
+        while True:
+            try:
+                seen, line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise LlmopsError(
+                    _failure(self.uri, f"no answer within {limit:g} s (tracking.timeout_s)")
+                ) from None
+            if line is None:
+                self._reap()
+                return {"error": _failure(self.uri, f"the tracking process failed: {self._tail()}")}
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue  # mlflow may print before the answer
+            if not isinstance(message, dict):
+                continue
+            if message.get("phase") == "store":
+                deadline = max(asked, seen) + limit
+                continue
+            self._reap()
+            return message
+
+    def _reap(self) -> None:
+        """The helper exits once it has answered; one stuck in MLflow's exit hooks is killed."""
+        import subprocess
+
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def _tail(self) -> str:
+        self.stderr.seek(0)
+        tail = self.stderr.read().strip().splitlines()[-1:]
+        return tail[0] if tail else f"exit code {self.proc.returncode}"
+
     def cancel(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        self.stderr.close()
+
+
+def _local(uri: str) -> bool:
+    """A store on this machine's disk (sqlite, a file store or a bare path)."""
+    return uri.startswith(("sqlite:", "file:")) or "://" not in uri
 
 
 def _serve(root: Path) -> None:
@@ -102,10 +200,13 @@ def _serve(root: Path) -> None:
     if experiment_id is None:
         answer = {"error": failure}
     else:
-        folder = Path(json.loads(line)["folder"])
+        request = json.loads(line)
+        folder = Path(request["folder"])
         report = json.loads((folder / "report.json").read_text("utf-8"))
         try:
-            answer = {"run_id": log_run(project, report, folder, experiment_id)}
+            answer = {
+                "run_id": log_run(project, report, folder, experiment_id, request.get("source"))
+            }
         except LlmopsError as exc:
             answer = {"error": str(exc)}
     print(json.dumps(answer), flush=True)
@@ -117,6 +218,8 @@ def _open(project: Project) -> str:
 
     import mlflow
     from mlflow.tracking import MlflowClient
+
+    print(json.dumps({"phase": "store"}), flush=True)  # imported; the store's wait starts
 
     # mlflow sets its logger to INFO on import; schema-migration chatter is noise here
     for name in ("mlflow", "alembic"):
@@ -136,37 +239,97 @@ def _open(project: Project) -> str:
     return str(client.create_experiment(experiment, artifact_location=location))
 
 
-def log_run(project: Project, report: dict[str, Any], folder: Path, experiment_id: str) -> str:
-    """Log one report into the experiment `_open` returned; returns the MLflow run id."""
+def log_run(
+    project: Project,
+    report: dict[str, Any],
+    folder: Path,
+    experiment_id: str,
+    source: str | None = None,
+) -> str:
+    """Log one report into the experiment `_open` returned; returns the MLflow run id.
+
+    The run is made with the client, not `mlflow.start_run`: MLflow's context would name the
+    llmops install as the source (its git commit, this file) and time the logging. Here the
+    source is the project (its HEAD, the pipeline manifest) and the times are the eval's."""
     uri = tracking_uri(project)
     try:
-        import mlflow
+        from mlflow.entities import Metric, Param
+        from mlflow.tracking import MlflowClient
 
-        params = {
-            "pipeline": report["pipeline"],
-            "fingerprint": report["fingerprint"],
-            "git_sha": report["git"]["sha"] or "none",
-            "model": report["target"]["model"],
-            "baseline": str(report["target"]["baseline"]).lower(),
-            "golden_set_sha256": report["golden_set"]["sha256"],
-            "cases": report["summary"]["cases"],
-            "repeat": report["options"]["repeat"],
-            **{f"manifest.{role}": ref for role, ref in report["manifests"].items()},
-        }
-        with mlflow.start_run(experiment_id=experiment_id, run_name=report["run_id"]) as run:
-            mlflow.log_params(params)
-            mlflow.log_metrics(report_metrics(report))
-            mlflow.set_tags({"llmops.run_id": report["run_id"], "llmops.kind": "eval"})
-            mlflow.log_artifacts(str(folder))
-            return str(run.info.run_id)
+        client = MlflowClient(uri)
+        start, end = _millis(report["started_at"]), _millis(report["finished_at"])
+        run = client.create_run(
+            experiment_id,
+            start_time=start,
+            tags=run_tags(report, source),
+            run_name=report["run_id"],
+        )
+        run_id = str(run.info.run_id)
+        try:
+            client.log_batch(
+                run_id,
+                metrics=[Metric(k, v, end, 0) for k, v in report_metrics(report).items()],
+                params=[Param(k, str(v)) for k, v in run_params(report).items()],
+            )
+            client.log_artifacts(run_id, str(folder))
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the first error, not this one's
+                client.set_terminated(run_id, "FAILED")
+            raise
+        client.set_terminated(run_id, "FINISHED", end_time=end)
+        return run_id
     except LlmopsError:
         raise
     except Exception as exc:
         raise LlmopsError(_failure(uri, f"{type(exc).__name__}: {exc}")) from exc
 
 
+def run_params(report: dict[str, Any]) -> dict[str, object]:
+    return {
+        "pipeline": report["pipeline"],
+        "fingerprint": report["fingerprint"],
+        "git_sha": report["git"]["sha"] or "none",
+        "model": report["target"]["model"],
+        "baseline": str(report["target"]["baseline"]).lower(),
+        "golden_set_sha256": report["golden_set"]["sha256"],
+        "cases": report["summary"]["cases"],
+        "repeat": report["options"]["repeat"],
+        **{f"manifest.{role}": ref for role, ref in report["manifests"].items()},
+    }
+
+
+def run_tags(report: dict[str, Any], source: str | None) -> dict[str, str]:
+    """MLflow's source tags, naming the user's project: `mlflow.source.name` is the pipeline
+    manifest (`llmops eval NAME` when unknown), `mlflow.source.git.commit` the project's HEAD
+    (left out outside git)."""
+    import getpass
+
+    tags = {
+        "llmops.run_id": str(report["run_id"]),
+        "llmops.kind": "eval",
+        "mlflow.source.type": "LOCAL",
+        "mlflow.source.name": source or f"llmops eval {report['pipeline'].split('@')[0]}",
+    }
+    git = report["git"]
+    if git["sha"]:
+        tags["mlflow.source.git.commit"] = str(git["sha"])
+        tags["llmops.git.dirty"] = str(bool(git["dirty"])).lower()
+    with contextlib.suppress(OSError, KeyError):  # no login name (a container's bare uid)
+        tags["mlflow.user"] = getpass.getuser()
+    return tags
+
+
+def _millis(stamp: str) -> int:
+    """A report time (ISO 8601, UTC) as MLflow's epoch milliseconds."""
+    return int(datetime.fromisoformat(stamp).timestamp() * 1000)
+
+
 def _failure(uri: str, what: str) -> str:
-    return (
+    """One line (MLflow's errors span several), without credentials in the uri or error."""
+    what = " ".join(what.split())
+    if len(what) > 300:
+        what = what[:300] + "…"
+    return scrub_secrets(
         f"MLflow tracking at {uri} failed: {what}; "
         "the report was written; rerun with --no-track to skip tracking"
     )

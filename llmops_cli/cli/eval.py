@@ -97,7 +97,7 @@ def eval_command(
     mlflow_run = None
     if tracker is not None:
         try:
-            mlflow_run = tracker.log(folder)
+            mlflow_run = tracker.log(folder, source=resolved.pipeline.path)
         except LlmopsError as exc:
             typer.echo(f"warning: {exc}", err=True)
     if output is OutputFormat.json:

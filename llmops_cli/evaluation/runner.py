@@ -232,6 +232,7 @@ def run_eval(
         concurrency = options.concurrency or limits.get("concurrency", DEFAULT_CONCURRENCY)
 
         def record(row: dict[str, Any]) -> None:
+            scrub_row(row, pii=options.scrub_outputs)
             journal.append(row)
             progress.advance(row)
 
@@ -416,13 +417,12 @@ def _row(
     options: EvalOptions,
 ) -> dict[str, Any]:
     case = item.case
-    clean = scrub if options.scrub_outputs else (lambda text: text)
     row: dict[str, Any] = {
         "case_id": case.id,
         "repeat": item.repeat,
         "tags": list(case.tags),
-        "input": clean(
-            str(item.request.variables.get("question") or item.request.messages[-1]["content"])
+        "input": str(
+            item.request.variables.get("question") or item.request.messages[-1]["content"]
         ),
         "expected": thaw(case.expected),
         "retrieved": [c.source for c in item.retrieved],
@@ -435,7 +435,7 @@ def _row(
     if completion is None:
         row.update(
             status="errored",
-            error=clean(error or "unknown error"),
+            error=error or "unknown error",
             output=None,
             scores={},
             latency_ms=None,
@@ -461,7 +461,7 @@ def _row(
     }
     row.update(
         error=None,
-        output=clean(completion.text),
+        output=completion.text,
         scores=scores,
         latency_ms=round(completion.latency_ms, 3),
         prompt_tokens=completion.prompt_tokens,
@@ -470,6 +470,29 @@ def _row(
     )
     set_status(row)
     return row
+
+
+def scrub_row(row: dict[str, Any], pii: bool = True) -> None:
+    """Scrub every free-text field of a finished row in place, before it is stored: input,
+    expected, output, error, and each score's reason and the judge's raw reply."""
+    for name in ("input", "output", "expected"):
+        row[name] = _scrubbed(row.get(name), pii)
+    if row.get("error"):
+        row["error"] = scrub(row["error"], pii=pii, keep_urls=True)
+    for result in row["scores"].values():
+        for key in ("reason", "raw"):
+            if isinstance(result.get(key), str):
+                result[key] = scrub(result[key], pii=pii)
+
+
+def _scrubbed(value: Any, pii: bool) -> Any:
+    if isinstance(value, str):
+        return scrub(value, pii=pii)
+    if isinstance(value, list):
+        return [_scrubbed(v, pii) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, pii) for k, v in value.items()}
+    return value
 
 
 def set_status(row: dict[str, Any]) -> None:

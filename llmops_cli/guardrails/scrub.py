@@ -1,26 +1,93 @@
 """The scrubbing hook every stored input and output passes through before it reaches a
-report, a log or MLflow: API-key-like secrets by pattern, then PII with the guardrails'
-Presidio detector (checksum-validated cards and IBANs, emails, phones, IPs, SSNs), each value
-replaced by `<ENTITY_TYPE>`.
+report, a log or MLflow: secrets by pattern, then PII with the guardrails' Presidio detector
+(checksum-validated cards and IBANs, emails, phones, IPs, SSNs), each value replaced by
+`<SECRET>` / `<ENTITY_TYPE>`. Loopback addresses (127.0.0.0/8, ::1, localhost) are not PII
+and stay, so an error still says which local server refused the connection.
 
 Most answers hold nothing that could be PII (see `pii.may_hold_pii`): those cost a regex
 scan and never load Presidio, so a cached replay of a plain golden set stays fast."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
-from llmops_cli.guardrails.pii import detector, may_hold_pii
+from llmops_cli.guardrails.pii import PiiFinding, detector, may_hold_pii
 
-# provider keys (OpenAI-style sk-/pk-/rk-, Anthropic sk-ant-, AWS access key ids, GitHub and
-# Slack tokens): Presidio has no recognizer for these
-_SECRET = re.compile(
-    r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}\b|\bAKIA[0-9A-Z]{16}\b"
-    r"|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}\b"
+_TOKEN = r"[A-Za-z0-9_-]"
+# Shapes Presidio has no recognizer for, each `(pattern, replacement)`; a group 1 is a label
+# kept in front of the value. Every pattern runs in linear time: runs are possessive and a
+# lookbehind pins where a token may start, so no position is rescanned more than a few times.
+_SECRETS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # PEM private key blocks, also cut short (a truncated answer): up to the next "-----"
+        (
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[^-]*+(?:-(?!----)[^-]*+)*+"
+            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?",
+            "<SECRET>",
+        ),
+        # provider keys: OpenAI-style sk-/pk-/rk-, Anthropic sk-ant-, AWS access key ids,
+        # GitHub and Slack tokens
+        (
+            r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}\b|\bAKIA[0-9A-Z]{16}\b"
+            r"|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}\b",
+            "<SECRET>",
+        ),
+        # JSON Web Tokens: header.payload.signature, base64url
+        (rf"(?<!{_TOKEN})eyJ{_TOKEN}{{5,}}+\.{_TOKEN}{{5,}}+\.{_TOKEN}*+", "<SECRET>"),
+        # HTTP bearer credentials (a token has a digit: "bearer of bad news" is prose)
+        (r"(?i)(\bbearer\s++)(?=[A-Za-z._~+/-]*+[0-9])[A-Za-z0-9._~+/-]{12,}+=*+", r"\1<SECRET>"),
+        # key=value / "key": "value" for credential-named keys
+        (
+            r"(?i)(\b(?:x-)?(?:api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token"
+            r"|client[_-]?secret|secret[_-]?key|private[_-]?key)[\"']?\s*+[:=]\s*+[\"']?)"
+            r"[^\s\"'&,;]{6,}+",
+            r"\1<SECRET>",
+        ),
+        # passwords only in assignment shape ("new password: at least 12 characters" is prose)
+        (
+            r"(?i)(\b(?:password|passwd|pwd)(?:=|[\"']\s*+:\s*+[\"']))[^\s\"'&,;]++",
+            r"\1<SECRET>",
+        ),
+        # credentials in a URL: scheme://user:password@host
+        (r"(?<=://)[^\s/@:]++:[^\s/@]++(?=@)", "<SECRET>"),
+    )
 )
 
 
-def scrub(text: str) -> str:
-    """Replace secrets and PII by `<SECRET>` / `<ENTITY_TYPE>`; values are never kept."""
-    text = _SECRET.sub("<SECRET>", text)
-    return detector().redact(text) if may_hold_pii(text) else text
+def scrub_secrets(text: str) -> str:
+    """API keys, tokens, passwords and private keys replaced by `<SECRET>`."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
+    """Replace secrets and (with `pii`) PII by `<SECRET>` / `<ENTITY_TYPE>`; values are never
+    kept. `keep_urls` leaves URLs alone: an error names the endpoint a manifest configured."""
+    text = scrub_secrets(text)
+    if not pii or not may_hold_pii(text):
+        return text
+    found = [f for f in detector().find(text) if not _harmless(f, text, keep_urls)]
+    return detector().redact(text, found) if found else text
+
+
+def _harmless(finding: PiiFinding, text: str, keep_urls: bool) -> bool:
+    value = text[finding.start : finding.end]
+    if finding.entity == "URL":
+        return keep_urls or _loopback(urlsplit(value if "//" in value else f"//{value}").hostname)
+    return finding.entity == "IP_ADDRESS" and _loopback(value)
+
+
+def _loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

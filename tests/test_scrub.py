@@ -1,0 +1,235 @@
+"""Nothing raw leaves the process: secret shapes, loopback hosts kept, every free-text field of
+a row scrubbed, and an end-to-end run whose seeded secrets and PII appear in no artifact."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from fakeserver import FakeOpenAI
+from helpers import add_judge
+
+from llmops_cli.evaluation.runner import EvalOptions, run_eval, scrub_row
+from llmops_cli.guardrails.scrub import scrub, scrub_secrets
+from llmops_cli.manifests.catalog import Catalog
+from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+from llmops_cli.project import Project
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
+    "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        (f"token {JWT} here", "token <SECRET> here"),
+        (f"key:\n{PEM}\nthanks", "key:\n<SECRET>\nthanks"),
+        ("cut short: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B", "cut short: <SECRET>"),
+        ("Authorization: Bearer abcDEF1234567890xyz.-_~+/=", "Authorization: Bearer <SECRET>"),
+        ("GET /v1?api_key=Zx81Kq0pLm77&page=2", "GET /v1?api_key=<SECRET>&page=2"),
+        ('{"client_secret": "c0ffee-beef-1234"}', '{"client_secret": "<SECRET>"}'),
+        ("X-API-Key: 9f8e7d6c5b4a", "X-API-Key: <SECRET>"),
+        ("db password=hunter2 ok", "db password=<SECRET> ok"),
+        ('{"password": "s3cr3t!"}', '{"password": "<SECRET>"}'),
+        ("https://alice:pa55w0rd@db.example.com/x", "https://<SECRET>@db.example.com/x"),
+        ("key sk-ant-api03-abcdefghijklmnop1234", "key <SECRET>"),
+        ("aws AKIAIOSFODNN7EXAMPLE", "aws <SECRET>"),
+    ],
+)
+def test_secret_shapes_are_replaced(text: str, scrubbed: str) -> None:
+    assert scrub_secrets(text) == scrubbed
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "A new password: at least 12 characters, as the reset page says.",
+        "He was the bearer of bad news about the authentication_scheme.",
+        "The api key page lists your keys; tokens: 1234 in, 56 out.",
+        "See https://docs.example.com/reset and the user@host docs.",
+        "-----BEGIN PUBLIC KEY----- is not secret",
+    ],
+)
+def test_prose_is_left_alone(prose: str) -> None:
+    assert scrub_secrets(prose) == prose
+
+
+def test_secret_patterns_run_in_linear_time() -> None:
+    """Adversarial near-misses (no match ever completes) at 4x the size cost ~4x the CPU."""
+    seeds = [
+        "eyJ-",
+        "eyJabcdef.",
+        "-----BEGIN PRIVATE KEY----- -",
+        "bearer ",
+        "api_key ",
+        "password",
+        ":// a:b",
+        "sk-",
+    ]
+
+    def cost(n: int) -> float:
+        texts = [seed * n for seed in seeds]
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for text in texts:
+                scrub_secrets(text)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(5_000), cost(20_000)
+    assert large / max(small, 1e-4) < 10, (small, large)
+
+
+def test_loopback_hosts_stay_other_addresses_go() -> None:
+    text = "connect to 127.0.0.1:8080 and [::1]:9 refused; client 203.0.113.77 retried"
+    out = scrub(text)
+    assert "127.0.0.1:8080" in out and "::1" in out
+    assert "203.0.113.77" not in out and "<IP_ADDRESS>" in out
+
+
+def test_every_free_text_field_of_a_row_is_scrubbed() -> None:
+    secret, mail = "sk-live-ABCDEFGHIJKLMNOPQRST12", "jane.doe@example.com"
+    row = {
+        "input": f"I am {mail}",
+        "expected": {"answer": f"mail {mail}", "keys": [secret]},
+        "output": f"your key is {secret}",
+        "error": f"HTTP 500 from http://127.0.0.1:8000/v1: key {secret} rejected for {mail}",
+        "scores": {
+            "faithfulness": {"value": 0.5, "passed": True, "reason": f"repeats {mail}", "raw": JWT},
+            "contains": {"value": 0.0, "passed": False, "reason": f"missing {secret!r}"},
+        },
+    }
+    scrub_row(row)
+    text = json.dumps(row)
+    assert secret not in text and mail not in text and JWT not in text
+    assert "http://127.0.0.1:8000/v1" in row["error"]
+    assert row["expected"]["keys"] == ["<SECRET>"]
+
+
+def test_a_connection_error_keeps_its_host(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    use_model(project, f"http://127.0.0.1:{port}/v1", monkeypatch)
+    run = run_eval(Project.load(project), resolve(project), EvalOptions(limit=1))
+    [row] = run.rows
+    assert row["status"] == "errored" and f"127.0.0.1:{port}" in row["error"], row["error"]
+
+
+MODEL_KEY = "sk-test-not-a-real-key-000000"
+JUDGE_KEY = "sk-judge-test-00000000000000"  # helpers.add_judge sets it
+SEEDED = {
+    "golden question": "sk-live-GOLDENQUESTION12345678",
+    "golden expected": "sk-live-GOLDENEXPECTED12345678",
+    "golden assert": "GOLDEN-ASSERT-TOKEN-99",
+    "email": "jane.doe@example.com",
+    "card": "4111 1111 1111 1111",
+    "answer key": "sk-proj-MODELANSWER1234567890ab",
+    "answer jwt": JWT,
+    "judge reason": "abcDEF1234567890judge",
+    "judge raw": "JUDGERAW8877665544",
+    "model key": MODEL_KEY,
+    "judge key": JUDGE_KEY,
+}
+
+
+def use_model(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_OPENAI_KEY", MODEL_KEY)
+    (project / "manifests/models/fake.yaml").write_text(
+        "kind: model\nname: fake-model\nversion: 1.0.0\nprovider: openai\n"
+        f"model: gpt-4o-mini-2024-07-18\napi_base: {url}\napi_key_env: FAKE_OPENAI_KEY\n"
+        "limits: {timeout_s: 2, max_retries: 0}\n"
+    )
+    pipeline = project / "manifests/pipelines/support-bot.yaml"
+    pipeline.write_text(
+        pipeline.read_text().replace("support-model-local@1.0.0", "fake-model@1.0.0")
+    )
+
+
+def resolve(project: Path):  # type: ignore[no-untyped-def]
+    catalog = Catalog.load(Project.load(project))
+    return resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
+
+
+def respond(messages: list[dict[str, str]]) -> str:
+    if "strict evaluator" in messages[0]["content"]:
+        return (
+            f"Thinking: it quotes api_key={SEEDED['judge raw']} and {SEEDED['card']}.\n"
+            f'{{"score": 2, "reason": "leaks {SEEDED["email"]} and Bearer {SEEDED["judge reason"]}"}}'
+        )
+    return f"Your key is {SEEDED['answer key']}, token {JWT}, mail {SEEDED['email']}."
+
+
+def test_seeded_secrets_and_pii_reach_no_artifact(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A golden case, the model's answer and the judge's reply carry secrets and PII; the
+    journal, the report files, gate.json, the MLflow store and its artifacts hold none of it.
+    Only the response cache keeps raw answers (by design; it stays in the ignored .llmops/)."""
+    case = {
+        "id": "leak-01",
+        "vars": {
+            "question": f"I am {SEEDED['email']}, card {SEEDED['card']}, "
+            f"key {SEEDED['golden question']}. How do I reset my password?"
+        },
+        "expected": f"Mail {SEEDED['email']} with key {SEEDED['golden expected']}.",
+        "tags": ["leak"],
+        "assert": [{"type": "contains", "value": f"api_key={SEEDED['golden assert']}"}],
+    }
+    with (project / "golden_sets/support/cases.jsonl").open("a") as f:
+        f.write(json.dumps(case) + "\n")
+    server = FakeOpenAI(responder=respond).start()
+    try:
+        use_model(project, server.url, monkeypatch)
+        add_judge(
+            project,
+            server.url,
+            monkeypatch,
+            scorer="judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n",
+        )
+        # the library run keeps its journal; the CLI then resumes it, reports and tracks
+        run_eval(Project.load(project), resolve(project), EvalOptions(tags=("leak",)))
+        journals = list((project / ".llmops/runs").rglob("*.jsonl"))
+        assert journals
+        leaks = found_in(journals)
+        result = cli("eval", "support-bot", "--filter", "leak", cwd=project)
+        assert result.exit_code == 0, result.output
+        assert "mlflow run:" in result.stdout, result.stderr
+        cli("gate", "support-bot", cwd=project)
+    finally:
+        server.stop()
+    cache = project / ".llmops/cache.sqlite"
+    artifacts = [
+        p
+        for folder in (project / "reports", project / ".llmops")
+        for p in folder.rglob("*")
+        if p.is_file() and p != cache
+    ]
+    names = {p.name for p in artifacts}
+    assert {"report.json", "report.md", "report.html", "junit.xml", "gate.json"} <= names
+    assert "mlflow.db" in names and any("mlartifacts" in p.parts for p in artifacts)
+    leaks += found_in(artifacts)
+    assert not leaks, leaks
+    [row] = json.loads(next((project / "reports").rglob("report.json")).read_text())["cases"]
+    judge = row["scores"]["faithfulness"]
+    assert "<EMAIL_ADDRESS>" in judge["reason"] and "Bearer <SECRET>" in judge["reason"]
+    assert "api_key=<SECRET>" in judge["raw"] and "<CREDIT_CARD>" in judge["raw"]
+    assert "<SECRET>" in row["expected"] and "<SECRET>" in row["output"]
+    assert SEEDED["answer key"].encode() in cache.read_bytes()  # raw, as the README says
+
+
+def found_in(paths: list[Path]) -> list[tuple[str, str]]:
+    return [
+        (str(path), what)
+        for path in paths
+        for what, value in SEEDED.items()
+        if value.encode() in path.read_bytes()
+    ]

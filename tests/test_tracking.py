@@ -1,0 +1,118 @@
+"""MLflow tracking: a dead or silent tracking server costs one warning within
+`tracking.timeout_s`, never a hang; the run's source tags and times are the project's and the
+eval's, read back from a real sqlite store."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from helpers import latest
+
+from llmops_cli.project import Project
+from llmops_cli.tracking import DEFAULT_TIMEOUT_S, run_tags, tracking_timeout
+
+
+def set_timeout(project: Path, seconds: float) -> None:
+    config = project / "llmops.yaml"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            "experiment: quillnote-support",
+            f"experiment: quillnote-support\n  timeout_s: {seconds}",
+        )
+    )
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections (the kernel's backlog does) and never answers a byte."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        yield f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def refused_port() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://bob:pa55w0rd@127.0.0.1:{port}"  # closed again: nothing listens there
+
+
+@pytest.mark.parametrize("server", ["refused", "silent"])
+def test_a_dead_tracking_server_costs_one_warning_and_keeps_the_report(
+    project: Path, cli, monkeypatch, request, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    url = refused_port() if server == "refused" else request.getfixturevalue("silent_server")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+    set_timeout(project, 2)
+    started = time.monotonic()
+    result = cli("eval", "support-bot", "--limit", "2", cwd=project)
+    print(f"{server} tracking server: eval took {time.monotonic() - started:.1f} s")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, result.stderr
+    shown = url.replace("bob:pa55w0rd", "<SECRET>")  # credentials never reach the terminal
+    assert warnings[0].startswith(f"warning: MLflow tracking at {shown} failed:")
+    assert "pa55w0rd" not in result.stderr
+    assert "rerun with --no-track" in warnings[0] and "mlflow run:" not in result.stdout
+    assert latest(project)["summary"]["cases"] == 2
+
+
+def test_the_tracking_deadline_defaults_to_15_seconds(project: Path) -> None:
+    assert tracking_timeout(Project.load(project)) == DEFAULT_TIMEOUT_S == 15
+    set_timeout(project, 2.5)
+    assert tracking_timeout(Project.load(project)) == 2.5
+
+
+def test_a_bad_tracking_timeout_is_a_validation_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    set_timeout(project, 0)
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1
+    assert "llmops.yaml" in result.stderr and "tracking.timeout_s" in result.stderr
+
+
+def git(root: Path, *args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def millis(stamp: str) -> int:
+    return int(datetime.fromisoformat(stamp).timestamp() * 1000)
+
+
+def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Not the llmops install's commit and file, not the time spent logging."""
+    from mlflow.tracking import MlflowClient
+
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "sample")
+    git(project, "check-ignore", "-q", ".llmops/cache.sqlite")  # raw answers stay out of git
+    result = cli("eval", "support-bot", "--limit", "3", cwd=project)
+    assert result.exit_code == 0, result.output
+    report = latest(project)
+    client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
+    experiment = client.get_experiment_by_name("quillnote-support")
+    [run] = client.search_runs([experiment.experiment_id])
+    tags = run.data.tags
+    assert tags["mlflow.source.git.commit"] == git(project, "rev-parse", "HEAD")
+    assert tags["mlflow.source.name"] == "manifests/pipelines/support-bot.yaml"
+    assert tags["llmops.run_id"] == report["run_id"] and tags["llmops.git.dirty"] == "false"
+    assert run.info.start_time == millis(report["started_at"])
+    assert run.info.end_time == millis(report["finished_at"])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["git_sha"] == tags["mlflow.source.git.commit"]
+
+
+def test_outside_git_the_run_claims_no_commit() -> None:
+    report = {"run_id": "r1", "pipeline": "support-bot@1.0.0", "git": {"sha": None, "dirty": None}}
+    tags = run_tags(report, None)
+    assert "mlflow.source.git.commit" not in tags and "llmops.git.dirty" not in tags
+    assert tags["mlflow.source.name"] == "llmops eval support-bot"
