@@ -311,6 +311,7 @@ class BatchReader:
             raise GitError(f"git cat-file --batch failed: {exc}") from exc
         self.timed_out = False
         self.deadline = threading.Timer(timeout, self._kill)
+        self.deadline.daemon = True
         self.deadline.start()
 
     def _kill(self) -> None:
@@ -347,6 +348,9 @@ class BatchReader:
                 f"git cat-file --batch could not read the registry at {self.commit[:12]} in "
                 f"{self.repo} ({why}); run `git fsck` there"
             ) from None
+        except BaseException:  # e.g. ^C: end git first, or the feeder may wait on it forever
+            self.proc.kill()
+            raise
         finally:
             feeder.join()
 
