@@ -82,23 +82,34 @@ def history(
     pipeline: Annotated[
         str | None, typer.Argument(help="Pipeline name (default: all).", show_default=False)
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Show the last N events.")] = 20,
+    stage: Annotated[
+        str | None, typer.Option(help="Only events into this stage.", show_default=False)
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, help="Show the newest N (matching) events; reads only those.")
+    ] = 20,
+    whole: Annotated[
+        bool, typer.Option("--all", help="Show every (matching) event, not just the newest N.")
+    ] = False,
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """The promote and rollback events, oldest first."""
     from llmops_cli.registry.registry import Registry
 
-    events = Registry(open_project(project)).events(pipeline, limit)
+    events = Registry(open_project(project)).events(pipeline, None if whole else limit, stage)
     if output is OutputFormat.json:
         typer.echo(json.dumps([dict(e.data) for e in events], indent=2))
         return
+    lines = []
     for e in events:
         who = ",".join(e.data.get("approvers") or []) or "-"
-        typer.echo(
+        lines.append(
             f"#{e.seq:<5} {e.data['at']}  {e.type:<8} {e.pipeline}@{e.version} -> "
             f"{e.stage}  approvers {who}  {e.data.get('reason') or ''}".rstrip()
         )
+    if lines:
+        typer.echo("\n".join(lines))
 
 
 @app.command("diff")

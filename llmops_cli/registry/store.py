@@ -14,7 +14,9 @@ import os
 import signal
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,6 +162,7 @@ class BranchStore:
         self.ref = branch if branch.startswith("refs/") else f"refs/heads/{branch}"
         self.remote = remote
         self.tracking = f"refs/remotes/{remote}/{self.ref.removeprefix('refs/heads/')}"
+        self.requested = 0  # objects asked of `git cat-file --batch` so far (what reads cost)
 
     def tip(self) -> str | None:
         """The local branch: what writes compare-and-swap."""
@@ -214,33 +217,34 @@ class BranchStore:
         commit = at or self.head()
         if commit is None or not paths:
             return dict.fromkeys(paths)
-        request = "".join(f"{commit}:{p}\n" for p in paths)
+        with self.reader(commit) as reader:
+            return dict(zip(paths, reader.read([f"{commit}:{p}" for p in paths]), strict=True))
+
+    @contextmanager
+    def reader(self, commit: str) -> Iterator[BatchReader]:
+        """One `git cat-file --batch` process reading objects of `commit`, in rounds."""
+        reader = BatchReader(self.git.repo, commit)
         try:
-            out = subprocess.run(
-                ["git", "cat-file", "--batch"],
-                cwd=self.git.repo,
-                input=request.encode(),
-                capture_output=True,
-                timeout=120,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise GitError(f"git cat-file --batch failed: {exc}") from exc
-        try:
-            if out.returncode != 0:
-                raise ValueError(out.stderr.decode(errors="replace").strip() or "failed")
-            return _parse_batch(out.stdout, paths)
-        except (ValueError, IndexError) as exc:
-            raise GitError(
-                f"git cat-file --batch could not read the registry at {commit[:12]} in "
-                f"{self.git.repo} ({str(exc).splitlines()[-1]}); run `git fsck` there"
-            ) from None
+            with reader:
+                yield reader
+        finally:
+            self.requested += reader.requested
 
     def list(self, folder: str, at: str | None = None) -> list[str]:
+        return [name for name, _ in self.entries(folder, at)]
+
+    def entries(self, folder: str, at: str | None = None) -> Sequence[tuple[str, str]]:
+        """(name, object id) of each file in `folder`, from one `git ls-tree`. The ids read
+        in O(1) each, where `commit:folder/name` makes git search the folder's tree again for
+        every name (quadratic in a folder of thousands of events)."""
         commit = at or self.head()
         if commit is None:
             return []
-        out = self.git.run("ls-tree", "--name-only", f"{commit}:{folder}", check=False)
-        return out.stdout.split() if out.returncode == 0 else []
+        out = self.git.run("ls-tree", "-z", f"{commit}:{folder}", check=False)
+        if out.returncode != 0:
+            return []
+        rows = (line.partition("\t") for line in out.stdout.split("\0") if line)
+        return [(name, info.split()[2]) for info, _, name in rows]
 
     def write(self, files: Mapping[str, str], message: str, expected: str | None) -> str:
         """Commit `files` on top of `expected` and move the branch there, only if it still
@@ -285,20 +289,100 @@ class BranchStore:
         return made.stdout.strip()
 
 
-def _parse_batch(raw: bytes, paths: Sequence[str]) -> dict[str, str | None]:
-    """`git cat-file --batch` output: `<oid> <type> <size>\\n<content>\\n` or `<name> missing`."""
-    found: dict[str, str | None] = {}
-    pos = 0
-    for path in paths:
-        end = raw.index(b"\n", pos)
-        header = raw[pos:end].decode()
-        pos = end + 1
-        if header.endswith("missing"):
-            found[path] = None
-            continue
+class BatchReader:
+    """A `git cat-file --batch` process answering requests in rounds, so a caller reading the
+    newest events first can stop as soon as it has enough. Each round's names are written from
+    a thread while this one reads the answers: neither pipe can fill up with both sides
+    waiting. The process is killed at the deadline, and ends when the reader is closed."""
+
+    def __init__(self, repo: Path, commit: str, timeout: float = 120.0) -> None:
+        self.repo, self.commit, self.requested = repo, commit, 0
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
+        try:
+            self.proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=repo,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+            )
+        except OSError as exc:
+            self.stderr.close()
+            raise GitError(f"git cat-file --batch failed: {exc}") from exc
+        self.timed_out = False
+        self.deadline = threading.Timer(timeout, self._kill)
+        self.deadline.daemon = True
+        self.deadline.start()
+
+    def _kill(self) -> None:
+        self.timed_out = True
+        self.proc.kill()
+
+    def __enter__(self) -> BatchReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.deadline.cancel()
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        with suppress(BrokenPipeError):  # it died already; the read said so
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.stderr.close()
+
+    def read(self, names: Sequence[str]) -> list[str | None]:
+        """The content of each object named (None: no such object), in order."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.requested += len(names)
+        feeder = threading.Thread(target=self._feed, args=("".join(f"{n}\n" for n in names),))
+        feeder.start()
+        try:
+            return [self._answer(name) for name in names]
+        except (ValueError, IndexError) as exc:
+            why = self._why(exc)
+            raise GitError(
+                f"git cat-file --batch could not read the registry at {self.commit[:12]} in "
+                f"{self.repo} ({why}); run `git fsck` there"
+            ) from None
+        except BaseException:  # e.g. ^C: end git first, or the feeder may wait on it forever
+            self.proc.kill()
+            raise
+        finally:
+            feeder.join()
+
+    def _feed(self, request: str) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(request.encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):  # git died; the answers stop short, which says so
+            pass
+
+    def _answer(self, name: str) -> str | None:
+        """`<oid> <type> <size>\\n<content>\\n`, or `<name> missing`."""
+        assert self.proc.stdout is not None
+        header = self.proc.stdout.readline().decode()
+        if not header.endswith("\n"):
+            raise ValueError(f"{name}: output cut short")
+        if header.rstrip().endswith(" missing"):
+            return None
         size = int(header.split()[2])
-        if pos + size > len(raw):
-            raise ValueError(f"{path}: output cut short")
-        found[path] = raw[pos : pos + size].decode("utf-8")
-        pos += size + 1
-    return found
+        content = self.proc.stdout.read(size + 1)
+        if len(content) != size + 1:
+            raise ValueError(f"{name}: output cut short")
+        return content[:size].decode("utf-8")
+
+    def _why(self, exc: Exception) -> str:
+        if self.timed_out:
+            return "no answer within the deadline"
+        try:  # it stopped answering: it dies, having said why; or it is stuck, and is ended
+            self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else str(exc)
