@@ -86,23 +86,44 @@ def load_yaml(text: str, display: str) -> LocatedDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct began (e.g. an unclosed quote)
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what += f" {exc.context}"
-        if exc.problem_mark is not None and _indented_with_tab(text, exc.problem_mark.line):
-            line = exc.problem_mark.line + 1
-            what = "tab character used for indentation; YAML needs spaces"
-        raise ManifestError([Problem(display, f"YAML syntax error: {what}", line=line)]) from exc
-    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+        raise ManifestError([_syntax_problem(exc, text, display)]) from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error carries marks
         raise ManifestError([Problem(display, f"YAML error: {exc}")]) from exc
     if node is None:
         raise ManifestError([Problem(display, "file holds no YAML document")])
     builder = _Builder(display)
     data = builder.build(node, ())
     return LocatedDocument(data=data, lines=builder.lines)
+
+
+_INDENT_PROBLEMS = ("expected key", "mapping values are not allowed", "expected '-' indicator")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """One located message. The problem mark is where the parser gave up, which is the
+    offending line (a key indented one space too far, a second `---`); only when that is the
+    end of the file (an unclosed quote or bracket) is the context mark, where the unclosed
+    construct began, the better line."""
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    mark = exc.problem_mark
+    if mark is None or ("end of stream" in problem and exc.context_mark is not None):
+        mark = exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    if problem == "but found another document":
+        what = "a second YAML document starts here; a manifest is one document (remove this `---`)"
+    elif exc.problem_mark is not None and _indented_with_tab(text, exc.problem_mark.line):
+        line = exc.problem_mark.line + 1
+        what = "tab character used for indentation; YAML needs spaces"
+    else:
+        what = problem
+        began = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        if context and began is not None and began != line:
+            what += f" ({context.removeprefix('while ')} that starts on line {began})"
+        elif context:
+            what += f" {context}"
+        if any(p in problem for p in _INDENT_PROBLEMS):
+            what += "; check the indentation of this line"
+    return Problem(display, f"YAML syntax error: {what}", line=line)
 
 
 def _indented_with_tab(text: str, line: int) -> bool:
@@ -144,6 +165,10 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, f"unsupported YAML value: {exc.problem}", path) from exc
+        except ValueError as exc:  # e.g. 2026-02-30 matches the timestamp pattern, is no day
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # as written: the schema's `format: date` locates it
+            raise self.fail(node, f"invalid value {node.value!r}: {exc}", path) from exc
         if isinstance(value, datetime.date):
             return node.value  # keep dates as written; JSON Schema `format: date` checks them
         if isinstance(value, bytes):
