@@ -132,7 +132,7 @@ def find_pipeline(catalog: Catalog, ref: str) -> PipelineManifest:
     try:
         found = catalog.find("pipeline", ref)
     except LookupError as exc:
-        raise ManifestError([Problem("manifests/", str(exc))]) from exc
+        raise _with_causes(catalog, [Problem("manifests/", str(exc))]) from exc
     assert isinstance(found, PipelineManifest)
     return found
 
@@ -143,8 +143,15 @@ def resolve_pipeline(catalog: Catalog, pipeline: PipelineManifest) -> ResolvedPi
     resolved, problems = pipeline_problems(catalog, pipeline)
     errors = [p for p in problems if p.severity == "error"]
     if errors or resolved is None:
-        raise ManifestError(errors)
+        raise _with_causes(catalog, errors)
     return resolved
+
+
+def _with_causes(catalog: Catalog, errors: list[Problem]) -> ManifestError:
+    """The files that failed to load come first: a "no prompt named ..." is usually their
+    echo, and the root cause (file:line: field) is what the user must fix."""
+    causes = [p for p in catalog.problems if p.severity == "error"]
+    return ManifestError(list(dict.fromkeys([*causes, *errors])))
 
 
 def pipeline_problems(
