@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -193,3 +196,17 @@ def test_a_broken_manifest_is_named_before_its_echo(
     line = text.count("\n") + 1
     assert errors[0].startswith(f"error: {rel}:{line}: tempreature: unknown key"), errors
     assert len(errors) == 2 and "failed to load; fix those first" in errors[1], errors
+
+
+def test_a_closed_stdout_pipe_exits_quietly() -> None:
+    """`llmops schema prompt | head -1` once head has gone: every write fails with EPIPE."""
+    read, write = os.pipe()
+    os.close(read)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-m", "llmops_cli", "schema", "prompt"]
+    try:
+        result = subprocess.run(command, env=env, stdout=write, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write)
+    assert result.stderr == b""
+    assert result.returncode == ExitCode.PIPE_CLOSED  # 128 + SIGPIPE, as `yes | head -1`
