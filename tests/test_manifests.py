@@ -28,6 +28,10 @@ limits:
   concurrency: 4
 """
 
+PROMPT_HEAD = (
+    "kind: prompt\nname: support-answer\nversion: 1.0.0\nvariables: [question]\ntemplate:\n"
+)
+
 # (file, content, expected message fragment, expected line, expected field)
 BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
     (
@@ -146,6 +150,64 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         "must be <= 1",
         8,
         "parameters.top_p",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD
+        + "  user: |\n    {{ question }}\n    {% for i in range(10**9) %}.{% endfor %}\n",
+        "case 'pw-01': template blocked by the sandbox: range() of 1,000,000,000 items",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD
+        + "  user: |\n    {{ question }}\n    {% for a in range(9999) %}{% for b in range(9999) %}{% endfor %}{% endfor %}\n",
+        "loops more than 100,000 times",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: \"{{ question }} {{ 'x' * 10**9 }}\"\n",
+        "`*` builds 1,000,000,000 items",
+        6,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: |\n    {{ question }}\n    {% include '/etc/passwd' %}\n",
+        "{% include %} is not allowed",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: '{{ question.text }}'\n",
+        "case 'pw-01': template variable missing: 'str object' has no attribute 'text'",
+        6,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: '{{ question }} {{ 1 / 0 }}'\n",
+        "template error: ZeroDivisionError",
+        6,
+        "template.user",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "b", "vars": {"question": "q"}, "assert": [{"type": "regex", "value": "(unclosed"}]}\n',
+        "invalid regex '(unclosed': missing ), unterminated subpattern",
+        2,
+        "assert[0].value",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\nscorers:\n  - type: token_f1\n  - type: regex\n    value: '[a-'\n",
+        "invalid regex '[a-'",
+        12,
+        "scorers[1].value",
     ),
     (
         RETRIEVAL,
@@ -411,3 +473,40 @@ def test_bad_yaml_golden_set_names_the_field(project: Path, write, cli) -> None:
     result = cli("validate", "golden_sets/other.yaml", "--project", str(project), cwd=project)
     assert result.exit_code == 1
     assert "golden_sets/other.yaml:4: cases[1].tags: expected list" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "message"),
+    [
+        (
+            PROMPT,
+            PROMPT_HEAD + "  user: '{{ question }}{% for i in range(10**9) %}.{% endfor %}'\n",
+            f"error: {PROMPT}:6: template.user: case 'pw-01': template blocked by the sandbox",
+        ),
+        (
+            PROMPT,
+            PROMPT_HEAD + "  user: \"{% include '/etc/passwd' %}{{ question }}\"\n",
+            f"error: {PROMPT}:6: template.user: template blocked by the sandbox: {{% include %}}",
+        ),
+        (
+            GOLDEN,
+            '{"id": "a", "vars": {"question": "q"}, "assert": [{"type": "regex", "value": "("}]}\n',
+            f"error: {GOLDEN}:1: assert[0].value: invalid regex '('",
+        ),
+    ],
+)
+def test_eval_refuses_what_validate_refuses(
+    project: Path,
+    write: Callable[[str, str | bytes], Path],
+    cli,  # type: ignore[no-untyped-def]
+    rel: str,
+    content: str,
+    message: str,
+) -> None:
+    """A sandbox violation or an invalid regex stops eval before any call (exit 1), instead
+    of an internal error or cases counted as failed."""
+    write(rel, content)
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(message), result.stderr
+    assert not (project / "reports").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,58 @@ def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: 
     path.write_text(path.read_text().replace("gpt-4o-mini-2024-07-18", "in-house-model-2026-01-01"))
     in_house = load_manifest(path, "m.yaml")
     assert isinstance(in_house, ModelManifest) and cost_usd(in_house, 1000, 200) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "command", "message"),
+    [
+        ("def retrieve(query):\n    return []\n", "validate", "retrieve(query) cannot be called"),
+        ("def retrieve(query):\n    return []\n", "eval", "retrieve(query) cannot be called"),
+        ("async def retrieve(query, k):\n    return []\n", "validate", "retrieve is async"),
+        ("def retrieve(query, k:\n", "validate", "importing 'search' failed: SyntaxError"),
+    ],
+)
+def test_a_retriever_that_cannot_be_called_is_a_located_error(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    command: str,
+    message: str,
+) -> None:
+    monkeypatch.delitem(sys.modules, "search", raising=False)  # each test writes its own
+    (project / "search.py").write_text(code)
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    text = kb.read_text()
+    kb.write_text(text + "retriever: python:search:retrieve\n")
+    result = cli(
+        command, *(["support-bot", "--no-track"] if command == "eval" else []), cwd=project
+    )
+    assert result.exit_code == 1, result.output
+    line = text.count("\n") + 1
+    assert f"error: manifests/retrieval/support-kb.yaml:{line}: retriever: " in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("return [5]", "returned int '5' at position 0; expected a string or a mapping"),
+        ("return 5", "failed on query 'How long is the password reset link valid?': TypeError"),
+        ("raise KeyError('index')", "failed on query"),
+    ],
+)
+def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    message: str,
+) -> None:
+    monkeypatch.delitem(sys.modules, "search", raising=False)
+    (project / "search.py").write_text(f"def retrieve(query, k):\n    {body}\n")
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(kb.read_text() + "retriever: python:search:retrieve\n")
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and "python:search:retrieve" in result.stderr

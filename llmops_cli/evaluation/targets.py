@@ -75,6 +75,10 @@ def load_callable(spec: str, root: Path) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise LlmopsError(f"{spec}: cannot import {module_name!r}: {exc}") from exc
+    except Exception as exc:  # a SyntaxError or a crash in the team's module: theirs to fix
+        raise LlmopsError(
+            f"{spec}: importing {module_name!r} failed: {type(exc).__name__}: {exc}"
+        ) from exc
     function = getattr(module, function_name, None)
     if not callable(function):
         raise LlmopsError(f"{spec}: {module_name} has no function {function_name!r}")

@@ -15,9 +15,10 @@ from types import MappingProxyType
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests import schema
 from llmops_cli.manifests.model import freeze
-from llmops_cli.yamlio import FieldPath, LocatedDocument, load_yaml, read_text
+from llmops_cli.yamlio import FieldPath, LocatedDocument, format_path, load_yaml, read_text
 
 GOLDEN_SUFFIXES = (".jsonl", ".csv", ".yaml", ".yml")
 MAX_GOLDEN_BYTES = 256 << 20
@@ -71,6 +72,10 @@ def load_golden_set(path: Path, display: str) -> GoldenSet:
         if found:
             continue
         case = _case(doc, base)
+        found = _assert_problems(case, doc, base, display)
+        problems.extend(found)
+        if found:
+            continue
         if case.id in seen:
             problems.append(
                 Problem(
@@ -117,6 +122,19 @@ def check_variables(golden: GoldenSet, declared: tuple[str, ...], prompt: str) -
                 field="vars",
             )
         )
+    return problems
+
+
+def _assert_problems(
+    case: GoldenCase, doc: LocatedDocument, base: FieldPath, display: str
+) -> list[Problem]:
+    problems = []
+    for index, spec in enumerate(case.asserts):
+        found = spec_problem(spec)
+        if found is not None:
+            path = (*base, "assert", index, found[0])
+            field = format_path(("assert", index, found[0]))
+            problems.append(Problem(display, found[1], line=doc.line_of(path), field=field))
     return problems
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests.catalog import Catalog
-from llmops_cli.manifests.checks import template_variables
+from llmops_cli.manifests.checks import render_problems, template_variables
 from llmops_cli.manifests.golden import GoldenSet, check_variables, load_golden_set
 from llmops_cli.manifests.model import (
     ROLE_KINDS,
@@ -226,8 +227,11 @@ def pipeline_problems(
 
     prompt = bound.get("prompt")
     if isinstance(prompt, PromptManifest):
-        used, _ = template_variables(prompt)
+        used, static = template_variables(prompt)
+        problems.extend(static)  # a syntax error or an `{% include %}` stops eval too
+        renders = not static
         if retrieval is None and used & RETRIEVAL_VARIABLES:
+            renders = False
             problems.append(
                 Problem(
                     pipeline.path,
@@ -239,7 +243,10 @@ def pipeline_problems(
                 )
             )
         if golden is not None:
-            problems.extend(check_variables(golden, prompt.variables, prompt.ref))
+            missing = check_variables(golden, prompt.variables, prompt.ref)
+            problems.extend(missing)
+            if renders and not any(p.severity == "error" for p in missing):
+                problems.extend(render_problems(prompt, golden.cases, retrieval is not None))
 
     problems.extend(_scorer_problems(pipeline, bound.get("thresholds"), golden))
     scorer_models: list[ModelManifest] = []
@@ -331,6 +338,16 @@ def _scorer_problems(
         measured |= {a.get("name", a["type"]) for case in golden.cases for a in case.asserts}
     for index, scorer in enumerate(scorers):
         measured.add(scorer.get("name", scorer["type"]))
+        found = spec_problem(scorer)
+        if found is not None:
+            problems.append(
+                Problem(
+                    pipeline.path,
+                    found[1],
+                    line=pipeline.line_of("scorers", index, found[0]),
+                    field=f"scorers[{index}].{found[0]}",
+                )
+            )
         if scorer["type"] == "judge":
             measured.add(scorer.get("rubric", "judge"))
             if "model" not in scorer and "judge" not in pipeline.data:
