@@ -87,8 +87,9 @@ class PromptEnvironment(ImmutableSandboxedEnvironment):
     ) -> Any:
         if operator == "*":  # refuse before building: 'x' * 10**9 is a gigabyte
             for seq, count in ((left, right), (right, left)):
-                size = len(seq) * count if isinstance(seq, str | list | tuple) else 0
-                if isinstance(count, int) and size > MAX_SIZE:
+                repeats = isinstance(seq, str | list | tuple) and isinstance(count, int)
+                size = len(seq) * count if repeats else 0
+                if size > MAX_SIZE:
                     _blocked(f"`*` builds {size:,} items; the limit is {MAX_SIZE:,}")
         big_power = isinstance(left, int) and isinstance(right, int) and abs(left) > 1
         if operator == "**" and big_power and right * abs(left).bit_length() > 4096:

@@ -3,6 +3,7 @@ message, never a traceback."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -510,3 +511,29 @@ def test_eval_refuses_what_validate_refuses(
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(message), result.stderr
     assert not (project / "reports").exists()
+
+
+DOUBLING = (
+    "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+    "{% endfor %}{{ ns.s }}"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ (range(99999)|list) * (range(99999)|list) }}", "can't multiply sequence"),
+        ("{{ 10 ** (10 ** 8) }}", "too large a number"),
+        (DOUBLING, "string of 1,048,576 characters"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "RecursionError"),
+        ("{{ ''.__class__ }}", "unsafe"),
+    ],
+)
+def test_template_work_is_bounded(source: str, message: str) -> None:
+    from llmops_cli.templates import TemplateProblem, render
+
+    with pytest.raises(TemplateProblem, match=re.escape(message)):
+        render(source, {})
+    assert render("{{ '=' * 3 }}{% for c in cs %}{{ c ~ '!' }}{% endfor %}", {"cs": "ab"}) == (
+        "===a!b!"
+    )
