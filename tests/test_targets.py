@@ -235,3 +235,61 @@ def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(
     result = cli("eval", "support-bot", "--no-track", cwd=project)
     assert result.exit_code == 1, result.output
     assert message in result.stderr and "python:search:retrieve" in result.stderr
+
+
+def use_fake_model(project: Path, url: str, transport: str) -> None:
+    (project / "manifests/models/fake.yaml").write_text(
+        "kind: model\nname: fake-model\nversion: 1.0.0\nprovider: openai\n"
+        f"model: gpt-4o-mini-2024-07-18\napi_base: {url}\napi_key_env: FAKE_OPENAI_KEY\n"
+        f"limits: {{concurrency: 1, timeout_s: 5, max_retries: 1}}\ntransport: {transport}\n"
+    )
+    point_pipeline_at(project, "fake-model@1.0.0")
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("null_content", "the model returned null content (finish_reason: stop)"),
+        ("no_choices", "the model returned no choices"),
+    ],
+)
+@pytest.mark.parametrize("transport", ["openai-http", "litellm"])
+def test_an_empty_answer_is_retried_then_errored_never_passed(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    reason: str,
+    transport: str,
+) -> None:
+    monkeypatch.setenv("FAKE_OPENAI_KEY", "sk-test-not-a-real-key-000000")
+    server = FakeOpenAI().start()
+    try:
+        use_fake_model(project, server.url, transport)
+        server.script = [mode]  # the first call answers nothing; its retry answers
+        args = ("eval", "support-bot", "--no-track", "--limit", "2", "--cache", "off")
+        assert cli(*args, cwd=project).exit_code == 0
+        first, second = latest(project)["cases"]
+        assert first["attempts"] == 2 and first["output"] and first["status"] != "errored"
+        assert second["attempts"] == 1
+        server.default = mode  # every call answers nothing
+        assert cli(*args, cwd=project).exit_code == 0
+        rows = latest(project)["cases"]
+        assert [(r["status"], r["attempts"], r["error"]) for r in rows] == [
+            ("errored", 2, reason),
+            ("errored", 2, reason),
+        ]
+    finally:
+        server.stop()
+
+
+def test_blank_and_filtered_answers_are_errors() -> None:
+    from llmops_cli.evaluation.targets import TargetError, answer_text
+
+    assert answer_text(True, "Refunds take 5 days.", "stop") == "Refunds take 5 days."
+    with pytest.raises(TargetError, match=r"an empty answer \(' \\n'\)") as blank:
+        answer_text(True, " \n", "stop")
+    assert blank.value.retryable
+    with pytest.raises(TargetError, match="finish_reason: content_filter") as filtered:
+        answer_text(True, None, "content_filter")
+    assert not filtered.value.retryable  # the filter would answer the same way again

@@ -203,10 +203,13 @@ class LiteLLMTarget:
         except Exception as exc:
             raise _classify(exc) from exc
         latency = (time.perf_counter() - start) * 1000
-        try:
-            text = response.choices[0].message.content or ""
-        except (AttributeError, IndexError) as exc:
-            raise TargetError("response has no choices", retryable=True) from exc
+        choices = getattr(response, "choices", None) or [None]
+        message = getattr(choices[0], "message", None)
+        text = answer_text(
+            choices[0] is not None,
+            getattr(message, "content", None),
+            getattr(choices[0], "finish_reason", None),
+        )
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
@@ -218,6 +221,23 @@ class LiteLLMTarget:
             cost_usd=cost_usd(self.model, prompt_tokens, completion_tokens),
             model=self.model.litellm_id,
         )
+
+
+def answer_text(has_choice: bool, content: Any, finish_reason: Any) -> str:
+    """The answer of a well-formed response. No choice, `content: null` or a blank answer is
+    a TargetError with the reason, so the case is retried and then `errored`: an empty answer
+    must never be scored (it would pass `not_contains`, refusal and safety checks)."""
+    if isinstance(content, str) and content.strip():
+        return content
+    if not has_choice:
+        raise TargetError("the model returned no choices", retryable=True)
+    what = "null content" if content is None else f"an empty answer ({content!r})"
+    if not isinstance(content, str | None):
+        what = f"content of type {type(content).__name__}, not text"
+    why = f" (finish_reason: {finish_reason})" if finish_reason else ""
+    # a content filter or an exhausted max_tokens would answer the same way again
+    retryable = finish_reason not in ("content_filter", "length")
+    raise TargetError(f"the model returned {what}{why}", retryable=retryable)
 
 
 def quiet_litellm() -> Any:
@@ -406,9 +426,12 @@ class HttpTarget:
             )
         try:
             data = _json.loads(raw)
-            text = data["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            first = (data["choices"] or [{}])[0]
+            content = first["message"]["content"] if first else None
+            finish = first.get("finish_reason")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise TargetError(f"malformed response: {exc}", retryable=True) from exc
+        text = answer_text(bool(first), content, finish)
         usage = data.get("usage") or {}
         prompt_tokens = int(usage.get("prompt_tokens") or 0)
         completion_tokens = int(usage.get("completion_tokens") or 0)
