@@ -537,3 +537,30 @@ def test_template_work_is_bounded(source: str, message: str) -> None:
     assert render("{{ '=' * 3 }}{% for c in cs %}{{ c ~ '!' }}{% endfor %}", {"cs": "ab"}) == (
         "===a!b!"
     )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for x in [] %}a{% else %}empty{% endfor %}",
+        "{% for x in xs %}{{ loop.index }}/{{ loop.length }}{% if loop.last %}!{% endif %}"
+        "{{ loop.revindex }} {% endfor %}",
+        "{% for x in xs if x > 1 %}{{ x }}{{ loop.cycle('a', 'b') }}{% endfor %}",
+        "{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}",
+        "{% for c in tree recursive %}{{ c.n }}[{{ loop(c.kids) }}]{% endfor %}",
+        "{{ xs|join(',') }} {{ 'a' ~ 1 ~ none }} {{ [1] + [2] }} {{ 2 ** 10 }} {{ '-' * 3 }}",
+    ],
+)
+def test_bounded_templates_render_as_plain_jinja(source: str) -> None:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from llmops_cli.templates import render
+
+    variables = {
+        "xs": [1, 2, 3],
+        "d": {"b": 2, "a": 1},
+        "tree": [{"n": 1, "kids": [{"n": 2, "kids": []}]}],
+    }
+    plain = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    assert render(source, variables) == plain.from_string(source).render(**variables)
