@@ -198,12 +198,13 @@ def test_a_broken_manifest_is_named_before_its_echo(
     assert len(errors) == 2 and "failed to load; fix those first" in errors[1], errors
 
 
-def test_a_closed_stdout_pipe_exits_quietly() -> None:
+@pytest.mark.parametrize("args", [["schema", "prompt"], ["--help"]])
+def test_a_closed_stdout_pipe_exits_quietly(args: list[str]) -> None:
     """`llmops schema prompt | head -1` once head has gone: every write fails with EPIPE."""
     read, write = os.pipe()
     os.close(read)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    command = [sys.executable, "-m", "llmops_cli", "schema", "prompt"]
+    command = [sys.executable, "-m", "llmops_cli", *args]
     try:
         result = subprocess.run(command, env=env, stdout=write, stderr=subprocess.PIPE, timeout=60)
     finally:

@@ -140,6 +140,12 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app(prog_name="llmops")  # always ends in SystemExit
+    except SystemExit as exc:
+        # --help / --version met a closed pipe before any command ran: Typer's own handler
+        # has wrapped stdout and chose 1 ("user error"); exit as a closed pipe does elsewhere
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__ and exc.code == 1:
+            raise SystemExit(int(ExitCode.PIPE_CLOSED)) from None
+        raise
     finally:
         try:  # output still buffered when the reader left: flush it here, not at shutdown
             sys.stdout.flush()
