@@ -72,6 +72,28 @@ def test_python_target_errors_become_errored_cases(project: Path, cli) -> None: 
     assert rows[0]["error"] == "RuntimeError: db down"
 
 
+def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "quiet_app.py").write_text(
+        "def answer(variables, **kw):\n"
+        "    return {'text': None} if 'password' in variables['question'] else '  '\n"
+    )
+    (project / "manifests/models/app.yaml").write_text(
+        "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: quiet_app:answer\n"
+        "limits: {max_retries: 0}\n"
+    )
+    (project / "llmops.yaml").write_text(
+        (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
+    )
+    point_pipeline_at(project, "my-app@1.0.0")
+    assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+    errors = {r["error"] for r in latest(project)["cases"] if r["status"] == "errored"}
+    assert errors == {
+        "the model returned null content",
+        "the model returned an empty answer ('  ')",
+    }
+    assert all(r["status"] == "errored" for r in latest(project)["cases"])
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

@@ -149,13 +149,14 @@ class PythonTarget:
         latency = (time.perf_counter() - start) * 1000
         if isinstance(result, Mapping):
             return Completion(
-                text=str(result.get("text", "")),
+                text=answer_text(True, result.get("text"), None),  # never "None" or ""
                 latency_ms=latency,
                 prompt_tokens=int(result.get("prompt_tokens", 0)),
                 completion_tokens=int(result.get("completion_tokens", 0)),
                 model=self.identity,
             )
-        return Completion(text=str(result), latency_ms=latency, model=self.identity)
+        text = answer_text(True, result, None)
+        return Completion(text=text, latency_ms=latency, model=self.identity)
 
 
 def api_key(model: ModelManifest) -> str | None:
