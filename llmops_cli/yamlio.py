@@ -87,7 +87,12 @@ def load_yaml(text: str, display: str) -> LocatedDocument:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise ManifestError([_syntax_problem(exc, text, display)]) from exc
-    except yaml.YAMLError as exc:  # pragma: no cover - every parser error carries marks
+    except yaml.reader.ReaderError as exc:  # a NUL or other control character
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = f"character U+{code:04X}: {exc.reason}"
+        raise ManifestError([Problem(display, f"YAML syntax error: {what}", line=line)]) from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - the parsers raise only the two above
         raise ManifestError([Problem(display, f"YAML error: {exc}")]) from exc
     if node is None:
         raise ManifestError([Problem(display, "file holds no YAML document")])
@@ -139,6 +144,7 @@ class _Builder:
         self.display = display
         self.lines: dict[FieldPath, int] = {}
         self.count = 0
+        self.open: set[int] = set()  # collections being built, to catch recursive aliases
         self.constructor = _Loader("")  # only its scalar constructor is used
 
     def fail(self, node: yaml.Node, message: str, path: FieldPath) -> ManifestError:
@@ -153,14 +159,14 @@ class _Builder:
                 node, f"document expands to more than {MAX_NODES:,} values (alias bomb?)", path
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self.open:  # `a: &x [*x]`: it would expand forever
+                raise self.fail(node, "an alias refers to the anchor that contains it", path)
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -173,7 +179,18 @@ class _Builder:
             return node.value  # keep dates as written; JSON Schema `format: date` checks them
         if isinstance(value, bytes):
             raise self.fail(node, "binary values are not supported", path)
+        if isinstance(value, int) and value.bit_length() > 63:  # not even a 64-bit number
+            raise self.fail(node, "integer too large", path)
         return value
+
+    def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, path: FieldPath) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+            return self._mapping(node, path)
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -187,8 +204,11 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key))
         return out
 
-    def _merged(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    def _merged(
+        self, node: yaml.MappingNode, within: frozenset[int] = frozenset()
+    ) -> Iterator[tuple[yaml.Node, yaml.Node]]:
         """Yield key/value pairs, expanding `<<: *anchor` merge keys (explicit keys win)."""
+        within = within | {id(node)}
         explicit = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
         seen = {k.value for k, _ in explicit if isinstance(k, yaml.ScalarNode)}
         for key_node, value_node in node.value:
@@ -200,7 +220,9 @@ class _Builder:
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     raise self.fail(source, "merge key `<<` needs a mapping", ())
-                for k, v in self._merged(source):
+                if id(source) in within:
+                    raise self.fail(source, "merge key `<<` merges a mapping into itself", ())
+                for k, v in self._merged(source, within):
                     if isinstance(k, yaml.ScalarNode) and k.value not in seen:
                         seen.add(k.value)
                         yield k, v

@@ -61,6 +61,25 @@ def test_billion_laughs_is_cut_off_quickly() -> None:
     assert time.process_time() - start < 5  # CPU time, a hang guard rather than a benchmark
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x [1, *x]\n", "f.yaml:1: a[1]: an alias refers to the anchor that contains it"),
+        ("b: 1\na: &x {b: *x}\n", "f.yaml:2: a.b: an alias refers to the anchor that contains it"),
+        ("a: &x {<<: *x}\n", "f.yaml:1: merge key `<<` merges a mapping into itself"),
+        ("a: 1\nb: 0x" + "f" * 5000 + "\n", "f.yaml:2: b: integer too large"),
+        ("a: 1\nb: x\x00\n", "f.yaml:2: YAML syntax error: character U+0000: control characters"),
+    ],
+)
+def test_hostile_documents_are_located_errors(text: str, message: str) -> None:
+    assert problem(text).startswith(message)
+
+
+def test_shared_anchors_are_not_recursion() -> None:
+    doc = load_yaml("a: &x {b: 1}\nc: *x\nd: [*x, *x]\n", "f.yaml")
+    assert doc.data["d"] == [{"b": 1}, {"b": 1}]
+
+
 def test_merge_keys_expand_and_explicit_keys_win() -> None:
     doc = load_yaml("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n", "f.yaml")
     assert doc.data["use"] == {"x": 1, "y": 3}
