@@ -337,6 +337,27 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         "tags",
     ),
     (GOLDEN, "\n\n", "golden set has no cases", None, ""),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": ' + "9" * 5000 + "}\n",
+        "invalid JSON: a number too long",
+        2,
+        "",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": ' + "[" * 50_000 + "]" * 50_000 + "}}\n",
+        "invalid JSON: nested too deeply",
+        1,
+        "",
+    ),
+    (
+        "golden_sets/other.csv",
+        'id,question\na,b\nc,"' + "x" * 200_000 + '"\n',
+        "invalid CSV: field larger than field limit",
+        3,
+        "",
+    ),
     (GOLDEN, '["a"]\n', "expected a JSON object per line", 1, ""),
     (
         "llmops.yaml",

@@ -165,6 +165,10 @@ def _jsonl(text: str, display: str, problems: list[Problem]) -> Any:
                 Problem(display, f"invalid JSON: {exc.msg} (column {exc.colno})", line=number)
             )
             continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
+            what = "nested too deeply" if isinstance(exc, RecursionError) else "a number too long"
+            problems.append(Problem(display, f"invalid JSON: {what}", line=number))
+            continue
         if not isinstance(value, dict):
             problems.append(Problem(display, "expected a JSON object per line", line=number))
             continue
@@ -176,7 +180,7 @@ def _csv(text: str, display: str, problems: list[Problem]) -> Any:
     if not reader.fieldnames or "id" not in reader.fieldnames:
         problems.append(Problem(display, "CSV header must include an `id` column", line=1))
         return
-    for row in reader:
+    for row in _csv_rows(reader, display, problems):
         line = reader.line_num
         if None in row:
             problems.append(Problem(display, "row has more cells than the header", line=line))
@@ -199,6 +203,14 @@ def _csv(text: str, display: str, problems: list[Problem]) -> Any:
         if variables:
             case["vars"] = variables
         yield LocatedDocument(data=case, lines={(): line}), ()
+
+
+def _csv_rows(reader: csv.DictReader[str], display: str, problems: list[Problem]) -> Any:
+    """The rows, until one the csv module cannot read (a cell over its size limit)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        problems.append(Problem(display, f"invalid CSV: {exc}", line=reader.line_num + 1))
 
 
 def _yaml(text: str, display: str) -> list[tuple[LocatedDocument, FieldPath]]:
