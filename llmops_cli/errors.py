@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     GATE_FAILED = 4
     DRIFT = 5
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # stdout's reader went away (`| head`): 128 + SIGPIPE, no message
 
 
 class LlmopsError(Exception):

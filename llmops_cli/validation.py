@@ -13,7 +13,7 @@ from llmops_cli.manifests.catalog import Catalog, manifest_files
 from llmops_cli.manifests.checks import check_manifest
 from llmops_cli.manifests.golden import GOLDEN_SUFFIXES, load_golden_set
 from llmops_cli.manifests.immutability import ManifestStore, check_immutable
-from llmops_cli.manifests.model import PipelineManifest
+from llmops_cli.manifests.model import PipelineManifest, RetrievalManifest
 from llmops_cli.manifests.resolve import ResolvedPipeline, pipeline_problems
 from llmops_cli.project import CONFIG_FILE, Project
 
@@ -64,6 +64,8 @@ def validate_project(
     manifests = [m for m in catalog.manifests if _chosen(project, m.path, selected)]
     for manifest in manifests:
         problems.extend(check_manifest(manifest, policy))
+        if isinstance(manifest, RetrievalManifest) and manifest.get("retriever"):
+            problems.extend(_retriever_problems(project, manifest))
     if store is not None:
         problems.extend(check_immutable(manifests, store))
 
@@ -99,6 +101,19 @@ def validate_project(
         golden_sets=golden_count,
         pipelines=tuple(resolved),
     )
+
+
+def _retriever_problems(project: Project, manifest: RetrievalManifest) -> list[Problem]:
+    """Import the team's retriever and check that it takes (query, k): its own code, which
+    eval would import anyway, so a wrong signature fails here rather than mid-run."""
+    from llmops_cli.evaluation.retrieval import load_retriever
+    from llmops_cli.evaluation.targets import load_callable
+
+    try:
+        load_retriever(manifest, lambda spec: load_callable(spec, project.root))
+    except ManifestError as exc:
+        return exc.problems
+    return []
 
 
 def _select(project: Project, paths: Sequence[Path]) -> list[Path] | None:

@@ -86,23 +86,49 @@ def load_yaml(text: str, display: str) -> LocatedDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct began (e.g. an unclosed quote)
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what += f" {exc.context}"
-        if exc.problem_mark is not None and _indented_with_tab(text, exc.problem_mark.line):
-            line = exc.problem_mark.line + 1
-            what = "tab character used for indentation; YAML needs spaces"
+        raise ManifestError([_syntax_problem(exc, text, display)]) from exc
+    except yaml.reader.ReaderError as exc:  # a NUL or other control character
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = f"character U+{code:04X}: {exc.reason}"
         raise ManifestError([Problem(display, f"YAML syntax error: {what}", line=line)]) from exc
-    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+    except yaml.YAMLError as exc:  # pragma: no cover - the parsers raise only the two above
         raise ManifestError([Problem(display, f"YAML error: {exc}")]) from exc
     if node is None:
         raise ManifestError([Problem(display, "file holds no YAML document")])
     builder = _Builder(display)
     data = builder.build(node, ())
     return LocatedDocument(data=data, lines=builder.lines)
+
+
+_INDENT_PROBLEMS = ("expected key", "mapping values are not allowed", "expected '-' indicator")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """One located message. The problem mark is where the parser gave up, which is the
+    offending line (a key indented one space too far, a second `---`); only when that is the
+    end of the file (an unclosed quote or bracket) is the context mark, where the unclosed
+    construct began, the better line."""
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    mark = exc.problem_mark
+    if mark is None or ("end of stream" in problem and exc.context_mark is not None):
+        mark = exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    if problem == "but found another document":
+        what = "a second YAML document starts here; a manifest is one document (remove this `---`)"
+    elif exc.problem_mark is not None and _indented_with_tab(text, exc.problem_mark.line):
+        line = exc.problem_mark.line + 1
+        what = "tab character used for indentation; YAML needs spaces"
+    else:
+        what = problem
+        began = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        if context and began is not None and began != line:
+            what += f" ({context.removeprefix('while ')} that starts on line {began})"
+        elif context:
+            what += f" {context}"
+        if any(p in problem for p in _INDENT_PROBLEMS):
+            what += "; check the indentation of this line"
+    return Problem(display, f"YAML syntax error: {what}", line=line)
 
 
 def _indented_with_tab(text: str, line: int) -> bool:
@@ -118,6 +144,7 @@ class _Builder:
         self.display = display
         self.lines: dict[FieldPath, int] = {}
         self.count = 0
+        self.open: set[int] = set()  # collections being built, to catch recursive aliases
         self.constructor = _Loader("")  # only its scalar constructor is used
 
     def fail(self, node: yaml.Node, message: str, path: FieldPath) -> ManifestError:
@@ -132,23 +159,38 @@ class _Builder:
                 node, f"document expands to more than {MAX_NODES:,} values (alias bomb?)", path
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self.open:  # `a: &x [*x]`: it would expand forever
+                raise self.fail(node, "an alias refers to the anchor that contains it", path)
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, f"unsupported YAML value: {exc.problem}", path) from exc
+        except ValueError as exc:  # e.g. 2026-02-30 matches the timestamp pattern, is no day
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # as written: the schema's `format: date` locates it
+            raise self.fail(node, f"invalid value {node.value!r}: {exc}", path) from exc
         if isinstance(value, datetime.date):
             return node.value  # keep dates as written; JSON Schema `format: date` checks them
         if isinstance(value, bytes):
             raise self.fail(node, "binary values are not supported", path)
+        if isinstance(value, int) and value.bit_length() > 63:  # not even a 64-bit number
+            raise self.fail(node, "integer too large", path)
         return value
+
+    def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, path: FieldPath) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+            return self._mapping(node, path)
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -162,8 +204,11 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key))
         return out
 
-    def _merged(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    def _merged(
+        self, node: yaml.MappingNode, within: frozenset[int] = frozenset()
+    ) -> Iterator[tuple[yaml.Node, yaml.Node]]:
         """Yield key/value pairs, expanding `<<: *anchor` merge keys (explicit keys win)."""
+        within = within | {id(node)}
         explicit = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
         seen = {k.value for k, _ in explicit if isinstance(k, yaml.ScalarNode)}
         for key_node, value_node in node.value:
@@ -175,7 +220,9 @@ class _Builder:
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     raise self.fail(source, "merge key `<<` needs a mapping", ())
-                for k, v in self._merged(source):
+                if id(source) in within:
+                    raise self.fail(source, "merge key `<<` merges a mapping into itself", ())
+                for k, v in self._merged(source, within):
                     if isinstance(k, yaml.ScalarNode) and k.value not in seen:
                         seen.add(k.value)
                         yield k, v

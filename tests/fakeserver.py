@@ -2,7 +2,7 @@
 
 It answers POST /v1/chat/completions. Behaviour is scripted per request: `script` is a list
 of modes consumed in order ("ok", "429", "500", "timeout", "reset", "malformed",
-"truncated"); afterwards every request gets `default`. The answer text comes from
+"truncated", "null_content", "no_choices"); afterwards every request gets `default`. The answer text comes from
 `responder(messages)`. It counts requests and the most requests in flight at once.
 """
 
@@ -158,6 +158,10 @@ class FakeOpenAI:
                 ],
                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
             }
+            if mode == "null_content":  # a well-formed 200 without an answer
+                payload["choices"][0]["message"]["content"] = None  # type: ignore[index]
+            if mode == "no_choices":
+                payload["choices"] = []
             raw = json.dumps(payload)
             if mode == "truncated":
                 raw = raw[: len(raw) // 2]

@@ -275,3 +275,43 @@ def test_cli_bad_input_exits_1(cli: Any, tmp_path: Path, args: list[str], messag
         base = ["--control", "1.0.0"]
     result = cli("canary", "analyze", "--logs", str(logs), *base, *args)
     assert result.exit_code == 1 and message in result.output
+
+
+def test_cli_wrong_typed_rows_are_counted_shown_and_stop_the_analysis(
+    cli: Any, tmp_path: Path
+) -> None:
+    """400 slow treatment requests logged as "slow" instead of a number: skipping them
+    silently would make the treatment look faster than it is."""
+    rows = ab_logs(4000, 8, (0.02, 0.02), (0.7, 0.7))
+    treatment = [r for r in rows if r["prompt_version"] == "1.1.0"]
+    for r in treatment[:400]:
+        r["latency_ms"] = "slow"
+    logs = write_logs(tmp_path / "a.jsonl", rows)
+    first = rows.index(treatment[0]) + 1
+    result = cli("canary", "analyze", "--logs", str(logs), *ARMS)
+    assert result.exit_code == 1, result.output
+    assert "400 of 4000 records are unusable (0 of 1.0.0, 400 of 1.1.0)" in result.stderr
+    assert f"first: {logs}:{first}: latency_ms: expected a number, got 'slow'" in result.stderr
+    allowed = cli(
+        "canary", "analyze", "--logs", str(logs), *ARMS, "--max-bad-fraction", "0.25", "-f", "json"
+    )
+    assert allowed.exit_code == 0, allowed.output
+    data = json.loads(allowed.stdout)
+    assert data["bad_records"]["count"] == 400
+    assert data["bad_records"]["by_arm"] == {"1.0.0": 0, "1.1.0": 400}
+    latency = next(m for m in data["metrics"] if m["name"] == "latency_ms")
+    assert latency["n"][1] == len(treatment) - 400
+
+
+def test_cli_malformed_lines_below_the_limit_are_shown(cli: Any, tmp_path: Path) -> None:
+    logs = tmp_path / "a.jsonl"
+    lines = [json.dumps(r) for r in ab_logs(4000, 9, (0.02, 0.02), (0.7, 0.7))]
+    lines[10] = lines[10][:25]  # truncated mid-record
+    lines[20] = '{"prompt_version": "1.1.0", "latency_ms": {"p50": 3}}'
+    logs.write_text("\n".join(lines) + "\n")
+    result = cli("canary", "analyze", "--logs", str(logs), *ARMS)
+    assert result.exit_code in (0, 4), result.output
+    assert "2 of 4000 records unusable and skipped (1 malformed" in result.stdout
+    assert f"first: {logs}:11: not a JSON object" in result.stdout
+    strict = cli("canary", "analyze", "--logs", str(logs), *ARMS, "--on-bad-record", "error")
+    assert strict.exit_code == 1 and f"error: {logs}:11: not a JSON object" in strict.stderr

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,41 @@ def test_interrupt_is_exit_130(project: Path, cli, monkeypatch) -> None:  # type
 
     monkeypatch.setattr(validation, "validate_project", interrupted)
     assert cli("validate", cwd=project).exit_code == ExitCode.INTERRUPTED
+
+
+@pytest.mark.parametrize("command", ["eval", "resolve", "gate"])
+@pytest.mark.parametrize(
+    "rel", ["manifests/prompts/support-answer.yaml", "manifests/pipelines/support-bot.yaml"]
+)
+def test_a_broken_manifest_is_named_before_its_echo(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    command: str,
+    rel: str,
+) -> None:
+    """A manifest that fails to load makes every reference to it "not found"; the command
+    prints the root cause (file:line: field) first, as `validate` does."""
+    path = project / rel
+    text = path.read_text()
+    path.write_text(text + "tempreature: 3\n")
+    result = cli(command, "support-bot", cwd=project)
+    assert result.exit_code == 1, result.output
+    errors = result.stderr.splitlines()
+    line = text.count("\n") + 1
+    assert errors[0].startswith(f"error: {rel}:{line}: tempreature: unknown key"), errors
+    assert len(errors) == 2 and "failed to load; fix those first" in errors[1], errors
+
+
+@pytest.mark.parametrize("args", [["schema", "prompt"], ["--help"]])
+def test_a_closed_stdout_pipe_exits_quietly(args: list[str]) -> None:
+    """`llmops schema prompt | head -1` once head has gone: every write fails with EPIPE."""
+    read, write = os.pipe()
+    os.close(read)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-m", "llmops_cli", *args]
+    try:
+        result = subprocess.run(command, env=env, stdout=write, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write)
+    assert result.stderr == b""
+    assert result.returncode == ExitCode.PIPE_CLOSED  # 128 + SIGPIPE, as `yes | head -1`

@@ -3,6 +3,7 @@ message, never a traceback."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,10 @@ model: gpt-4o-mini-2024-07-18
 limits:
   concurrency: 4
 """
+
+PROMPT_HEAD = (
+    "kind: prompt\nname: support-answer\nversion: 1.0.0\nvariables: [question]\ntemplate:\n"
+)
 
 # (file, content, expected message fragment, expected line, expected field)
 BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
@@ -79,6 +84,29 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         "model",
     ),
     (MODEL, "- kind: model\n- name: x\n", "expected a mapping at the top level", 1, ""),
+    (
+        MODEL,
+        MODEL_OK + "deprecation_date: 2026-02-30\n",
+        '"2026-02-30" is not a calendar date (day is out of range for month)',
+        8,
+        "deprecation_date",
+    ),
+    (
+        MODEL,
+        MODEL_OK + "changelog:\n  - {version: 1.0.0, date: 2026-04-31, note: x}\n",
+        "is not a calendar date",
+        9,
+        "changelog[0].date",
+    ),
+    (
+        MODEL,
+        MODEL_OK.replace("  concurrency: 4", "    rpm: 5\n  concurrency: 4"),
+        "indentation",
+        8,
+        "",
+    ),
+    (MODEL, MODEL_OK.replace("limits:", "limits:\n   rpm: 5"), "indentation", 8, ""),
+    (MODEL, MODEL_OK + "---\nkind: prompt\n", "a second YAML document", 8, ""),
     (MODEL, "", "file is empty", None, ""),
     (MODEL, b"kind: model\nname: caf\xc3\nversion: 1.0.0\n", "not valid UTF-8", 2, ""),
     (
@@ -123,6 +151,64 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         "must be <= 1",
         8,
         "parameters.top_p",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD
+        + "  user: |\n    {{ question }}\n    {% for i in range(10**9) %}.{% endfor %}\n",
+        "case 'pw-01': template blocked by the sandbox: range() of 1,000,000,000 items",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD
+        + "  user: |\n    {{ question }}\n    {% for a in range(9999) %}{% for b in range(9999) %}{% endfor %}{% endfor %}\n",
+        "loops more than 100,000 times",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: \"{{ question }} {{ 'x' * 10**9 }}\"\n",
+        "`*` builds 1,000,000,000 items",
+        6,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: |\n    {{ question }}\n    {% include '/etc/passwd' %}\n",
+        "{% include %} is not allowed",
+        8,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: '{{ question.text }}'\n",
+        "case 'pw-01': template variable missing: 'str object' has no attribute 'text'",
+        6,
+        "template.user",
+    ),
+    (
+        PROMPT,
+        PROMPT_HEAD + "  user: '{{ question }} {{ 1 / 0 }}'\n",
+        "template error: ZeroDivisionError",
+        6,
+        "template.user",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "b", "vars": {"question": "q"}, "assert": [{"type": "regex", "value": "(unclosed"}]}\n',
+        "invalid regex '(unclosed': missing ), unterminated subpattern",
+        2,
+        "assert[0].value",
+    ),
+    (
+        PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\nscorers:\n  - type: token_f1\n  - type: regex\n    value: '[a-'\n",
+        "invalid regex '[a-'",
+        12,
+        "scorers[1].value",
     ),
     (
         RETRIEVAL,
@@ -251,6 +337,27 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         "tags",
     ),
     (GOLDEN, "\n\n", "golden set has no cases", None, ""),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": ' + "9" * 5000 + "}\n",
+        "invalid JSON: a number too long",
+        2,
+        "",
+    ),
+    (
+        GOLDEN,
+        '{"id": "a", "vars": {"question": ' + "[" * 50_000 + "]" * 50_000 + "}}\n",
+        "invalid JSON: nested too deeply",
+        1,
+        "",
+    ),
+    (
+        "golden_sets/other.csv",
+        'id,question\na,b\nc,"' + "x" * 200_000 + '"\n',
+        "invalid CSV: field larger than field limit",
+        3,
+        "",
+    ),
     (GOLDEN, '["a"]\n', "expected a JSON object per line", 1, ""),
     (
         "llmops.yaml",
@@ -388,3 +495,93 @@ def test_bad_yaml_golden_set_names_the_field(project: Path, write, cli) -> None:
     result = cli("validate", "golden_sets/other.yaml", "--project", str(project), cwd=project)
     assert result.exit_code == 1
     assert "golden_sets/other.yaml:4: cases[1].tags: expected list" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "message"),
+    [
+        (
+            PROMPT,
+            PROMPT_HEAD + "  user: '{{ question }}{% for i in range(10**9) %}.{% endfor %}'\n",
+            f"error: {PROMPT}:6: template.user: case 'pw-01': template blocked by the sandbox",
+        ),
+        (
+            PROMPT,
+            PROMPT_HEAD + "  user: \"{% include '/etc/passwd' %}{{ question }}\"\n",
+            f"error: {PROMPT}:6: template.user: template blocked by the sandbox: {{% include %}}",
+        ),
+        (
+            GOLDEN,
+            '{"id": "a", "vars": {"question": "q"}, "assert": [{"type": "regex", "value": "("}]}\n',
+            f"error: {GOLDEN}:1: assert[0].value: invalid regex '('",
+        ),
+    ],
+)
+def test_eval_refuses_what_validate_refuses(
+    project: Path,
+    write: Callable[[str, str | bytes], Path],
+    cli,  # type: ignore[no-untyped-def]
+    rel: str,
+    content: str,
+    message: str,
+) -> None:
+    """A sandbox violation or an invalid regex stops eval before any call (exit 1), instead
+    of an internal error or cases counted as failed."""
+    write(rel, content)
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(message), result.stderr
+    assert not (project / "reports").exists()
+
+
+DOUBLING = (
+    "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+    "{% endfor %}{{ ns.s }}"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ (range(99999)|list) * (range(99999)|list) }}", "can't multiply sequence"),
+        ("{{ 10 ** (10 ** 8) }}", "too large a number"),
+        (DOUBLING, "string of 1,048,576 characters"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "RecursionError"),
+        ("{{ ''.__class__ }}", "unsafe"),
+    ],
+)
+def test_template_work_is_bounded(source: str, message: str) -> None:
+    from llmops_cli.templates import TemplateProblem, render
+
+    with pytest.raises(TemplateProblem, match=re.escape(message)):
+        render(source, {})
+    assert render("{{ '=' * 3 }}{% for c in cs %}{{ c ~ '!' }}{% endfor %}", {"cs": "ab"}) == (
+        "===a!b!"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for x in [] %}a{% else %}empty{% endfor %}",
+        "{% for x in xs %}{{ loop.index }}/{{ loop.length }}{% if loop.last %}!{% endif %}"
+        "{{ loop.revindex }} {% endfor %}",
+        "{% for x in xs if x > 1 %}{{ x }}{{ loop.cycle('a', 'b') }}{% endfor %}",
+        "{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}",
+        "{% for c in tree recursive %}{{ c.n }}[{{ loop(c.kids) }}]{% endfor %}",
+        "{{ xs|join(',') }} {{ 'a' ~ 1 ~ none }} {{ [1] + [2] }} {{ 2 ** 10 }} {{ '-' * 3 }}",
+    ],
+)
+def test_bounded_templates_render_as_plain_jinja(source: str) -> None:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from llmops_cli.templates import render
+
+    variables = {
+        "xs": [1, 2, 3],
+        "d": {"b": 2, "a": 1},
+        "tree": [{"n": 1, "kids": [{"n": 2, "kids": []}]}],
+    }
+    plain = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    assert render(source, variables) == plain.from_string(source).render(**variables)

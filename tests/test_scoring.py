@@ -39,7 +39,7 @@ def answer(output: str, expected: object = "the cat sat", **kw: object) -> Answe
         ({"type": "not_contains", "value": "dog"}, "The cat", 1.0, True),
         ({"type": "not_contains", "value": "DOG"}, "the dog", 0.0, False),
         ({"type": "regex", "value": r"\d{2} days"}, "within 14 days", 1.0, True),
-        ({"type": "regex", "value": "("}, "x", None, False),
+        ({"type": "regex", "value": "("}, "x", None, None),  # a spec error, not a failure
         ({"type": "json_valid"}, '{"a": 1}', 1.0, True),
         ({"type": "json_valid"}, "{a: 1}", 0.0, False),
         (

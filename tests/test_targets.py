@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,28 @@ def test_python_target_errors_become_errored_cases(project: Path, cli) -> None: 
     rows = latest(project)["cases"]
     assert [r["status"] for r in rows] == ["errored", "errored"]
     assert rows[0]["error"] == "RuntimeError: db down"
+
+
+def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (project / "quiet_app.py").write_text(
+        "def answer(variables, **kw):\n"
+        "    return {'text': None} if 'password' in variables['question'] else '  '\n"
+    )
+    (project / "manifests/models/app.yaml").write_text(
+        "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: quiet_app:answer\n"
+        "limits: {max_retries: 0}\n"
+    )
+    (project / "llmops.yaml").write_text(
+        (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
+    )
+    point_pipeline_at(project, "my-app@1.0.0")
+    assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+    errors = {r["error"] for r in latest(project)["cases"] if r["status"] == "errored"}
+    assert errors == {
+        "the model returned null content",
+        "the model returned an empty answer ('  ')",
+    }
+    assert all(r["status"] == "errored" for r in latest(project)["cases"])
 
 
 @pytest.mark.parametrize(
@@ -179,3 +202,116 @@ def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: 
     path.write_text(path.read_text().replace("gpt-4o-mini-2024-07-18", "in-house-model-2026-01-01"))
     in_house = load_manifest(path, "m.yaml")
     assert isinstance(in_house, ModelManifest) and cost_usd(in_house, 1000, 200) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "command", "message"),
+    [
+        ("def retrieve(query):\n    return []\n", "validate", "retrieve(query) cannot be called"),
+        ("def retrieve(query):\n    return []\n", "eval", "retrieve(query) cannot be called"),
+        ("async def retrieve(query, k):\n    return []\n", "validate", "retrieve is async"),
+        ("def retrieve(query, k:\n", "validate", "importing 'search' failed: SyntaxError"),
+    ],
+)
+def test_a_retriever_that_cannot_be_called_is_a_located_error(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    command: str,
+    message: str,
+) -> None:
+    monkeypatch.delitem(sys.modules, "search", raising=False)  # each test writes its own
+    (project / "search.py").write_text(code)
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    text = kb.read_text()
+    kb.write_text(text + "retriever: python:search:retrieve\n")
+    result = cli(
+        command, *(["support-bot", "--no-track"] if command == "eval" else []), cwd=project
+    )
+    assert result.exit_code == 1, result.output
+    line = text.count("\n") + 1
+    assert f"error: manifests/retrieval/support-kb.yaml:{line}: retriever: " in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("return [5]", "returned int '5' at position 0; expected a string or a mapping"),
+        ("return 5", "failed on query 'How long is the password reset link valid?': TypeError"),
+        ("raise KeyError('index')", "failed on query"),
+    ],
+)
+def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    message: str,
+) -> None:
+    monkeypatch.delitem(sys.modules, "search", raising=False)
+    (project / "search.py").write_text(f"def retrieve(query, k):\n    {body}\n")
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(kb.read_text() + "retriever: python:search:retrieve\n")
+    result = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and "python:search:retrieve" in result.stderr
+
+
+def use_fake_model(project: Path, url: str, transport: str) -> None:
+    (project / "manifests/models/fake.yaml").write_text(
+        "kind: model\nname: fake-model\nversion: 1.0.0\nprovider: openai\n"
+        f"model: gpt-4o-mini-2024-07-18\napi_base: {url}\napi_key_env: FAKE_OPENAI_KEY\n"
+        f"limits: {{concurrency: 1, timeout_s: 5, max_retries: 1}}\ntransport: {transport}\n"
+    )
+    point_pipeline_at(project, "fake-model@1.0.0")
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("null_content", "the model returned null content (finish_reason: stop)"),
+        ("no_choices", "the model returned no choices"),
+    ],
+)
+@pytest.mark.parametrize("transport", ["openai-http", "litellm"])
+def test_an_empty_answer_is_retried_then_errored_never_passed(
+    project: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    reason: str,
+    transport: str,
+) -> None:
+    monkeypatch.setenv("FAKE_OPENAI_KEY", "sk-test-not-a-real-key-000000")
+    server = FakeOpenAI().start()
+    try:
+        use_fake_model(project, server.url, transport)
+        server.script = [mode]  # the first call answers nothing; its retry answers
+        args = ("eval", "support-bot", "--no-track", "--limit", "2", "--cache", "off")
+        assert cli(*args, cwd=project).exit_code == 0
+        first, second = latest(project)["cases"]
+        assert first["attempts"] == 2 and first["output"] and first["status"] != "errored"
+        assert second["attempts"] == 1
+        server.default = mode  # every call answers nothing
+        assert cli(*args, cwd=project).exit_code == 0
+        rows = latest(project)["cases"]
+        assert [(r["status"], r["attempts"], r["error"]) for r in rows] == [
+            ("errored", 2, reason),
+            ("errored", 2, reason),
+        ]
+    finally:
+        server.stop()
+
+
+def test_blank_and_filtered_answers_are_errors() -> None:
+    from llmops_cli.evaluation.targets import TargetError, answer_text
+
+    assert answer_text(True, "Refunds take 5 days.", "stop") == "Refunds take 5 days."
+    with pytest.raises(TargetError, match=r"an empty answer \(' \\n'\)") as blank:
+        answer_text(True, " \n", "stop")
+    assert blank.value.retryable
+    with pytest.raises(TargetError, match="finish_reason: content_filter") as filtered:
+        answer_text(True, None, "content_filter")
+    assert not filtered.value.retryable  # the filter would answer the same way again

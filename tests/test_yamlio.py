@@ -61,6 +61,25 @@ def test_billion_laughs_is_cut_off_quickly() -> None:
     assert time.process_time() - start < 5  # CPU time, a hang guard rather than a benchmark
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x [1, *x]\n", "f.yaml:1: a[1]: an alias refers to the anchor that contains it"),
+        ("b: 1\na: &x {b: *x}\n", "f.yaml:2: a.b: an alias refers to the anchor that contains it"),
+        ("a: &x {<<: *x}\n", "f.yaml:1: merge key `<<` merges a mapping into itself"),
+        ("a: 1\nb: 0x" + "f" * 5000 + "\n", "f.yaml:2: b: integer too large"),
+        ("a: 1\nb: x\x00\n", "f.yaml:2: YAML syntax error: character U+0000: control characters"),
+    ],
+)
+def test_hostile_documents_are_located_errors(text: str, message: str) -> None:
+    assert problem(text).startswith(message)
+
+
+def test_shared_anchors_are_not_recursion() -> None:
+    doc = load_yaml("a: &x {b: 1}\nc: *x\nd: [*x, *x]\n", "f.yaml")
+    assert doc.data["d"] == [{"b": 1}, {"b": 1}]
+
+
 def test_merge_keys_expand_and_explicit_keys_win() -> None:
     doc = load_yaml("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n", "f.yaml")
     assert doc.data["use"] == {"x": 1, "y": 3}
@@ -71,8 +90,29 @@ def test_empty_and_comment_only_files() -> None:
     assert "no YAML document" in problem("# only a comment\n")
 
 
-def test_multiple_documents_are_rejected() -> None:
-    assert "YAML" in problem("a: 1\n---\nb: 2\n")
+def test_multiple_documents_are_rejected_at_the_second_one() -> None:
+    assert problem("a: 1\nb: 2\n---\nc: 3\n").startswith("f.yaml:3: YAML syntax error: a second")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("kind: model\nlimits:\n    rpm: 5\n  tpm: 6\n", 4),  # dedented to no known level
+        ("kind: model\nlimits:\n  rpm: 5\n   tpm: 6\n", 4),  # indented one space too far
+        ("kind: model\nx: [1, 2\ny: 3\n", 3),  # where the parser gave up, naming the start
+    ],
+)
+def test_syntax_errors_point_at_the_offending_line(text: str, line: int) -> None:
+    message = problem(text)
+    assert message.startswith(f"f.yaml:{line}: YAML syntax error: "), message
+
+
+def test_indentation_errors_say_what_to_check() -> None:
+    assert "check the indentation" in problem("a:\n    b: 5\n  c: 6\n")
+
+
+def test_an_unclosed_quote_points_where_it_opened() -> None:
+    assert problem('a: 1\nb: "oops\nc: 2\nd: 3\n').startswith("f.yaml:2:")
 
 
 def test_non_utf8_names_the_line(tmp_path: Path) -> None:
@@ -98,6 +138,12 @@ def test_unreadable_file(tmp_path: Path) -> None:
 def test_dates_stay_strings_and_keys_become_strings() -> None:
     doc = load_yaml("d: 2025-06-30\n200: ok\n", "f.yaml")
     assert doc.data == {"d": "2025-06-30", "200": "ok"}
+
+
+def test_impossible_dates_stay_strings_for_the_schema_to_locate() -> None:
+    doc = load_yaml("a: 1\nd: 2026-02-30\nt: 2026-13-01T10:00:00Z\n", "f.yaml")
+    assert doc.data == {"a": 1, "d": "2026-02-30", "t": "2026-13-01T10:00:00Z"}
+    assert doc.line_of(("d",)) == 2
 
 
 def test_format_path() -> None:

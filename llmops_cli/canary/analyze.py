@@ -36,6 +36,7 @@ KNOWN: dict[str, tuple[str, str]] = {
     "cost_usd": ("distribution", "lower"),
     "completion_tokens": ("distribution", "lower"),
 }
+LINE = "__line__"  # the log line of each record, for messages about bad ones
 SRM_ALPHA = 0.001  # a split this unlikely means assignment or logging is broken
 DEFAULT_MDE_RATE = 0.02  # two percentage points
 DEFAULT_MDE_SD = 0.2  # a "small" standardised effect (Cohen's d)
@@ -91,17 +92,22 @@ class CanaryConfig:
     timestamp_field: str = "timestamp"
     pair_field: str | None = None
     judge_fields: tuple[str, str] | None = None  # verdicts with control shown first, then second
+    on_bad_record: str = "skip"  # or "error": stop at the first unusable record
+    max_bad_fraction: float = 0.01  # of all records, or of either arm's, as drift-check
     notes: list[str] = field(default_factory=list)
 
 
-def load_logs(path: Path, config: CanaryConfig) -> pd.DataFrame:
+def load_logs(path: Path, config: CanaryConfig, bad: BadRecords | None = None) -> pd.DataFrame:
+    """The records, with the file line of each in LINE; lines that are no JSON object are
+    counted in `bad` (whose policy stops at the first under `on_bad_record: error`)."""
     names = [m.name for m in config.metrics] or list(KNOWN)  # default: whichever are there
     wanted = {config.arm_field, config.timestamp_field, *names}
     if config.pair_field:
         wanted.add(config.pair_field)
     if config.judge_fields:
         wanted.update(config.judge_fields)
-    frames = [c.frame for c in read_chunks(path, wanted, BadRecords("skip"))]
+    bad = bad if bad is not None else BadRecords(config.on_bad_record)
+    frames = [c.frame.assign(**{LINE: c.lines}) for c in read_chunks(path, wanted, bad)]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if config.arm_field not in frame:
         raise LlmopsError(f"{path}: no record has the arm field {config.arm_field!r}")
@@ -294,7 +300,62 @@ def decide(rows: list[dict[str, Any]], srm_mismatch: bool, alpha: float) -> tupl
     return "hold", ["no significant difference yet", *needs]
 
 
-def analyze(frame: pd.DataFrame, config: CanaryConfig, source: str) -> dict[str, Any]:
+def _unusable(series: pd.Series, kind: str) -> np.ndarray:
+    """Values present but not of the metric's type: a rate flag that is a mapping, a number
+    that is text ("slow"), a boolean or infinite. Nulls are absent, not bad."""
+    present: np.ndarray = series.notna().to_numpy(dtype=bool)
+    if kind == "rate":
+        mapping: np.ndarray = series.map(lambda v: isinstance(v, dict)).to_numpy(dtype=bool)
+        flags: np.ndarray = present & mapping
+        return flags
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    boolean: np.ndarray = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    wrong: np.ndarray = present & (~np.isfinite(numbers) | boolean)
+    return wrong
+
+
+def screen_records(
+    frame: pd.DataFrame, config: CanaryConfig, source: str, bad: BadRecords
+) -> dict[str, Any]:
+    """Blank out (and count, per arm) wrong-typed metric values of the two arms' records, so
+    a dropped row is never silent: above `max_bad_fraction` of all records, or of either
+    arm's, the analysis stops (exit 1), as drift-check does."""
+    malformed = bad.count  # lines that were no JSON object at all, counted while reading
+    arm = frame[config.arm_field]
+    arms = {label: (arm == label).fillna(False).to_numpy(dtype=bool) for label in
+            (config.control, config.treatment)}  # fmt: skip
+    mine = arms[config.control] | arms[config.treatment]
+    flagged = np.zeros(len(frame), dtype=bool)
+    lines = frame[LINE].to_numpy() if LINE in frame else np.arange(1, len(frame) + 1)
+    for spec in config.metrics:
+        if spec.name not in frame:
+            continue
+        wrong = _unusable(frame[spec.name], spec.kind) & mine
+        if wrong.any():
+            first = frame[spec.name][wrong].iloc[0]
+            wanted = "a flag" if spec.kind == "rate" else "a number"
+            bad.add(Path(source), lines[wrong], spec.name, f"expected {wanted}, got {first!r}")
+            frame.loc[wrong, spec.name] = None
+            flagged |= wrong
+    by_arm = {label: int((flagged & rows).sum()) for label, rows in arms.items()}
+    total = len(frame) + malformed
+    count = malformed + int(flagged.sum())
+    shares = [count / total if total else 0.0]
+    shares += [by_arm[label] / rows.sum() for label, rows in arms.items() if rows.sum()]
+    if max(shares) > config.max_bad_fraction:
+        raise LlmopsError(
+            f"{source}: {count} of {total} records are unusable ({by_arm[config.control]} of "
+            f"{config.control}, {by_arm[config.treatment]} of {config.treatment}); over "
+            f"--max-bad-fraction {config.max_bad_fraction:g}, dropping them could bias the "
+            f"decision; first: {bad.examples[0]}"
+        )
+    return {"count": count, "records": total, "malformed": malformed, "by_arm": by_arm,
+            "examples": list(bad.examples)}  # fmt: skip
+
+
+def analyze(
+    frame: pd.DataFrame, config: CanaryConfig, source: str, bad: BadRecords | None = None
+) -> dict[str, Any]:
     arms = frame[config.arm_field].value_counts(dropna=True)
     for label in (config.control, config.treatment):
         if label not in arms:
@@ -307,6 +368,7 @@ def analyze(frame: pd.DataFrame, config: CanaryConfig, source: str) -> dict[str,
     if not metrics:
         raise LlmopsError(f"{source}: none of {', '.join(KNOWN)} is in the logs; name --metric")
     config.metrics = metrics
+    bad_records = screen_records(frame, config, source, bad or BadRecords(config.on_bad_record))
     rows = _paired(frame, config) if config.pair_field else _independent(frame, config)
     tested = [r for r in rows if "p" in r]
     adjusted_p = stats.adjust([r["p"] for r in tested], config.correction)
@@ -337,6 +399,7 @@ def analyze(frame: pd.DataFrame, config: CanaryConfig, source: str) -> dict[str,
         "correction": config.correction,
         "sequential": config.sequential,
         "sample_ratio": srm,
+        "bad_records": bad_records,
         "metrics": rows,
         "decision": decision,
         "reasons": reasons,
@@ -378,6 +441,14 @@ def summary_lines(result: Mapping[str, Any]) -> list[str]:
         lines.append(
             f"  SAMPLE RATIO MISMATCH: treatment share {srm['observed_treatment_share']:.3f} vs "
             f"planned {srm['planned_treatment_share']:.3f} (p {srm['p']:.2g})"
+        )
+    bad = result.get("bad_records") or {}
+    if bad.get("count"):
+        by_arm = ", ".join(f"{arm} {n}" for arm, n in bad["by_arm"].items())
+        lines.append(
+            f"  {bad['count']} of {bad['records']} records unusable and skipped "
+            f"({bad['malformed']} malformed; wrong-typed by arm: {by_arm}); "
+            f"first: {bad['examples'][0]}"
         )
     if "judge" in result:
         j = result["judge"]

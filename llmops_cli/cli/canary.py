@@ -22,6 +22,11 @@ class Correction(StrEnum):
     bh = "bh"
 
 
+class BadRecordPolicy(StrEnum):
+    skip = "skip"
+    error = "error"
+
+
 @app.command("analyze")
 def analyze(
     logs: Annotated[
@@ -85,6 +90,22 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    on_bad_record: Annotated[
+        BadRecordPolicy,
+        typer.Option(
+            help="error: stop at the first unusable record (malformed line, wrong-typed "
+            "metric); skip: count, show and skip them, up to --max-bad-fraction."
+        ),
+    ] = BadRecordPolicy.skip,
+    max_bad_fraction: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Stop (exit 1) when more than this share of all records, or of either arm's, "
+            "is unusable: skipping them could bias the decision.",
+        ),
+    ] = 0.01,
     hold_exit: Annotated[
         int, typer.Option(help="Exit code for a hold decision (0 or 4).", min=0, max=4)
     ] = 0,
@@ -101,6 +122,7 @@ def analyze(
     across metrics, check the sample ratio, estimate the sample size each metric needs, and
     decide. Exit 0 promote, 4 roll back, --hold-exit for hold."""
     from llmops_cli.canary.analyze import CanaryConfig, analyze, load_logs, parse_metric
+    from llmops_cli.drift.logs import BadRecords
     from llmops_cli.errors import LlmopsError
     from llmops_cli.fileio import write_atomic
 
@@ -121,8 +143,11 @@ def analyze(
         sequential=sequential,
         pair_field=pair_field,
         judge_fields=judges,
+        on_bad_record=on_bad_record.value,
+        max_bad_fraction=max_bad_fraction,
     )
-    result = analyze(load_logs(logs, config), config, str(logs))
+    bad = BadRecords(config.on_bad_record)
+    result = analyze(load_logs(logs, config, bad), config, str(logs), bad)
     text = json.dumps(result, indent=2, default=float)
     if out is not None:
         write_atomic(out, text + "\n")

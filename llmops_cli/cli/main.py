@@ -40,6 +40,8 @@ class LlmopsGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("interrupted", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:  # `llmops ... | head -1`: the reader has all it wanted
+            raise typer.Exit(_stdout_closed()) from None
         except Exception as exc:
             if _from_framework(exc):
                 raise  # usage errors and exits: Typer reports them itself (exit 2 / as given)
@@ -54,6 +56,15 @@ class LlmopsGroup(TyperGroup):
                     err=True,
                 )
             raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def _stdout_closed() -> int:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again, and
+    exit as a process killed by SIGPIPE would (128 + 13), silently, like `yes | head -1`."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return int(ExitCode.PIPE_CLOSED)
 
 
 def _from_framework(exc: Exception) -> bool:
@@ -127,4 +138,16 @@ def main() -> None:
     # distribution's entry points (~60 ms a command). llmops uses no pydantic plugins; only the
     # CLI process opts out (library users keep theirs), and a user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(app(prog_name="llmops"))
+    try:
+        app(prog_name="llmops")  # always ends in SystemExit
+    except SystemExit as exc:
+        # --help / --version met a closed pipe before any command ran: Typer's own handler
+        # has wrapped stdout and chose 1 ("user error"); exit as a closed pipe does elsewhere
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__ and exc.code == 1:
+            raise SystemExit(int(ExitCode.PIPE_CLOSED)) from None
+        raise
+    finally:
+        try:  # output still buffered when the reader left: flush it here, not at shutdown
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(_stdout_closed()) from None

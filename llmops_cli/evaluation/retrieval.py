@@ -6,14 +6,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import inspect
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from llmops_cli.errors import LlmopsError
+from llmops_cli.errors import LlmopsError, ManifestError, Problem
 from llmops_cli.manifests.model import RetrievalManifest
 
 CORPUS_SUFFIXES = (".md", ".txt", ".rst", ".html")
@@ -154,23 +155,61 @@ class PythonRetriever:
     """`retriever: python:module:function`; the function takes (query, k) and returns a list
     of strings or of mappings with `text` and optional `source` / `id`."""
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(self, function: Callable[..., Any], name: str = "retriever") -> None:
         self.function = function
+        self.name = name
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
-        results = []
-        for query in queries:
-            found = []
-            for index, item in enumerate(self.function(query, k)):
-                if isinstance(item, str):
-                    found.append(Chunk(id=str(index), source="", text=item))
-                else:
-                    source = str(item.get("source", ""))
-                    found.append(
-                        Chunk(id=str(item.get("id", index)), source=source, text=str(item["text"]))
-                    )
-            results.append(found[:k])
-        return results
+        return [self._one(query, k)[:k] for query in queries]
+
+    def _one(self, query: str, k: int) -> list[Chunk]:
+        try:
+            items = list(self.function(query, k))
+        except Exception as exc:  # the team's code: a user error, with the query it failed on
+            raise LlmopsError(
+                f"{self.name} failed on query {query[:60]!r}: {type(exc).__name__}: {exc}"
+            ) from exc
+        return [self._chunk(index, item) for index, item in enumerate(items)]
+
+    def _chunk(self, index: int, item: Any) -> Chunk:
+        if isinstance(item, str):
+            return Chunk(id=str(index), source="", text=item)
+        if isinstance(item, Mapping) and isinstance(item.get("text"), str):
+            source = str(item.get("source", ""))
+            return Chunk(id=str(item.get("id", index)), source=source, text=item["text"])
+        raise LlmopsError(
+            f"{self.name} returned {type(item).__name__} {str(item)[:60]!r} at position {index};"
+            " expected a string or a mapping with a string `text`"
+        )
+
+
+def load_retriever(
+    manifest: RetrievalManifest, load_callable: Callable[[str], Callable[..., Any]]
+) -> Callable[..., Any]:
+    """The function `retriever:` names, checked to take (query, k). Raises a ManifestError
+    located at the `retriever` field, so `validate` reports it before any eval."""
+    spec = str(manifest.get("retriever"))
+
+    def problem(message: str) -> ManifestError:
+        line = manifest.line_of("retriever")
+        return ManifestError([Problem(manifest.path, message, line=line, field="retriever")])
+
+    try:
+        function = load_callable(spec)
+    except LlmopsError as exc:
+        raise problem(str(exc)) from exc
+    usage = "it must be a plain function taking (query, k) and returning a list of texts"
+    if inspect.iscoroutinefunction(function):
+        raise problem(f"{spec} is async; {usage}")
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # a builtin without a signature: its calls will tell
+        return function
+    try:
+        signature.bind("query", 1)
+    except TypeError:
+        raise problem(f"{spec}{signature} cannot be called as {spec}(query, k); {usage}") from None
+    return function
 
 
 def index_key(manifest: RetrievalManifest, corpus_sha256: str) -> str:
@@ -189,7 +228,7 @@ def build_retriever(
 ) -> Retriever:
     custom = manifest.get("retriever")
     if custom:
-        return PythonRetriever(load_callable(custom))
+        return PythonRetriever(load_retriever(manifest, load_callable), str(custom))
     chunks = chunk_corpus(corpus, manifest.chunk_size, manifest.chunk_overlap)
     cache_dir = state_dir / "index" / index_key(manifest, corpus_sha256)
     if manifest.embedding_model == "bm25":

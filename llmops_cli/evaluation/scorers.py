@@ -102,15 +102,27 @@ def _not_contains(spec: Mapping[str, Any], a: Answer) -> Score:
     return _binary(not found, f"contains {found[0]!r}" if found else "")
 
 
-def _regex(spec: Mapping[str, Any], a: Answer) -> Score:
+def spec_problem(spec: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(field, message) for what the schema cannot check in a scorer spec: a regex that does
+    not compile. Found by `validate` and before any eval call, never counted as a failure."""
+    if spec.get("type") != "regex":
+        return None
     pattern = spec.get("value")
     if not isinstance(pattern, str):
-        return Score(None, False, "regex scorer needs `value: PATTERN`")
+        return "value", "a regex check needs `value: PATTERN` (a string)"
     try:
-        ok = re.search(pattern, a.output) is not None
+        re.compile(pattern)
     except re.error as exc:
-        return Score(None, False, f"invalid regex: {exc}")
-    return _binary(ok, f"no match for /{pattern}/")
+        return "value", f"invalid regex {pattern!r}: {exc}"
+    return None
+
+
+def _regex(spec: Mapping[str, Any], a: Answer) -> Score:
+    problem = spec_problem(spec)
+    if problem is not None:  # resolving the pipeline rejects it first; unmeasured, not failed
+        return Score(None, None, problem[1])
+    pattern = str(spec["value"])
+    return _binary(re.search(pattern, a.output) is not None, f"no match for /{pattern}/")
 
 
 def _json_valid(spec: Mapping[str, Any], a: Answer) -> Score:

@@ -75,6 +75,10 @@ def load_callable(spec: str, root: Path) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise LlmopsError(f"{spec}: cannot import {module_name!r}: {exc}") from exc
+    except Exception as exc:  # a SyntaxError or a crash in the team's module: theirs to fix
+        raise LlmopsError(
+            f"{spec}: importing {module_name!r} failed: {type(exc).__name__}: {exc}"
+        ) from exc
     function = getattr(module, function_name, None)
     if not callable(function):
         raise LlmopsError(f"{spec}: {module_name} has no function {function_name!r}")
@@ -145,13 +149,14 @@ class PythonTarget:
         latency = (time.perf_counter() - start) * 1000
         if isinstance(result, Mapping):
             return Completion(
-                text=str(result.get("text", "")),
+                text=answer_text(True, result.get("text"), None),  # never "None" or ""
                 latency_ms=latency,
                 prompt_tokens=int(result.get("prompt_tokens", 0)),
                 completion_tokens=int(result.get("completion_tokens", 0)),
                 model=self.identity,
             )
-        return Completion(text=str(result), latency_ms=latency, model=self.identity)
+        text = answer_text(True, result, None)
+        return Completion(text=text, latency_ms=latency, model=self.identity)
 
 
 def api_key(model: ModelManifest) -> str | None:
@@ -199,10 +204,13 @@ class LiteLLMTarget:
         except Exception as exc:
             raise _classify(exc) from exc
         latency = (time.perf_counter() - start) * 1000
-        try:
-            text = response.choices[0].message.content or ""
-        except (AttributeError, IndexError) as exc:
-            raise TargetError("response has no choices", retryable=True) from exc
+        choices = getattr(response, "choices", None) or [None]
+        message = getattr(choices[0], "message", None)
+        text = answer_text(
+            choices[0] is not None,
+            getattr(message, "content", None),
+            getattr(choices[0], "finish_reason", None),
+        )
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
@@ -214,6 +222,23 @@ class LiteLLMTarget:
             cost_usd=cost_usd(self.model, prompt_tokens, completion_tokens),
             model=self.model.litellm_id,
         )
+
+
+def answer_text(has_choice: bool, content: Any, finish_reason: Any) -> str:
+    """The answer of a well-formed response. No choice, `content: null` or a blank answer is
+    a TargetError with the reason, so the case is retried and then `errored`: an empty answer
+    must never be scored (it would pass `not_contains`, refusal and safety checks)."""
+    if isinstance(content, str) and content.strip():
+        return content
+    if not has_choice:
+        raise TargetError("the model returned no choices", retryable=True)
+    what = "null content" if content is None else f"an empty answer ({content!r})"
+    if not isinstance(content, str | None):
+        what = f"content of type {type(content).__name__}, not text"
+    why = f" (finish_reason: {finish_reason})" if finish_reason else ""
+    # a content filter or an exhausted max_tokens would answer the same way again
+    retryable = finish_reason not in ("content_filter", "length")
+    raise TargetError(f"the model returned {what}{why}", retryable=retryable)
 
 
 def quiet_litellm() -> Any:
@@ -402,9 +427,12 @@ class HttpTarget:
             )
         try:
             data = _json.loads(raw)
-            text = data["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            first = (data["choices"] or [{}])[0]
+            content = first["message"]["content"] if first else None
+            finish = first.get("finish_reason")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise TargetError(f"malformed response: {exc}", retryable=True) from exc
+        text = answer_text(bool(first), content, finish)
         usage = data.get("usage") or {}
         prompt_tokens = int(usage.get("prompt_tokens") or 0)
         completion_tokens = int(usage.get("completion_tokens") or 0)

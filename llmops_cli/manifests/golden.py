@@ -15,9 +15,10 @@ from types import MappingProxyType
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests import schema
 from llmops_cli.manifests.model import freeze
-from llmops_cli.yamlio import FieldPath, LocatedDocument, load_yaml, read_text
+from llmops_cli.yamlio import FieldPath, LocatedDocument, format_path, load_yaml, read_text
 
 GOLDEN_SUFFIXES = (".jsonl", ".csv", ".yaml", ".yml")
 MAX_GOLDEN_BYTES = 256 << 20
@@ -71,6 +72,10 @@ def load_golden_set(path: Path, display: str) -> GoldenSet:
         if found:
             continue
         case = _case(doc, base)
+        found = _assert_problems(case, doc, base, display)
+        problems.extend(found)
+        if found:
+            continue
         if case.id in seen:
             problems.append(
                 Problem(
@@ -120,6 +125,19 @@ def check_variables(golden: GoldenSet, declared: tuple[str, ...], prompt: str) -
     return problems
 
 
+def _assert_problems(
+    case: GoldenCase, doc: LocatedDocument, base: FieldPath, display: str
+) -> list[Problem]:
+    problems = []
+    for index, spec in enumerate(case.asserts):
+        found = spec_problem(spec)
+        if found is not None:
+            path = (*base, "assert", index, found[0])
+            field = format_path(("assert", index, found[0]))
+            problems.append(Problem(display, found[1], line=doc.line_of(path), field=field))
+    return problems
+
+
 def _case(doc: LocatedDocument, base: FieldPath) -> GoldenCase:
     data = doc.data
     for part in base:
@@ -147,6 +165,10 @@ def _jsonl(text: str, display: str, problems: list[Problem]) -> Any:
                 Problem(display, f"invalid JSON: {exc.msg} (column {exc.colno})", line=number)
             )
             continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
+            what = "nested too deeply" if isinstance(exc, RecursionError) else "a number too long"
+            problems.append(Problem(display, f"invalid JSON: {what}", line=number))
+            continue
         if not isinstance(value, dict):
             problems.append(Problem(display, "expected a JSON object per line", line=number))
             continue
@@ -158,7 +180,7 @@ def _csv(text: str, display: str, problems: list[Problem]) -> Any:
     if not reader.fieldnames or "id" not in reader.fieldnames:
         problems.append(Problem(display, "CSV header must include an `id` column", line=1))
         return
-    for row in reader:
+    for row in _csv_rows(reader, display, problems):
         line = reader.line_num
         if None in row:
             problems.append(Problem(display, "row has more cells than the header", line=line))
@@ -181,6 +203,14 @@ def _csv(text: str, display: str, problems: list[Problem]) -> Any:
         if variables:
             case["vars"] = variables
         yield LocatedDocument(data=case, lines={(): line}), ()
+
+
+def _csv_rows(reader: csv.DictReader[str], display: str, problems: list[Problem]) -> Any:
+    """The rows, until one the csv module cannot read (a cell over its size limit)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        problems.append(Problem(display, f"invalid CSV: {exc}", line=reader.line_num + 1))
 
 
 def _yaml(text: str, display: str) -> list[tuple[LocatedDocument, FieldPath]]:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests.catalog import Catalog
-from llmops_cli.manifests.checks import template_variables
+from llmops_cli.manifests.checks import render_problems, template_variables
 from llmops_cli.manifests.golden import GoldenSet, check_variables, load_golden_set
 from llmops_cli.manifests.model import (
     ROLE_KINDS,
@@ -132,7 +133,7 @@ def find_pipeline(catalog: Catalog, ref: str) -> PipelineManifest:
     try:
         found = catalog.find("pipeline", ref)
     except LookupError as exc:
-        raise ManifestError([Problem("manifests/", str(exc))]) from exc
+        raise _with_causes(catalog, [Problem("manifests/", str(exc))]) from exc
     assert isinstance(found, PipelineManifest)
     return found
 
@@ -143,8 +144,15 @@ def resolve_pipeline(catalog: Catalog, pipeline: PipelineManifest) -> ResolvedPi
     resolved, problems = pipeline_problems(catalog, pipeline)
     errors = [p for p in problems if p.severity == "error"]
     if errors or resolved is None:
-        raise ManifestError(errors)
+        raise _with_causes(catalog, errors)
     return resolved
+
+
+def _with_causes(catalog: Catalog, errors: list[Problem]) -> ManifestError:
+    """The files that failed to load come first: a "no prompt named ..." is usually their
+    echo, and the root cause (file:line: field) is what the user must fix."""
+    causes = [p for p in catalog.problems if p.severity == "error"]
+    return ManifestError(list(dict.fromkeys([*causes, *errors])))
 
 
 def pipeline_problems(
@@ -219,8 +227,11 @@ def pipeline_problems(
 
     prompt = bound.get("prompt")
     if isinstance(prompt, PromptManifest):
-        used, _ = template_variables(prompt)
+        used, static = template_variables(prompt)
+        problems.extend(static)  # a syntax error or an `{% include %}` stops eval too
+        renders = not static
         if retrieval is None and used & RETRIEVAL_VARIABLES:
+            renders = False
             problems.append(
                 Problem(
                     pipeline.path,
@@ -232,7 +243,10 @@ def pipeline_problems(
                 )
             )
         if golden is not None:
-            problems.extend(check_variables(golden, prompt.variables, prompt.ref))
+            missing = check_variables(golden, prompt.variables, prompt.ref)
+            problems.extend(missing)
+            if renders and not any(p.severity == "error" for p in missing):
+                problems.extend(render_problems(prompt, golden.cases, retrieval is not None))
 
     problems.extend(_scorer_problems(pipeline, bound.get("thresholds"), golden))
     scorer_models: list[ModelManifest] = []
@@ -324,6 +338,16 @@ def _scorer_problems(
         measured |= {a.get("name", a["type"]) for case in golden.cases for a in case.asserts}
     for index, scorer in enumerate(scorers):
         measured.add(scorer.get("name", scorer["type"]))
+        found = spec_problem(scorer)
+        if found is not None:
+            problems.append(
+                Problem(
+                    pipeline.path,
+                    found[1],
+                    line=pipeline.line_of("scorers", index, found[0]),
+                    field=f"scorers[{index}].{found[0]}",
+                )
+            )
         if scorer["type"] == "judge":
             measured.add(scorer.get("rubric", "judge"))
             if "model" not in scorer and "judge" not in pipeline.data:

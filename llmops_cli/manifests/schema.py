@@ -113,7 +113,20 @@ def _describe(error: jsonschema.ValidationError) -> tuple[FieldPath, str]:
     if kind == "anyOf" and schema.get("anyOf") == [{"required": ["min"]}, {"required": ["max"]}]:
         return path, "needs `min` or `max`"
     if kind == "format":
-        return path, f"expected a {expected} (e.g. 2025-06-30), got {_got(value)}"
+        return path, _format_message(expected, value)
     if kind == "propertyNames":
         return path, f"invalid name {_got(value)}: use lowercase letters, digits and underscores"
     return path, error.message
+
+
+def _format_message(expected: str, value: Any) -> str:
+    """`2026-02-30` has the shape of a date but is no day: say which part is wrong."""
+    if expected == "date" and isinstance(value, str):
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            if len(value) == 10 and value[4] == value[7] == "-":
+                return f"{_got(value)} is not a calendar date ({exc}); write YYYY-MM-DD"
+    return f"expected a {expected} (e.g. 2025-06-30), got {_got(value)}"
