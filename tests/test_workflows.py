@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,3 +33,160 @@ def test_ci_runs_the_readme_test_command() -> None:
     steps = [s.get("run", "") for job in ci["jobs"].values() for s in job["steps"]]
     assert any("make test" in s for s in steps)
     assert "make test" in (REPO / ".ci/run").read_text()
+
+
+# --- the composite action and the example workflows for a user's repository -------------
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+EXAMPLES = sorted((REPO / "examples/ci").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def actionlint_bin() -> str:
+    beside = BIN / "actionlint"
+    found = str(beside) if beside.exists() else shutil.which("actionlint")
+    assert found, "actionlint is a dev dependency (make test installs it)"
+    return found
+
+
+def step(steps: list[dict], name: str) -> dict:  # type: ignore[type-arg]
+    return next(s for s in steps if s.get("name") == name or s.get("id") == name)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_example_workflows_lint_against_the_action(example: Path, tmp_path: Path) -> None:
+    """actionlint checks each example as it stands in a user's repository, with `uses:` of
+    this action read from action.yml (so a wrong input name is an error)."""
+    text = example.read_text()
+    assert "uses: OWNER/llmops@" in text, "the examples use the action, not pip install -e ."
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / "action.yml").write_text((REPO / "action.yml").read_text())
+    (tmp_path / ".github/workflows" / example.name).write_text(
+        re.sub(r"OWNER/llmops@\S+", "./", text)
+    )
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    out = subprocess.run(
+        [actionlint_bin(), "-no-color"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_action_keeps_the_cache_and_reports_when_the_gate_fails() -> None:
+    steps = ACTION["runs"]["steps"]
+    assert ACTION["runs"]["using"] == "composite"
+    save = step(steps, "Save the response cache (also when the gate fails)")
+    assert save["uses"].startswith("actions/cache/save@") and save["if"].startswith("always()")
+    restore = step(steps, "Restore the response cache")
+    assert restore["with"]["key"] == save["with"]["key"]
+    for name in ("Upload the report", "Post or update the pull-request comment"):
+        assert step(steps, name)["if"].startswith("always()")
+    # the gate step itself never fails; the last step exits with llmops's code
+    assert steps[-1]["run"].rstrip().endswith('exit "${CODE:-1}"')
+    assert '"$GITHUB_ACTION_PATH"' in step(steps, "Install llmops at this action's ref")["run"]
+
+
+def run_gate_step(root: Path, tmp: Path, **inputs: str) -> tuple[dict[str, str], str, str]:
+    """The action's gate step as the runner runs it: bash, its env, GITHUB_OUTPUT files."""
+    gate = step(ACTION["runs"]["steps"], "gate")
+    outputs, summary = tmp / "output", tmp / "summary.md"
+    outputs.write_text("")
+    summary.write_text("")
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "RUNNER_TEMP": str(tmp),
+        "PIPELINE": "support-bot",
+        "CACHE_MODE": "read-write",
+        "BASELINE_STAGE": "",
+        "STRICT": "false",
+        "EVAL_ARGS": "--no-track",
+        "RUN_URL": "https://github.example/o/r/actions/runs/7",
+        **inputs,
+    }
+    out = subprocess.run(
+        ["bash", "-e", "-c", gate["run"]],  # the runner's shell: bash -e {0}
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    return values, Path(values["comment-file"]).read_text(), summary.read_text()
+
+
+def test_action_gate_step_pass_fail_and_error(project: Path, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    out, comment, summary = run_gate_step(project, tmp_path, BASELINE_STAGE="prod")
+    assert (out["exit-code"], out["passed"]) == ("0", "true")
+    assert out["report-dir"] == f"{project}/reports/support-bot"
+    assert list(Path(out["report-dir"]).glob("*/gate.json"))
+    assert comment.startswith("<!-- llmops-gate -->\n<!-- llmops-pipeline: support-bot -->\n")
+    assert "## llmops gate: support-bot@1.0.0 — PASSED" in comment and "| | check |" in comment
+    assert "[Workflow run](https://github.example/o/r/actions/runs/7)" in comment
+    assert "PASSED" in summary and "<!-- llmops-gate -->" not in summary
+
+    thresholds = project / "manifests/thresholds/support-gate.yaml"
+    thresholds.write_text(thresholds.read_text().replace("min: 0.60", "min: 0.999"))
+    out, comment, _ = run_gate_step(project, tmp_path, EVAL_ARGS="--no-track --limit 10")
+    assert (out["exit-code"], out["passed"]) == ("4", "false")
+    assert "— FAILED" in comment and "| ❌ | icontains |" in comment
+
+    thresholds.write_text(thresholds.read_text() + "bogus: 1\n")
+    out, comment, _ = run_gate_step(project, tmp_path)
+    assert out["exit-code"] == "1"
+    assert "## llmops gate: support-bot — ERROR" in comment
+    assert "`llmops validate` exited 1" in comment and "bogus" in comment
+
+
+COMMENT_HARNESS = """
+const script = require('fs').readFileSync(process.argv[2], 'utf8');
+const comments = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
+let next = 100;
+const calls = [];
+// GitHub's issue-comment endpoints as github-script's Octokit exposes them, kept in memory
+const github = {
+  paginate: async (fn, args) => fn(args),
+  rest: { issues: {
+    listComments: async () => comments.map((c) => ({ ...c })),
+    createComment: async ({ body }) => { calls.push('create'); comments.push({ id: next++, body }); },
+    updateComment: async ({ comment_id, body }) => {
+      calls.push('update ' + comment_id);
+      comments.find((c) => c.id === comment_id).body = body;
+    },
+  } },
+};
+const context = { repo: { owner: 'o', repo: 'r' }, issue: { number: 3 } };
+const core = { warning: (m) => calls.push('warning ' + m) };
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+new AsyncFunction('require', 'github', 'context', 'core', script)(require, github, context, core)
+  .then(() => console.log(JSON.stringify({ calls, comments })));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node (github-script's runtime)")
+def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
+    script = step(ACTION["runs"]["steps"], "Post or update the pull-request comment")
+    (tmp_path / "script.js").write_text(script["with"]["script"])
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS)
+    other = "<!-- llmops-gate -->\n<!-- llmops-pipeline: other-bot -->\nold"
+    state = [{"id": 1, "body": "a human's comment"}, {"id": 2, "body": other}]
+
+    def post(body: str) -> dict:  # type: ignore[type-arg]
+        (tmp_path / "comment.md").write_text(body)
+        (tmp_path / "state.json").write_text(json.dumps(state))
+        out = subprocess.run(
+            ["node", "harness.js", "script.js", "state.json"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "COMMENT_FILE": str(tmp_path / "comment.md")},
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    head = "<!-- llmops-gate -->\n<!-- llmops-pipeline: support-bot -->\n"
+    first = post(head + "## llmops gate: support-bot — FAILED\n")
+    assert first["calls"] == ["create"]
+    state = first["comments"]
+    second = post(head + "## llmops gate: support-bot — PASSED\n")
+    assert second["calls"] == ["update 100"]
+    bodies = [c["body"] for c in second["comments"]]
+    assert bodies == ["a human's comment", other, head + "## llmops gate: support-bot — PASSED\n"]
