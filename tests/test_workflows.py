@@ -6,7 +6,11 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -190,3 +194,118 @@ def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
     assert second["calls"] == ["update 100"]
     bodies = [c["body"] for c in second["comments"]]
     assert bodies == ["a human's comment", other, head + "## llmops gate: support-bot — PASSED\n"]
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """GitHub's `POST /repos/{owner}/{repo}/dispatches`, on 127.0.0.1: answers 204."""
+
+    received: ClassVar[list[tuple[str, dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.received.append((self.path, dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def github_api() -> Iterator[tuple[str, list[tuple[str, dict[str, str], bytes]]]]:
+    _Recorder.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.received
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_promotion_starts_the_deploy_workflow_with_the_event(
+    project: Path,
+    tmp_path: Path,
+    github_api: tuple[str, list],
+    cli,  # type: ignore[type-arg,no-untyped-def]
+) -> None:
+    """The example promote workflow's steps, run as the runner would: a real promotion pushed
+    to a bare remote, then the repository_dispatch its deploy workflow listens for."""
+    url, received = github_api
+    git = ["git", "-C", str(project)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(project), str(bare)], check=True)
+    subprocess.run([*git, "remote", "add", "origin", str(bare)], check=True)
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    assert cli("gate", "support-bot", cwd=project).exit_code == 0
+
+    workflow = yaml.safe_load((REPO / "examples/ci/promote.yml").read_text())
+    steps = workflow["jobs"]["promote"]["steps"]
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "PIPELINE": "support-bot",
+        "STAGE": "dev",
+        "APPROVER": "",
+        "GITHUB_ACTOR": "octocat",
+        "GH_TOKEN": "ghs_test",
+        "GITHUB_API_URL": url,
+        "GITHUB_REPOSITORY": "acme/support",
+    }
+    for name in ("Promote and push", "Start the deploy workflow"):
+        out = subprocess.run(
+            ["bash", "-e", "-c", step(steps, name)["run"]],
+            cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert out.returncode == 0, name + out.stdout + out.stderr
+
+    [(path, headers, body)] = received
+    assert path == "/repos/acme/support/dispatches"
+    assert headers["Authorization"] == "Bearer ghs_test"
+    payload = json.loads(body)
+    deploy = yaml.safe_load((REPO / "examples/ci/deploy.yml").read_text())
+    assert payload["event_type"] in deploy[True]["repository_dispatch"]["types"]  # `on:`
+    event = payload["client_payload"]["event"]
+    assert len(payload["client_payload"]) <= 10  # GitHub's limit on top-level properties
+    names = git_show_events(bare)
+    assert names == [f"00000001-{event['event_id']}.yaml"]  # the pushed event
+    assert (event["pipeline"], event["stage"], event["version"]) == ("support-bot", "dev", "1.0.0")
+    # every field the deploy workflow reads is in the payload
+    used = set(
+        re.findall(r"client_payload\.event\.(\w+)", (REPO / "examples/ci/deploy.yml").read_text())
+    )
+    assert used and used <= set(event), used - set(event)
+
+
+def git_show_events(bare: Path) -> list[str]:
+    out = subprocess.run(
+        ["git", "-C", str(bare), "ls-tree", "--name-only", "llmops/registry:events"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout.split()
+
+
+@pytest.mark.parametrize(
+    "workflow", [*WORKFLOWS, *EXAMPLES], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_caches_are_saved_even_when_the_job_fails(workflow: Path) -> None:
+    """actions/cache saves only after a green job: a failing gate would lose its answers and
+    an alerting drift check its streak. Every save is actions/cache/save under always()."""
+    doc = yaml.safe_load(workflow.read_text())
+    steps = [s for job in doc["jobs"].values() for s in job["steps"]]
+    uses = [s.get("uses", "") for s in steps]
+    assert not any(u.startswith("actions/cache@") for u in uses)
+    for s in steps:
+        if s.get("uses", "").startswith("actions/cache/save@"):
+            assert str(s.get("if", "")).startswith("always()"), s
+
+
+def test_deploy_workflows_start_on_a_promotion_dispatch() -> None:
+    """A push to the registry branch starts nothing (its tree holds no workflows)."""
+    for path in (REPO / ".github/workflows/deploy.yml", REPO / "examples/ci/deploy.yml"):
+        on = yaml.safe_load(path.read_text())[True]  # YAML 1.1 reads `on` as true
+        assert "push" not in on
+        assert on["repository_dispatch"]["types"] == ["llmops-promoted"]
+        assert "workflow_dispatch" in on
