@@ -138,15 +138,11 @@ def write_editor_schemas(root: Path) -> None:
 def _kind_of(path: Path) -> str:
     import yaml
 
-    data = yaml.safe_load(path.read_text("utf-8"))
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) and kind else COMBINED
+    return str(yaml.safe_load(path.read_text("utf-8"))["kind"])  # the shipped sample's own
 
 
 def _add_modeline(path: Path, root: Path, schema: str) -> None:
     text = path.read_text("utf-8")
-    if text.startswith(_MODELINE):
-        return
     up = "../" * (len(path.relative_to(root).parts) - 1)
     path.write_text(f"{_MODELINE}{up}{SCHEMA_DIR}/{schema}.json\n{text}", "utf-8")
 
