@@ -113,7 +113,17 @@ def test_init_into_empty_existing_folder(tmp_path: Path, cli) -> None:  # type: 
 
 
 @pytest.mark.parametrize(
-    "kind", ["prompt", "model", "retrieval", "thresholds", "pipeline", "project", "golden-case"]
+    "kind",
+    [
+        "prompt",
+        "model",
+        "retrieval",
+        "thresholds",
+        "pipeline",
+        "project",
+        "golden-case",
+        "manifest",
+    ],
 )
 def test_schema_prints_json_schema(cli, kind: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("schema", kind)

@@ -128,6 +128,7 @@ def test_init_inside_a_repository_or_with_no_git_leaves_git_alone(tmp_path: Path
 def test_combined_schema_checks_every_kind(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("init", str(tmp_path / "p"), "--no-git").exit_code == 0
     schema = json.loads((tmp_path / "p/.schemas/manifest.json").read_text())
+    assert json.loads(cli("schema", "manifest").stdout) == schema  # the same, for editors
     validator = jsonschema.Draft202012Validator(schema)
     validator.check_schema(schema)
     manifests = sorted((tmp_path / "p/manifests").rglob("*.yaml"))
