@@ -102,6 +102,7 @@ def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli) 
     target = tmp_path / "new"
     result = cli("init", str(target))
     assert result.exit_code == 0, result.output
+    assert f"initialised a git repository in {target}" in result.stdout
     assert (target / ".gitignore").read_text().strip().endswith(".llmops/")
     assert cli("validate", cwd=target).exit_code == 0
     again = cli("init", str(target))
@@ -116,7 +117,17 @@ def test_init_into_empty_existing_folder(tmp_path: Path, cli) -> None:  # type: 
 
 
 @pytest.mark.parametrize(
-    "kind", ["prompt", "model", "retrieval", "thresholds", "pipeline", "project", "golden-case"]
+    "kind",
+    [
+        "prompt",
+        "model",
+        "retrieval",
+        "thresholds",
+        "pipeline",
+        "project",
+        "golden-case",
+        "manifest",
+    ],
 )
 def test_schema_prints_json_schema(cli, kind: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("schema", kind)

@@ -84,7 +84,7 @@ app = typer.Typer(
         "Exit codes: 0 ok, 1 user error, 2 usage, 3 bug, 4 gate failed, 5 drift, 130 interrupted."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: importing rich+markdown would double start-up time
     context_settings={"help_option_names": ["-h", "--help"]},

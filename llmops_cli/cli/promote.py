@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from llmops_cli.cli.options import ProjectOption, open_project
+from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
 
 PushOption = Annotated[
     bool,
@@ -48,6 +49,7 @@ def promote(
         ),
     ] = None,
     project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
 ) -> None:
     """Move an evaluated pipeline version into a stage of the registry.
 
@@ -67,6 +69,9 @@ def promote(
         push=push,
         canary=evidence,
     )
+    if output is OutputFormat.json:
+        typer.echo(event_json(event, pushed=push))
+        return
     previous = event["previous_version"] or "nothing"
     typer.echo(
         f"promoted {event['pipeline']}@{event['version']} to {event['stage']} "
@@ -91,6 +96,7 @@ def rollback(
     approver: ApproverOption = None,
     push: PushOption = False,
     project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
 ) -> None:
     """Put a stage back to its previous version, in one command.
 
@@ -109,9 +115,33 @@ def rollback(
         approvers=approver or (),
         push=push,
     )
+    if output is OutputFormat.json:
+        typer.echo(event_json(event, pushed=push))
+        return
     direction = "forward" if event.get("direction") == "forward" else "back"
     typer.echo(
         f"rolled {direction} {event['pipeline']} in {event['stage']}: {event['from_version']} -> "
         f"{event['version']}; changed: {', '.join(event['change_type']) or 'nothing'}; "
         f"event {event['id']}"
+    )
+
+
+def event_json(event: dict[str, Any], *, pushed: bool) -> str:
+    """One JSON object with stable keys, for CI (e.g. the payload of a deploy dispatch)."""
+    return json.dumps(
+        {
+            "event_id": event["id"],
+            "seq": event["seq"],
+            "type": event["type"],
+            "pipeline": event["pipeline"],
+            "stage": event["stage"],
+            "version": event["version"],
+            "previous_version": event.get("previous_version"),
+            "direction": event.get("direction"),  # rollback: back or forward; promote: null
+            "fingerprint": event.get("fingerprint"),
+            "change_type": list(event.get("change_type") or []),
+            "at": event["at"],
+            "pushed": pushed,
+        },
+        indent=2,
     )

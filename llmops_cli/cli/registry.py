@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -118,6 +118,7 @@ def diff(
     a: Annotated[str, typer.Argument(help="First stage (e.g. prod).", show_default=False)],
     b: Annotated[str, typer.Argument(help="Second stage (e.g. staging).", show_default=False)],
     project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
 ) -> None:
     """A readable diff of what two stages run: prompt text, parameters, model, retrieval."""
     import difflib
@@ -129,16 +130,39 @@ def diff(
 
     registry = Registry(open_project(project))
     left, right = stage_manifests(registry, pipeline, a), stage_manifests(registry, pipeline, b)
-    same = True
+    diffs: dict[str, str] = {}
     for role in dict.fromkeys([*left, *right]):
         old = yaml.safe_dump(left.get(role, {}), sort_keys=False).splitlines()
         new = yaml.safe_dump(right.get(role, {}), sort_keys=False).splitlines()
         lines = list(difflib.unified_diff(old, new, f"{a}/{role}", f"{b}/{role}", lineterm=""))
         if lines:
-            same = False
-            typer.echo("\n".join(lines))
-    if same:
+            diffs[role] = "\n".join(lines)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(_diff_json(pipeline, (a, left), (b, right), diffs), indent=2))
+    elif diffs:
+        typer.echo("\n".join(diffs.values()))
+    else:
         typer.echo(f"{a} and {b} run the same manifests")
+
+
+def _diff_json(
+    pipeline: str,
+    a: tuple[str, dict[str, dict[str, Any]]],
+    b: tuple[str, dict[str, dict[str, Any]]],
+    diffs: dict[str, str],
+) -> dict[str, Any]:
+    def side(stage: str, manifests: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        refs = {role: f"{m.get('name')}@{m.get('version')}" for role, m in manifests.items()}
+        return {"stage": stage, "manifests": refs}
+
+    return {
+        "pipeline": pipeline,
+        "a": side(*a),
+        "b": side(*b),
+        "same": not diffs,
+        "changed": list(diffs),
+        "diff": diffs,
+    }
 
 
 def export(
@@ -182,9 +206,15 @@ def reproduce(
         Path, typer.Option(help="Folder to write the manifests into.", show_default=False)
     ],
     project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
 ) -> None:
     """Write back the exact manifests that sit in a stage or produced a run."""
     from llmops_cli.registry.promotion import reproduce as do_reproduce
 
-    for path in do_reproduce(open_project(project), target, out):
+    paths = do_reproduce(open_project(project), target, out)
+    if output is OutputFormat.json:
+        files = [str(p) for p in paths]
+        typer.echo(json.dumps({"target": target, "out": str(out), "files": files}, indent=2))
+        return
+    for path in paths:
         typer.echo(str(path))

@@ -9,7 +9,8 @@ def schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="prompt, model, retrieval, thresholds, pipeline, project or golden-case.",
+            help="prompt, model, retrieval, thresholds, pipeline, project, golden-case, or "
+            "manifest (every kind in one, chosen by `kind`).",
             show_default=False,
         ),
     ],
@@ -18,6 +19,13 @@ def schema(
 
     For editors and yaml-language-server; the same schemas validate manifests.
     """
+    if kind == "manifest":
+        import json
+
+        from llmops_cli.scaffold import combined_schema
+
+        typer.echo(json.dumps(combined_schema(), indent=2))
+        return
     from llmops_cli.manifests.schema import schema_text
 
     typer.echo(schema_text(kind), nl=False)
