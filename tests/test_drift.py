@@ -378,12 +378,23 @@ def test_cli_streak_prometheus_webhook_and_reports(
     from prometheus_client.parser import text_string_to_metric_families
 
     url, bodies = webhook
-    drifted = write_jsonl(tmp_path / "cur1.jsonl", records(600, 2, "errors", start_day=2))
+    day_one = records(3000, 1)
+    log = write_jsonl(
+        tmp_path / "all.jsonl",
+        day_one
+        + records(600, 2, "errors", start_day=2)
+        + records(600, 3, "errors", start_day=3)
+        + records(600, 4, start_day=4),
+    )
     prom = tmp_path / "textfile" / "llmops.prom"
     args = [
         "drift-check",
+        "--log",
+        str(log),
         "--reference",
-        str(reference),
+        "2026-11-01..2026-11-02",
+        "--current",
+        "last:24h",
         "--prometheus",
         str(prom),
         "--webhook",
@@ -393,11 +404,10 @@ def test_cli_streak_prometheus_webhook_and_reports(
         "--out",
         str(tmp_path / "out"),
     ]
-    first = cli(*args, "--current", str(drifted), cwd=project)
+    first = cli(*args, "--now", "2026-11-03T00:00Z", cwd=project)
     assert first.exit_code == 0, first.output  # pending: one breached window of two
     assert "PENDING" in first.output and not bodies
-    second = write_jsonl(tmp_path / "cur2.jsonl", records(600, 3, "errors", start_day=3))
-    result = cli(*args, "--current", str(second), cwd=project)
+    result = cli(*args, "--now", "2026-11-04T00:00Z", cwd=project)
     assert result.exit_code == 5, result.output
     assert bodies and "error" in bodies[-1]["text"] and bodies[-1]["blocks"]
     families = {f.name: f for f in text_string_to_metric_families(prom.read_text())}
@@ -409,10 +419,24 @@ def test_cli_streak_prometheus_webhook_and_reports(
     html = (tmp_path / "out" / "drift.html").read_text()
     assert "<svg" in html and "<script" not in html
     assert "Recommended actions" in (tmp_path / "out" / "drift.md").read_text()
-    stable = write_jsonl(tmp_path / "cur3.jsonl", records(600, 4, start_day=4))
-    cleared = cli(*args, "--current", str(stable), cwd=project)
+    cleared = cli(*args, "--now", "2026-11-05T00:00Z", cwd=project)
     assert cleared.exit_code == 0, cleared.output
     assert "back within thresholds" in bodies[-1]["blocks"][1]["text"]["text"]
+
+
+def test_cli_a_pair_of_files_is_judged_alone_without_a_streak(
+    cli: Any, project: Path, reference: Path, tmp_path: Path
+) -> None:
+    slow = [{**r, "latency_ms": r["latency_ms"] * 1.6} for r in records(600, 2, start_day=2)]
+    current = write_jsonl(tmp_path / "cur.jsonl", slow)
+    args = ["drift-check", "--reference", str(reference), "--current", str(current)]
+    result = cli(*args, "--out", str(tmp_path / "out"), cwd=project)
+    assert result.exit_code == 5, result.output  # first run: no "pending" for a pair
+    assert "ALERT (latency_ms)" in result.output
+    assert not (project / ".llmops" / "drift").exists()  # no streak state for a pair
+    report = json.loads((tmp_path / "out" / "drift.json").read_text())
+    assert report["mode"] == "pair" and report["signals"][0]["streak"] == 1
+    assert "one pair" in (tmp_path / "out" / "drift.md").read_text()
 
 
 def test_cli_uses_the_thresholds_drift_section_and_json_output(
@@ -441,7 +465,7 @@ def test_cli_uses_the_thresholds_drift_section_and_json_output(
     data = json.loads(result.output)
     assert [s["name"] for s in data["signals"]] == ["latency"]
     assert data["settings"]["source"] == "watch@1.0.0"
-    assert (project / ".llmops" / "drift" / "watch.state.json").is_file()
+    assert data["mode"] == "pair"
 
 
 def test_cli_baseline_then_check(cli: Any, project: Path, reference: Path, tmp_path: Path) -> None:

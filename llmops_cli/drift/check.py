@@ -57,6 +57,7 @@ class DriftReport:
     created: str
     status: str = OK  # ok | warn | pending | alert | insufficient_data
     cleared: tuple[str, ...] = ()  # signals whose alert ended with this window
+    mode: str = "series"  # series: a time range, streaks apply; pair: two files, judged alone
 
     @property
     def alerting(self) -> bool:

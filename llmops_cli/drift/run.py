@@ -84,8 +84,9 @@ def check(
     now: datetime,
     state_path: Path | None = None,
 ) -> DriftReport:
-    """Compare `current` with a reference window or baseline; with `state_path`, apply the
-    consecutive-window rule and remember the streaks."""
+    """Compare `current` with a reference window or baseline. A current window that is a
+    time range is one of a series (cron): with `state_path` the consecutive-window rule
+    applies and the streaks are remembered. A whole file is one pair, judged alone."""
     bad = _bad(config)
     windows = [current] + ([reference] if reference is not None else [])
     summaries = summarize(windows, config, bad, _ns(now))
@@ -103,10 +104,13 @@ def check(
         )
     active = config.only_fields(present)
     results = compare(ref, cur, active)
-    state = AlertState.load(state_path) if state_path else AlertState()
-    status, cleared = apply(results, state, _window_id(current, cur), config.consecutive)
-    if state_path:
-        state.save(state_path)
+    series = current.ranged
+    keep = state_path if series else None
+    state = AlertState.load(keep) if keep else AlertState()
+    needed = config.consecutive if series else 1
+    status, cleared = apply(results, state, _window_id(current, cur), needed)
+    if keep:
+        state.save(keep)
     return DriftReport(
         check=name,
         reference={"source": ref.source, "rows": ref.rows},
@@ -117,6 +121,7 @@ def check(
         created=now.isoformat(timespec="seconds"),
         status=status,
         cleared=tuple(cleared),
+        mode="series" if series else "pair",
     )
 
 

@@ -27,12 +27,22 @@ def headline(report: dict[str, Any]) -> str:
     return text + (f" ({', '.join(drifting)})" if drifting else "")
 
 
+def mode(report: dict[str, Any]) -> str:
+    """How the verdict was reached: one pair of files, or a window of a series with streaks."""
+    if report.get("mode") == "pair":
+        return "Judged as one pair of files: no streak (streaks apply to time-range windows)."
+    needed = report["settings"].get("consecutive", 1)
+    return f"A window of a series: a signal alerts after {needed} breached windows in a row."
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"## {_ICON.get(report['status'], '')} {headline(report)}",
         "",
         f"Reference: `{report['reference']['source']}` ({report['reference']['rows']} rows) · "
         f"current: `{report['current']['source']}` ({report['current']['rows']} rows)",
+        "",
+        mode(report),
         "",
         "| signal | status | statistic | value | BH p | reference n | current n | why |",
         "|---|---|---|---|---|---|---|---|",
@@ -100,7 +110,7 @@ def html(report: dict[str, Any]) -> str:
         f"<p>Reference <code>{escape(report['reference']['source'])}</code> "
         f"({report['reference']['rows']} rows) · current "
         f"<code>{escape(report['current']['source'])}</code> ({report['current']['rows']} rows)"
-        f" · {escape(report['created'])}</p>"
+        f" · {escape(report['created'])}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
         f"{rows}</table><h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
