@@ -16,7 +16,7 @@ import pytest
 from driftdata import SHIFTS, records, write_jsonl
 
 from llmops_cli.drift import logs, stats, summary
-from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, SignalResult
+from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, WARN, SignalResult
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
@@ -53,6 +53,46 @@ def test_each_known_shift_is_flagged_on_its_signal_only(
     assert report.status == ALERT
     signal = next(s for s in report.signals if s.name == SHIFTS[shift])
     assert signal.level == ALERT and signal.action
+
+
+@pytest.mark.parametrize("slower", [1.13, 1.16])
+def test_a_uniform_latency_rise_that_psi_misses_is_never_ok(
+    slower: float, reference: Path, tmp_path: Path
+) -> None:
+    """Every latency 13-16% higher in a wide latency distribution (lognormal sigma 0.6): PSI
+    stays under its warn level; the p50/p95 ratio check flags it, and only latency."""
+
+    def wide(n: int, seed: int, day: int, scale: float) -> list[dict[str, Any]]:
+        latency = np.random.default_rng(seed).lognormal(6.5, 0.6, n) * scale
+        rows = records(n, seed, start_day=day)
+        return [{**r, "latency_ms": float(v)} for r, v in zip(rows, latency, strict=True)]
+
+    ref = write_jsonl(tmp_path / "ref.jsonl", wide(20_000, 1, 1, 1.0))
+    current = write_jsonl(tmp_path / "cur.jsonl", wide(5000, 2, 2, slower))
+    report = run(ref, current)
+    latency = next(s for s in report.signals if s.name == "latency_ms")
+    assert latency.details["psi"] < 0.1  # PSI alone would call this "ok"
+    assert latency.level in (WARN, ALERT) and latency.statistic in ("p50_ratio", "p95_ratio")
+    assert latency.details["quantile_ratios"]["p50"] > 1.1
+    assert flagged(report) == {"latency_ms"} and report.status != OK
+
+
+def test_both_directions_are_reported_but_only_harm_alerts(reference: Path, tmp_path: Path) -> None:
+    faster = write_jsonl(tmp_path / "fast.jsonl", records(600, 2, start_day=2, slower=0.55))
+    latency = next(s for s in run(reference, faster).signals if s.name == "latency_ms")
+    assert latency.level == WARN and "harmless" in latency.reason  # reported, not alerted
+    hits = [{**r, "cache_hit": r["cache_hit"] or i % 4 == 0} for i, r in enumerate(records(600, 2))]
+    more_hits = write_jsonl(tmp_path / "hits.jsonl", hits)
+    cache = next(s for s in run(reference, more_hits).signals if s.name == "cache_hit")
+    assert cache.value > 0.1 and cache.level == WARN and "harmless" in cache.reason
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_stable_pair_stays_ok(seed: int, tmp_path: Path) -> None:
+    ref = write_jsonl(tmp_path / "r.jsonl", records(2000, 200 + seed))
+    cur = write_jsonl(tmp_path / "c.jsonl", records(500, 300 + seed, start_day=2))
+    report = run(ref, cur)
+    assert report.status == OK, [s.reason for s in report.signals if s.level != OK]
 
 
 @pytest.mark.slow
@@ -446,7 +486,9 @@ def test_cli_uses_the_thresholds_drift_section_and_json_output(
         "manifests/thresholds/watch.yaml",
         "kind: thresholds\nname: watch\nversion: 1.0.0\nmetrics: {latency: {max: 5000}}\n"
         "drift:\n  consecutive: 1\n  signals:\n"
-        "    latency: {type: numeric, field: latency_ms, psi_alert: 0.2}\n",
+        "    latency: {type: numeric, field: latency_ms, psi_alert: 0.2, direction: up,\n"
+        "              quantiles: [0.5, 0.9], ratio_warn: 1.1, ratio_alert: 1.3}\n"
+        "    hits: {type: rate, field: cache_hit, direction: down}\n",
     )
     current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, "latency", start_day=2))
     result = cli(
@@ -463,7 +505,10 @@ def test_cli_uses_the_thresholds_drift_section_and_json_output(
     )
     assert result.exit_code == 5, result.output
     data = json.loads(result.output)
-    assert [s["name"] for s in data["signals"]] == ["latency"]
+    assert [s["name"] for s in data["signals"]] == ["latency", "hits"]
+    assert data["signals"][0]["statistic"] == "psi"  # a 1.8x shift: PSI and ratio alert
+    assert set(data["signals"][0]["details"]["quantile_ratios"]) == {"p50", "p90"}
+    assert data["signals"][1]["details"]["direction"] == "down"
     assert data["settings"]["source"] == "watch@1.0.0"
     assert data["mode"] == "pair"
 
