@@ -120,6 +120,51 @@ def test_empty_current_window_is_insufficient(reference: Path, tmp_path: Path) -
     assert run(reference, current).status == INSUFFICIENT
 
 
+def _with_columns(rows: list[dict[str, Any]], seed: int, billing: float) -> list[dict[str, Any]]:
+    """Fields no default signal reads: a topic label (billing share `billing`), a pipeline
+    name, a unique request id and a numeric time-to-first-token."""
+    rng = np.random.default_rng(seed)
+    topics = np.where(rng.random(len(rows)) < billing, "billing", rng.choice(["notes", "sync"]))
+    return [
+        {
+            **r,
+            "topic": str(t),
+            "pipeline": "support-bot",
+            "request_id": f"req-{seed}-{i}",
+            "ttft_ms": float(rng.gamma(2, 50)),
+        }
+        for i, (r, t) in enumerate(zip(rows, topics, strict=True))
+    ]
+
+
+def test_unwatched_columns_are_listed_and_low_cardinality_strings_compared(
+    tmp_path: Path,
+) -> None:
+    from llmops_cli.drift.run import build_baseline
+
+    ref = write_jsonl(tmp_path / "r.jsonl", _with_columns(records(2000, 1), 1, 0.1))
+    cur = write_jsonl(tmp_path / "c.jsonl", _with_columns(records(500, 2, start_day=2), 2, 0.5))
+    report = run(ref, cur)
+    topic = next(s for s in report.signals if s.name == "topic")
+    assert (
+        topic.kind == "categorical" and topic.level == ALERT and "found in the log" in topic.reason
+    )
+    assert flagged(report) == {"topic"}  # `pipeline` is one value in both windows: ok
+    assert set(report.unchecked) == {"request_id", "ttft_ms"}  # ids and numbers: listed only
+    out = tmp_path / "baseline.json"
+    build_baseline(ONCE, Window("reference", ref), out, NOW)
+    via = check(ONCE, Window("current", cur), baseline=out, now=NOW)
+    assert flagged(via) == {"topic"} and set(via.unchecked) == {"request_id", "ttft_ms"}
+
+    named = drift_config({"consecutive": 1, "signals": {"latency_ms": {"type": "numeric"}}})
+    only = run(ref, cur, named)
+    assert [s.name for s in only.signals] == ["latency_ms"]  # a manifest's list is exact
+    assert {"topic", "pipeline", "model", "request_id"} <= set(only.unchecked)
+    from llmops_cli.render.drift import markdown
+
+    assert "Not checked (no signal reads them): " in markdown(only.to_dict())
+
+
 # -- statistics checked against scipy --------------------------------------------------------
 
 

@@ -221,6 +221,8 @@ def drift_check(
         typer.echo(json.dumps(json.loads(files["json"].read_text(encoding="utf-8")), indent=2))
     else:
         _print_table(data)
+        if render.unchecked(data):
+            typer.echo(render.unchecked(data))
         typer.echo(f"{render.headline(data)}; report: {files['html']}")
     if webhook and (report.alerting or report.cleared):
         from llmops_cli.drift.notify import post_json

@@ -58,6 +58,7 @@ class DriftReport:
     status: str = OK  # ok | warn | pending | alert | insufficient_data
     cleared: tuple[str, ...] = ()  # signals whose alert ended with this window
     mode: str = "series"  # series: a time range, streaks apply; pair: two files, judged alone
+    unchecked: tuple[str, ...] = ()  # columns the logs hold that no signal reads
 
     @property
     def alerting(self) -> bool:
@@ -100,6 +101,8 @@ def compare(
         rule = _RULES[spec.kind]
         result = rule(spec, ref, cur)
         result.action = spec.action
+        if spec.auto:
+            result.reason += "; a low-cardinality column found in the log, compared as categories"
         results.append(result)
     _adjust(results, config.fdr)
     return results

@@ -98,6 +98,7 @@ class SignalSpec:
     settings: Mapping[str, Any]
     action: str
     explicit: bool  # named in the manifest: a missing field is an error, not a skip
+    auto: bool = False  # a low-cardinality string column found in the log (defaults only)
 
     def get(self, key: str) -> Any:
         return self.settings.get(key, KIND_DEFAULTS[self.kind].get(key))
@@ -133,14 +134,36 @@ class DriftConfig:
             self, signals=tuple(s for s in self.signals if s.explicit or s.field in present)
         )
 
+    @property
+    def named(self) -> bool:
+        """The manifest lists its signals: nothing is added from what the log holds."""
+        return any(s.explicit for s in self.signals)
+
+    def with_categoricals(self, fields: list[str]) -> DriftConfig:
+        """Add categorical signals for columns found in the log (not already watched)."""
+        taken = {s.name for s in self.signals} | self.fields
+        extra = tuple(
+            SignalSpec(f, "categorical", f, {}, DEFAULT_ACTIONS["categorical"], False, True)
+            for f in fields
+            if f not in taken
+        )
+        return replace(self, signals=self.signals + extra)
+
     def fingerprint(self) -> str:
-        """Identifies the settings a baseline summary was made with."""
-        data = [(s.name, s.kind, s.field, sorted(s.settings.items())) for s in self.signals]
+        """Identifies the settings a baseline summary was made with (found columns aside:
+        the baseline lists its own)."""
+        data = [
+            (s.name, s.kind, s.field, sorted(s.settings.items()))
+            for s in self.signals
+            if not s.auto
+        ]
         return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["signals"] = [{"name": s.name, "kind": s.kind, "field": s.field} for s in self.signals]
+        out["signals"] = [
+            {"name": s.name, "kind": s.kind, "field": s.field, "auto": s.auto} for s in self.signals
+        ]
         return out
 
 

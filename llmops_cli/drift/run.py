@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from llmops_cli.drift import logs
 from llmops_cli.drift.check import DriftReport, compare
+from llmops_cli.drift.columns import low_cardinality, unchecked
 from llmops_cli.drift.config import DriftConfig, drift_config
 from llmops_cli.drift.logs import BadRecords
 from llmops_cli.drift.state import AlertState, apply
@@ -54,6 +56,7 @@ def build_baseline(
 ) -> WindowSummary:
     """Summarise a reference window once into a JSON file later checks can reuse."""
     bad = _bad(config)
+    config = _found_categoricals(config, reference)
     summary = summarize([replace(reference, label="reference")], config, bad, _ns(now))["reference"]
     if not summary.rows:
         raise LlmopsError(f"{reference.describe()}: no records in the reference window")
@@ -89,9 +92,14 @@ def check(
     applies and the streaks are remembered. A whole file is one pair, judged alone."""
     bad = _bad(config)
     windows = [current] + ([reference] if reference is not None else [])
+    base = load_baseline(baseline, config) if baseline is not None else None
+    if base is not None:
+        config = config.with_categoricals(list(base.auto))
+    elif reference is not None:
+        config = _found_categoricals(config, reference)
     summaries = summarize(windows, config, bad, _ns(now))
-    if baseline is not None:
-        summaries["reference"] = load_baseline(baseline, config)
+    if base is not None:
+        summaries["reference"] = base
     ref, cur = summaries["reference"], summaries["current"]
     present = ref.fields | cur.fields
     missing = [s for s in config.signals if s.explicit and s.field not in present]
@@ -122,7 +130,19 @@ def check(
         status=status,
         cleared=tuple(cleared),
         mode="series" if series else "pair",
+        unchecked=tuple(
+            unchecked(ref.columns | cur.columns, active.fields | {config.timestamp_field})
+        ),
     )
+
+
+def _found_categoricals(config: DriftConfig, reference: Window) -> DriftConfig:
+    """With the default signals, low-cardinality string columns of the reference log are
+    compared as categories too; a manifest that lists its signals gets exactly those."""
+    if config.named:
+        return config
+    claimed = config.fields | {config.timestamp_field}
+    return config.with_categoricals(low_cardinality(logs.peek(reference.path), claimed))
 
 
 def write_reports(report: DriftReport, folder: Path) -> dict[str, Path]:

@@ -35,6 +35,17 @@ def mode(report: dict[str, Any]) -> str:
     return f"A window of a series: a signal alerts after {needed} breached windows in a row."
 
 
+def unchecked(report: dict[str, Any]) -> str:
+    """The columns no signal reads, named so that none is passed over in silence."""
+    names = report.get("unchecked") or []
+    if not names:
+        return ""
+    return (
+        f"Not checked (no signal reads them): {', '.join(names)}; "
+        "add them under drift.signals in the thresholds manifest to watch them."
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"## {_ICON.get(report['status'], '')} {headline(report)}",
@@ -52,6 +63,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {s['name']} | {_ICON.get(s['status'], '')} {s['status']} | {s['statistic'] or '–'}"
             f" | {_value(s)} | {_p(s)} | {s['n_reference']} | {s['n_current']} | {s['reason']} |"
         )
+    if unchecked(report):
+        lines += ["", unchecked(report)]
     actions = [s for s in report["signals"] if s["status"] in ("alert", "pending", "warn")]
     if actions:
         lines += ["", "### Recommended actions", ""]
@@ -113,7 +126,8 @@ def html(report: dict[str, Any]) -> str:
         f" · {escape(report['created'])}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
-        f"{rows}</table><h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
+        f"{rows}</table><p>{escape(unchecked(report))}</p>"
+        f"<h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
     )
 
 
