@@ -123,7 +123,14 @@ def check_gate(
         ok = ("min" not in rule or value >= rule["min"]) and (
             "max" not in rule or value <= rule["max"]
         )
-        checks.append(GateCheck(label, "threshold", "pass" if ok else severity, value, expected))
+        over = (
+            f"over {report['summary']['pass_rate']['n']} checked cases"
+            if name == "pass_rate"
+            else ""
+        )
+        checks.append(
+            GateCheck(label, "threshold", "pass" if ok else severity, value, expected, over)
+        )
     ceiling = thresholds.get("max_error_rate")
     if ceiling is not None:
         rate = float(report["summary"]["error_rate"])

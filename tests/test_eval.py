@@ -405,6 +405,7 @@ def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path,
     verdict = cli("gate", "support-bot", "-f", "json", cwd=project)
     checks = {c["name"]: c for c in json.loads(verdict.output)["checks"]}
     assert checks["pass_rate"]["observed"] == s["pass_rate"]["mean"]
+    assert checks["pass_rate"]["detail"] == "over 4 checked cases"
 
     for case in cases[:4]:
         case.pop("assert", None)
