@@ -160,9 +160,10 @@ def test_unwatched_columns_are_listed_and_low_cardinality_strings_compared(
     only = run(ref, cur, named)
     assert [s.name for s in only.signals] == ["latency_ms"]  # a manifest's list is exact
     assert {"topic", "pipeline", "model", "request_id"} <= set(only.unchecked)
-    from llmops_cli.render.drift import markdown
+    from llmops_cli.render.drift import html, markdown
 
     assert "Not checked (no signal reads them): " in markdown(only.to_dict())
+    assert "Not checked (no signal reads them): " in html(only.to_dict())
 
 
 # -- statistics checked against scipy --------------------------------------------------------

@@ -126,7 +126,7 @@ def html(report: dict[str, Any]) -> str:
         f" · {escape(report['created'])}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
-        f"{rows}</table><p>{escape(unchecked(report))}</p>"
+        f"{rows}</table>{f'<p>{escape(unchecked(report))}</p>' if unchecked(report) else ''}"
         f"<h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
     )
 
