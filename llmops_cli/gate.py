@@ -114,16 +114,24 @@ def check_gate(
         )
         label = name if stat == "mean" else f"{name} ({stat})"
         if value is None:
-            checks.append(
-                GateCheck(
-                    label, "unmeasured", severity, None, expected, "the report has no such metric"
-                )
+            why = (
+                "no case has a pass/fail check"
+                if name == "pass_rate"
+                else "the report has no such metric"
             )
+            checks.append(GateCheck(label, "unmeasured", severity, None, expected, why))
             continue
         ok = ("min" not in rule or value >= rule["min"]) and (
             "max" not in rule or value <= rule["max"]
         )
-        checks.append(GateCheck(label, "threshold", "pass" if ok else severity, value, expected))
+        over = (
+            f"over {report['summary']['pass_rate']['n']} checked cases"
+            if name == "pass_rate"
+            else ""
+        )
+        checks.append(
+            GateCheck(label, "threshold", "pass" if ok else severity, value, expected, over)
+        )
     ceiling = thresholds.get("max_error_rate")
     if ceiling is not None:
         rate = float(report["summary"]["error_rate"])
@@ -189,8 +197,8 @@ def _per_case(report: Mapping[str, Any], name: str) -> dict[tuple[str, int], flo
     out = {}
     for row in report["cases"]:
         key = (row["case_id"], row["repeat"])
-        if name == "pass_rate":
-            if row["status"] != "errored":
+        if name == "pass_rate":  # checked cases only: errored and `scored` ones have no verdict
+            if row["status"] in ("passed", "failed"):
                 out[key] = 1.0 if row["status"] == "passed" else 0.0
         elif name == "latency":
             if row.get("latency_ms") is not None:
@@ -247,7 +255,8 @@ def flipped_cases(report: Mapping[str, Any], baseline: Mapping[str, Any]) -> tup
     return tuple(
         r["case_id"]
         for r in report["cases"]
-        if r["status"] != "passed" and before.get((r["case_id"], r["repeat"])) == "passed"
+        if r["status"] in ("failed", "errored")
+        and before.get((r["case_id"], r["repeat"])) == "passed"
     )
 
 

@@ -19,15 +19,17 @@ SHIFTS = {
     "topic": "query",
     "guardrail": "guardrail_triggered",
     "errors": "error",
+    "cache": "cache_hit",  # a fall: 30% -> 18% of answers from the cache
 }
 
 
 def records(
-    n: int, seed: int, shift: str | None = None, start_day: int = 1
+    n: int, seed: int, shift: str | None = None, start_day: int = 1, slower: float = 1.0
 ) -> list[dict[str, Any]]:
-    """`n` log records; `shift` (a key of SHIFTS) moves exactly one signal."""
+    """`n` log records; `shift` (a key of SHIFTS) moves exactly one signal; `slower` scales
+    every latency (a uniform slowdown: median, p95 and p99 alike)."""
     rng = np.random.default_rng(seed)
-    latency = rng.lognormal(6.5, 0.35, n) * (1.8 if shift == "latency" else 1.0)
+    latency = rng.lognormal(6.5, 0.35, n) * (1.8 if shift == "latency" else 1.0) * slower
     completion = rng.poisson(220 if shift == "length" else 120, n)
     judge = np.clip(rng.normal(0.70 if shift == "quality" else 0.80, 0.08, n), 0, 1)
     guard = rng.random(n) < (0.08 if shift == "guardrail" else 0.02)
@@ -39,6 +41,7 @@ def records(
     model = rng.choice(["gpt-4o-mini", "gpt-4o"], n, p=[0.8, 0.2])
     version = rng.choice(["1.2.0", "1.3.0"], n)
     seconds = np.sort(rng.integers(0, 86_400, n)).tolist()
+    cache_hit = rng.random(n) < (0.18 if shift == "cache" else 0.30)  # drawn last: seeds keep
     # plain Python values first: per-element numpy scalars made this the tests' hot spot
     columns = zip(
         seconds,
@@ -52,6 +55,7 @@ def records(
         error.tolist(),
         guard.tolist(),
         [" ".join(w) for w in words.tolist()],
+        cache_hit.tolist(),
         strict=True,
     )
     return [
@@ -69,8 +73,9 @@ def records(
             "guardrail_triggered": gua,
             "query": f"how do I {query} in quillnote",
             "retrieved_doc_dates": ["2026-06-01", "2026-03-15"],
+            "cache_hit": hit,
         }
-        for sec, lat, pro, com, cst, jud, mod, ver, err, gua, query in columns
+        for sec, lat, pro, com, cst, jud, mod, ver, err, gua, query, hit in columns
     ]
 
 

@@ -16,7 +16,7 @@ import pytest
 from driftdata import SHIFTS, records, write_jsonl
 
 from llmops_cli.drift import logs, stats, summary
-from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, SignalResult
+from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, WARN, SignalResult
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
@@ -55,6 +55,46 @@ def test_each_known_shift_is_flagged_on_its_signal_only(
     assert signal.level == ALERT and signal.action
 
 
+@pytest.mark.parametrize("slower", [1.13, 1.16])
+def test_a_uniform_latency_rise_that_psi_misses_is_never_ok(
+    slower: float, reference: Path, tmp_path: Path
+) -> None:
+    """Every latency 13-16% higher in a wide latency distribution (lognormal sigma 0.6): PSI
+    stays under its warn level; the p50/p95 ratio check flags it, and only latency."""
+
+    def wide(n: int, seed: int, day: int, scale: float) -> list[dict[str, Any]]:
+        latency = np.random.default_rng(seed).lognormal(6.5, 0.6, n) * scale
+        rows = records(n, seed, start_day=day)
+        return [{**r, "latency_ms": float(v)} for r, v in zip(rows, latency, strict=True)]
+
+    ref = write_jsonl(tmp_path / "ref.jsonl", wide(20_000, 1, 1, 1.0))
+    current = write_jsonl(tmp_path / "cur.jsonl", wide(5000, 2, 2, slower))
+    report = run(ref, current)
+    latency = next(s for s in report.signals if s.name == "latency_ms")
+    assert latency.details["psi"] < 0.1  # PSI alone would call this "ok"
+    assert latency.level in (WARN, ALERT) and latency.statistic in ("p50_ratio", "p95_ratio")
+    assert latency.details["quantile_ratios"]["p50"] > 1.1
+    assert flagged(report) == {"latency_ms"} and report.status != OK
+
+
+def test_both_directions_are_reported_but_only_harm_alerts(reference: Path, tmp_path: Path) -> None:
+    faster = write_jsonl(tmp_path / "fast.jsonl", records(600, 2, start_day=2, slower=0.55))
+    latency = next(s for s in run(reference, faster).signals if s.name == "latency_ms")
+    assert latency.level == WARN and "harmless" in latency.reason  # reported, not alerted
+    hits = [{**r, "cache_hit": r["cache_hit"] or i % 4 == 0} for i, r in enumerate(records(600, 2))]
+    more_hits = write_jsonl(tmp_path / "hits.jsonl", hits)
+    cache = next(s for s in run(reference, more_hits).signals if s.name == "cache_hit")
+    assert cache.value > 0.1 and cache.level == WARN and "harmless" in cache.reason
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_stable_pair_stays_ok(seed: int, tmp_path: Path) -> None:
+    ref = write_jsonl(tmp_path / "r.jsonl", records(2000, 200 + seed))
+    cur = write_jsonl(tmp_path / "c.jsonl", records(500, 300 + seed, start_day=2))
+    report = run(ref, cur)
+    assert report.status == OK, [s.reason for s in report.signals if s.level != OK]
+
+
 @pytest.mark.slow
 def test_false_alarm_rate_on_stable_pairs_is_at_most_five_percent(tmp_path: Path) -> None:
     alarms = 0
@@ -78,6 +118,52 @@ def test_empty_current_window_is_insufficient(reference: Path, tmp_path: Path) -
     current = tmp_path / "empty.jsonl"
     current.write_text("")
     assert run(reference, current).status == INSUFFICIENT
+
+
+def _with_columns(rows: list[dict[str, Any]], seed: int, billing: float) -> list[dict[str, Any]]:
+    """Fields no default signal reads: a topic label (billing share `billing`), a pipeline
+    name, a unique request id and a numeric time-to-first-token."""
+    rng = np.random.default_rng(seed)
+    topics = np.where(rng.random(len(rows)) < billing, "billing", rng.choice(["notes", "sync"]))
+    return [
+        {
+            **r,
+            "topic": str(t),
+            "pipeline": "support-bot",
+            "request_id": f"req-{seed}-{i}",
+            "ttft_ms": float(rng.gamma(2, 50)),
+        }
+        for i, (r, t) in enumerate(zip(rows, topics, strict=True))
+    ]
+
+
+def test_unwatched_columns_are_listed_and_low_cardinality_strings_compared(
+    tmp_path: Path,
+) -> None:
+    from llmops_cli.drift.run import build_baseline
+
+    ref = write_jsonl(tmp_path / "r.jsonl", _with_columns(records(2000, 1), 1, 0.1))
+    cur = write_jsonl(tmp_path / "c.jsonl", _with_columns(records(500, 2, start_day=2), 2, 0.5))
+    report = run(ref, cur)
+    topic = next(s for s in report.signals if s.name == "topic")
+    assert (
+        topic.kind == "categorical" and topic.level == ALERT and "found in the log" in topic.reason
+    )
+    assert flagged(report) == {"topic"}  # `pipeline` is one value in both windows: ok
+    assert set(report.unchecked) == {"request_id", "ttft_ms"}  # ids and numbers: listed only
+    out = tmp_path / "baseline.json"
+    build_baseline(ONCE, Window("reference", ref), out, NOW)
+    via = check(ONCE, Window("current", cur), baseline=out, now=NOW)
+    assert flagged(via) == {"topic"} and set(via.unchecked) == {"request_id", "ttft_ms"}
+
+    named = drift_config({"consecutive": 1, "signals": {"latency_ms": {"type": "numeric"}}})
+    only = run(ref, cur, named)
+    assert [s.name for s in only.signals] == ["latency_ms"]  # a manifest's list is exact
+    assert {"topic", "pipeline", "model", "request_id"} <= set(only.unchecked)
+    from llmops_cli.render.drift import html, markdown
+
+    assert "Not checked (no signal reads them): " in markdown(only.to_dict())
+    assert "Not checked (no signal reads them): " in html(only.to_dict())
 
 
 # -- statistics checked against scipy --------------------------------------------------------
@@ -400,12 +486,23 @@ def test_cli_streak_prometheus_webhook_and_reports(
     from prometheus_client.parser import text_string_to_metric_families
 
     url, bodies = webhook
-    drifted = write_jsonl(tmp_path / "cur1.jsonl", records(600, 2, "errors", start_day=2))
+    day_one = records(3000, 1)
+    log = write_jsonl(
+        tmp_path / "all.jsonl",
+        day_one
+        + records(600, 2, "errors", start_day=2)
+        + records(600, 3, "errors", start_day=3)
+        + records(600, 4, start_day=4),
+    )
     prom = tmp_path / "textfile" / "llmops.prom"
     args = [
         "drift-check",
+        "--log",
+        str(log),
         "--reference",
-        str(reference),
+        "2026-11-01..2026-11-02",
+        "--current",
+        "last:24h",
         "--prometheus",
         str(prom),
         "--webhook",
@@ -415,11 +512,10 @@ def test_cli_streak_prometheus_webhook_and_reports(
         "--out",
         str(tmp_path / "out"),
     ]
-    first = cli(*args, "--current", str(drifted), cwd=project)
+    first = cli(*args, "--now", "2026-11-03T00:00Z", cwd=project)
     assert first.exit_code == 0, first.output  # pending: one breached window of two
     assert "PENDING" in first.output and not bodies
-    second = write_jsonl(tmp_path / "cur2.jsonl", records(600, 3, "errors", start_day=3))
-    result = cli(*args, "--current", str(second), cwd=project)
+    result = cli(*args, "--now", "2026-11-04T00:00Z", cwd=project)
     assert result.exit_code == 5, result.output
     assert bodies and "error" in bodies[-1]["text"] and bodies[-1]["blocks"]
     families = {f.name: f for f in text_string_to_metric_families(prom.read_text())}
@@ -431,10 +527,24 @@ def test_cli_streak_prometheus_webhook_and_reports(
     html = (tmp_path / "out" / "drift.html").read_text()
     assert "<svg" in html and "<script" not in html
     assert "Recommended actions" in (tmp_path / "out" / "drift.md").read_text()
-    stable = write_jsonl(tmp_path / "cur3.jsonl", records(600, 4, start_day=4))
-    cleared = cli(*args, "--current", str(stable), cwd=project)
+    cleared = cli(*args, "--now", "2026-11-05T00:00Z", cwd=project)
     assert cleared.exit_code == 0, cleared.output
     assert "back within thresholds" in bodies[-1]["blocks"][1]["text"]["text"]
+
+
+def test_cli_a_pair_of_files_is_judged_alone_without_a_streak(
+    cli: Any, project: Path, reference: Path, tmp_path: Path
+) -> None:
+    slow = [{**r, "latency_ms": r["latency_ms"] * 1.6} for r in records(600, 2, start_day=2)]
+    current = write_jsonl(tmp_path / "cur.jsonl", slow)
+    args = ["drift-check", "--reference", str(reference), "--current", str(current)]
+    result = cli(*args, "--out", str(tmp_path / "out"), cwd=project)
+    assert result.exit_code == 5, result.output  # first run: no "pending" for a pair
+    assert "ALERT (latency_ms)" in result.output
+    assert not (project / ".llmops" / "drift").exists()  # no streak state for a pair
+    report = json.loads((tmp_path / "out" / "drift.json").read_text())
+    assert report["mode"] == "pair" and report["signals"][0]["streak"] == 1
+    assert "one pair" in (tmp_path / "out" / "drift.md").read_text()
 
 
 def test_cli_uses_the_thresholds_drift_section_and_json_output(
@@ -444,7 +554,9 @@ def test_cli_uses_the_thresholds_drift_section_and_json_output(
         "manifests/thresholds/watch.yaml",
         "kind: thresholds\nname: watch\nversion: 1.0.0\nmetrics: {latency: {max: 5000}}\n"
         "drift:\n  consecutive: 1\n  signals:\n"
-        "    latency: {type: numeric, field: latency_ms, psi_alert: 0.2}\n",
+        "    latency: {type: numeric, field: latency_ms, psi_alert: 0.2, direction: up,\n"
+        "              quantiles: [0.5, 0.9], ratio_warn: 1.1, ratio_alert: 1.3}\n"
+        "    hits: {type: rate, field: cache_hit, direction: down}\n",
     )
     current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, "latency", start_day=2))
     result = cli(
@@ -461,9 +573,12 @@ def test_cli_uses_the_thresholds_drift_section_and_json_output(
     )
     assert result.exit_code == 5, result.output
     data = json.loads(result.output)
-    assert [s["name"] for s in data["signals"]] == ["latency"]
+    assert [s["name"] for s in data["signals"]] == ["latency", "hits"]
+    assert data["signals"][0]["statistic"] == "psi"  # a 1.8x shift: PSI and ratio alert
+    assert set(data["signals"][0]["details"]["quantile_ratios"]) == {"p50", "p90"}
+    assert data["signals"][1]["details"]["direction"] == "down"
     assert data["settings"]["source"] == "watch@1.0.0"
-    assert (project / ".llmops" / "drift" / "watch.state.json").is_file()
+    assert data["mode"] == "pair"
 
 
 def test_cli_baseline_then_check(cli: Any, project: Path, reference: Path, tmp_path: Path) -> None:

@@ -434,3 +434,44 @@ def test_mlflow_tracking_to_a_real_mlflow_server(
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
+
+
+def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Graded metrics alone (token_f1 ...) judge nothing: such cases are `scored`, and the
+    pass rate, report files and gate count the checked cases only."""
+    pipeline = project / PIPELINE
+    pipeline.write_text(pipeline.read_text().replace("  - type: length\n    max: 600\n", ""))
+    golden = project / "golden_sets/support/cases.jsonl"
+    cases = [json.loads(line) for line in golden.read_text().splitlines()]
+    for case in cases[4:]:
+        del case["assert"]
+    golden.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    gate = project / "manifests/thresholds/support-gate.yaml"
+    gate.write_text(gate.read_text().replace("metrics:\n", "metrics:\n  pass_rate: {min: 0.5}\n"))
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    report = latest(project)
+    s = report["summary"]
+    assert (s["scored"], s["checked"], s["pass_rate"]["n"]) == (50, 4, 4)
+    assert s["passed"] + s["failed"] == 4
+    folder = next((project / "reports/support-bot").iterdir())
+    md = (folder / "report.md").read_text()
+    assert "50 scored (no pass/fail check)" in md and "of 4 checked" in md
+    assert "(scored)" not in md  # scored cases are not listed as failures
+    suite = ET.parse(folder / "junit.xml").getroot()
+    assert suite.get("skipped") == "50" and len(suite.findall("testcase/skipped")) == 50
+    assert "of 4 checked" in (folder / "report.html").read_text()
+    verdict = cli("gate", "support-bot", "-f", "json", cwd=project)
+    checks = {c["name"]: c for c in json.loads(verdict.output)["checks"]}
+    assert checks["pass_rate"]["observed"] == s["pass_rate"]["mean"]
+    assert checks["pass_rate"]["detail"] == "over 4 checked cases"
+
+    for case in cases[:4]:
+        case.pop("assert", None)
+    golden.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    eval_all_scored = cli("eval", "support-bot", "--no-track", cwd=project)
+    assert "no pass rate: no case has a pass/fail check" in eval_all_scored.output
+    verdict = cli("gate", "support-bot", "-f", "json", cwd=project)
+    assert verdict.exit_code == 4
+    checks = {c["name"]: c for c in json.loads(verdict.output)["checks"]}
+    assert checks["pass_rate"]["kind"] == "unmeasured"
+    assert checks["pass_rate"]["detail"] == "no case has a pass/fail check"

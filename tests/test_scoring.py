@@ -11,7 +11,7 @@ from fakeclock import FakeClock
 from llmops_cli.evaluation.aggregate import bootstrap_ci, by_tag, percentiles, summarize
 from llmops_cli.evaluation.local import NO_ANSWER, extractive_answer
 from llmops_cli.evaluation.retrieval import chunk_corpus
-from llmops_cli.evaluation.runner import RateLimiter, backoff_seconds
+from llmops_cli.evaluation.runner import RateLimiter, backoff_seconds, set_status
 from llmops_cli.evaluation.scorers import Answer, rouge_l, score, token_f1
 from llmops_cli.guardrails.scrub import scrub
 
@@ -178,6 +178,36 @@ def test_summary_and_slices() -> None:
     slices = by_tag(rows)
     assert slices["a"]["pass_rate"] == 0.5 and slices["b"]["errored"] == 1
     assert percentiles([]) == {"p50": None, "p95": None, "p99": None, "mean": None}
+
+
+def _graded(tag: str, checks: dict[str, bool | None]) -> dict[str, object]:
+    row: dict[str, object] = {
+        "tags": [tag],
+        "latency_ms": 5.0,
+        "prompt_tokens": 1,
+        "completion_tokens": 1,
+        "cost_usd": None,
+        "scores": {"token_f1": {"value": 0.0, "passed": None}}
+        | {n: {"value": float(bool(ok)), "passed": ok} for n, ok in checks.items()},
+    }
+    set_status(row)
+    return row
+
+
+def test_a_case_without_a_check_is_scored_and_the_pass_rate_counts_checked_cases() -> None:
+    rows = [_graded("open", {}) for _ in range(40)]
+    assert {r["status"] for r in rows} == {"scored"}
+    s = summarize(rows)
+    assert (s["passed"], s["failed"], s["scored"], s["checked"]) == (0, 0, 40, 0)
+    assert s["pass_rate"] == {"n": 0, "mean": None, "ci95": None}  # not "100%"
+    rows += [_graded("fact", {"icontains": True}), _graded("fact", {"icontains": False})]
+    rows += [_graded("fact", {"icontains": None})]  # an unmeasured check is no verdict
+    s = summarize(rows)
+    assert (s["passed"], s["failed"], s["scored"], s["checked"]) == (1, 1, 41, 2)
+    assert s["pass_rate"]["mean"] == 0.5 and s["pass_rate"]["n"] == 2
+    slices = by_tag(rows)
+    assert slices["open"]["pass_rate"] is None and slices["open"]["scored"] == 40
+    assert (slices["fact"]["checked"], slices["fact"]["pass_rate"]) == (2, 0.5)
 
 
 def test_extractive_baseline_picks_the_supporting_sentence() -> None:

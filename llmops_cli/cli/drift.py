@@ -118,7 +118,10 @@ def drift_check(
     consecutive: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Breached windows in a row before alerting (default 2).", show_default=False
+            min=1,
+            help="Breached time-range windows in a row before alerting (default 2; a pair "
+            "of files is judged alone).",
+            show_default=False,
         ),
     ] = None,
     min_window: Annotated[
@@ -168,8 +171,9 @@ def drift_check(
     `drift:` section (default: latency, tokens, cost, judge score, model, prompt version,
     error/guardrail/refusal rates, query topics, retrieval freshness — whichever the logs
     hold): PSI + KS, Jensen–Shannon, two-proportion z, Welch, p99 ratio, a TF-IDF domain
-    classifier; Benjamini–Hochberg across p-values. A signal alerts after `consecutive`
-    breached windows and clears after one clean window. Exit 0 stable, 5 drift alert,
+    classifier; Benjamini–Hochberg across p-values. A time-range --current is a window of a
+    series: a signal alerts after `consecutive` breached windows and clears after one clean
+    window. A --current file is one pair, judged alone. Exit 0 stable, 5 drift alert,
     1 bad input.
     """
     if ctx.invoked_subcommand is not None:
@@ -217,6 +221,8 @@ def drift_check(
         typer.echo(json.dumps(json.loads(files["json"].read_text(encoding="utf-8")), indent=2))
     else:
         _print_table(data)
+        if render.unchecked(data):
+            typer.echo(render.unchecked(data))
         typer.echo(f"{render.headline(data)}; report: {files['html']}")
     if webhook and (report.alerting or report.cleared):
         from llmops_cli.drift.notify import post_json

@@ -108,7 +108,9 @@ def eval_command(
                     "run_id": report["run_id"],
                     "report": str(folder / "report.json"),
                     "mlflow_run_id": mlflow_run,
-                    "summary": {k: s[k] for k in ("cases", "passed", "failed", "errored")},
+                    "summary": {
+                        k: s[k] for k in ("cases", "passed", "failed", "scored", "errored")
+                    },
                 },
                 indent=2,
             )
@@ -118,13 +120,11 @@ def eval_command(
 
 
 def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:
-    from llmops_cli.render.fmt import ci, num, pct, report_warnings
+    from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
     s = report["summary"]
     typer.echo(
-        f"{report['pipeline']} on {report['target']['label']}: {s['cases']} cases, "
-        f"{s['passed']} passed, {s['failed']} failed, {s['errored']} errored "
-        f"(pass rate {pct(s['pass_rate']['mean'])} {ci(s['pass_rate']['ci95'])})"
+        f"{report['pipeline']} on {report['target']['label']}: {outcomes(s)} ({pass_rate(s)})"
     )
     width = max([len(n) for n in s["metrics"]] + [6])
     for name, m in s["metrics"].items():

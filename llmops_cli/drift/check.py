@@ -57,6 +57,8 @@ class DriftReport:
     created: str
     status: str = OK  # ok | warn | pending | alert | insufficient_data
     cleared: tuple[str, ...] = ()  # signals whose alert ended with this window
+    mode: str = "series"  # series: a time range, streaks apply; pair: two files, judged alone
+    unchecked: tuple[str, ...] = ()  # columns the logs hold that no signal reads
 
     @property
     def alerting(self) -> bool:
@@ -99,6 +101,8 @@ def compare(
         rule = _RULES[spec.kind]
         result = rule(spec, ref, cur)
         result.action = spec.action
+        if spec.auto:
+            result.reason += "; a low-cardinality column found in the log, compared as categories"
         results.append(result)
     _adjust(results, config.fdr)
     return results
@@ -127,6 +131,72 @@ def _grade(value: float, warn: float | None, alert: float | None) -> str:
     return OK
 
 
+_RANK = {OK: 0, WARN: 1, ALERT: 2}
+
+
+def _worst(*levels: str) -> str:
+    return max(levels, key=_RANK.__getitem__)
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One signed change (up > 0) with the one-sided p-value of each direction."""
+
+    change: float
+    p_up: float
+    p_down: float
+    label: str = ""
+
+
+def _directed(direction: str, moves: list[_Move], grade: Any) -> tuple[str, float, _Move, bool]:
+    """(level, p-value, the move that decided, whether it is the harmless direction).
+
+    A move in the direction of harm is graded fully, with its one-sided p-value; a move the
+    other way is reported too, but at most as a warning and with a two-sided p-value. Several
+    moves (quantiles) share one Bonferroni-corrected p-value."""
+    k = len(moves)
+    if direction == "both":
+        top = max(moves, key=lambda m: abs(m.change))
+        p = min(1.0, 2 * k * min(top.p_up, top.p_down))
+        return grade(abs(top.change)), p, top, False
+    sign = 1.0 if direction == "up" else -1.0
+    harmful = max(moves, key=lambda m: sign * m.change)
+    level = grade(sign * harmful.change)
+    p_harm = harmful.p_up if sign > 0 else harmful.p_down
+    if level != OK:
+        return level, min(1.0, k * p_harm), harmful, False
+    harmless = min(moves, key=lambda m: sign * m.change)
+    if grade(-sign * harmless.change) == OK:
+        return OK, min(1.0, k * p_harm), harmful, False
+    p_other = harmless.p_down if sign > 0 else harmless.p_up
+    return WARN, min(1.0, 2 * k * p_other), harmless, True
+
+
+def _quantile_moves(spec: SignalSpec, ref: NumericSummary, cur: NumericSummary) -> list[_Move]:
+    """Per quantile q: log(current / reference) and the p-values of a two-proportion test
+    of the share of current values above the reference's q-quantile."""
+    assert cur.sample is not None
+    qs = np.asarray(spec.get("quantiles"), float)
+    ref_q = ref.ecdf.quantile(qs)
+    cur_q = stats.sorted_quantile(cur.sample, qs)
+    above_ref = np.rint((1 - ref.ecdf(ref_q)) * ref.n).astype(np.int64)
+    above_cur = len(cur.sample) - np.searchsorted(cur.sample, ref_q, side="right")
+    moves = []
+    for q, r, c, a_ref, a_cur in zip(qs, ref_q, cur_q, above_ref, above_cur, strict=True):
+        if r <= 0 or c <= 0:
+            continue
+        n_cur = len(cur.sample)
+        moves.append(
+            _Move(
+                float(np.log(c / r)),
+                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "increase"),
+                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "decrease"),
+                f"p{q * 100:g}",
+            )
+        )
+    return moves
+
+
 def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
     assert cur.sample is not None
@@ -140,11 +210,33 @@ def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     details: dict[str, Any] = {
         "psi": psi,
         "ks_d": d,
+        "direction": spec.direction,
         "mean_reference": ref.mean,
         "mean_current": cur.mean,
         "p99_reference": ref.p99,
         "p99_current": cur.p99,
     }
+    statistic, value = "psi", psi
+    if spec.direction != "both" and level != OK and _harmless_shift(spec.direction, ref, cur):
+        level = WARN  # PSI has no direction: a shift the harmless way is reported, not alerted
+        reason += f"; moved {'down' if spec.direction == 'up' else 'up'} (harmless): warn at most"
+    warn_at, alert_at = spec.get("ratio_warn"), spec.get("ratio_alert")
+    moves = _quantile_moves(spec, ref, cur) if warn_at or alert_at else []
+    if moves:
+
+        def grade(log_ratio: float) -> str:
+            return _grade(float(np.exp(log_ratio)), warn_at, alert_at)
+
+        q_level, q_p, move, harmless = _directed(spec.direction, moves, grade)
+        details["quantile_ratios"] = {m.label: float(np.exp(m.change)) for m in moves}
+        reason += ", " + ", ".join(f"{m.label} {np.exp(m.change):.2f}x" for m in moves)
+        reason += f" (warn {warn_at}x, alert {alert_at}x; harm: {spec.direction})"
+        if harmless:
+            reason += f"; {move.label} moved the harmless way: warn at most"
+        p = min(1.0, 2 * min(p, q_p))  # one p-value for two tests of the same null
+        if _RANK[q_level] > _RANK[level]:
+            statistic, value = f"{move.label}_ratio", float(np.exp(move.change))
+        level = _worst(level, q_level)
     ratio_limit = spec.get("p99_ratio")
     if ratio_limit is not None and ref.p99 > 0:
         ratio = cur.p99 / ref.p99
@@ -159,8 +251,8 @@ def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
         spec.kind,
         spec.field,
         level,
-        "psi",
-        psi,
+        statistic,
+        value,
         ref.n,
         cur.n,
         p,
@@ -170,24 +262,48 @@ def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     )
 
 
+def _harmless_shift(direction: str, ref: NumericSummary, cur: NumericSummary) -> bool:
+    """No quantile (p50, p95, p99) moved more than 2% the harmful way."""
+    assert cur.sample is not None
+    qs = np.array([0.5, 0.95, 0.99])
+    ref_q, cur_q = ref.ecdf.quantile(qs), stats.sorted_quantile(cur.sample, qs)
+    worse = cur_q > ref_q * 1.02 if direction == "up" else cur_q < ref_q * 0.98
+    return not bool(worse.any())
+
+
 def _quality(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
-    p = stats.welch_drop(ref.mean, ref.var, ref.n, cur.mean, cur.var, cur.n)
-    drop = (ref.mean - cur.mean) / abs(ref.mean) if ref.mean else 0.0
+    move = _Move(
+        (cur.mean - ref.mean) / abs(ref.mean) if ref.mean else 0.0,
+        stats.welch_drop(cur.mean, cur.var, cur.n, ref.mean, ref.var, ref.n),  # a rise
+        stats.welch_drop(ref.mean, ref.var, ref.n, cur.mean, cur.var, cur.n),  # a drop
+    )
     limit = float(spec.get("max_drop"))
-    level = ALERT if drop > limit else WARN if drop > limit / 2 else OK
+
+    def grade(harm: float) -> str:
+        return ALERT if harm > limit else WARN if harm > limit / 2 else OK
+
+    level, p, _, harmless = _directed(spec.direction, [move], grade)
+    reason = (
+        f"mean {ref.mean:.3f} -> {cur.mean:.3f} ({move.change:+.1%}; alert past {limit:.0%}"
+        f" the harmful way, {spec.direction})"
+    )
     return SignalResult(
         spec.name,
         spec.kind,
         spec.field,
         level,
         "relative_drop",
-        drop,
+        -move.change,
         ref.n,
         cur.n,
         p,
-        details={"mean_reference": ref.mean, "mean_current": cur.mean},
-        reason=f"mean {ref.mean:.3f} -> {cur.mean:.3f} ({-drop:+.1%}; alert below -{limit:.0%})",
+        details={
+            "mean_reference": ref.mean,
+            "mean_current": cur.mean,
+            "direction": spec.direction,
+        },
+        reason=reason + ("; the harmless direction: warn at most" if harmless else ""),
         chart=_histogram(ref, cur),
     )
 
@@ -231,13 +347,25 @@ def _categorical(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
 
 def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     assert isinstance(ref, CountSummary) and isinstance(cur, CountSummary)
-    direction = spec.get("direction") or "increase"
     rate_ref, rate_cur = ref.events / ref.n, cur.events / cur.n
     change = rate_cur - rate_ref
-    effect = {"increase": change, "decrease": -change, "both": abs(change)}[direction]
-    level = _grade(effect, spec.get("warn_increase"), spec.get("alert_increase"))
-    details: dict[str, Any] = {"rate_reference": rate_ref, "rate_current": rate_cur}
-    reason = f"rate {rate_ref:.2%} -> {rate_cur:.2%} ({change:+.2%})"
+    move = _Move(
+        change,
+        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "increase"),
+        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "decrease"),
+    )
+    warn_at, alert_at = spec.get("warn_increase"), spec.get("alert_increase")
+    level, p, _, harmless = _directed(
+        spec.direction, [move], lambda harm: _grade(harm, warn_at, alert_at)
+    )
+    details: dict[str, Any] = {
+        "rate_reference": rate_ref,
+        "rate_current": rate_cur,
+        "direction": spec.direction,
+    }
+    reason = f"rate {rate_ref:.2%} -> {rate_cur:.2%} ({change:+.2%}; harm: {spec.direction})"
+    if harmless:
+        reason += "; the harmless direction: warn at most"
     limit = spec.get("max_stale_share") if spec.kind == "freshness" else None
     if limit is not None and rate_cur > limit:
         level, details["absolute"] = ALERT, True
@@ -251,7 +379,7 @@ def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
         change,
         ref.n,
         cur.n,
-        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, direction),
+        p,
         details=details,
         reason=reason,
     )

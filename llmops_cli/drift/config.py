@@ -13,19 +13,31 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 # Per kind: the thresholds a signal of that kind takes, with their defaults.
+# `direction` is the direction of harm (up, down or both): a move that way is graded fully; a
+# move the other way is still reported, at most as a warning.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
-    "numeric": {"psi_warn": 0.1, "psi_alert": 0.25, "p99_ratio": None},
+    "numeric": {
+        "psi_warn": 0.1,
+        "psi_alert": 0.25,
+        "p99_ratio": None,
+        "direction": "both",
+        "quantiles": (0.5, 0.95),
+        "ratio_warn": None,  # quantile-ratio check (current / reference), off unless set
+        "ratio_alert": None,
+    },
     "categorical": {"jsd_warn": 0.1, "jsd_alert": 0.2, "unseen_warn": 0.02, "unseen_alert": 0.05},
-    "rate": {"warn_increase": 0.01, "alert_increase": 0.03, "direction": "increase"},
-    "quality": {"max_drop": 0.05},
+    "rate": {"warn_increase": 0.01, "alert_increase": 0.03, "direction": "up"},
+    "quality": {"max_drop": 0.05, "direction": "down"},
     "text": {"auc_warn": 0.6, "auc_alert": 0.7},
     "freshness": {
         "max_age_days": 365,
         "max_stale_share": None,
         "warn_increase": 0.05,
         "alert_increase": 0.1,
+        "direction": "up",
     },
 }
+_LEGACY_DIRECTIONS = {"increase": "up", "decrease": "down"}
 
 DEFAULT_ACTIONS = {
     "numeric": "compare with the prompt and model versions serving; re-evaluate if inputs changed",
@@ -40,7 +52,10 @@ DEFAULT_ACTIONS = {
 DEFAULT_SIGNALS: dict[str, dict[str, Any]] = {
     "latency_ms": {
         "type": "numeric",
+        "direction": "up",
         "p99_ratio": 2.0,
+        "ratio_warn": 1.1,  # p50 or p95 10% above the reference: an SLO owner wants to know
+        "ratio_alert": 1.25,
         "action": "check the provider's status; switch to the fallback model",
     },
     "prompt_tokens": {
@@ -51,7 +66,11 @@ DEFAULT_SIGNALS: dict[str, dict[str, Any]] = {
         "type": "numeric",
         "action": "answers changed length: review the prompt and model version",
     },
-    "cost_usd": {"type": "numeric", "action": "check model routing and token use"},
+    "cost_usd": {
+        "type": "numeric",
+        "direction": "up",
+        "action": "check model routing and token use",
+    },
     "judge_score": {"type": "quality"},
     "model": {"type": "categorical"},
     "prompt_version": {"type": "categorical"},
@@ -61,6 +80,11 @@ DEFAULT_SIGNALS: dict[str, dict[str, Any]] = {
         "action": "review flagged inputs for abuse; tighten guardrails",
     },
     "refusal": {"type": "rate", "action": "review refusals: prompt or policy change?"},
+    "cache_hit": {
+        "type": "rate",
+        "direction": "down",  # fewer hits: more calls, cost and latency
+        "action": "check the cache: keys changed (prompt or model version?) or entries expire",
+    },
     "query": {"type": "text"},
     "retrieved_doc_dates": {"type": "freshness"},
 }
@@ -74,9 +98,16 @@ class SignalSpec:
     settings: Mapping[str, Any]
     action: str
     explicit: bool  # named in the manifest: a missing field is an error, not a skip
+    auto: bool = False  # a low-cardinality string column found in the log (defaults only)
 
     def get(self, key: str) -> Any:
         return self.settings.get(key, KIND_DEFAULTS[self.kind].get(key))
+
+    @property
+    def direction(self) -> str:
+        """Direction of harm: up, down or both (the old increase/decrease are accepted)."""
+        value = str(self.get("direction") or "both")
+        return _LEGACY_DIRECTIONS.get(value, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +134,36 @@ class DriftConfig:
             self, signals=tuple(s for s in self.signals if s.explicit or s.field in present)
         )
 
+    @property
+    def named(self) -> bool:
+        """The manifest lists its signals: nothing is added from what the log holds."""
+        return any(s.explicit for s in self.signals)
+
+    def with_categoricals(self, fields: list[str]) -> DriftConfig:
+        """Add categorical signals for columns found in the log (not already watched)."""
+        taken = {s.name for s in self.signals} | self.fields
+        extra = tuple(
+            SignalSpec(f, "categorical", f, {}, DEFAULT_ACTIONS["categorical"], False, True)
+            for f in fields
+            if f not in taken
+        )
+        return replace(self, signals=self.signals + extra)
+
     def fingerprint(self) -> str:
-        """Identifies the settings a baseline summary was made with."""
-        data = [(s.name, s.kind, s.field, sorted(s.settings.items())) for s in self.signals]
+        """Identifies the settings a baseline summary was made with (found columns aside:
+        the baseline lists its own)."""
+        data = [
+            (s.name, s.kind, s.field, sorted(s.settings.items()))
+            for s in self.signals
+            if not s.auto
+        ]
         return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["signals"] = [{"name": s.name, "kind": s.kind, "field": s.field} for s in self.signals]
+        out["signals"] = [
+            {"name": s.name, "kind": s.kind, "field": s.field, "auto": s.auto} for s in self.signals
+        ]
         return out
 
 

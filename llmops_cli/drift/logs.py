@@ -35,6 +35,7 @@ _FALSY = {"", "0", "false", "no", "none", "null", "ok", "n/a"}
 class Chunk:
     frame: pd.DataFrame
     lines: np.ndarray  # 1-based line (row, for Parquet) of each record in its file
+    names: tuple[str, ...] = ()  # every column the source holds here, read or not
 
 
 @dataclass
@@ -137,9 +138,11 @@ def _json_block(
             names = [c for c in table.column_names if c in columns]
             frame = _to_pandas(table.select(names), categorical)
             # no blank lines: one record a line (the last line may lack its newline)
-            return Chunk(frame, np.arange(first_line, first_line + table.num_rows)), table.num_rows
+            lines = np.arange(first_line, first_line + table.num_rows)
+            return Chunk(frame, lines, tuple(table.column_names)), table.num_rows
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
+    seen: dict[str, None] = {}
     raw_lines = data[:end].split(b"\n")
     for offset, raw in enumerate(raw_lines):
         if not raw.strip():
@@ -155,27 +158,35 @@ def _json_block(
                 path, np.array([number]), "", f"expected a JSON object, got {type(record).__name__}"
             )
             continue
+        seen.update(dict.fromkeys(record))
         records.append({k: v for k, v in record.items() if k in columns})
         numbers.append(number)
     spanned = len(raw_lines) - 1
     if not records:
         return None, spanned
-    return Chunk(pd.DataFrame.from_records(records), np.asarray(numbers, dtype=np.int64)), spanned
+    frame = pd.DataFrame.from_records(records)
+    return Chunk(frame, np.asarray(numbers, dtype=np.int64), tuple(seen)), spanned
 
 
 def _csv(
     path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
 ) -> Iterator[Chunk]:
     line = 2  # after the header
+    header: dict[str, None] = {}
+
+    def wanted(column: str) -> bool:
+        header[column] = None
+        return column in columns
+
     try:
         reader = pd.read_csv(
             path,
             chunksize=CSV_ROWS,
-            usecols=lambda c: c in columns,
+            usecols=wanted,
             on_bad_lines="error" if bad.policy == "error" else "skip",
         )
         for frame in reader:
-            yield Chunk(frame, np.arange(line, line + len(frame)))
+            yield Chunk(frame, np.arange(line, line + len(frame)), tuple(header))
             line += len(frame)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise LlmopsError(f"{path}: cannot read as CSV: {str(exc).strip()}") from None
@@ -193,12 +204,45 @@ def _parquet(
         file = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering holds whole row groups
     except (pa.ArrowException, OSError) as exc:
         raise LlmopsError(f"{path}: cannot read as Parquet: {exc}") from None
-    names = [c for c in file.schema_arrow.names if c in columns]
+    every = tuple(file.schema_arrow.names)
+    names = [c for c in every if c in columns]
     row = 1
     for batch in file.iter_batches(batch_size=CSV_ROWS, columns=names):
         frame = _to_pandas(batch, categorical)
-        yield Chunk(frame, np.arange(row, row + len(frame)))
+        yield Chunk(frame, np.arange(row, row + len(frame)), every)
         row += len(frame)
+
+
+PEEK_BYTES = 1 << 20
+PEEK_ROWS = 2000
+
+
+def peek(path: Path) -> pd.DataFrame:
+    """The first rows of a log (up to PEEK_ROWS, within its first MB for JSONL), every
+    column: enough to tell a low-cardinality string column from free text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fmt = log_format(path)
+    try:
+        if fmt == "parquet":
+            batch = next(pq.ParquetFile(path).iter_batches(batch_size=PEEK_ROWS), None)
+            return batch.to_pandas() if batch is not None else pd.DataFrame()
+        if fmt == "csv":
+            return pd.read_csv(path, nrows=PEEK_ROWS)
+        with open(path, "rb") as f:
+            head = f.read(PEEK_BYTES)
+    except (OSError, ValueError, pa.ArrowException, pd.errors.ParserError):
+        return pd.DataFrame()  # the full read reports what is wrong, with its line
+    rows = []
+    for raw in head.split(b"\n")[:-1][:PEEK_ROWS]:
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            rows.append(record)
+    return pd.DataFrame.from_records(rows)
 
 
 def _to_pandas(table: Any, categorical: frozenset[str]) -> pd.DataFrame:

@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from llmops_cli.drift import logs
 from llmops_cli.drift.check import DriftReport, compare
+from llmops_cli.drift.columns import low_cardinality, unchecked
 from llmops_cli.drift.config import DriftConfig, drift_config
 from llmops_cli.drift.logs import BadRecords
 from llmops_cli.drift.state import AlertState, apply
@@ -54,6 +56,7 @@ def build_baseline(
 ) -> WindowSummary:
     """Summarise a reference window once into a JSON file later checks can reuse."""
     bad = _bad(config)
+    config = _found_categoricals(config, reference)
     summary = summarize([replace(reference, label="reference")], config, bad, _ns(now))["reference"]
     if not summary.rows:
         raise LlmopsError(f"{reference.describe()}: no records in the reference window")
@@ -84,13 +87,19 @@ def check(
     now: datetime,
     state_path: Path | None = None,
 ) -> DriftReport:
-    """Compare `current` with a reference window or baseline; with `state_path`, apply the
-    consecutive-window rule and remember the streaks."""
+    """Compare `current` with a reference window or baseline. A current window that is a
+    time range is one of a series (cron): with `state_path` the consecutive-window rule
+    applies and the streaks are remembered. A whole file is one pair, judged alone."""
     bad = _bad(config)
     windows = [current] + ([reference] if reference is not None else [])
+    base = load_baseline(baseline, config) if baseline is not None else None
+    if base is not None:
+        config = config.with_categoricals(list(base.auto))
+    elif reference is not None:
+        config = _found_categoricals(config, reference)
     summaries = summarize(windows, config, bad, _ns(now))
-    if baseline is not None:
-        summaries["reference"] = load_baseline(baseline, config)
+    if base is not None:
+        summaries["reference"] = base
     ref, cur = summaries["reference"], summaries["current"]
     present = ref.fields | cur.fields
     missing = [s for s in config.signals if s.explicit and s.field not in present]
@@ -103,10 +112,13 @@ def check(
         )
     active = config.only_fields(present)
     results = compare(ref, cur, active)
-    state = AlertState.load(state_path) if state_path else AlertState()
-    status, cleared = apply(results, state, _window_id(current, cur), config.consecutive)
-    if state_path:
-        state.save(state_path)
+    series = current.ranged
+    keep = state_path if series else None
+    state = AlertState.load(keep) if keep else AlertState()
+    needed = config.consecutive if series else 1
+    status, cleared = apply(results, state, _window_id(current, cur), needed)
+    if keep:
+        state.save(keep)
     return DriftReport(
         check=name,
         reference={"source": ref.source, "rows": ref.rows},
@@ -117,7 +129,20 @@ def check(
         created=now.isoformat(timespec="seconds"),
         status=status,
         cleared=tuple(cleared),
+        mode="series" if series else "pair",
+        unchecked=tuple(
+            unchecked(ref.columns | cur.columns, active.fields | {config.timestamp_field})
+        ),
     )
+
+
+def _found_categoricals(config: DriftConfig, reference: Window) -> DriftConfig:
+    """With the default signals, low-cardinality string columns of the reference log are
+    compared as categories too; a manifest that lists its signals gets exactly those."""
+    if config.named:
+        return config
+    claimed = config.fields | {config.timestamp_field}
+    return config.with_categoricals(low_cardinality(logs.peek(reference.path), claimed))
 
 
 def write_reports(report: DriftReport, folder: Path) -> dict[str, Path]:

@@ -158,6 +158,8 @@ class WindowSummary:
     signals: dict[str, Summary]
     fields: set[str]
     config_fingerprint: str
+    columns: set[str] = field(default_factory=set)  # every column seen, watched or not
+    auto: tuple[str, ...] = ()  # categorical signals added for columns found in the log
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,6 +169,8 @@ class WindowSummary:
             "rows": self.rows,
             "config_fingerprint": self.config_fingerprint,
             "fields": sorted(self.fields),
+            "columns": sorted(self.columns),
+            "auto": list(self.auto),
             "signals": {k: v.to_dict() for k, v in self.signals.items()},
         }
 
@@ -176,7 +180,8 @@ class WindowSummary:
             raise LlmopsError(
                 f"{origin}: not an llmops drift baseline (version {BASELINE_VERSION})"
             )
-        kinds = {s.name: s.kind for s in config.signals}
+        auto = tuple(d.get("auto", ()))
+        kinds = {**dict.fromkeys(auto, "categorical"), **{s.name: s.kind for s in config.signals}}
         if d["config_fingerprint"] != config.fingerprint():
             raise LlmopsError(
                 f"{origin}: made with other drift settings than the current ones; "
@@ -189,6 +194,8 @@ class WindowSummary:
             {k: _SUMMARY_TYPES[kinds[k]].from_dict(v) for k, v in d["signals"].items()},
             set(d["fields"]),
             d["config_fingerprint"],
+            set(d.get("columns", d["fields"])),
+            auto,
         )
 
 
@@ -272,6 +279,7 @@ def summarize(
     """Read each log once, feeding every window that draws from it."""
     states = {w.label: _WindowState(w, _accumulators(config)) for w in windows}
     present: dict[str, set[str]] = {w.label: set() for w in windows}
+    seen: dict[str, set[str]] = {w.label: set() for w in windows}
     rows_read = 0
     columns = config.fields | {config.timestamp_field}
     categorical = frozenset(
@@ -290,6 +298,7 @@ def summarize(
                 lines = chunk.lines[mask]
                 state.rows += len(part)
                 present[state.window.label].update(part.columns)
+                seen[state.window.label].update(chunk.names or part.columns)
                 _feed(
                     path,
                     part,
@@ -320,6 +329,8 @@ def summarize(
             signals,
             present[label],
             config.fingerprint(),
+            seen[label],
+            tuple(s.name for s in config.signals if s.auto),
         )
     return out
 

@@ -1,5 +1,8 @@
 """Aggregates over case rows: mean and pass rate per metric with bootstrap 95% CIs, latency
-percentiles, tokens, cost per 1K requests, error rate, per-tag slices. Vectorised with numpy."""
+percentiles, tokens, cost per 1K requests, error rate, per-tag slices. Vectorised with numpy.
+
+A pass rate is over checked cases only (those a pass/fail check judged): a case scored only by
+graded metrics is `scored`, neither a pass nor a failure."""
 
 from __future__ import annotations
 
@@ -69,10 +72,26 @@ def percentiles(values: Sequence[float]) -> dict[str, float | None]:
     return {"p50": float(p50), "p95": float(p95), "p99": float(p99), "mean": float(np.mean(values))}
 
 
+# `checked` cases had a pass/fail check; `scored` ones only graded metrics (no verdict).
+CHECKED = frozenset({"passed", "failed"})
+
+
+def status_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {status: 0 for status in ("passed", "failed", "scored", "errored")}
+    for r in rows:
+        counts[r["status"]] += 1
+    return {**counts, "checked": counts["passed"] + counts["failed"]}
+
+
+def pass_verdicts(rows: Sequence[Mapping[str, Any]]) -> list[float]:
+    """1/0 per checked case: the pass rate counts checked cases only."""
+    return [1.0 if r["status"] == "passed" else 0.0 for r in rows if r["status"] in CHECKED]
+
+
 def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     total = len(rows)
-    errored = sum(1 for r in rows if r["status"] == "errored")
-    passed = [1.0 if r["status"] == "passed" else 0.0 for r in rows if r["status"] != "errored"]
+    counts = status_counts(rows)
+    errored = counts["errored"]
     fresh = [r for r in rows if r["status"] != "errored" and not r.get("cached")]
     answered = [r for r in rows if r["status"] != "errored"]
     latency = [float(r["latency_ms"]) for r in answered if r.get("latency_ms") is not None]
@@ -80,11 +99,9 @@ def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     costs = [r["cost_usd"] for r in answered if r.get("cost_usd") is not None]
     return {
         "cases": total,
-        "passed": sum(1 for r in rows if r["status"] == "passed"),
-        "failed": sum(1 for r in rows if r["status"] == "failed"),
-        "errored": errored,
+        **counts,
         "error_rate": errored / total if total else 0.0,
-        "pass_rate": _stat(passed),
+        "pass_rate": _stat(pass_verdicts(rows)),  # its n is the number of checked cases
         "latency_ms": percentiles(latency),
         "tokens": {
             "total": int(sum(tokens)),
@@ -106,17 +123,18 @@ def by_tag(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     slices = {}
     for tag in tags:
         subset = [r for r in rows if tag in r.get("tags", [])]
-        judged = [r for r in subset if r["status"] != "errored"]
+        verdicts = pass_verdicts(subset)
+        counts = status_counts(subset)
         means: dict[str, float] = {}
         for name, entry in metric_table(subset).items():
             if entry["mean"] is not None:
                 means[name] = entry["mean"]
         slices[tag] = {
             "cases": len(subset),
-            "pass_rate": (
-                sum(1 for r in judged if r["status"] == "passed") / len(judged) if judged else None
-            ),
-            "errored": len(subset) - len(judged),
+            "checked": counts["checked"],
+            "pass_rate": sum(verdicts) / len(verdicts) if verdicts else None,
+            "scored": counts["scored"],
+            "errored": counts["errored"],
             "metrics": means,
         }
     return slices

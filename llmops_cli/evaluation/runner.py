@@ -496,10 +496,12 @@ def _scrubbed(value: Any, pii: bool) -> Any:
 
 
 def set_status(row: dict[str, Any]) -> None:
-    """A case passes when none of its checks failed; unmeasured checks do not count."""
+    """`failed` when a pass/fail check failed, `passed` when at least one ran and none failed,
+    `scored` when no check judged the case (graded metrics only): not a pass."""
+    verdicts = [s["passed"] for s in row["scores"].values() if s["passed"] is not None]
     failed = [name for name, s in row["scores"].items() if s["passed"] is False]
     row["failed_checks"] = failed
-    row["status"] = "failed" if failed else "passed"
+    row["status"] = "failed" if failed else "passed" if verdicts else "scored"
 
 
 def case_specs(resolved: ResolvedPipeline, case: GoldenCase) -> list[Mapping[str, Any]]:

@@ -27,12 +27,33 @@ def headline(report: dict[str, Any]) -> str:
     return text + (f" ({', '.join(drifting)})" if drifting else "")
 
 
+def mode(report: dict[str, Any]) -> str:
+    """How the verdict was reached: one pair of files, or a window of a series with streaks."""
+    if report.get("mode") == "pair":
+        return "Judged as one pair of files: no streak (streaks apply to time-range windows)."
+    needed = report["settings"].get("consecutive", 1)
+    return f"A window of a series: a signal alerts after {needed} breached windows in a row."
+
+
+def unchecked(report: dict[str, Any]) -> str:
+    """The columns no signal reads, named so that none is passed over in silence."""
+    names = report.get("unchecked") or []
+    if not names:
+        return ""
+    return (
+        f"Not checked (no signal reads them): {', '.join(names)}; "
+        "add them under drift.signals in the thresholds manifest to watch them."
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"## {_ICON.get(report['status'], '')} {headline(report)}",
         "",
         f"Reference: `{report['reference']['source']}` ({report['reference']['rows']} rows) · "
         f"current: `{report['current']['source']}` ({report['current']['rows']} rows)",
+        "",
+        mode(report),
         "",
         "| signal | status | statistic | value | BH p | reference n | current n | why |",
         "|---|---|---|---|---|---|---|---|",
@@ -42,6 +63,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {s['name']} | {_ICON.get(s['status'], '')} {s['status']} | {s['statistic'] or '–'}"
             f" | {_value(s)} | {_p(s)} | {s['n_reference']} | {s['n_current']} | {s['reason']} |"
         )
+    if unchecked(report):
+        lines += ["", unchecked(report)]
     actions = [s for s in report["signals"] if s["status"] in ("alert", "pending", "warn")]
     if actions:
         lines += ["", "### Recommended actions", ""]
@@ -100,10 +123,11 @@ def html(report: dict[str, Any]) -> str:
         f"<p>Reference <code>{escape(report['reference']['source'])}</code> "
         f"({report['reference']['rows']} rows) · current "
         f"<code>{escape(report['current']['source'])}</code> ({report['current']['rows']} rows)"
-        f" · {escape(report['created'])}</p>"
+        f" · {escape(report['created'])}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
-        f"{rows}</table><h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
+        f"{rows}</table>{f'<p>{escape(unchecked(report))}</p>' if unchecked(report) else ''}"
+        f"<h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
     )
 
 

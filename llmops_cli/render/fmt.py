@@ -30,3 +30,25 @@ def report_warnings(report: Mapping[str, Any]) -> list[str]:
 
     screening = screening_warning(report["summary"].get("screening"))
     return [*report.get("warnings", ()), *([screening] if screening else [])]
+
+
+def outcomes(summary: Mapping[str, Any]) -> str:
+    """`54 cases: 36 passed, 18 failed, 0 errored`, naming cases no pass/fail check judged."""
+    scored = summary.get("scored", 0)
+    parts = [
+        f"{summary['passed']} passed",
+        f"{summary['failed']} failed",
+        *([f"{scored} scored (no pass/fail check)"] if scored else []),
+        f"{summary['errored']} errored",
+    ]
+    return f"{summary['cases']} cases: {', '.join(parts)}"
+
+
+def pass_rate(summary: Mapping[str, Any]) -> str:
+    """The pass rate and the cases it counts: checked ones only."""
+    checked = summary.get("checked", summary["passed"] + summary["failed"])
+    if not checked:
+        return "no pass rate: no case has a pass/fail check"
+    rate = summary["pass_rate"]
+    interval = ci(rate["ci95"])
+    return f"pass rate {pct(rate['mean'])}{' ' + interval if interval else ''} of {checked} checked"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from llmops_cli.render.fmt import ci, num, pct, report_warnings
+from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:4px 8px;
 text-align:left;vertical-align:top}th{background:#f4f4f4}.passed{color:#1a7f37}
-.failed{color:#cf222e}.errored{color:#9a6700}.baseline{background:#fff8c5;padding:2px 6px}
-code{font-size:12px}"""
+.failed{color:#cf222e}.errored{color:#9a6700}.scored{color:#57606a}
+.baseline{background:#fff8c5;padding:2px 6px}code{font-size:12px}"""
 
 
 def _metric_chart(metrics: dict[str, Any]) -> str:
@@ -76,7 +76,8 @@ def render(report: dict[str, Any]) -> str:
         for n, m in s["metrics"].items()
     )
     tag_rows = "".join(
-        f"<tr><td>{escape(t)}</td><td>{sl['cases']}</td><td>{pct(sl['pass_rate'])}</td>"
+        f"<tr><td>{escape(t)}</td><td>{sl['cases']}</td><td>{sl.get('checked', '–')}</td>"
+        f"<td>{pct(sl['pass_rate'])}</td><td>{sl.get('scored', 0)}</td>"
         f"<td>{sl['errored']}</td></tr>"
         for t, sl in report["slices"].items()
     )
@@ -97,16 +98,14 @@ def render(report: dict[str, Any]) -> str:
 <h1>Eval report: {escape(report["pipeline"])}</h1>
 <p>Run <code>{escape(report["run_id"])}</code> · model {badge} ·
 fingerprint <code>{escape(report["fingerprint"][:16])}…</code></p>
-<p>{s["cases"]} cases: <span class="passed">{s["passed"]} passed</span>,
-<span class="failed">{s["failed"]} failed</span>,
-<span class="errored">{s["errored"]} errored</span> · pass rate {pct(s["pass_rate"]["mean"])}
-{ci(s["pass_rate"]["ci95"])} · latency p50 {num(s["latency_ms"]["p50"], 1)} ms,
+<p>{escape(outcomes(s))} · {escape(pass_rate(s))} · latency p50 {num(s["latency_ms"]["p50"], 1)} ms,
 p95 {num(s["latency_ms"]["p95"], 1)} ms · cache hits {report["cache"]["hits"]}</p>
 {warning}<h2>Metrics</h2>{_metric_chart(s["metrics"])}
 <table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>pass rate</th><th>n</th></tr>
 {metric_rows}</table>
 <h2>Latency</h2>{_latency_histogram(report["cases"])}
-<h2>By tag</h2><table><tr><th>tag</th><th>cases</th><th>pass rate</th><th>errored</th></tr>
+<h2>By tag</h2><table><tr><th>tag</th><th>cases</th><th>checked</th><th>pass rate</th>
+<th>scored</th><th>errored</th></tr>
 {tag_rows}</table>
 <h2>Cases</h2><table><tr><th>id</th><th>status</th><th>input</th><th>output</th>
 <th>failed checks</th></tr>{case_rows}</table>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmops_cli.render.fmt import ci, num, pct, report_warnings
+from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
 MAX_FAILURES_LISTED = 20
 
@@ -17,8 +17,7 @@ def render(report: dict[str, Any]) -> str:
         "",
         f"- run `{report['run_id']}`, fingerprint `{report['fingerprint'][:16]}…`",
         f"- model: **{target['label']}** (`{target['model']}`)",
-        f"- {s['cases']} cases: {s['passed']} passed, {s['failed']} failed, {s['errored']} errored"
-        f" (pass rate {pct(s['pass_rate']['mean'])} {ci(s['pass_rate']['ci95'])})",
+        f"- {outcomes(s)} ({pass_rate(s)})",
         f"- latency p50 {num(s['latency_ms']['p50'], 1)} ms, p95 {num(s['latency_ms']['p95'], 1)}"
         f" ms, p99 {num(s['latency_ms']['p99'], 1)} ms; tokens {s['tokens']['total']};"
         f" cost per 1K requests {num(s['cost_usd']['per_1k_requests'], 4)} USD",
@@ -36,10 +35,19 @@ def render(report: dict[str, Any]) -> str:
         rate = pct(m["pass_rate"]["mean"]) if m["pass_rate"] else "–"
         lines.append(f"| {name} | {num(m['mean'])} | {ci(m['ci95'])} | {rate} | {m['n']} |")
     if report["slices"]:
-        lines += ["", "## By tag", "", "| tag | cases | pass rate | errored |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "## By tag",
+            "",
+            "| tag | cases | checked | pass rate | scored | errored |",
+            "|---|---|---|---|---|---|",
+        ]
         for tag, sl in report["slices"].items():
-            lines.append(f"| {tag} | {sl['cases']} | {pct(sl['pass_rate'])} | {sl['errored']} |")
-    bad = [r for r in report["cases"] if r["status"] != "passed"]
+            lines.append(
+                f"| {tag} | {sl['cases']} | {sl.get('checked', '–')} | {pct(sl['pass_rate'])} "
+                f"| {sl.get('scored', 0)} | {sl['errored']} |"
+            )
+    bad = [r for r in report["cases"] if r["status"] in ("failed", "errored")]
     if bad:
         lines += ["", "## Failed and errored cases", ""]
         for row in bad[:MAX_FAILURES_LISTED]:
