@@ -18,7 +18,11 @@ from typing import Any
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.targets import Completion
 
-_NUMBERS = ("latency_ms", "prompt_tokens", "completion_tokens")
+_FIELDS: tuple[tuple[str, tuple[type, ...]], ...] = (
+    ("key", (str,)),
+    ("text", (str,)),
+    *((n, (int, float)) for n in ("latency_ms", "prompt_tokens", "completion_tokens")),
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,13 @@ def load(path: Path) -> dict[str, Completion]:
         )
     answers: dict[str, Completion] = {}
     for number, line in _lines(path):
-        key, completion = _parse(line, f"{shown(path)}:{number}")
+        try:
+            key, completion = _parse(line)
+        except ValueError as exc:  # json's errors too
+            raise LlmopsError(
+                f"{shown(path)}:{number}: {exc}; fix the line or re-record the cassette with "
+                f"--cache read-write --cassette {shown(path)}"
+            ) from None
         answers[key] = completion
     return answers
 
@@ -58,18 +68,18 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-def _parse(line: str, where: str) -> tuple[str, Completion]:
-    hint = "fix the line or re-record the cassette with --cache read-write --cassette"
+def _parse(line: str) -> tuple[str, Completion]:
+    """One line, or ValueError saying what is wrong with it."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise LlmopsError(f"{where}: not JSON ({exc.msg}); {hint}") from None
+        raise ValueError(f"not JSON ({exc.msg})") from None
     if not isinstance(record, dict):
-        raise LlmopsError(f"{where}: expected a JSON object; {hint}")
-    for field, kinds in (("key", (str,)), ("text", (str,)), *((n, (int, float)) for n in _NUMBERS)):
+        raise ValueError("expected a JSON object")
+    for field, kinds in _FIELDS:
         value = record.get(field)
         if not isinstance(value, kinds) or isinstance(value, bool):
-            raise LlmopsError(f"{where}: {field}: missing or not a {kinds[0].__name__}; {hint}")
+            raise ValueError(f"{field}: missing or not a {kinds[0].__name__}")
     cost = record.get("cost_usd")
     completion = Completion(
         text=record["text"],
