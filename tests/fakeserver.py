@@ -87,6 +87,7 @@ class FakeOpenAI:
         loop.call_soon_threadsafe(loop.stop)
         if self._thread is not None:
             self._thread.join(10)
+        self._loop = None  # stopped: a second stop() is a no-op
 
     def _next_mode(self) -> str:
         with self._lock:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -48,6 +49,15 @@ def eval_command(
             "CI replays) or off."
         ),
     ] = "read-write",
+    cassette: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reviewable JSONL of the answers (scrubbed, sorted by key; commit it): "
+            "--cache read-write records the answers this run used, read-only replays them "
+            "instead of .llmops/cache.sqlite.",
+            show_default=False,
+        ),
+    ] = None,
     track: Annotated[bool, typer.Option(help="Log the run to MLflow.")] = True,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -72,6 +82,8 @@ def eval_command(
         raise typer.BadParameter(
             "choose read-write, read-only or off", param_hint="--cache"
         ) from None
+    if cassette is not None and cache_mode is CacheMode.off:
+        raise typer.BadParameter("needs --cache read-write or read-only", param_hint="--cassette")
     proj = open_project(project)
     catalog = Catalog.load(proj)
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
@@ -81,6 +93,7 @@ def eval_command(
         limit=limit,
         tags=tuple(filter_tags or ()),
         cache=cache_mode,
+        cassette=cassette,
     )
     if resolved.model.provider == "local":
         typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from llmops_cli.errors import ExitCode, LlmopsError
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache, cache_key
+from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.judge import (
     REASK,
     JudgeParseError,
@@ -70,6 +71,7 @@ class EvalOptions:
     limit: int | None = None
     tags: tuple[str, ...] = ()
     cache: CacheMode = CacheMode.read_write
+    cassette: Path | None = None  # read-write records it, read-only replays it
     scrub_outputs: bool = True
 
 
@@ -188,16 +190,11 @@ def run_eval(
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
-    cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache)
+    cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache, options.cassette)
+    cache.label({i.key: Label(i.case.id, i.repeat) for i in items})
     try:
         if options.cache is CacheMode.read_only and target.cacheable:
-            missing = len(pending) - len(cache.contains([i.key for i in pending]))
-            if missing:
-                raise LlmopsError(
-                    f"--cache read-only: {missing} of {len(pending)} responses are not in the "
-                    f"cache ({project.relative(project.state_dir / 'cache.sqlite')}); record "
-                    "them first with --cache read-write"
-                )
+            cache.require([i.key for i in pending])
         cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
         if len(cached) < len(pending):
             target.prepare()
@@ -257,6 +254,7 @@ def run_eval(
         run.wall_s = time.perf_counter() - started
         run.finished_at = _now()
         run.cache_hits, run.cache_misses = cache.hits, cache.misses
+        cache.save()
         return run
     finally:
         cache.close()
