@@ -151,10 +151,22 @@ def test_national_formats_follow_the_regions() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["order 2026-448812", "timestamp 1732147200", "date 11/20/2026", "v1.2.3.4567 build"],
+    [
+        "order 2026-448812",
+        "timestamp 1732147200",
+        "date 11/20/2026",
+        "v1.2.3.4567 build",
+        "TTL 86400, max 2147483647",  # a valid Dallas number, written as bare digits
+    ],
 )
 def test_number_lookalikes_are_not_phones(text: str) -> None:
     assert found(text) == []
+
+
+def test_bare_digit_national_numbers_need_a_label() -> None:
+    assert found("call 4155550132 today") == [("PHONE_NUMBER", "4155550132")]
+    assert found("phone: 4155550132") == [("PHONE_NUMBER", "4155550132")]
+    assert found("order 4155550132 shipped") == []
 
 
 def test_phone_matching_scales_linearly_on_digit_soup() -> None:
@@ -226,6 +238,7 @@ def test_addresses_that_are_no_mailbox_or_no_ip() -> None:
     ]
     assert found("write to jane@example.test") == [("EMAIL_ADDRESS", "jane@example.test")]
     assert found("upgraded to v2.1.0.3 and version 10.4.0.2") == []
+    assert found("Firmware 2.4.10.3 has the bug; see chapter 4.2.1.3") == []
     assert found("from 203.0.113.7") == [("IP_ADDRESS", "203.0.113.7")]
 
 

@@ -40,8 +40,13 @@ _IP_EMAIL_OR_URL = re.compile(
     r"|://|www\d{0,3}\.",
     re.IGNORECASE,
 )
-# a dotted quad that is a version, not an address: `v1.2.3.4`, `version 10.0.0.1`, `1.2.3.4.5`
-_VERSION_BEFORE = re.compile(r"(?:\bv|\b(?:version|release|build|ver\.?)\s?|\d\.)$", re.IGNORECASE)
+# a dotted quad that is a version or a section number, not an address: `v1.2.3.4`,
+# `firmware 2.4.10.3`, `chapter 4.2.1.3`, `1.2.3.4.5`
+_VERSION_BEFORE = re.compile(
+    r"(?:\bv|\b(?:version|ver|release|build|firmware|fw|patch|kernel|sdk|chapter|section"
+    r"|sec|clause|rule|step|figure|fig|table|appendix|paragraph)\.?\s?|§\s?|\d\.)$",
+    re.IGNORECASE,
+)
 _VERSION_AFTER = re.compile(r"^\.\d")
 _SCP_PATH = re.compile(r":[\w~./-]")
 _LOCAL_HOST_HINT = re.compile(r"localhost|127\.|\[::1\]|0\.0\.0\.0", re.IGNORECASE)
@@ -239,7 +244,7 @@ def _local_ip(text: str, f: PiiFinding) -> bool:
 
 
 def _version_like(text: str, f: PiiFinding) -> bool:
-    before = text[max(f.start - 9, 0) : f.start]
+    before = text[max(f.start - 12, 0) : f.start]
     return bool(_VERSION_BEFORE.search(before) or _VERSION_AFTER.match(text[f.end : f.end + 2]))
 
 

@@ -109,6 +109,10 @@ _SHORT_RUN = 64  # a run this long goes to the matcher whole
 _SLICE, _STEP = 48, 24  # longer runs: overlapping slices (a number is at most ~24 chars)
 # the matcher (~0.5 ms a call) may look at 64 + len/1000 windows of a text in vain
 _BUDGET_BASE, _BUDGET_SHARE = 64, 1_000
+_PHONE_LABEL = re.compile(
+    r"\b(?:phone|tel|telephone|call|mobile|cell|text|sms|whatsapp|fax|ph|contact|dial)\b",
+    re.IGNORECASE,
+)
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # a run that is an address, not a number
 
 
@@ -126,15 +130,18 @@ def find_phones(text: str, regions: Sequence[str]) -> list[PhoneSpan]:
     for start, end in _windows(text):
         if budget <= 0:
             break  # digit soup (1 MB of "1 1 1 ..."): the work per text stays linear
-        spans = _match(text[start:end], regions)
+        spans = _match(text, start, end, regions)
         found.update(PhoneSpan(start + a, start + b) for a, b in spans)
         budget -= not spans
     return sorted(found, key=lambda s: (s.start, -s.end))
 
 
-def _match(window: str, regions: Sequence[str]) -> list[tuple[int, int]]:
+def _match(text: str, at: int, end: int, regions: Sequence[str]) -> list[tuple[int, int]]:
+    """Numbers in `text[at:end]`, offsets relative to `at`. A national number written as bare
+    digits (`2147483647`, an order id) needs a label before it (`phone`, `tel`, `call`)."""
     import phonenumbers
 
+    window = text[at:end]
     spans = []
     if "+" in window:
         for m in phonenumbers.PhoneNumberMatcher(
@@ -146,8 +153,13 @@ def _match(window: str, regions: Sequence[str]) -> list[tuple[int, int]]:
         for m in phonenumbers.PhoneNumberMatcher(
             window, region, leniency=phonenumbers.Leniency.STRICT_GROUPING
         ):
-            spans.append((m.start, m.end))
+            if not m.raw_string.isdigit() or _labelled(text, at + m.start):
+                spans.append((m.start, m.end))
     return spans
+
+
+def _labelled(text: str, start: int) -> bool:
+    return bool(_PHONE_LABEL.search(text, max(start - 24, 0), start))
 
 
 def _windows(text: str) -> Iterator[tuple[int, int]]:
