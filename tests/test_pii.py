@@ -163,6 +163,15 @@ def test_number_lookalikes_are_not_phones(text: str) -> None:
     assert found(text) == []
 
 
+def test_north_american_shape_with_made_up_codes() -> None:
+    """555 area codes and 1xx exchanges are what people write in examples; libphonenumber
+    holds them invalid, the 3-3-4 shape says phone all the same (US and CA only)."""
+    for number in ("555-123-4567", "(555) 123-4567", "1-555-123-4567", "555.123.4567"):
+        assert found(f"reach me at {number}.") == [("PHONE_NUMBER", number)]
+    assert found("ruf 555-123-4567", ("DE",)) == []
+    assert found("order 123-456-7890 and ver 555.123.4567.1") == []
+
+
 def test_bare_digit_national_numbers_need_a_label() -> None:
     assert found("call 4155550132 today") == [("PHONE_NUMBER", "4155550132")]
     assert found("phone: 4155550132") == [("PHONE_NUMBER", "4155550132")]

@@ -109,6 +109,13 @@ _SHORT_RUN = 64  # a run this long goes to the matcher whole
 _SLICE, _STEP = 48, 24  # longer runs: overlapping slices (a number is at most ~24 chars)
 # the matcher (~0.5 ms a call) may look at 64 + len/1000 windows of a text in vain
 _BUDGET_BASE, _BUDGET_SHARE = 64, 1_000
+# `555-123-4567`, `(555) 123-4567`: the shape of a North American number, which people write
+# with made-up area codes and exchanges libphonenumber holds invalid (555, 123)
+_NANP_REGIONS = {"US", "CA"}
+_NANP_SHAPE = re.compile(
+    r"(?<![\w+.-])(?:1[-. ])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}([-.]))\d{3}(?(1)\1|[-.])\d{4}"
+    r"(?![\w-]|\.\d)"
+)
 _PHONE_LABEL = re.compile(
     r"\b(?:phone|tel|telephone|call|mobile|cell|text|sms|whatsapp|fax|ph|contact|dial)\b",
     re.IGNORECASE,
@@ -123,8 +130,9 @@ class PhoneSpan:
 
 
 def find_phones(text: str, regions: Sequence[str]) -> list[PhoneSpan]:
-    """Phone numbers in `text`: `+CC` numbers of a possible length, and valid national
-    numbers of `regions` in a strict grouping (so order ids and dates stay out)."""
+    """Phone numbers in `text`: `+CC` numbers of a possible length, valid national numbers
+    of `regions` in a strict grouping (so order ids and dates stay out), and in the US and
+    Canada anything written in the 3-3-4 shape with dashes, dots or an (area code)."""
     found: set[PhoneSpan] = set()
     budget = _BUDGET_BASE + len(text) // _BUDGET_SHARE  # matcher calls that found nothing
     for start, end in _windows(text):
@@ -133,6 +141,8 @@ def find_phones(text: str, regions: Sequence[str]) -> list[PhoneSpan]:
         spans = _match(text, start, end, regions)
         found.update(PhoneSpan(start + a, start + b) for a, b in spans)
         budget -= not spans
+    if _NANP_REGIONS & set(regions):
+        found.update(PhoneSpan(*m.span()) for m in _NANP_SHAPE.finditer(text))
     return sorted(found, key=lambda s: (s.start, -s.end))
 
 
