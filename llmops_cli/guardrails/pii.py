@@ -167,15 +167,19 @@ class PiiDetector:
 
     def redact(self, text: str, findings: list[PiiFinding] | None = None) -> str:
         """Each value replaced by `<ENTITY_TYPE>` (Presidio's anonymizer, default operator)."""
-        from presidio_anonymizer import AnonymizerEngine
         from presidio_anonymizer.entities import RecognizerResult
 
         found = self.find(text) if findings is None else findings
         if not found:
             return text
         results = [RecognizerResult(f.entity, f.start, f.end, f.score) for f in found]
-        engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
-        return str(engine.anonymize(text=text, analyzer_results=results).text)
+        return str(self._anonymizer.anonymize(text=text, analyzer_results=results).text)
+
+    @cached_property
+    def _anonymizer(self) -> Any:
+        from presidio_anonymizer import AnonymizerEngine
+
+        return AnonymizerEngine()  # type: ignore[no-untyped-call]
 
 
 @cache
