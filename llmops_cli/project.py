@@ -119,6 +119,14 @@ class Project:
         registry = self.config.get("registry", {})
         return tuple(registry.get("stages", DEFAULT_STAGES))
 
+    @property
+    def pii_regions(self) -> tuple[str, ...]:
+        """Regions whose national phone formats the PII check reads (guardrails.pii_regions)."""
+        from llmops_cli.guardrails.pii import DEFAULT_REGIONS
+
+        guardrails = self.config.get("guardrails") or {}
+        return tuple(guardrails.get("pii_regions", DEFAULT_REGIONS))
+
 
 # -- validation seal ---------------------------------------------------------------------------
 # Every command loads llmops.yaml, and validating it means importing jsonschema (~0.1 s, a

@@ -91,6 +91,21 @@ def _classifier(ref: str | None, root: Path | None) -> Target | None:
     return make_target(model, proj.root)
 
 
+def _pii_regions(root: Path | None) -> tuple[str, ...]:
+    """guardrails.pii_regions of the project (outside a project, the default regions; an
+    invalid llmops.yaml is an error: a misspelt region must not be ignored)."""
+    from llmops_cli.errors import ProjectNotFound
+    from llmops_cli.guardrails.pii import DEFAULT_REGIONS
+    from llmops_cli.project import Project
+
+    try:
+        return Project.find(root).pii_regions
+    except ProjectNotFound:
+        if root is not None:
+            raise
+        return DEFAULT_REGIONS
+
+
 def guard(
     text: Annotated[
         str | None,
@@ -162,10 +177,12 @@ def guard(
     from llmops_cli.errors import LlmopsError
     from llmops_cli.fileio import atomic_writer
     from llmops_cli.guardrails.guard import Guard
+    from llmops_cli.guardrails.pii import detector
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
     failing = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
     engine = Guard(wanted, toxicity_threshold, _classifier(classifier, project))
+    engine.pii = detector(_pii_regions(project))
     fields = field or ["text"]
     if out is not None and file is None:
         raise LlmopsError("--out needs --file (a JSONL file whose records to write back)")

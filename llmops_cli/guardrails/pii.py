@@ -1,11 +1,15 @@
 """PII detection with Presidio, offline: pattern recognizers (with Luhn and IBAN mod-97
 checksums) on a blank spaCy pipeline, or a real spaCy NER model for names and locations when
-one is installed. Findings carry entity types and offsets; callers keep types, never values."""
+one is installed. URLs and phone numbers come from `pii_shapes` (Presidio's own URL patterns
+flag dotted event names; its phone matcher is quadratic on digit soup). Findings carry entity
+types and offsets; callers keep types, never values."""
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -19,20 +23,38 @@ PATTERN_ENTITIES = (
     "PHONE_NUMBER",
     "IP_ADDRESS",
     "US_SSN",
+    "URL",
 )
+# national phone formats are read for these regions (llmops.yaml guardrails.pii_regions);
+# a number with an explicit +country code is read whatever the region
+DEFAULT_REGIONS = ("US",)
+PHONE_SCORE = 0.4  # below a checksum-validated card or IBAN, or an IP address, holding it
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 WINDOW, OVERLAP = 8192, 256
 # Every pattern entity above needs an "@" (email), seven digits or more (card, IBAN, phone,
-# SSN) or an IP address's dots and colons: text with none of them skips the analyzer.
+# SSN), an IP address's dots and colons, or a URL's scheme or www.: text with none of them
+# skips the analyzer.
 _DIGITS7 = re.compile(r"\d(?:\D{0,40}\d){6}")
-_IP_OR_EMAIL = re.compile(
+_IP_EMAIL_OR_URL = re.compile(
     r"@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{1,4}:"
+    r"|://|www\d{0,3}\.",
+    re.IGNORECASE,
 )
+# a dotted quad that is a version or a section number, not an address: `v1.2.3.4`,
+# `firmware 2.4.10.3`, `chapter 4.2.1.3`, `1.2.3.4.5`
+_VERSION_BEFORE = re.compile(
+    r"(?:\bv|\b(?:version|ver|release|build|firmware|fw|patch|kernel|sdk|chapter|section"
+    r"|sec|clause|rule|step|figure|fig|table|appendix|paragraph)\.?\s?|§\s?|\d\.)$",
+    re.IGNORECASE,
+)
+_VERSION_AFTER = re.compile(r"^\.\d")
+_SCP_PATH = re.compile(r":[\w~./-]")
+_LOCAL_HOST_HINT = re.compile(r"localhost|127\.|\[::1\]|0\.0\.0\.0", re.IGNORECASE)
 
 
 def may_hold_pii(text: str) -> bool:
     """False only when no pattern entity can be in `text` (a fast pre-check)."""
-    return bool(_IP_OR_EMAIL.search(text) or _DIGITS7.search(text))
+    return bool(_IP_EMAIL_OR_URL.search(text) or _DIGITS7.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +66,14 @@ class PiiFinding:
 
 
 class PiiDetector:
-    """One analyzer per process (building it costs ~0.2 s; importing Presidio ~1.2 s)."""
+    """One analyzer per process and regions (building it costs ~0.2 s; importing Presidio
+    ~1.2 s). `regions`: ISO 3166 codes whose national phone formats are read."""
 
-    def __init__(self, score_threshold: float = 0.4) -> None:
+    def __init__(
+        self, score_threshold: float = 0.4, regions: Sequence[str] = DEFAULT_REGIONS
+    ) -> None:
         self.score_threshold = score_threshold
+        self.regions = tuple(regions) or DEFAULT_REGIONS
 
     @cached_property
     def ner_model(self) -> str | None:
@@ -56,77 +82,65 @@ class PiiDetector:
     @cached_property
     def _analyzer(self) -> Any:
         apply_offline_defaults()  # tldextract must not fetch its suffix list
-        import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-        from presidio_analyzer.nlp_engine import SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import (
-            CreditCardRecognizer,
-            EmailRecognizer,
             IbanRecognizer,
             IpRecognizer,
-            PhoneRecognizer,
             SpacyRecognizer,
-            UsSsnRecognizer,
         )
 
-        model = self.ner_model
-
-        class _Phone(PhoneRecognizer):
-            """Skips texts with fewer than 7 digits (no phone number is shorter): the number
-            matcher is most of the cost of a check."""
-
-            def analyze(self, text: str, *args: Any, **kwargs: Any) -> Any:
-                if sum(c.isdigit() for c in text) < 7:
-                    return []
-                return super().analyze(text, *args, **kwargs)
-
-        class _Engine(SpacyNlpEngine):
-            """spaCy engine over an installed NER model, or a blank (tokenizer-only) one."""
-
-            def __init__(self) -> None:
-                super().__init__(models=[{"lang_code": "en", "model_name": model or "blank"}])
-                self.nlp = {"en": spacy.load(model) if model else spacy.blank("en")}  # type: ignore[assignment]
-
-            def load(self) -> None:
-                pass
+        from llmops_cli.guardrails import pii_presidio
 
         registry = RecognizerRegistry(supported_languages=["en"])
         recognizers = [
-            EmailRecognizer(),
-            CreditCardRecognizer(),
+            pii_presidio.Email(),
+            pii_presidio.Card(),
             IbanRecognizer(),
-            _Phone(leniency=3),  # exact grouping: order ids are not phone numbers
             IpRecognizer(),
-            UsSsnRecognizer(),
+            pii_presidio.Ssn(),
+            pii_presidio.SsnAfterLabel(),
+            pii_presidio.Url(),
         ]
-        if model:
+        if self.ner_model:
             recognizers.append(SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]))
         for recognizer in recognizers:
             registry.add_recognizer(recognizer)
-
-        class _NoContext(ContextAwareEnhancer):
-            """Context words only raise scores, and the threshold sits at the lowest base
-            score (a phone number's 0.4): they never change a verdict here, yet cost ~10%."""
-
-            def __init__(self) -> None:
-                super().__init__(0, 0, 0, 0)
-
-            def enhance_using_context(
-                self, text: str, raw_results: Any, *args: Any, **kwargs: Any
-            ) -> Any:
-                return raw_results
-
         return AnalyzerEngine(
             registry=registry,
-            nlp_engine=_Engine(),
+            nlp_engine=pii_presidio.engine(self.ner_model),
             supported_languages=["en"],
-            context_aware_enhancer=_NoContext(),
+            context_aware_enhancer=pii_presidio.NoContext(),
         )
 
+    @cached_property
+    def _no_tokens(self) -> Any:
+        """NLP artifacts for texts without an NER model: no recognizer here reads tokens,
+        so the blank pipeline need not tokenize each text."""
+        return self._analyzer.nlp_engine.process_text("", "en")
+
     def find(self, text: str) -> list[PiiFinding]:
-        if not self.ner_model and not may_hold_pii(text):
-            return []
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[PiiFinding]]:
+        """Findings per text. Texts that cannot hold a pattern entity are skipped; with an
+        NER model, the short ones go through spaCy together (`nlp.pipe`)."""
+        out: list[list[PiiFinding]] = [[] for _ in texts]
+        if self.ner_model:
+            short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
+            docs = self._analyzer.nlp_engine.process_batch([texts[i] for i in short], "en")
+            for i, (_, artifacts) in zip(short, docs, strict=True):
+                out[i] = self._find_in(texts[i], artifacts)
+            todo = [i for i, t in enumerate(texts) if len(t) > WINDOW]
+        else:
+            todo = [i for i, t in enumerate(texts) if may_hold_pii(t)]
+        for i in todo:
+            out[i] = self._find_in(texts[i])
+        return out
+
+    def _find_in(self, text: str, artifacts: Any = None) -> list[PiiFinding]:
+        """`artifacts`: spaCy's reading of `text` when already made (a short text only)."""
+        from llmops_cli.guardrails.pii_shapes import find_phones
+
         # Presidio's context enhancer walks the whole document for every match: long input
         # goes in overlapping windows (a value shorter than the overlap lies whole in one)
         found: set[PiiFinding] = set()
@@ -135,34 +149,107 @@ class PiiDetector:
             if not self.ner_model and not may_hold_pii(part):
                 continue
             results = self._analyzer.analyze(
-                part, language="en", score_threshold=self.score_threshold
+                part,
+                language="en",
+                score_threshold=self.score_threshold,
+                nlp_artifacts=artifacts or (None if self.ner_model else self._no_tokens),
             )
-            window = [
+            found.update(
                 PiiFinding(r.entity_type, r.start + offset, r.end + offset, r.score)
                 for r in results
-            ]
-            # a span inside a stronger finding of another type is that finding (an IP
-            # address also parses as a phone number)
-            found.update(f for f in window if not any(_inside(f, g) for g in window if g != f))
-        return sorted(found, key=lambda f: (f.start, -f.end))
+            )
+        # phones over the whole text at once: the matcher's work budget is per text
+        found.update(
+            PiiFinding("PHONE_NUMBER", p.start, p.end, PHONE_SCORE)
+            for p in find_phones(text, self.regions)
+        )
+        return _kept(text, sorted(found, key=lambda f: (f.start, -f.end)))
 
     def redact(self, text: str, findings: list[PiiFinding] | None = None) -> str:
         """Each value replaced by `<ENTITY_TYPE>` (Presidio's anonymizer, default operator)."""
-        from presidio_anonymizer import AnonymizerEngine
         from presidio_anonymizer.entities import RecognizerResult
 
         found = self.find(text) if findings is None else findings
         if not found:
             return text
         results = [RecognizerResult(f.entity, f.start, f.end, f.score) for f in found]
-        engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
-        return str(engine.anonymize(text=text, analyzer_results=results).text)
+        return str(self._anonymizer.anonymize(text=text, analyzer_results=results).text)
+
+    @cached_property
+    def _anonymizer(self) -> Any:
+        from presidio_anonymizer import AnonymizerEngine
+
+        return AnonymizerEngine()  # type: ignore[no-untyped-call]
 
 
 @cache
-def detector() -> PiiDetector:
-    """The process's detector (its analyzer is built once, on first use)."""
-    return PiiDetector()
+def detector(regions: tuple[str, ...] = DEFAULT_REGIONS) -> PiiDetector:
+    """The process's detector for `regions` (its analyzer is built once, on first use)."""
+    return PiiDetector(regions=regions)
+
+
+def _kept(text: str, found: list[PiiFinding]) -> list[PiiFinding]:
+    """The findings that stand, from `found` sorted by (start, -end): a span inside a
+    stronger finding of another type is that finding (an IP address also parses as a phone
+    number, a URL holds its host's address); a dotted quad that reads as a version is no
+    address, nor a login in a URL or an SSH remote a mailbox; loopback and unspecified
+    addresses, and anything inside a URL to such a host, are no one's data and stay readable
+    in connection errors (`http://127.0.0.1:8080/v1`, `host='::1'`)."""
+    kept = _outermost(found)
+    kept = [
+        f
+        for f in kept
+        if not (f.entity == "IP_ADDRESS" and (_version_like(text, f) or _local_ip(text, f)))
+    ]
+    urls = [f for f in kept if f.entity == "URL"]
+    kept = [f for f in kept if not (f.entity == "EMAIL_ADDRESS" and _not_a_mailbox(text, f, urls))]
+    if _LOCAL_HOST_HINT.search(text):
+        from llmops_cli.guardrails.pii_shapes import find_urls
+
+        local = [u for u in find_urls(text) if u.loopback]
+        kept = [f for f in kept if not any(u.start < f.end and f.start < u.end for u in local)]
+    return kept
+
+
+def _outermost(found: list[PiiFinding]) -> list[PiiFinding]:
+    """`found` (sorted by start, then longest first) without the spans inside a stronger
+    one; a sweep, so a text with thousands of findings stays linear."""
+    kept, open_spans = [], list[PiiFinding]()
+    for i, f in enumerate(found):
+        open_spans = [g for g in open_spans if g.end > f.start]
+        if not any(_inside(f, g) for g in itertools.chain(open_spans, _same_start(found, i))):
+            kept.append(f)
+        open_spans.append(f)
+    return kept
+
+
+def _same_start(found: list[PiiFinding], i: int) -> Iterator[PiiFinding]:
+    """The findings after `found[i]` that start where it starts."""
+    j = i + 1  # indexing, not islice: islice would walk from the list's head each time
+    while j < len(found) and found[j].start == found[i].start:
+        yield found[j]
+        j += 1
+
+
+def _not_a_mailbox(text: str, f: PiiFinding, urls: list[PiiFinding]) -> bool:
+    """`git@github.com:org/repo` is an SSH remote; `https://user:pw@host/` holds a login."""
+    if _SCP_PATH.match(text, f.end):
+        return True
+    return any(
+        u.start <= f.start < u.end and "/" not in text[text.find("://", u.start) + 3 : f.start]
+        for u in urls
+    )
+
+
+def _local_ip(text: str, f: PiiFinding) -> bool:
+    from llmops_cli.guardrails.pii_shapes import is_local_host
+
+    return is_local_host(text[f.start : f.end].split("/")[0])
+
+
+def _version_like(text: str, f: PiiFinding) -> bool:
+    before = text[max(f.start - 12, 0) : f.start]
+    return bool(_VERSION_BEFORE.search(before) or _VERSION_AFTER.match(text[f.end : f.end + 2]))
 
 
 def _inside(a: PiiFinding, b: PiiFinding) -> bool:
