@@ -45,6 +45,13 @@ def tracking_timeout(project: Project) -> float:
     return float(project.config.get("tracking", {}).get("timeout_s", DEFAULT_TIMEOUT_S))
 
 
+def tracking_mode(project: Project) -> str:
+    """llmops.yaml `tracking.mode`: `background` (default: the eval returns once the report is
+    written and a detached logger sends it to MLflow) or `sync` (the eval waits for the run
+    id, e.g. in CI)."""
+    return str(project.config.get("tracking", {}).get("mode", "background"))
+
+
 def _helper_env(timeout_s: float) -> dict[str, str]:
     """MLflow's HTTP client retries 7 times with doubling backoff (~4 min on a dead server):
     one retry and requests bounded by the deadline, unless the user set them."""
@@ -335,5 +342,93 @@ def _failure(uri: str, what: str) -> str:
     )
 
 
+# --- the background logger -------------------------------------------------------------
+# MLflow costs ~4 s of CPU (import, the sqlite store's schema check); on a 2-core machine a
+# helper running beside the eval still slows it. So by default nothing of MLflow runs while
+# the user waits: once the report is written, a detached, low-priority logger (its own
+# session, so it outlives the command and a Ctrl-C of the terminal) logs it and writes the
+# outcome, the MLflow run id or the one-line warning, to `.llmops/runs/<run_id>.tracking.json`.
+# The next `llmops eval` or `llmops gate` reports it.
+
+
+def outcome_path(project: Project, run_id: str) -> Path:
+    return project.state_dir / "runs" / f"{run_id}.tracking.json"
+
+
+def read_outcome(project: Project, run_id: str) -> dict[str, Any] | None:
+    """The tracking outcome of an eval run: `state` pending|logged|failed, `mlflow_run_id`
+    or `warning`, `reported` (whether a command has shown it); None when never tracked."""
+    try:
+        found = json.loads(outcome_path(project, run_id).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def write_outcome(project: Project, run_id: str, outcome: dict[str, Any]) -> Path:
+    """Atomically: a reader sees the old outcome or the new one, never half of one."""
+    path = outcome_path(project, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps({"run_id": run_id, **outcome}), "utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def log_in_background(project: Project, folder: Path, source: str | None) -> Path:
+    """Start the detached logger for the report in `folder`; returns its outcome file."""
+    import subprocess
+
+    run_id = folder.name
+    path = write_outcome(project, run_id, {"state": "pending", "reported": False})
+    logger = ["-m", "llmops_cli.tracking", "--detached", str(project.root), str(folder)]
+    subprocess.Popen(
+        [sys.executable, *logger, source or ""],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=_helper_env(tracking_timeout(project)),
+    )
+    return path
+
+
+def _log_detached(root: Path, folder: Path, source: str | None) -> None:
+    """The detached logger: the usual helper and deadline, at low priority; always leaves an
+    outcome, so a failure is one warning on the next command instead of none."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    project = Project.load(root)
+    pending = {"state": "pending", "reported": False, "pid": os.getpid()}
+    write_outcome(project, folder.name, pending)  # so a test can wait for this process
+    outcome: dict[str, Any]
+    try:
+        outcome = {"state": "logged", "mlflow_run_id": Tracker(project).log(folder, source)}
+    except LlmopsError as exc:
+        outcome = {"state": "failed", "warning": str(exc)}
+    except Exception as exc:
+        outcome = {"state": "failed", "warning": _failure(tracking_uri(project), repr(exc))}
+    write_outcome(project, folder.name, {**outcome, "reported": False, "pid": os.getpid()})
+
+
+def finished_outcomes(project: Project) -> list[dict[str, Any]]:
+    """Outcomes of background logging that no command has shown yet, oldest first; each is
+    marked shown, so a failure is one warning once."""
+    runs = project.state_dir / "runs"
+    if not runs.is_dir():
+        return []
+    shown = []
+    for path in sorted(runs.glob("*.tracking.json"), key=lambda p: p.stat().st_mtime):
+        outcome = read_outcome(project, path.name.removesuffix(".tracking.json"))
+        if outcome is None or outcome.get("reported") or outcome.get("state") == "pending":
+            continue
+        write_outcome(project, str(outcome["run_id"]), {**outcome, "reported": True})
+        shown.append(outcome)
+    return shown
+
+
 if __name__ == "__main__":
-    _serve(Path(sys.argv[1]))
+    if sys.argv[1] == "--detached":
+        _log_detached(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] or None)
+    else:
+        _serve(Path(sys.argv[1]))
