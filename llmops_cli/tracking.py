@@ -411,6 +411,20 @@ def _log_detached(root: Path, folder: Path, source: str | None) -> None:
     write_outcome(project, folder.name, {**outcome, "reported": False, "pid": os.getpid()})
 
 
+def logger_gone(outcome: dict[str, Any]) -> bool:
+    """A pending outcome whose logger no longer runs (killed, a reboot): it never finishes."""
+    pid = outcome.get("pid")
+    if outcome.get("state") != "pending" or not isinstance(pid, int):
+        return False  # not started yet, or done
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a live process of another user (the pid was reused)
+    return False
+
+
 def finished_outcomes(project: Project) -> list[dict[str, Any]]:
     """Outcomes of background logging that no command has shown yet, oldest first; each is
     marked shown, so a failure is one warning once."""

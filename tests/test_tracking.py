@@ -95,6 +95,30 @@ def test_the_eval_returns_before_mlflow_answers_and_the_next_command_warns_once(
     assert "warning:" not in cli("gate", "support-bot", cwd=project).stderr
 
 
+def test_a_killed_background_logger_is_reported_as_stopped(
+    project: Path, cli, monkeypatch, silent_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Not "still logging" forever: the gate sees the logger's process is gone."""
+    import os
+    import signal
+
+    from llmops_cli.tracking import read_outcome
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", silent_server)
+    set_timeout(project, 60)
+    assert cli("eval", "support-bot", "--limit", "1", cwd=project).exit_code == 0
+    run_id = latest(project)["run_id"]
+    deadline = time.monotonic() + 60
+    while not (pid := (read_outcome(Project.load(project), run_id) or {}).get("pid")):
+        assert time.monotonic() < deadline, "the logger never started"
+        time.sleep(0.05)
+    assert "still logging" in cli("gate", "support-bot", cwd=project).stdout
+    os.killpg(pid, signal.SIGKILL)  # its own session: the logger and its MLflow helper
+    os.waitpid(pid, 0)
+    gate = cli("gate", "support-bot", cwd=project)
+    assert "mlflow run: none (the background logger stopped" in gate.stdout, gate.output
+
+
 def test_tracking_mode_sync_waits_for_the_run_id(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     """`tracking.mode: sync` (for CI): the eval itself prints the MLflow run id."""
     from mlflow.tracking import MlflowClient

@@ -61,7 +61,7 @@ def gate(
     from llmops_cli.cli.eval import show_tracking_outcomes
     from llmops_cli.gate import verdict_markdown
     from llmops_cli.gating import run_gate
-    from llmops_cli.tracking import read_outcome
+    from llmops_cli.tracking import logger_gone, read_outcome
 
     proj = open_project(project)
     show_tracking_outcomes(proj)
@@ -102,6 +102,8 @@ def gate(
         )
         if tracked.get("mlflow_run_id"):
             typer.echo(f"mlflow run: {tracked['mlflow_run_id']}")
+        elif logger_gone(tracked):
+            typer.echo("mlflow run: none (the background logger stopped before logging the run)")
         elif tracked.get("state") == "pending":
             typer.echo("mlflow run: still logging in the background")
     if not verdict.passed:
