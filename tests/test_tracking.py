@@ -73,8 +73,8 @@ def test_the_eval_returns_before_mlflow_answers_and_the_next_command_warns_once(
     project: Path, cli, monkeypatch, silent_server: str
 ) -> None:  # type: ignore[no-untyped-def]
     """Background tracking: the eval is done while the logger still waits on a silent
-    server (it cannot give up before the deadline, 3 s after importing MLflow); its one
-    warning, without the URI's credentials, comes from the next command."""
+    server (it cannot give up before its 3 s deadline); its one warning, without the URI's
+    credentials, comes from the next command."""
     url = silent_server.replace("http://", "http://bob:pa55w0rd@")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
     set_timeout(project, 3)

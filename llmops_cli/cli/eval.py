@@ -73,7 +73,14 @@ def eval_command(
     from llmops_cli.evaluation.runner import EvalOptions, finish_journal, run_eval
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
-    from llmops_cli.tracking import Tracker, log_in_background, tracking_enabled, tracking_mode
+    from llmops_cli.tracking import (
+        Tracker,
+        log_in_background,
+        rest_server,
+        tracking_enabled,
+        tracking_mode,
+        tracking_uri,
+    )
 
     try:
         cache_mode = CacheMode(cache)
@@ -96,7 +103,9 @@ def eval_command(
     show_tracking_outcomes(proj)
     track = track and tracking_enabled(proj)
     wait = wait_tracking or tracking_mode(proj) == "sync"
-    tracker = Tracker(proj) if track and wait else None
+    # a tracking server is spoken to over REST once the report is written: no helper
+    helper = track and wait and not rest_server(tracking_uri(proj))
+    tracker = Tracker(proj) if helper else None
     try:
         run = run_eval(proj, resolved, options, _progress())
         report = build_report(proj, run)
@@ -107,8 +116,8 @@ def eval_command(
         raise
     finish_journal(proj, run)
     mlflow_run = outcome = None
-    if tracker is not None:
-        mlflow_run = _log_now(proj, tracker, folder, resolved.pipeline.path)
+    if track and wait:
+        mlflow_run = _log_now(proj, tracker, report, folder, resolved.pipeline.path)
     elif track:
         outcome = proj.relative(log_in_background(proj, folder, resolved.pipeline.path))
     if output is OutputFormat.json:
@@ -131,14 +140,23 @@ def eval_command(
         typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
 
 
-def _log_now(proj: Project, tracker: Tracker, folder: Path, source: str | None) -> str | None:
+def _log_now(
+    proj: Project,
+    tracker: Tracker | None,
+    report: dict[str, Any],
+    folder: Path,
+    source: str | None,
+) -> str | None:
     """Sync tracking: the MLflow run id, or None after one warning; recorded (as shown) in
     the outcome file the gate reads, like a background run's."""
     from llmops_cli.errors import LlmopsError
-    from llmops_cli.tracking import write_outcome
+    from llmops_cli.tracking import log_rest, write_outcome
 
     try:
-        mlflow_run = tracker.log(folder, source=source)
+        if tracker is None:
+            mlflow_run = log_rest(proj, report, folder, source)
+        else:
+            mlflow_run = tracker.log(folder, source=source)
     except LlmopsError as exc:
         typer.echo(f"warning: {exc}", err=True)
         write_outcome(proj, folder.name, {"state": "failed", "warning": str(exc), "reported": True})
