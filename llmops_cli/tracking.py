@@ -1,5 +1,10 @@
 """MLflow adapter: each eval run becomes an MLflow run (params: manifest versions, fingerprint,
-git SHA; metrics: aggregates; artifacts: the report files)."""
+git SHA; metrics: aggregates; artifacts: the report files).
+
+By default a detached logger does it after the eval returns (`log_in_background`); with
+`tracking.mode: sync` / `--wait-tracking` the eval waits. Either way a tracking server
+(`http(s)://`) is spoken to over REST (`log_rest`, no MLflow import) and a local store through
+MLflow in a helper process (`Tracker`)."""
 
 from __future__ import annotations
 
