@@ -30,3 +30,37 @@ def add_judge(
     if scorer:
         pipeline = project / "manifests/pipelines/support-bot.yaml"
         pipeline.write_text(pipeline.read_text().replace("scorers:\n", scorer, 1))
+
+
+def wait_tracking(project: Path, pipeline: str = "support-bot") -> dict[str, Any]:
+    """The tracking outcome of the newest report once its background logger has finished
+    and exited: tests leave no detached process behind."""
+    import time
+
+    from llmops_cli.tracking import read_outcome
+
+    proj = Project.load(project)
+    run_id = latest_report(proj, pipeline).parent.name
+    deadline = time.monotonic() + 180  # MLflow's import on a loaded 2-core runner
+    while (outcome := read_outcome(proj, run_id)) is None or outcome["state"] == "pending":
+        assert time.monotonic() < deadline, f"no tracking outcome for {run_id}: {outcome}"
+        time.sleep(0.1)
+    pid = outcome.get("pid")
+    while pid and _running(pid):
+        assert time.monotonic() < deadline, f"tracking logger {pid} did not exit"
+        time.sleep(0.05)
+    return outcome
+
+
+def _running(pid: int) -> bool:
+    import os
+
+    try:
+        # (0, 0): our child (an in-process CLI run) still runs; else it is reaped now
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:  # not our child, or reaped already
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

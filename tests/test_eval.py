@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from fakeclock import FakeClock
 from fakeserver import FakeOpenAI
-from helpers import latest
+from helpers import latest, wait_tracking
 
 from llmops_cli.evaluation.runner import Clock, EvalOptions, finish_journal, run_eval
 from llmops_cli.manifests.catalog import Catalog
@@ -316,8 +316,11 @@ def test_resume_after_sigkill_sends_only_missing_requests(project: Path, monkeyp
 
 
 def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Logged in the background after the eval returns; the gate shows the run id."""
     result = cli("eval", "support-bot", "--limit", "5", cwd=project)
     assert result.exit_code == 0, result.output
+    assert "mlflow run: logging in the background (.llmops/runs/" in result.stdout
+    outcome = wait_tracking(project)
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
@@ -332,16 +335,35 @@ def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[
     artifacts = {a.path for a in client.list_artifacts(runs[0].info.run_id)}
     assert {"report.json", "report.html", "junit.xml", "report.md"} <= artifacts
     assert not (project / "mlruns").exists()
+    assert outcome["state"] == "logged" and outcome["mlflow_run_id"] == runs[0].info.run_id
+    gate = cli("gate", "support-bot", cwd=project)
+    assert f"mlflow run: {runs[0].info.run_id}" in gate.stdout
+    assert f"mlflow run of {report['run_id']}: {runs[0].info.run_id}" in gate.stderr
+    verdict = json.loads(cli("gate", "support-bot", "--format", "json", cwd=project).stdout)
+    assert verdict["mlflow_run_id"] == runs[0].info.run_id
 
 
-def test_mlflow_failure_is_a_warning_and_keeps_the_report(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Tracking runs in a helper process; its failure reaches the user as one warning line."""
+@pytest.mark.parametrize("wait", [True, False])
+def test_mlflow_failure_is_a_warning_and_keeps_the_report(
+    project: Path, cli, monkeypatch, wait: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Its failure reaches the user as one warning line: from `--wait-tracking` at once, from
+    the background logger on the next command (and only that one)."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "bogus-scheme://nowhere")
-    result = cli("eval", "support-bot", "--limit", "2", cwd=project)
+    flags = ["--wait-tracking"] if wait else []
+    result = cli("eval", "support-bot", "--limit", "2", *flags, cwd=project)
     assert result.exit_code == 0, result.output
-    assert "warning: MLflow tracking at bogus-scheme://nowhere failed:" in result.stderr
-    assert "rerun with --no-track" in result.stderr and "mlflow run:" not in result.stdout
     assert latest(project)["summary"]["cases"] == 2
+    if not wait:
+        assert "warning:" not in result.stderr
+        assert wait_tracking(project)["state"] == "failed"
+        result = cli("eval", "support-bot", "--limit", "1", "--no-track", cwd=project)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith("warning: MLflow tracking at bogus-scheme://nowhere failed:")
+    assert "rerun with --no-track" in warnings[0] and "mlflow run: " not in result.stdout
+    again = cli("eval", "support-bot", "--limit", "1", "--no-track", cwd=project)
+    assert "warning:" not in again.stderr
 
 
 def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fails(
@@ -420,16 +442,32 @@ def test_mlflow_tracking_to_a_real_mlflow_server(
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
         result = cli("eval", "support-bot", "--limit", "4", cwd=project)
         assert result.exit_code == 0, result.output
-        assert "mlflow run:" in result.stdout
+        background = wait_tracking(project)["mlflow_run_id"]
+        # --wait-tracking speaks MLflow's REST API itself: it works where mlflow cannot load
+        blocked = tmp_path / "no-mlflow/mlflow"
+        blocked.mkdir(parents=True)
+        (blocked / "__init__.py").write_text("raise ImportError('mlflow was imported')\n")
+        path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
+        command = ["eval", "support-bot", "--limit", "4", "--wait-tracking"]
+        synced = subprocess.run(
+            [sys.executable, "-m", "llmops_cli", *command],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        assert synced.returncode == 0 and "warning:" not in synced.stderr, synced.stderr
+        shown = [x for x in synced.stdout.splitlines() if x.startswith("mlflow run: ")]
+        assert len(shown) == 1, synced.stdout
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient(url)
         experiment = client.get_experiment_by_name("quillnote-support")
-        runs = client.search_runs([experiment.experiment_id])
-        assert (
-            len(runs) == 1 and runs[0].data.params["fingerprint"] == latest(project)["fingerprint"]
-        )
-        assert "report.json" in {a.path for a in client.list_artifacts(runs[0].info.run_id)}
+        runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
+        assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
+        for run in runs.values():
+            assert run.data.params["fingerprint"] == latest(project)["fingerprint"]
+            assert "report.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
         assert not (project / ".llmops/mlflow.db").exists()
     finally:
         os.killpg(server.pid, signal.SIGTERM)

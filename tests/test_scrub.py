@@ -200,7 +200,7 @@ def test_seeded_secrets_and_pii_reach_no_artifact(project: Path, cli, monkeypatc
         journals = list((project / ".llmops/runs").rglob("*.jsonl"))
         assert journals
         leaks = found_in(journals)
-        result = cli("eval", "support-bot", "--filter", "leak", cwd=project)
+        result = cli("eval", "support-bot", "--filter", "leak", "--wait-tracking", cwd=project)
         assert result.exit_code == 0, result.output
         assert "mlflow run:" in result.stdout, result.stderr
         cli("gate", "support-bot", cwd=project)

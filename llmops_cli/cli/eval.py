@@ -18,6 +18,8 @@ from llmops_cli.cli.options import (
 
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import Progress
+    from llmops_cli.project import Project
+    from llmops_cli.tracking import Tracker
 
 
 def eval_command(
@@ -59,6 +61,13 @@ def eval_command(
         ),
     ] = None,
     track: Annotated[bool, typer.Option(help="Log the run to MLflow.")] = True,
+    wait_tracking: Annotated[
+        bool,
+        typer.Option(
+            help="Wait for MLflow and print its run id (as `tracking.mode: sync`), instead "
+            "of logging in the background after the command returns."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Evaluate a pipeline on its golden set and write a report.
@@ -68,13 +77,19 @@ def eval_command(
     reports/<pipeline>/<run_id>/ (report.json, report.md, report.html, junit.xml) and logs the
     run to MLflow. Exits 0 when the run completes, whatever the scores: `llmops gate` judges.
     """
-    from llmops_cli.errors import LlmopsError
     from llmops_cli.evaluation.cache import CacheMode
     from llmops_cli.evaluation.report import build_report, write_report
     from llmops_cli.evaluation.runner import EvalOptions, finish_journal, run_eval
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
-    from llmops_cli.tracking import Tracker, tracking_enabled
+    from llmops_cli.tracking import (
+        Tracker,
+        log_in_background,
+        rest_server,
+        tracking_enabled,
+        tracking_mode,
+        tracking_uri,
+    )
 
     try:
         cache_mode = CacheMode(cache)
@@ -97,7 +112,12 @@ def eval_command(
     )
     if resolved.model.provider == "local":
         typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)
-    tracker = Tracker(proj) if track and tracking_enabled(proj) else None
+    show_tracking_outcomes(proj)
+    track = track and tracking_enabled(proj)
+    wait = wait_tracking or tracking_mode(proj) == "sync"
+    # a tracking server is spoken to over REST once the report is written: no helper
+    helper = track and wait and not rest_server(tracking_uri(proj))
+    tracker = Tracker(proj) if helper else None
     try:
         run = run_eval(proj, resolved, options, _progress())
         report = build_report(proj, run)
@@ -107,12 +127,11 @@ def eval_command(
             tracker.cancel()
         raise
     finish_journal(proj, run)
-    mlflow_run = None
-    if tracker is not None:
-        try:
-            mlflow_run = tracker.log(folder, source=resolved.pipeline.path)
-        except LlmopsError as exc:
-            typer.echo(f"warning: {exc}", err=True)
+    mlflow_run = outcome = None
+    if track and wait:
+        mlflow_run = _log_now(proj, tracker, report, folder, resolved.pipeline.path)
+    elif track:
+        outcome = proj.relative(log_in_background(proj, folder, resolved.pipeline.path))
     if output is OutputFormat.json:
         s = report["summary"]
         typer.echo(
@@ -121,6 +140,7 @@ def eval_command(
                     "run_id": report["run_id"],
                     "report": str(folder / "report.json"),
                     "mlflow_run_id": mlflow_run,
+                    "mlflow_outcome": outcome,
                     "summary": {
                         k: s[k] for k in ("cases", "passed", "failed", "scored", "errored")
                     },
@@ -130,6 +150,47 @@ def eval_command(
         )
         return
     _print_summary(report, proj.relative(folder), mlflow_run)
+    if outcome:
+        typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
+
+
+def _log_now(
+    proj: Project,
+    tracker: Tracker | None,
+    report: dict[str, Any],
+    folder: Path,
+    source: str | None,
+) -> str | None:
+    """Sync tracking: the MLflow run id, or None after one warning; recorded (as shown) in
+    the outcome file the gate reads, like a background run's."""
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.tracking import log_rest, write_outcome
+
+    try:
+        if tracker is None:
+            mlflow_run = log_rest(proj, report, folder, source)
+        else:
+            mlflow_run = tracker.log(folder, source=source)
+    except LlmopsError as exc:
+        typer.echo(f"warning: {exc}", err=True)
+        write_outcome(proj, folder.name, {"state": "failed", "warning": str(exc), "reported": True})
+        return None
+    write_outcome(
+        proj, folder.name, {"state": "logged", "mlflow_run_id": mlflow_run, "reported": True}
+    )
+    return mlflow_run
+
+
+def show_tracking_outcomes(proj: Project) -> None:
+    """What background MLflow logging of earlier evals came to, once each: a failure is its
+    one warning, a success its run id."""
+    from llmops_cli.tracking import finished_outcomes
+
+    for outcome in finished_outcomes(proj):
+        if outcome["state"] == "logged":
+            typer.echo(f"mlflow run of {outcome['run_id']}: {outcome['mlflow_run_id']}", err=True)
+        else:
+            typer.echo(f"warning: {outcome['warning']}", err=True)
 
 
 def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:

@@ -58,10 +58,13 @@ def gate(
     Writes gate.json beside the report and Markdown to $GITHUB_STEP_SUMMARY when set. Exit 0
     pass, 4 fail, 1 when the registry cannot be read.
     """
+    from llmops_cli.cli.eval import show_tracking_outcomes
     from llmops_cli.gate import verdict_markdown
     from llmops_cli.gating import run_gate
+    from llmops_cli.tracking import logger_gone, read_outcome
 
     proj = open_project(project)
+    show_tracking_outcomes(proj)
     verdict, path = run_gate(
         proj,
         pipeline,
@@ -75,8 +78,10 @@ def gate(
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as f:
             f.write(verdict_markdown(verdict))
+    tracked = read_outcome(proj, verdict.run_id) or {}
     if output is OutputFormat.json:
-        typer.echo(json.dumps(verdict.to_dict(), indent=2))
+        shown = {**verdict.to_dict(), "mlflow_run_id": tracked.get("mlflow_run_id")}
+        typer.echo(json.dumps(shown, indent=2))
     else:
         if verdict.baseline_note:
             typer.echo(verdict.baseline_note)
@@ -95,5 +100,11 @@ def gate(
             f"({len(verdict.failures)} failed, {len(verdict.warnings)} warnings); "
             f"verdict written to {proj.relative(path)}"
         )
+        if tracked.get("mlflow_run_id"):
+            typer.echo(f"mlflow run: {tracked['mlflow_run_id']}")
+        elif logger_gone(tracked):
+            typer.echo("mlflow run: none (the background logger stopped before logging the run)")
+        elif tracked.get("state") == "pending":
+            typer.echo("mlflow run: still logging in the background")
     if not verdict.passed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))
