@@ -296,7 +296,9 @@ def test_eval_wires_guardrail_scorers_output_contract_and_screening(project: Pat
     refused = [r for r in rows.values() if r["scores"]["refusal"]["passed"] is False]
     assert refused and all("refund" in r["input"] for r in refused)
     assert rows["hostile-01"]["scores"]["injection_echo"]["passed"] is False
-    assert rows["hostile-01"]["screening"]["vars"] == {"question": ["override-prior-instructions"]}
+    assert rows["hostile-01"]["screening"]["vars"] == {  # a rule and the shipped classifier
+        "question": ["injection-model", "override-prior-instructions"]
+    }
     fine = [r for r in rows.values() if r["output"] == '{"answer": "See Settings > Sync."}']
     assert fine and all(r["scores"]["json_schema"]["passed"] for r in fine)
 
@@ -356,7 +358,7 @@ def test_llm_classifier_named_in_llmops_yaml_over_real_http(
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["flagged"] for r in rows] == [["injection"], ["injection"], [], []]
     assert rows[0]["injection"] == [
-        {"rule": "llm-classifier", "category": "classifier", "via": "model"}
+        {"layer": "llm", "rule": "llm-classifier", "category": "classifier", "via": "model"}
     ]
     assert len(seen) == 3 and not any("Ignore all previous" in t for t in seen)
     assert "gave no label for 1 text(s)" in result.stderr

@@ -41,7 +41,8 @@ _OVERRIDE_VERB = _any(
     r"(?:stop|quit|cease) (?:following|obeying|applying|using)|"
     r"(?:do not|don't|dont|no longer|never) (?:follow|obey|apply|respect|honou?r|adhere to)|"
     r"(?:are|is) (?:now )?(?:void|obsolete|cancell?ed|revoked|lifted|suspended|no longer valid)|"
-    r"ignor[ae]\w*|olvid[ae]\w*|descart[ae]\w*|omit[ae]\w*|salt[ae]\w*|anul[ae]\w*|"
+    r"no hagas caso (?:a|de)|haz caso omiso (?:a|de)|ignor[ae]\w*|olvid[ae]\w*|"
+    r"descart[ae]\w*|omit[ae]\w*|salt[ae]\w*|anul[ae]\w*|"
     r"desobedec\w*|esque[çc]\w*|desconsider\w*|dimentic\w*|tralascia\w*|scarta\w*|annull?a\w*|"
     r"(?:no|não|nao|non) (?:sigas|sigan|siga|segua|seguir|obedezcas|obede[çc]a|rispettare)|"
     r"ignor(?:e|ez|er|ons)|oubli(?:e|ez|er|ons)|n[ée]glige[zr]?|écarte[zr]?|"
@@ -75,11 +76,20 @@ _INSTRUCTIONS = _any(
     r"instrucci[oó]n(?:es)?|indicaciones|directrices|instru[cç][oõ]es|diretrizes|consignes|"
     r"directives|anweisungen|instruktionen|richtlinien|istruzioni|direttive|linee guida"
 )
+_RECEIVED = _any(
+    r"\bbefore|\bearlier|\bpreviously|\bat the (?:start|top|beginning)|\bso far|\bantes|"
+    r"\banteriormente|\bavant|\bauparavant|\bvorher|\bzuvor|\bbisher|\bprima|\bfinora|"
+    r"\byou (?:were|have been|'ve been) given|\byou received|\bque recibiste|\bque te dieron|"
+    r"\bqu'on t'a donn\w+|\bque tu as reçu\w*|\bdie du bekommen hast|\bque recebeu|"
+    r"\bque lhe deram|\bche hai ricevuto|\bche ti hanno dato"
+)
+_TOLD = _any(r"told|said|given|disseram|dijeron|dicho|dit|gesagt|detto|detti|dito|falado")
 _OVERRIDE_STRONG = _any(
     r"ignore|ignoring|disregard|forget|override|overwrite|bypass|set aside|put aside|"
     r"pay no (?:attention|heed|mind) to|(?:stop|quit|cease) (?:following|obeying)|"
     r"(?:do not|don't|dont|no longer|never) (?:follow|obey|adhere to)|ignor[ae]\w*|"
-    r"olvid[ae]\w*|desobedec\w*|esque[çc]\w*|desconsider\w*|dimentic\w*|oubli(?:e|ez|er|ons)|"
+    r"no hagas caso (?:a|de)|haz caso omiso (?:a|de)|olvid[ae]\w*|desobedec\w*|esque[çc]\w*|"
+    r"desconsider\w*|dimentic\w*|oubli(?:e|ez|er|ons)|"
     r"fais abstraction d[eu']|faites abstraction d[eu']|ignorier\w*|vergiss|vergessen sie|"
     r"missacht\w*"
 )
@@ -122,7 +132,7 @@ _NO_LIMITS = _any(
     r"free (?:from|of) (?:all |any )?(?:rules|restrictions|limits|filters|guidelines|policies)|"
     r"unrestricted|unfiltered|uncensored|jailbr(?:o|ea)ken|jailbreak mode|amoral|unethical|"
     r"evil|unaligned|(?-i:DAN|STAN|DUDE|AIM)|developer mode|god mode|dev mode|anything now|"
-    r"answers? (?:anything|everything|every question)|never refuses?|"
+    r"answers? (?:anything|everything|every question)|never refus\w*|"
     r"(?:cannot|can't|can not|won't) refuse|"
     r"sin (?:reglas|restricciones|límites|limites|filtros?|censura|ética|normas)|"
     r"sans (?:règles|restrictions|limites|filtres?|censure|éthique|morale|aucune)|"
@@ -347,6 +357,15 @@ _WILDCARD = _any(
     r"\beverything\b|"
     r"\b(?:todos los|todas las|tous les|toutes les|alle|todos os|todas as|tutti i|tutte le)\s+\w+"
 )
+_NO_CONFIRM_USER = _any(
+    r"without (?:asking|telling|notifying|informing|alerting|warning) (?:the user|the owner|"
+    r"anyone|them|him|her)|without (?:the )?(?:user'?s?|owner'?s?|human) (?:confirmation|approval|"
+    r"consent|knowledge|permission|review)|silently|secretly|covertly|behind the user's back|"
+    r"(?:do not|don't|dont|never) (?:ask|tell|notify|inform|alert|warn) (?:the user|the owner|"
+    r"anyone)|skip (?:the )?(?:user )?(?:confirmation|approval)|sin (?:avisar|decir nada) al "
+    r"usuario|sans (?:prévenir|avertir|informer) l'utilisateur|ohne (?:den nutzer|den benutzer) "
+    r"zu (?:fragen|informieren)|sem avisar o usuário|senza avvisare l'utente"
+)
 _NO_CONFIRM = _any(
     r"without (?:asking|confirm(?:ing|ation)?|approval|permission|(?:user |"
     r"human )?(?:review|consent|verification)|telling|notifying|informing|checking|"
@@ -400,13 +419,20 @@ RULES: dict[str, tuple[str, str]] = {
         rf"{_INSTRUCTIONS_WEAK})\b{_THIRD_PARTY}|\b{_OVERRIDE_STRONG}\b{_G}\b{_PRIOR_WEAK}\b"
         rf"[^.!?\n]{{0,30}}?\b{_INSTRUCTIONS}\b{_THIRD_PARTY}|\b{_OVERRIDE_STRONG}\s+(?:everything|"
         rf"all|anything|whatever)\s+(?:(?:that )?(?:was |is )?(?:said |written |stated )?(?:above|"
-        rf"before|earlier|previously|so far)|you (?:were|have been|'ve been) (?:told|given))",
+        rf"before|earlier|previously|so far)|you (?:were|have been|'ve been) (?:told|given))|"
+        rf"\b{_OVERRIDE_STRONG}\b{_G}\b{_INSTRUCTIONS}\b[^.!?\n]{{0,40}}?{_RECEIVED}|"
+        rf"\b{_OVERRIDE_STRONG}\s+(?:tudo|todo|tout|alles|tutto)\b[^.!?\n]{{0,30}}?\b{_TOLD}",
     ),
     "override-instructions-first": (
         "instruction_override",
-        rf"\b{_PRIOR}\s+(?:\w+\s+){{0,2}}{_INSTRUCTIONS}\b[^.!?\n]{{0,30}}?\b(?:{_OVERRIDE_STRONG}|"
-        rf"(?:are|is) (?:now )?(?:void|obsolete|cancell?ed|revoked|lifted|suspended|no longer "
-        rf"valid|overridden|replaced|superseded))\b",
+        rf"\b{_PRIOR}\s+(?:\w+\s+){{0,2}}(?:{_INSTRUCTIONS}|{_INSTRUCTIONS_WEAK})\b[^.!?\n]{{0,30}}?"
+        rf"\b(?:{_OVERRIDE_STRONG}|(?:are|is) (?:now )?(?:void|obsolete|cancell?ed|revoked|lifted|"
+        rf"suspended|no longer valid|overridden|replaced|superseded)|no longer apply|(?:do|does) "
+        rf"not apply|(?:sind|ist) (?:ab sofort |jetzt |nun )?(?:ungültig|aufgehoben|nichtig)|"
+        rf"(?:sont|est) (?:désormais |maintenant )?(?:annulée?s?|caduques?|nulles?)|"
+        rf"(?:son|están|quedan) (?:ahora )?(?:anuladas|inválidas|canceladas|sin efecto)|"
+        rf"(?:são|estão) (?:agora )?(?:anuladas|inválidas|canceladas)|(?:sono) (?:ora )?"
+        rf"(?:annullate|nulle|revocate))",
     ),
     "override-new-instructions": ("instruction_override", rf"\b{_NEW_INSTRUCTIONS}"),
     "override-from-now-on": (
@@ -440,7 +466,11 @@ RULES: dict[str, tuple[str, str]] = {
         rf"override|instructions?|update))?[ \t]*[\])]?[ \t]*:[^\n]{{0,80}}?"
         rf"\b{_ADDRESSED_TO_MODEL}",
     ),
-    "chat-template-tokens": ("role_spoofing", _TEMPLATE_TOKENS),
+    "chat-template-tokens": (
+        "role_spoofing",
+        rf"(?:{_TEMPLATE_TOKENS})(?!\s*(?:tokens?|tags?|markers?|format|templates?|blocks?|means?|"
+        rf"is|are|does|do|in)\b)",
+    ),
     "fake-boundary": (
         "role_spoofing",
         rf"(?:[#=*\-_\[<{{]{{2,}}[ \t]*{_FAKE_BOUNDARY}|(?:^|\n)[ \t]*"
@@ -471,9 +501,10 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "tool-call-unconfirmed": (
         "tool_hijack",
-        rf"(?:\b{_TOOL_CALL}\b[^.!?\n]{{0,40}}?\b{_TOOL}|\b{_DANGEROUS}\b)[^.!?\n]{{0,80}}?"
-        rf"\b{_NO_CONFIRM}\b|\b{_NO_CONFIRM}\b[^.!?\n]{{0,60}}?\b(?:{_TOOL_CALL}\b[^.!?\n]{{0,30}}?"
-        rf"\b{_TOOL}|{_DANGEROUS}\b)",
+        rf"\b{_TOOL_CALL}\b[^.!?\n]{{0,40}}?\b{_TOOL}[^.!?\n]{{0,80}}?\b{_NO_CONFIRM}\b|"
+        rf"\b{_DANGEROUS}\b[^.!?\n]{{0,80}}?\b{_NO_CONFIRM_USER}\b|\b{_NO_CONFIRM}\b[^.!?\n]{{0,60}}?"
+        rf"\b{_TOOL_CALL}\b[^.!?\n]{{0,30}}?\b{_TOOL}|\b{_NO_CONFIRM_USER}\b[^.!?\n]{{0,60}}?"
+        rf"\b{_DANGEROUS}\b",
     ),
     "tool-call-exfiltrate": (
         "tool_hijack",
@@ -515,6 +546,11 @@ _LINK_WORDS = _words(
 )
 _KEYS: dict[str, tuple[str, ...]] = {
     "override-prior-instructions": _OBJECT_WORDS
+    + _words(
+        "antes|anterior|avant|auparavant|vorher|zuvor|bisher|prima|finora|received|recibiste|"
+        "dieron|donn|reçu|bekommen|recebeu|deram|ricevuto|dato|said|disseram|dijeron|dicho|dit|"
+        "gesagt|detto|detti|dito|falado"
+    )
     + _words("above|before|earlier|previously|so far|told|given"),
     "override-instructions-first": _OBJECT_WORDS,
     "override-new-instructions": _words(":|-"),
@@ -570,7 +606,19 @@ class InjectionFinding:
     category: str
     via: str  # the view it was found in: "text", "base64", "hex", "url", "tags", "rot13", ...
     rule_pack: str = RULE_PACK
-    layer: str = "rules"
+    layer: str = "rules"  # or "classifier" (the shipped model), "llm" (a model manifest)
+    score: float | None = None  # the classifier's probability
+
+    def to_dict(self) -> dict[str, str | float]:
+        out: dict[str, str | float] = {
+            "layer": self.layer,
+            "rule": self.rule,
+            "category": self.category,
+            "via": self.via,
+        }
+        if self.score is not None:
+            out["score"] = round(self.score, 4)
+        return out
 
 
 def scan(text: str, via: str = "text", prefilter: bool = True) -> list[InjectionFinding]:
@@ -608,3 +656,34 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
 def find_injection(text: str) -> list[InjectionFinding]:
     """Every rule that fires on the text or one of its decoded views (no classifier)."""
     return rule_findings(views(text))
+
+
+MODEL_RULE = "injection-model"
+
+
+def model_finding(
+    normalised: Normalised, threshold: float | None = None
+) -> InjectionFinding | None:
+    """The shipped classifier's verdict: its highest score over the views, when that reaches
+    the threshold chosen on the dev set (or `threshold`)."""
+    from llmops_cli.guardrails.model import load
+
+    model = load()
+    best, where = 0.0, "text"
+    for view in normalised.views:
+        if (score := model.score(view.text)) > best:
+            best, where = score, view.via
+    cut = model.threshold if threshold is None else threshold
+    if best < cut:
+        return None
+    return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
+
+
+def detect(text: str, classifier: bool = True) -> list[InjectionFinding]:
+    """Rules OR classifier: every rule that fires on a view, plus the classifier's finding
+    when its score reaches the threshold. What `llmops guard` and eval's screening run."""
+    normalised = views(text)
+    findings = rule_findings(normalised)
+    if classifier and (found := model_finding(normalised)) is not None:
+        findings.append(found)
+    return findings
