@@ -29,19 +29,18 @@ _SPACE = re.compile(r"\s+")
 
 
 def features(text: str) -> dict[int, float]:
-    """Hashed char 3-5-grams (within padded lower-case text) and word 1-2-grams, sublinear tf,
-    L2-normalised; the training script calls this same function."""
+    """Hashed 3-5-grams of the padded lower-case text's UTF-8 bytes and word 1-2-grams,
+    sublinear tf, L2-normalised; the training script calls this same function."""
     text = _SPACE.sub(" ", text.lower()).strip()
-    counts: Counter[int] = Counter()
-    padded = f" {text} "
+    padded = f" {text} ".encode()  # n-grams of UTF-8 bytes: slicing bytes is cheap
     crc = zlib.crc32
-    for n in (3, 4, 5):
-        counts.update(
-            crc(padded[i : i + n].encode()) & (BUCKETS - 1) for i in range(len(padded) - n + 1)
-        )
+    mask = BUCKETS - 1
+    size = len(padded)
+    hashes = [crc(padded[i : i + n]) & mask for n in (3, 4, 5) for i in range(size - n + 1)]
     words = _WORD.findall(text)
-    counts.update(crc(b"w " + w.encode()) & (BUCKETS - 1) for w in words)
-    counts.update(crc(f"b {a} {b}".encode()) & (BUCKETS - 1) for a, b in pairwise(words))
+    hashes += [crc(b"w " + w.encode()) & mask for w in words]
+    hashes += [crc(f"b {a} {b}".encode()) & mask for a, b in pairwise(words)]
+    counts = Counter(hashes)
     weighted = {k: 1.0 + math.log(v) for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
     return {k: v / norm for k, v in weighted.items()}
