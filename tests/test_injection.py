@@ -5,6 +5,7 @@ shipped classifier and how the layers combine, and no network at run time."""
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import signal
 import time
@@ -37,11 +38,18 @@ def cpu_deadline() -> Iterator[None]:
 
 
 def _cpu(fn: Callable[[], object]) -> float:
+    """Fastest of three runs, garbage collection off (as timeit does): a large heap left by
+    other tests would otherwise add collections that scale with it, not with the input."""
     best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            start = time.process_time()
+            fn()
+            best = min(best, time.process_time() - start)
+    finally:
+        gc.enable()
     return best
 
 
@@ -81,15 +89,15 @@ def _ratio(fn: Callable[[str], object], unit: str | tuple[str, str], n: int) -> 
     head, unit = unit if isinstance(unit, tuple) else ("", unit)
     small = head + (unit * (n // len(unit) + 1))[:n]
     large = head + (unit * (2 * n // len(unit) + 1))[: 2 * n]
-    best = float("inf")
-    for _ in range(3):  # a busy machine can inflate one measurement, never all three
-        t2 = _cpu(lambda: fn(large))
+    t1 = t2 = float("inf")
+    for _ in range(4):  # a busy machine inflates some measurements: keep the fastest of each
+        t2 = min(t2, _cpu(lambda: fn(large)))
         if t2 < 0.01:  # too fast to be quadratic at this size; the ratio would be noise
             return 1.0
-        best = min(best, t2 / max(_cpu(lambda: fn(small)), 1e-6))
-        if best < 3:
+        t1 = min(t1, _cpu(lambda: fn(small)))
+        if t2 / t1 < 3:
             break
-    return best
+    return t2 / max(t1, 1e-6)
 
 
 def _worst_ratio(
@@ -112,7 +120,7 @@ def test_every_rule_of_a_family_is_linear_on_hostile_text(family: str) -> None:
 
 
 def test_normaliser_and_whole_detector_are_linear_on_hostile_text() -> None:
-    ratio, unit = _worst_ratio(views, HOSTILE["encoded"] + HOSTILE["unicode"] + GENERIC, 20_000)
+    ratio, unit = _worst_ratio(views, HOSTILE["encoded"] + HOSTILE["unicode"] + GENERIC, 50_000)
     assert ratio < 3, f"views() on {unit}: {ratio:.1f}x"
     ratio, unit = _worst_ratio(find_injection, [("![x](http://a.b/?", "q="), "\u200b"], 10_000)
     assert ratio < 3, f"find_injection on {unit}: {ratio:.1f}x"

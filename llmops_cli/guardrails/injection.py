@@ -35,6 +35,9 @@ _GL = r"[^\n]{0,120}?"  # a longer bounded gap inside one line
 
 # -- override: an imperative aimed at the prior instructions ----------------------------------
 _OVERRIDE_VERB = _any(
+    r"deja de lado|no tengas en cuenta|pasa por alto|ne tiens (?:plus |pas )?compte d[eu']|"
+    r"laisse tomber|fais fi d[eu']|passe outre|kümmere dich nicht um|deixe de lado|"
+    r"não leve em conta|lascia perdere|non tenere conto d\w*|metti da parte|"
     r"ignore|ignoring|disregard|forget|skip|override|overwrite|bypass|abandon|discard|drop|"
     r"neglect|dismiss|erase|delete|wipe|cancel|revoke|void|nullify|scrap|ditch|suspend|"
     r"deactivate|disable|set aside|put aside|throw out|toss|pay no (?:attention|heed|mind) to|"
@@ -84,6 +87,18 @@ _RECEIVED = _any(
     r"\bque lhe deram|\bche hai ricevuto|\bche ti hanno dato"
 )
 _TOLD = _any(r"told|said|given|disseram|dijeron|dicho|dit|gesagt|detto|detti|dito|falado")
+_FORGET_WHAT = (
+    r"\b(?:forget|disregard|non seguire più|no sigas|ne suis plus|não siga mais|"
+    r"befolge nicht mehr|vergiss|vergessen sie|ignoriere|olvida|olvide|ignora|oublie|oubliez|"
+    r"ignore|esqueça|esquece|dimentica)\W+(?:alles,? )?(?:was|lo que|todo lo que|ce qu'|"
+    r"ce que|tout ce qu'|tout ce que|o que|tudo o que|quello che|tutto quello che|quanto|"
+    r"ciò che|what|everything)\b"
+)
+_TOLD_YOU = (
+    r"(?:man dir|dir (?:vorher |zuvor |bisher )?gesagt wurde|te dijeron|te han dicho|on t'a|"
+    r"vous a été|t'a été|lhe disseram|te disseram|lhe foi|ti hanno|ti è stato|you were|you've "
+    r"been|you have been)"
+)
 _OVERRIDE_STRONG = _any(
     r"ignore|ignoring|disregard|forget|override|overwrite|bypass|set aside|put aside|"
     r"pay no (?:attention|heed|mind) to|(?:stop|quit|cease) (?:following|obeying)|"
@@ -92,6 +107,12 @@ _OVERRIDE_STRONG = _any(
     r"desconsider\w*|dimentic\w*|oubli(?:e|ez|er|ons)|"
     r"fais abstraction d[eu']|faites abstraction d[eu']|ignorier\w*|vergiss|vergessen sie|"
     r"missacht\w*"
+    r"|deja de lado|dejar de lado|no tengas en cuenta|pasa por alto|haz caso omiso|"
+    r"ne tiens (?:plus |pas )?compte d[eu']|ne tenez (?:plus |pas )?compte d[eu']|laisse tomber|"
+    r"laissez tomber|fais fi d[eu']|passe outre|passez outre|kümmere dich nicht um|"
+    r"setz(?:e)? dich über|hör auf,? \w+ zu befolgen|deixe de lado|não leve em conta|"
+    r"passe por cima|lascia perdere|lasciate perdere|non tenere conto d\w*|metti da parte|"
+    r"passa sopra a|fai finta di non aver letto"
 )
 # "ignore the previous instructions on the box": someone else's instructions, not the model's
 _THIRD_PARTY = (
@@ -421,16 +442,21 @@ RULES: dict[str, tuple[str, str]] = {
         rf"all|anything|whatever)\s+(?:(?:that )?(?:was |is )?(?:said |written |stated )?(?:above|"
         rf"before|earlier|previously|so far)|you (?:were|have been|'ve been) (?:told|given))|"
         rf"\b{_OVERRIDE_STRONG}\b{_G}\b{_INSTRUCTIONS}\b[^.!?\n]{{0,40}}?{_RECEIVED}|"
-        rf"\b{_OVERRIDE_STRONG}\s+(?:tudo|todo|tout|alles|tutto)\b[^.!?\n]{{0,30}}?\b{_TOLD}",
+        rf"\b{_OVERRIDE_STRONG}\s+(?:tudo|todo|tout|alles|tutto)\b[^.!?\n]{{0,30}}?\b{_TOLD}|"
+        rf"{_FORGET_WHAT}[^.!?\n]{{0,30}}?{_TOLD_YOU}",
     ),
     "override-instructions-first": (
         "instruction_override",
-        rf"\b{_PRIOR}\s+(?:\w+\s+){{0,2}}(?:{_INSTRUCTIONS}|{_INSTRUCTIONS_WEAK})\b[^.!?\n]{{0,30}}?"
+        rf"(?:\b{_PRIOR}\s+(?:\w+\s+){{0,2}}(?:{_INSTRUCTIONS}|{_INSTRUCTIONS_WEAK})|"
+        rf"\b(?:{_INSTRUCTIONS}|{_INSTRUCTIONS_WEAK})\s+(?:\w+\s+)?{_PRIOR})\b[^.!?\n]{{0,30}}?"
         rf"\b(?:{_OVERRIDE_STRONG}|(?:are|is) (?:now )?(?:void|obsolete|cancell?ed|revoked|lifted|"
         rf"suspended|no longer valid|overridden|replaced|superseded)|no longer apply|(?:do|does) "
         rf"not apply|(?:sind|ist) (?:ab sofort |jetzt |nun )?(?:ungültig|aufgehoben|nichtig)|"
         rf"(?:sont|est) (?:désormais |maintenant )?(?:annulée?s?|caduques?|nulles?)|"
         rf"(?:son|están|quedan) (?:ahora )?(?:anuladas|inválidas|canceladas|sin efecto)|"
+        rf"ya no (?:valen|son válidas|aplican)|ne (?:sont|valent) plus (?:valables|rien)|"
+        rf"ne s'appliquent plus|gelten nicht mehr|não (?:valem|são) mais(?: válidas)?|"
+        rf"non (?:valgono|sono) più(?: valide)?|no longer count|"
         rf"(?:são|estão) (?:agora )?(?:anuladas|inválidas|canceladas)|(?:sono) (?:ora )?"
         rf"(?:annullate|nulle|revocate))",
     ),
@@ -548,6 +574,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "override-prior-instructions": _OBJECT_WORDS
     + _words(
         "antes|anterior|avant|auparavant|vorher|zuvor|bisher|prima|finora|received|recibiste|"
+        "lo que|ce qu|o que|quello che|was|"
         "dieron|donn|reçu|bekommen|recebeu|deram|ricevuto|dato|said|disseram|dijeron|dicho|dit|"
         "gesagt|detto|detti|dito|falado"
     )

@@ -31,6 +31,8 @@ _FILLERS = "\u115f\u1160\u3164\uffa0\u034f"
 # a zero-width character between two letters or digits is a word cut to dodge a filter
 _INWORD = re.compile(rf"(?<=[A-Za-z0-9])[{_ZERO_WIDTH}\u00ad]+(?=[A-Za-z0-9])")
 _INVISIBLE = re.compile(rf"[{_ZERO_WIDTH}{_BIDI}{_FILLERS}\u200e\u200f\u00ad]")
+_BIDI_ANY = re.compile(f"[{_BIDI}]")
+_ZERO_WIDTH_ANY = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")  # not ZWNJ/ZWJ
 _VARIATION_RUN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
 
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -84,11 +86,11 @@ def _hidden_kinds(text: str) -> tuple[set[str], int]:
     if _TAGS.search(without_flags):
         kinds.add("tag")
         score += 2
-    if any(c in _BIDI for c in text):
+    if _BIDI_ANY.search(text):
         kinds.add("bidi")
         score += 2 if ("\u202d" in text or "\u202e" in text) else 1
     inword = sum(len(m.group()) for m in _INWORD.finditer(text) if "\u00ad" not in m.group())
-    if inword or any(c in _ZERO_WIDTH and c not in "\u200c\u200d" for c in text):
+    if inword or _ZERO_WIDTH_ANY.search(text):
         kinds.add("zero-width")
         score += inword
     if _VARIATION_RUN.search(text):
