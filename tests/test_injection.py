@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from llmops_cli.guardrails.injection import _COMPILED, RULES, find_injection, scan
+from llmops_cli.guardrails.injection import RULES, compiled, find_injection, scan
 from llmops_cli.guardrails.normalize import MAX_RUNS, views
 
 DATA = Path(__file__).parent / "data"
@@ -38,16 +38,16 @@ def cpu_deadline() -> Iterator[None]:
 
 
 def _cpu(fn: Callable[[], object]) -> float:
-    """Fastest of three runs, garbage collection off (as timeit does): a large heap left by
-    other tests would otherwise add collections that scale with it, not with the input."""
+    """Fastest of three runs of this thread's CPU time (BLAS threads left spinning by other
+    tests count in the process's), garbage collection off as timeit does."""
     best = float("inf")
     gc.collect()
     gc.disable()
     try:
         for _ in range(3):
-            start = time.process_time()
+            start = time.thread_time()
             fn()
-            best = min(best, time.process_time() - start)
+            best = min(best, time.thread_time() - start)
     finally:
         gc.enable()
     return best
@@ -114,7 +114,7 @@ def test_every_rule_of_a_family_is_linear_on_hostile_text(family: str) -> None:
     rules = [r for r, (cat, _) in RULES.items() if cat == FAMILY_OF_RULE[family]]
     assert rules
     for rule in rules:
-        pattern = _COMPILED[rule][1]
+        pattern = compiled()[rule][1]
         ratio, unit = _worst_ratio(pattern.search, units, 10_000)
         assert ratio < 3, f"{rule} on {unit}: {ratio:.1f}x CPU at twice the length"
 
@@ -128,7 +128,8 @@ def test_normaliser_and_whole_detector_are_linear_on_hostile_text() -> None:
 
 def test_the_600_kb_exfiltration_input_is_fast_now() -> None:
     """It took 774 s; now well inside the CPU deadline (the scaling tests give the bound)."""
-    assert not find_injection("![x](http://a.b/?" + "q=" * 300_000)
+    found = find_injection("![x](http://a.b/?" + "q=" * 300_000)
+    assert {f.rule for f in found} == {"markdown-image-exfiltration"}
 
 
 def _all_texts() -> list[str]:

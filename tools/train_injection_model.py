@@ -854,7 +854,9 @@ def main() -> None:
     )
     X = _matrix([r[0] for r in rows])
     y = [r[1] for r in rows]
-    model = LogisticRegression(C=args.C, max_iter=2000, class_weight="balanced", solver="liblinear")
+    model = LogisticRegression(
+        C=args.C, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0
+    )
     model.fit(X, y)
     coef = model.coef_[0]
     scale = float(abs(coef).max()) / 32767

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
@@ -505,7 +506,8 @@ RULES: dict[str, tuple[str, str]] = {
     "addressed-to-ai-reader": ("planted_instruction", _AI_READER),
     "markdown-image-exfiltration": (
         "exfiltration",
-        rf"!\[[^\]\n]{{0,200}}\]\(\s*{_URL}[?&=/][^\s)]{{0,100}}?{_PLACEHOLDER}",
+        rf"!\[[^\]\n]{{0,200}}\]\(\s*{_URL}(?:[?&=/][^\s)]{{0,100}}?{_PLACEHOLDER}|[?&][\w-]{{1,40}}="
+        rf"[^\s)&]{{0,300}}?[A-Za-z{{<$%])",
     ),
     "link-with-data-template": (
         "exfiltration",
@@ -550,7 +552,12 @@ RULES: dict[str, tuple[str, str]] = {
         rf"\b{_DECODE}\b[^.!?\n]{{0,60}}?\b{_ENCODING}\b[^\n]{{0,200}}?\b{_OBEY}\b",
     ),
 }
-_COMPILED = {rule: (cat, re.compile(p, re.IGNORECASE)) for rule, (cat, p) in RULES.items()}
+
+
+@cache
+def compiled() -> dict[str, tuple[str, re.Pattern[str]]]:
+    """The rules compiled on first use (about 0.25 s, so importing this module stays cheap)."""
+    return {rule: (cat, re.compile(p, re.IGNORECASE)) for rule, (cat, p) in RULES.items()}
 
 
 # Words one of which every match of a rule contains (lower case): a rule whose words are all
@@ -653,7 +660,7 @@ def scan(text: str, via: str = "text", prefilter: bool = True) -> list[Injection
     low = text.lower()
     return [
         InjectionFinding(rule, category, via)
-        for rule, (category, pattern) in _COMPILED.items()
+        for rule, (category, pattern) in compiled().items()
         if (not prefilter or any(k in low for k in _KEYS[rule])) and pattern.search(text)
     ]
 
