@@ -150,7 +150,8 @@ def guard(
         str | None,
         typer.Option(
             help="A model manifest (NAME@VERSION) that also classifies the texts the injection "
-            "rules did not flag (default: guardrails.injection_classifier in llmops.yaml).",
+            "rules and shipped classifier did not flag (default: "
+            "guardrails.injection_classifier in llmops.yaml).",
             show_default=False,
         ),
     ] = None,
@@ -170,10 +171,10 @@ def guard(
         ),
     ] = GuardFormat.text,
 ) -> None:
-    """Check text for PII (Presidio, offline, checksum-validated), prompt injection (versioned
-    rule packs in several languages, decoded base64/rot13, invisible Unicode) and toxicity
-    (alt-profanity-check). Reports entity types and rule ids, never the values. Exit 4 when
-    --fail-on fires."""
+    """Check text for PII (Presidio, offline, checksum-validated), prompt injection (rules in
+    six languages OR the shipped classifier, on the text and its decoded views) and toxicity
+    (alt-profanity-check). Reports entity types, rule ids and scores, never the values. Exit
+    4 when --fail-on fires."""
     from llmops_cli.errors import LlmopsError
     from llmops_cli.fileio import atomic_writer
     from llmops_cli.guardrails.guard import Guard

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from llmops_cli.guardrails.injection import RULE_PACK, find_injection
+from llmops_cli.guardrails.injection import RULE_PACK, detect
 from llmops_cli.guardrails.pii import detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
@@ -23,7 +23,7 @@ class GuardReport:
     """Findings for one text: entity types and rule ids only, never the matched values."""
 
     pii: dict[str, int] = field(default_factory=dict)  # entity type -> count
-    injection: list[dict[str, str]] = field(default_factory=list)
+    injection: list[dict[str, str | float]] = field(default_factory=list)  # layer, rule, ...
     toxicity: float | None = None  # probability; None when not checked
     toxicity_threshold: float = DEFAULT_THRESHOLD
 
@@ -84,17 +84,14 @@ class Guard:
                 pii = dict(Counter(f.entity for f in self.pii.find(text)))
             injection = []
             if "injection" in self.checks:
-                injection = [
-                    {"rule": f.rule, "category": f.category, "via": f.via}
-                    for f in find_injection(text)
-                ]
+                injection = [f.to_dict() for f in detect(text)]
             reports.append(GuardReport(pii, injection, toxic, self.toxicity_threshold))
         if self.classifier is not None:
             self._classify(texts, reports)
         return reports
 
     def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:
-        """Ask the LLM classifier about the texts the rules let through."""
+        """Ask the LLM classifier about the texts the rules and the shipped model let through."""
         from llmops_cli.guardrails.classifier import classify
 
         assert self.classifier is not None
@@ -105,7 +102,12 @@ class Guard:
                 self.classifier_failures += 1
             elif label:
                 reports[i].injection.append(
-                    {"rule": "llm-classifier", "category": "classifier", "via": "model"}
+                    {
+                        "layer": "llm",
+                        "rule": "llm-classifier",
+                        "category": "classifier",
+                        "via": "model",
+                    }
                 )
 
     def redact(self, text: str) -> str:

@@ -1,6 +1,7 @@
-"""Input screening in eval: prompt-injection rules over each golden case's variables and the
-chunks retrieved for it. A poisoned help article or a hostile test input is reported with the
-case (rule ids, never the text); it does not change the case's score."""
+"""Input screening in eval: the prompt-injection detector (rules OR the shipped classifier)
+over each golden case's variables and the chunks retrieved for it. A poisoned help article or
+a hostile test input is reported with the case (rule ids, never the text); it does not change
+the case's score."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
-from llmops_cli.guardrails.injection import find_injection
+from llmops_cli.guardrails.injection import detect
 
 
 class _Chunk(Protocol):
@@ -20,7 +21,8 @@ class _Chunk(Protocol):
 
 @lru_cache(maxsize=8192)  # the same chunks come back for many cases
 def injection_rules(text: str) -> tuple[str, ...]:
-    return tuple(sorted({f.rule for f in find_injection(text)}))
+    """Rule ids that fire, and `injection-model` when the classifier does."""
+    return tuple(sorted({f.rule for f in detect(text)}))
 
 
 def screen(variables: Mapping[str, Any], chunks: Sequence[_Chunk]) -> dict[str, Any]:
