@@ -175,6 +175,33 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         6,
         "template.user",
     ),
+    *(
+        (
+            PROMPT,
+            PROMPT_HEAD + f'  user: "{{{{ question }}}} {expr}"\n',
+            message,
+            6,
+            "template.user",
+        )
+        for expr, message in [
+            ("{{ 'x'.ljust(10**10) }}", "ljust() with 10,000,000,000; the limit is 1,000,000"),
+            ("{{ 'x'.ljust(3000000) }}", "ljust() with 3,000,000"),
+            ("{{ 'x'|center(3000000) }}", "center() with 3,000,000"),
+            ("{{ 'x'|truncate(10**10) }}", "truncate() with 10,000,000,000"),
+            ("{{ [1]|batch(10**9, 0)|list }}", "batch() with 1,000,000,000"),
+            ("{{ '{:>3000000}'.format('x') }}", "format() with 3,000,000"),
+            ("{{ '{:>{}}'.format('x', 10**10) }}", "format() with 10,000,000,000"),
+            ("{% set s = 'a' * 9999 %}{{ '{0}{0}'.format(s * 99) }}", "format() builds 1,979,802"),
+            ("{% set s = 'a' * 2000 %}{{ s.replace('a', s) }}", "replace() builds 4,000,000"),
+            ("{% set s = 'a' * 2000 %}{{ s|replace('a', s) }}", "replace() builds 4,000,000"),
+            ("{% set s = 'a' * 2000 %}{{ s.join([s] * 999) }}", "join() builds 3,994,000"),
+            ("{% set s = 'a' * 2000 %}{{ s|wordwrap(1, wrapstring=s) }}", "wordwrap() builds"),
+            ("{% set s = '\\t' * 9999 %}{{ s.expandtabs(999) }}", "expandtabs() builds 9,999,000"),
+            ("{{ '%*s' % (10**9, 'x') }}", "`%` with 1,000,000,000"),
+            ("{{ '%3000000s' % 'x' }}", "`%` builds 3,000,410"),
+            ("{{ '%*s'|format(10**9, 'x') }}", "format() with 1,000,000,000"),
+        ]
+    ),
     (
         PROMPT,
         PROMPT_HEAD + "  user: |\n    {{ question }}\n    {% include '/etc/passwd' %}\n",
