@@ -37,22 +37,36 @@ _SECRETS = tuple(
         ),
         # JSON Web Tokens: header.payload.signature, base64url
         (rf"(?<!{_TOKEN})eyJ{_TOKEN}{{5,}}+\.{_TOKEN}{{5,}}+\.{_TOKEN}*+", "<SECRET>"),
-        # HTTP bearer credentials (a token has a digit: "bearer of bad news" is prose)
-        (r"(?i)(\bbearer\s++)(?=[A-Za-z._~+/-]*+[0-9])[A-Za-z0-9._~+/-]{12,}+=*+", r"\1<SECRET>"),
-        # key=value / "key": "value" for credential-named keys
+        # HTTP credentials after `Authorization:`, whatever their shape
         (
-            r"(?i)(\b(?:x-)?(?:api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token"
-            r"|client[_-]?secret|secret[_-]?key|private[_-]?key)[\"']?\s*+[:=]\s*+[\"']?)"
-            r"[^\s\"'&,;]{6,}+",
+            r"(?i)(\bauthorization\s*+:\s*+(?:basic|bearer)\s++)[A-Za-z0-9._~+/-]++=*+",
+            r"\1<SECRET>",
+        ),
+        # bearer / basic credentials elsewhere (one has a digit: "bearer of bad news" is prose)
+        (
+            r"(?i)(\b(?:bearer|basic)\s++)(?=[A-Za-z._~+/-]*+[0-9])[A-Za-z0-9._~+/-]{12,}+=*+",
+            r"\1<SECRET>",
+        ),
+        # key=value / "key": "value" for credential-named keys, also at the end of a longer
+        # name (OPENAI_API_KEY, aws_secret_access_key): the lookbehind lets a key start after
+        # `_` or `-`, where `\b` would not. The value stops at `@` (a URL's host follows).
+        (
+            r"(?i)((?<![A-Za-z0-9])(?:api[_-]?key|access[_-]?token|auth[_-]?token"
+            r"|refresh[_-]?token|client[_-]?secret|secret[_-]?key|private[_-]?key"
+            r"|secret[_-]?access[_-]?key|token)[\"']?\s*+[:=]\s*+[\"']?)"
+            r"[^\s\"'&,;@]{6,}+",
             r"\1<SECRET>",
         ),
         # passwords only in assignment shape ("new password: at least 12 characters" is prose)
         (
-            r"(?i)(\b(?:password|passwd|pwd)(?:=|[\"']\s*+:\s*+[\"']))[^\s\"'&,;]++",
+            r"(?i)((?<![A-Za-z0-9])(?:password|passwd|pwd)"
+            r"(?:\s*+=\s*+|[\"']\s*+:\s*+[\"']))[^\s\"'&,;@]++",
             r"\1<SECRET>",
         ),
-        # credentials in a URL: scheme://user:password@host
+        # credentials in a URL: scheme://user:password@host, or scheme://token@host (a token:
+        # 16+ characters with a digit; ssh://git@host keeps its user)
         (r"(?<=://)[^\s/@:]++:[^\s/@]++(?=@)", "<SECRET>"),
+        (r"(?<=://)(?=[^\s/@:0-9]*+[0-9])[^\s/@:]{16,}+(?=@)", "<SECRET>"),
     )
 )
 
