@@ -241,6 +241,15 @@ def test_a_retriever_that_cannot_be_called_is_a_located_error(
         ("return [5]", "returned int '5' at position 0; expected a string or a mapping"),
         ("return 5", "failed on query 'How long is the password reset link valid?': TypeError"),
         ("raise KeyError('index')", "failed on query"),
+        # the message reaches reports and CI logs: no DSN password, no PII of returned text
+        (
+            "raise ConnectionError('no kb at postgresql://kb:hunter2pass@db.internal/kb')",
+            "ConnectionError: no kb at postgresql://<SECRET>@db.internal/kb",
+        ),
+        (
+            "return [{'txt': 'write to jane.doe@example.com'}]",
+            "{'txt': 'write to <EMAIL_ADDRESS>'}",
+        ),
     ],
 )
 def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(
