@@ -612,3 +612,20 @@ def test_bounded_templates_render_as_plain_jinja(source: str) -> None:
     }
     plain = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
     assert render(source, variables) == plain.from_string(source).render(**variables)
+
+
+def test_loading_manifests_needs_no_evaluation_code() -> None:
+    """The layers point one way: evaluation uses manifests, never the other way round."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, llmops_cli.manifests.golden, llmops_cli.manifests.resolve\n"
+        "print(sorted(m for m in sys.modules if m.startswith('llmops_cli.evaluation')))"
+    )
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
