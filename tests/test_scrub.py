@@ -12,8 +12,8 @@ import pytest
 from fakeserver import FakeOpenAI
 from helpers import add_judge
 
-from llmops_cli.evaluation.runner import EvalOptions, run_eval, scrub_row
-from llmops_cli.guardrails.scrub import scrub, scrub_secrets
+from llmops_cli.evaluation.runner import EvalOptions, run_eval
+from llmops_cli.guardrails.scrub import scrub, scrub_row, scrub_secrets
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project

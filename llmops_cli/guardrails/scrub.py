@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from llmops_cli.guardrails.pii import PiiFinding, detector, may_hold_pii
@@ -86,6 +87,29 @@ def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
         return text
     found = [f for f in detector().find(text) if not _harmless(f, text, keep_urls)]
     return detector().redact(text, found) if found else text
+
+
+def scrub_row(row: dict[str, Any], pii: bool = True) -> None:
+    """Scrub every free-text field of a finished row in place, before it is stored: input,
+    expected, output, error, and each score's reason and the judge's raw reply."""
+    for name in ("input", "output", "expected"):
+        row[name] = _scrubbed(row.get(name), pii)
+    if row.get("error"):
+        row["error"] = scrub(row["error"], pii=pii, keep_urls=True)
+    for result in row["scores"].values():
+        for key in ("reason", "raw"):
+            if isinstance(result.get(key), str):
+                result[key] = scrub(result[key], pii=pii)
+
+
+def _scrubbed(value: Any, pii: bool) -> Any:
+    if isinstance(value, str):
+        return scrub(value, pii=pii)
+    if isinstance(value, list):
+        return [_scrubbed(v, pii) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, pii) for k, v in value.items()}
+    return value
 
 
 def _harmless(finding: PiiFinding, text: str, keep_urls: bool) -> bool:
