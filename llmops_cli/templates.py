@@ -143,10 +143,7 @@ def _printf_size(fmt: str, values: Any) -> int:
 
 
 def _printf(fmt: str, values: Any) -> str:
-    if isinstance(values, Mapping):
-        _check_ints("`%`", values.values())
-    else:
-        _check_ints("`%`", values if isinstance(values, tuple) else [values])
+    # the values are data ('%d' % 12345678); a `*` width among them counts in the size
     _check_size("`%`", _printf_size(fmt, values))
     return _sized(fmt % values)  # type: ignore[no-any-return]
 
@@ -180,8 +177,9 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)  # keeps jinja_pass_arg: the environment/context is passed the same
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        _check_ints(f"{name}()", [*args, *kwargs.values()])
         values = [a for a in args if not isinstance(a, _PASSED)]
+        if name != "format":  # the value itself is data ({{ 12345678|filesizeformat }}), as
+            _check_ints(f"{name}()", [*values[1:], *kwargs.values()])  # are format's values
         _FILTER_GROWTH.get(name, _no_growth)(*values, **kwargs)
         return _sized(func(*args, **kwargs))
 
@@ -276,7 +274,7 @@ class PromptEnvironment(ImmutableSandboxedEnvironment):
                 if kwargs or len(args) != 1:
                     raise TypeError("format_map() takes exactly one mapping argument")
                 kwargs, args = args[0], ()
-            _check_ints("format()", [*args, *kwargs.values()])
+            # the values are data ('{}'.format(12345678)); format_field checks each width
             return type(text)(formatter.vformat(text, args, kwargs))
 
         return functools.update_wrapper(wrapper, value)

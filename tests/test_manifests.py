@@ -197,9 +197,9 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
             ("{% set s = 'a' * 2000 %}{{ s.join([s] * 999) }}", "join() builds 3,994,000"),
             ("{% set s = 'a' * 2000 %}{{ s|wordwrap(1, wrapstring=s) }}", "wordwrap() builds"),
             ("{% set s = '\\t' * 9999 %}{{ s.expandtabs(999) }}", "expandtabs() builds 9,999,000"),
-            ("{{ '%*s' % (10**9, 'x') }}", "`%` with 1,000,000,000"),
+            ("{{ '%*s' % (10**9, 'x') }}", "`%` builds 1,000,000,"),
             ("{{ '%3000000s' % 'x' }}", "`%` builds 3,000,410"),
-            ("{{ '%*s'|format(10**9, 'x') }}", "format() with 1,000,000,000"),
+            ("{{ '%*s'|format(10**9, 'x') }}", "format() builds 1,000,000,"),
         ]
     ),
     (
@@ -629,3 +629,16 @@ def test_loading_manifests_needs_no_evaluation_code() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_big_numbers_in_a_prompt_are_data_not_sizes() -> None:
+    """Only widths, counts and fills are held to the size limit, not the values shown."""
+    from llmops_cli.templates import render
+
+    source = (
+        "{{ '{}'.format(n) }} {{ '%d' % n }} {{ '%d'|format(n) }} {{ n|filesizeformat }} "
+        "{{ n|string }} {{ '{n:>12,}'.format_map({'n': n}) }} {{ ('a' * 3)|center(7) }}."
+    )
+    assert render(source, {"n": 123456789}) == (
+        "123456789 123456789 123456789 123.5 MB 123456789  123,456,789   aaa  ."
+    )
