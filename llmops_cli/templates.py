@@ -2,16 +2,20 @@
 neither reach Python internals nor silently render a missing variable as empty text.
 
 Jinja's sandbox guards attributes and calls, not work: `range(10**9)` is an OverflowError,
-nested loops or `'x' * 10**9` run until memory or patience ends. The environment here also
-bounds the work of one render (loop iterations, the size of every string or list an operator
-builds) and refuses `{% include %}` / `{% import %}`: a prompt is one self-contained file.
+nested loops, `'x' * 10**9` or `'x'.ljust(10**10)` run until memory or patience ends. The
+environment here also bounds the work of one render (loop iterations, the size of every string
+or list an operator, method or filter builds: sizes that can be known are checked before
+building) and refuses `{% include %}` / `{% import %}`: a prompt is one self-contained file.
 Every failure is a TemplateProblem carrying the template line, for a located user error.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from types import TracebackType
 from typing import Any, NoReturn
@@ -19,8 +23,13 @@ from typing import Any, NoReturn
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+)
 from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 
 # Supplied by the runner when the pipeline has retrieval, never by golden cases.
 RETRIEVAL_VARIABLES = frozenset({"context", "chunks"})
@@ -79,8 +88,141 @@ class _NoLoader(jinja2.BaseLoader):
         _blocked(f"{{% include %}} / {{% import %}} of {template!r}: a prompt is one file")
 
 
+def _check_ints(name: str, args: Iterable[Any]) -> None:
+    """Widths, counts and fills above MAX_SIZE build values above it: refuse them unbuilt."""
+    for arg in args:
+        if isinstance(arg, int) and abs(arg) > MAX_SIZE:
+            _blocked(f"{name} with {arg:,}; the limit is {MAX_SIZE:,}")
+
+
+def _check_size(name: str, size: int) -> None:
+    if size > MAX_SIZE:
+        _blocked(f"{name} builds {size:,} characters; the limit is {MAX_SIZE:,}")
+
+
+def _replace_size(s: str, old: Any, new: Any, count: Any = -1) -> int:
+    if not (isinstance(old, str) and isinstance(new, str) and isinstance(count, int)):
+        return 0  # str.replace raises its own TypeError
+    times = s.count(old) if count < 0 else min(count, s.count(old))
+    return len(s) + times * (len(new) - len(old))
+
+
+def _join_size(sep: str, items: list[Any]) -> int:
+    return sum(len(str(i)) for i in items) + len(sep) * max(len(items) - 1, 0)
+
+
+def _no_growth(*_: Any, **__: Any) -> int:
+    return 0
+
+
+# The str methods whose result can outgrow their arguments, and its size before building.
+_GROWTH: dict[str, Callable[..., int]] = {
+    "replace": _replace_size,
+    "expandtabs": lambda s, tabsize=8, *_: len(s) + s.count("\t") * max(tabsize, 0),
+}
+
+_PRINTF = re.compile(r"%(?:\(([^)]*)\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.S)
+
+
+def _printf_size(fmt: str, values: Any) -> int:
+    """An upper bound of `fmt % values` (about 400 characters of slack per float), or 0
+    where the formatting would raise anyway."""
+    positional = list(values) if isinstance(values, tuple) else [values]
+    size = len(fmt)
+    try:
+        for key, width, precision, conversion in _PRINTF.findall(fmt):
+            if conversion == "%":
+                continue
+            for number in (width, precision):
+                size += positional.pop(0) if number == "*" else int(number or 0)
+            value = values[key] if key else positional.pop(0)
+            size += len(str(value)) + 400
+    except (IndexError, KeyError, TypeError):
+        return 0
+    return size
+
+
+def _printf(fmt: str, values: Any) -> str:
+    # the values are data ('%d' % 12345678); a `*` width among them counts in the size
+    _check_size("`%`", _printf_size(fmt, values))
+    return _sized(fmt % values)  # type: ignore[no-any-return]
+
+
+class _Budgeted(string.Formatter):
+    """str.format that checks each field's width before padding and the running total."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self.built: int = getattr(self, "built", 0)
+        _check_ints("format()", (int(n) for n in re.findall(r"\d+", format_spec)))
+        text = super().format_field(value, format_spec)
+        self.built += len(text)
+        _check_size("format()", self.built)
+        return text
+
+
+class _SizedFormatter(_Budgeted, SandboxedFormatter):
+    pass
+
+
+class _SizedEscapeFormatter(_Budgeted, SandboxedEscapeFormatter):
+    pass
+
+
+# What Jinja passes before a filter's value (pass_environment, pass_context, ...).
+_PASSED = (jinja2.Environment, jinja2.runtime.Context, nodes.EvalContext)
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A Jinja filter that refuses huge int arguments and sizes its result."""
+
+    @functools.wraps(func)  # keeps jinja_pass_arg: the environment/context is passed the same
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = [a for a in args if not isinstance(a, _PASSED)]
+        if name != "format":  # the value itself is data ({{ 12345678|filesizeformat }}), as
+            _check_ints(f"{name}()", [*values[1:], *kwargs.values()])  # are format's values
+        _FILTER_GROWTH.get(name, _no_growth)(*values, **kwargs)
+        return _sized(func(*args, **kwargs))
+
+    return bounded
+
+
+def _indent_size(s: Any, width: Any = 4, *_: Any, **__: Any) -> None:
+    if isinstance(width, str):
+        _check_size("indent()", len(str(s)) + len(width) * (str(s).count("\n") + 1))
+
+
+def _wordwrap_size(
+    s: Any, width: Any = 79, _long: Any = True, wrapstring: Any = None, **kw: Any
+) -> None:
+    wrap = kw.get("wrapstring", wrapstring)
+    if isinstance(wrap, str) and isinstance(width, int):
+        text = str(s)
+        lines = len(text) // max(width, 1) + text.count("\n") + 1
+        _check_size("wordwrap()", len(text) + len(wrap) * lines)
+
+
+def _replace_filter_size(s: Any, old: Any, new: Any, count: Any = None, **_: Any) -> None:
+    _check_size("replace()", _replace_size(str(s), old, new, -1 if count is None else count))
+
+
+def _format_filter_size(fmt: Any, *args: Any, **kwargs: Any) -> None:
+    _check_size("format()", _printf_size(str(fmt), kwargs or args))
+
+
+_FILTER_GROWTH: dict[str, Callable[..., None]] = {
+    "indent": _indent_size,
+    "wordwrap": _wordwrap_size,
+    "replace": _replace_filter_size,
+    "format": _format_filter_size,
+}
+
+
 class PromptEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -94,7 +236,48 @@ class PromptEnvironment(ImmutableSandboxedEnvironment):
         big_power = isinstance(left, int) and isinstance(right, int) and abs(left) > 1
         if operator == "**" and big_power and right * abs(left).bit_length() > 4096:
             _blocked(f"{left} ** {right} is too large a number for a prompt")
+        if operator == "%" and isinstance(left, str):  # '%*s' % (10**9, 'x')
+            return _printf(left, right)
         return _sized(super().call_binop(context, operator, left, right))
+
+    def call(
+        __self,  # Jinja's signature: the prefixes keep the kwargs names free
+        __context: jinja2.runtime.Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str) and callable(__obj):
+            name = getattr(__obj, "__name__", "")
+            _check_ints(f"{name}()", [*args, *kwargs.values()])
+            if name == "join" and args:
+                args = (list(args[0]), *args[1:])  # sized once, then joined
+                _check_size("join()", _join_size(owner, args[0]))
+            _check_size(f"{name}()", _GROWTH.get(name, _no_growth)(owner, *args, **kwargs))
+        return _sized(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Jinja's own wrapper, with a formatter that sizes each field before padding it."""
+        if super().wrap_str_format(value) is None:
+            return None
+        text: str = value.__self__
+        is_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            formatter: _Budgeted = (
+                _SizedEscapeFormatter(self, escape=text.escape)
+                if isinstance(text, Markup)
+                else _SizedFormatter(self)
+            )
+            if is_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one mapping argument")
+                kwargs, args = args[0], ()
+            # the values are data ('{}'.format(12345678)); format_field checks each width
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return functools.update_wrapper(wrapper, value)
 
 
 class _Guard(NodeTransformer):

@@ -209,6 +209,29 @@ def test_a_broken_manifest_is_named_before_its_echo(
     assert len(errors) == 2 and "failed to load; fix those first" in errors[1], errors
 
 
+# validate, where a library call writes to a child process that has already exited
+BROKEN_CHILD_PIPE = """
+import subprocess, sys
+import llmops_cli.validation as validation
+def validate_project(*args, **kwargs):
+    child = subprocess.Popen([sys.executable, "-c", ""], stdin=subprocess.PIPE)
+    child.wait()
+    child.stdin.write(b"x" * 1_000_000)
+    child.stdin.flush()
+validation.validate_project = validate_project
+from llmops_cli.cli.main import main
+main()
+"""
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_a_bug_not_silence(project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-c", BROKEN_CHILD_PIPE, "validate"]
+    result = subprocess.run(command, env=env, cwd=project, capture_output=True, timeout=60)
+    assert result.returncode == ExitCode.BUG, result.stderr
+    assert b"internal error: BrokenPipeError" in result.stderr
+
+
 @pytest.mark.parametrize("args", [["schema", "prompt"], ["--help"]])
 def test_a_closed_stdout_pipe_exits_quietly(args: list[str]) -> None:
     """`llmops schema prompt | head -1` once head has gone: every write fails with EPIPE."""

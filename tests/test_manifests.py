@@ -175,6 +175,33 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
         6,
         "template.user",
     ),
+    *(
+        (
+            PROMPT,
+            PROMPT_HEAD + f'  user: "{{{{ question }}}} {expr}"\n',
+            message,
+            6,
+            "template.user",
+        )
+        for expr, message in [
+            ("{{ 'x'.ljust(10**10) }}", "ljust() with 10,000,000,000; the limit is 1,000,000"),
+            ("{{ 'x'.ljust(3000000) }}", "ljust() with 3,000,000"),
+            ("{{ 'x'|center(3000000) }}", "center() with 3,000,000"),
+            ("{{ 'x'|truncate(10**10) }}", "truncate() with 10,000,000,000"),
+            ("{{ [1]|batch(10**9, 0)|list }}", "batch() with 1,000,000,000"),
+            ("{{ '{:>3000000}'.format('x') }}", "format() with 3,000,000"),
+            ("{{ '{:>{}}'.format('x', 10**10) }}", "format() with 10,000,000,000"),
+            ("{% set s = 'a' * 9999 %}{{ '{0}{0}'.format(s * 99) }}", "format() builds 1,979,802"),
+            ("{% set s = 'a' * 2000 %}{{ s.replace('a', s) }}", "replace() builds 4,000,000"),
+            ("{% set s = 'a' * 2000 %}{{ s|replace('a', s) }}", "replace() builds 4,000,000"),
+            ("{% set s = 'a' * 2000 %}{{ s.join([s] * 999) }}", "join() builds 3,994,000"),
+            ("{% set s = 'a' * 2000 %}{{ s|wordwrap(1, wrapstring=s) }}", "wordwrap() builds"),
+            ("{% set s = '\\t' * 9999 %}{{ s.expandtabs(999) }}", "expandtabs() builds 9,999,000"),
+            ("{{ '%*s' % (10**9, 'x') }}", "`%` builds 1,000,000,"),
+            ("{{ '%3000000s' % 'x' }}", "`%` builds 3,000,410"),
+            ("{{ '%*s'|format(10**9, 'x') }}", "format() builds 1,000,000,"),
+        ]
+    ),
     (
         PROMPT,
         PROMPT_HEAD + "  user: |\n    {{ question }}\n    {% include '/etc/passwd' %}\n",
@@ -585,3 +612,33 @@ def test_bounded_templates_render_as_plain_jinja(source: str) -> None:
     }
     plain = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
     assert render(source, variables) == plain.from_string(source).render(**variables)
+
+
+def test_loading_manifests_needs_no_evaluation_code() -> None:
+    """The layers point one way: evaluation uses manifests, never the other way round."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, llmops_cli.manifests.golden, llmops_cli.manifests.resolve\n"
+        "print(sorted(m for m in sys.modules if m.startswith('llmops_cli.evaluation')))"
+    )
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_big_numbers_in_a_prompt_are_data_not_sizes() -> None:
+    """Only widths, counts and fills are held to the size limit, not the values shown."""
+    from llmops_cli.templates import render
+
+    source = (
+        "{{ '{}'.format(n) }} {{ '%d' % n }} {{ '%d'|format(n) }} {{ n|filesizeformat }} "
+        "{{ n|string }} {{ '{n:>12,}'.format_map({'n': n}) }} {{ ('a' * 3)|center(7) }}."
+    )
+    assert render(source, {"n": 123456789}) == (
+        "123456789 123456789 123456789 123.5 MB 123456789  123,456,789   aaa  ."
+    )

@@ -12,8 +12,8 @@ import pytest
 from fakeserver import FakeOpenAI
 from helpers import add_judge
 
-from llmops_cli.evaluation.runner import EvalOptions, run_eval, scrub_row
-from llmops_cli.guardrails.scrub import scrub, scrub_secrets
+from llmops_cli.evaluation.runner import EvalOptions, run_eval
+from llmops_cli.guardrails.scrub import scrub, scrub_row, scrub_secrets
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
@@ -43,6 +43,22 @@ PEM = (
         ("https://alice:pa55w0rd@db.example.com/x", "https://<SECRET>@db.example.com/x"),
         ("key sk-ant-api03-abcdefghijklmnop1234", "key <SECRET>"),
         ("aws AKIAIOSFODNN7EXAMPLE", "aws <SECRET>"),
+        ("OPENAI_API_KEY=abcdef1234567890abcd", "OPENAI_API_KEY=<SECRET>"),
+        ("DB_PASSWORD=hunter2xyz", "DB_PASSWORD=<SECRET>"),
+        (f"AZURE_OPENAI_API_KEY={'0a1b' * 8}", "AZURE_OPENAI_API_KEY=<SECRET>"),
+        ("MLFLOW_TRACKING_PASSWORD=s3cr3t!x", "MLFLOW_TRACKING_PASSWORD=<SECRET>"),
+        (
+            "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key=<SECRET>",
+        ),
+        ("GITHUB_TOKEN: ghp_abcdef123456", "GITHUB_TOKEN: <SECRET>"),
+        ("password = hunter2", "password = <SECRET>"),
+        ("Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic <SECRET>"),
+        ("https://ghp1234567890abcdefghij@github.com/o/r", "https://<SECRET>@github.com/o/r"),
+        (
+            "https://x-access-token:ghs_abcdefghijklmnop1234@github.com/o/r",
+            "https://<SECRET>@github.com/o/r",
+        ),
     ],
 )
 def test_secret_shapes_are_replaced(text: str, scrubbed: str) -> None:
@@ -57,6 +73,9 @@ def test_secret_shapes_are_replaced(text: str, scrubbed: str) -> None:
         "The api key page lists your keys; tokens: 1234 in, 56 out.",
         "See https://docs.example.com/reset and the user@host docs.",
         "-----BEGIN PUBLIC KEY----- is not secret",
+        "the password must be 12 characters",
+        "set OPENAI_API_KEY in your shell",
+        "clone ssh://git@github.com/o/r with a basic understanding of tokens",
     ],
 )
 def test_prose_is_left_alone(prose: str) -> None:
@@ -74,6 +93,13 @@ def test_secret_patterns_run_in_linear_time() -> None:
         "password",
         ":// a:b",
         "sk-",
+        "OPENAI_API_KEY ",
+        "DB_PASSWORD = ",
+        "aws_secret_access_key ",
+        "token = '",
+        "Authorization: ",
+        "basic ",
+        "://ghp_1234567890abcdef",
     ]
 
     def cost(n: int) -> float:

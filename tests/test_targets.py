@@ -74,12 +74,15 @@ def test_python_target_errors_become_errored_cases(project: Path, cli) -> None: 
 
 def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     (project / "quiet_app.py").write_text(
+        "import pathlib\n"
         "def answer(variables, **kw):\n"
+        "    with pathlib.Path(__file__).with_name('calls.txt').open('a') as calls:\n"
+        "        calls.write('.')\n"
         "    return {'text': None} if 'password' in variables['question'] else '  '\n"
     )
     (project / "manifests/models/app.yaml").write_text(
         "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: quiet_app:answer\n"
-        "limits: {max_retries: 0}\n"
+        "limits: {max_retries: 2}\n"
     )
     (project / "llmops.yaml").write_text(
         (project / "llmops.yaml").read_text().replace('"local/*"', '"local/*", "python/*"')
@@ -92,6 +95,8 @@ def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> Non
         "the model returned an empty answer ('  ')",
     }
     assert all(r["status"] == "errored" for r in latest(project)["cases"])
+    # the team's function is deterministic: asking again would answer the same, so one call each
+    assert (project / "calls.txt").read_text() == "." * 5
 
 
 @pytest.mark.parametrize(
@@ -241,6 +246,15 @@ def test_a_retriever_that_cannot_be_called_is_a_located_error(
         ("return [5]", "returned int '5' at position 0; expected a string or a mapping"),
         ("return 5", "failed on query 'How long is the password reset link valid?': TypeError"),
         ("raise KeyError('index')", "failed on query"),
+        # the message reaches reports and CI logs: no DSN password, no PII of returned text
+        (
+            "raise ConnectionError('no kb at postgresql://kb:hunter2pass@db.internal/kb')",
+            "ConnectionError: no kb at postgresql://<SECRET>@db.internal/kb",
+        ),
+        (
+            "return [{'txt': 'write to jane.doe@example.com'}]",
+            "{'txt': 'write to <EMAIL_ADDRESS>'}",
+        ),
     ],
 )
 def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -40,22 +40,41 @@ class LlmopsGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("interrupted", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except BrokenPipeError:  # `llmops ... | head -1`: the reader has all it wanted
-            raise typer.Exit(_stdout_closed()) from None
+        except BrokenPipeError as exc:
+            if _stdout_reader_gone():  # `llmops ... | head -1`: the reader has all it wanted
+                raise typer.Exit(_stdout_closed()) from None
+            _bug(ctx, exc)  # a pipe to a child process or a socket: a real failure
         except Exception as exc:
             if _from_framework(exc):
                 raise  # usage errors and exits: Typer reports them itself (exit 2 / as given)
-            if _debug(ctx):
-                import traceback
+            _bug(ctx, exc)
 
-                traceback.print_exc()
-            else:
-                typer.echo(
-                    f"internal error: {type(exc).__name__}: {exc} "
-                    "(this is a bug; rerun with --debug for the traceback and report it)",
-                    err=True,
-                )
-            raise typer.Exit(int(ExitCode.BUG)) from None
+
+def _bug(ctx: Any, exc: Exception) -> NoReturn:
+    if _debug(ctx):
+        import traceback
+
+        traceback.print_exc()
+    else:
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(this is a bug; rerun with --debug for the traceback and report it)",
+            err=True,
+        )
+    raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it: then a write there fails with
+    EPIPE, and poll() reports POLLERR on the write end (Linux, macOS; elsewhere: False)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll(), or stdout has no descriptor
+        return False
 
 
 def _stdout_closed() -> int:
@@ -138,12 +157,14 @@ def main() -> None:
     # distribution's entry points (~60 ms a command). llmops uses no pydantic plugins; only the
     # CLI process opts out (library users keep theirs), and a user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    stdout = sys.stdout
     try:
         app(prog_name="llmops")  # always ends in SystemExit
     except SystemExit as exc:
-        # --help / --version met a closed pipe before any command ran: Typer's own handler
-        # has wrapped stdout and chose 1 ("user error"); exit as a closed pipe does elsewhere
-        if "PacifyFlushWrapper" in type(sys.stdout).__name__ and exc.code == 1:
+        # --help / --version met a closed pipe before any command ran: Typer's own EPIPE
+        # handler has replaced stdout and chose 1 ("user error"); exit as a closed pipe does
+        # elsewhere
+        if exc.code == 1 and sys.stdout is not stdout and _stdout_reader_gone():
             raise SystemExit(int(ExitCode.PIPE_CLOSED)) from None
         raise
     finally:

@@ -166,8 +166,9 @@ class PythonRetriever:
         try:
             items = list(self.function(query, k))
         except Exception as exc:  # the team's code: a user error, with the query it failed on
-            raise LlmopsError(
-                f"{self.name} failed on query {query[:60]!r}: {type(exc).__name__}: {exc}"
+            raise LlmopsError(  # reaches reports and CI logs: no DSN password, no user's PII
+                f"{self.name} failed on query {_scrubbed(query[:60])!r}: {type(exc).__name__}: "
+                f"{_scrubbed(str(exc), keep_urls=True)}"
             ) from exc
         return [self._chunk(index, item) for index, item in enumerate(items)]
 
@@ -178,9 +179,16 @@ class PythonRetriever:
             source = str(item.get("source", ""))
             return Chunk(id=str(item.get("id", index)), source=source, text=item["text"])
         raise LlmopsError(
-            f"{self.name} returned {type(item).__name__} {str(item)[:60]!r} at position {index};"
+            f"{self.name} returned {type(item).__name__} {_scrubbed(str(item)[:60])!r} at "
+            f"position {index};"
             " expected a string or a mapping with a string `text`"
         )
+
+
+def _scrubbed(text: str, *, keep_urls: bool = False) -> str:
+    from llmops_cli.guardrails.scrub import scrub  # Presidio only on this error path
+
+    return scrub(text, keep_urls=keep_urls)
 
 
 def load_retriever(

@@ -10,15 +10,13 @@ interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import collections
 import hashlib
 import json
-import math
 import os
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +32,7 @@ from llmops_cli.evaluation.judge import (
     judge_request,
     parse_verdict,
 )
+from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.retrieval import Chunk, build_retriever
 from llmops_cli.evaluation.scorers import REMOTE, Answer, Score, judged, metric_name, score
 from llmops_cli.evaluation.targets import (
@@ -47,7 +46,7 @@ from llmops_cli.evaluation.targets import (
     transport,
 )
 from llmops_cli.guardrails.screening import screen
-from llmops_cli.guardrails.scrub import scrub
+from llmops_cli.guardrails.scrub import scrub_row
 from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.model import canonical_json, thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline
@@ -110,54 +109,6 @@ class _Item:
     request: Request
     retrieved: tuple[Chunk, ...]
     key: str
-
-
-@dataclass(frozen=True)
-class Clock:
-    """What the limiter and the retry loop read the time and wait with (tests pass a fake)."""
-
-    now: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
-class RateLimiter:
-    """Spaces request starts at least 60/rpm apart, and keeps a 60-second token window under
-    `tpm`. Callers go one at a time, and the next slot counts from when this start really
-    happened: a sleep that wakes late delays the next start instead of letting a burst follow
-    to catch up with the planned schedule."""
-
-    def __init__(self, rpm: int | None, tpm: int | None, clock: Clock | None = None) -> None:
-        self.interval = 60.0 / rpm if rpm else 0.0
-        self.tpm = tpm
-        self.clock = clock or Clock()
-        self.next_start = -math.inf
-        self.window: collections.deque[tuple[float, int]] = collections.deque()
-        self._turn = asyncio.Lock()
-
-    async def acquire(self, tokens: int) -> None:
-        if not self.interval and not self.tpm:
-            return
-        async with self._turn:
-            if self.tpm:
-                await self._room_for(tokens, self.tpm)  # first: this wait may be long
-            now = self.clock.now()
-            if self.next_start > now:
-                await self.clock.sleep(self.next_start - now)
-                now = max(self.next_start, self.clock.now())
-            self.next_start = now + self.interval
-            if self.tpm:
-                self.window.append((now, tokens))
-
-    async def _room_for(self, tokens: int, tpm: int) -> None:
-        """Wait until `tokens` fit in the last 60 s of starts (a call over `tpm` goes alone)."""
-        while True:
-            now = self.clock.now()
-            while self.window and now - self.window[0][0] >= 60:
-                self.window.popleft()
-            used = sum(t for _, t in self.window)
-            if not self.window or used + tokens <= tpm:
-                return
-            await self.clock.sleep(60 - (now - self.window[0][0]))
 
 
 def backoff_seconds(attempt: int, retry_after: float | None) -> float:
@@ -468,29 +419,6 @@ def _row(
     )
     set_status(row)
     return row
-
-
-def scrub_row(row: dict[str, Any], pii: bool = True) -> None:
-    """Scrub every free-text field of a finished row in place, before it is stored: input,
-    expected, output, error, and each score's reason and the judge's raw reply."""
-    for name in ("input", "output", "expected"):
-        row[name] = _scrubbed(row.get(name), pii)
-    if row.get("error"):
-        row["error"] = scrub(row["error"], pii=pii, keep_urls=True)
-    for result in row["scores"].values():
-        for key in ("reason", "raw"):
-            if isinstance(result.get(key), str):
-                result[key] = scrub(result[key], pii=pii)
-
-
-def _scrubbed(value: Any, pii: bool) -> Any:
-    if isinstance(value, str):
-        return scrub(value, pii=pii)
-    if isinstance(value, list):
-        return [_scrubbed(v, pii) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrubbed(v, pii) for k, v in value.items()}
-    return value
 
 
 def set_status(row: dict[str, Any]) -> None:

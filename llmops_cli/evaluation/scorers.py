@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from llmops_cli.manifests.scorer_specs import spec_problem
 from llmops_cli.text import tokens
 
 LOWER_IS_BETTER = frozenset({"latency", "tokens", "cost"})
@@ -100,21 +101,6 @@ def _contains(spec: Mapping[str, Any], a: Answer, *, fold: bool = False) -> Scor
 def _not_contains(spec: Mapping[str, Any], a: Answer) -> Score:
     found = [w for w in _expected_texts(spec, a) if w.casefold() in a.output.casefold()]
     return _binary(not found, f"contains {found[0]!r}" if found else "")
-
-
-def spec_problem(spec: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(field, message) for what the schema cannot check in a scorer spec: a regex that does
-    not compile. Found by `validate` and before any eval call, never counted as a failure."""
-    if spec.get("type") != "regex":
-        return None
-    pattern = spec.get("value")
-    if not isinstance(pattern, str):
-        return "value", "a regex check needs `value: PATTERN` (a string)"
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return "value", f"invalid regex {pattern!r}: {exc}"
-    return None
 
 
 def _regex(spec: Mapping[str, Any], a: Answer) -> Score:

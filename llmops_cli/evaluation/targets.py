@@ -149,13 +149,14 @@ class PythonTarget:
         latency = (time.perf_counter() - start) * 1000
         if isinstance(result, Mapping):
             return Completion(
-                text=answer_text(True, result.get("text"), None),  # never "None" or ""
+                text=answer_text(True, result.get("text"), None, retryable=False),
                 latency_ms=latency,
                 prompt_tokens=int(result.get("prompt_tokens", 0)),
                 completion_tokens=int(result.get("completion_tokens", 0)),
                 model=self.identity,
             )
-        text = answer_text(True, result, None)
+        # never "None" or ""; not retried: the team's function would answer the same again
+        text = answer_text(True, result, None, retryable=False)
         return Completion(text=text, latency_ms=latency, model=self.identity)
 
 
@@ -224,20 +225,23 @@ class LiteLLMTarget:
         )
 
 
-def answer_text(has_choice: bool, content: Any, finish_reason: Any) -> str:
+def answer_text(
+    has_choice: bool, content: Any, finish_reason: Any, *, retryable: bool = True
+) -> str:
     """The answer of a well-formed response. No choice, `content: null` or a blank answer is
-    a TargetError with the reason, so the case is retried and then `errored`: an empty answer
-    must never be scored (it would pass `not_contains`, refusal and safety checks)."""
+    a TargetError with the reason, so the case is retried (unless not `retryable`) and then
+    `errored`: an empty answer must never be scored (it would pass `not_contains`, refusal and
+    safety checks)."""
     if isinstance(content, str) and content.strip():
         return content
     if not has_choice:
-        raise TargetError("the model returned no choices", retryable=True)
+        raise TargetError("the model returned no choices", retryable=retryable)
     what = "null content" if content is None else f"an empty answer ({content!r})"
     if not isinstance(content, str | None):
         what = f"content of type {type(content).__name__}, not text"
     why = f" (finish_reason: {finish_reason})" if finish_reason else ""
     # a content filter or an exhausted max_tokens would answer the same way again
-    retryable = finish_reason not in ("content_filter", "length")
+    retryable = retryable and finish_reason not in ("content_filter", "length")
     raise TargetError(f"the model returned {what}{why}", retryable=retryable)
 
 

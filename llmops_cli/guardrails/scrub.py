@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from llmops_cli.guardrails.pii import PiiFinding, detector, may_hold_pii
@@ -37,22 +38,36 @@ _SECRETS = tuple(
         ),
         # JSON Web Tokens: header.payload.signature, base64url
         (rf"(?<!{_TOKEN})eyJ{_TOKEN}{{5,}}+\.{_TOKEN}{{5,}}+\.{_TOKEN}*+", "<SECRET>"),
-        # HTTP bearer credentials (a token has a digit: "bearer of bad news" is prose)
-        (r"(?i)(\bbearer\s++)(?=[A-Za-z._~+/-]*+[0-9])[A-Za-z0-9._~+/-]{12,}+=*+", r"\1<SECRET>"),
-        # key=value / "key": "value" for credential-named keys
+        # HTTP credentials after `Authorization:`, whatever their shape
         (
-            r"(?i)(\b(?:x-)?(?:api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token"
-            r"|client[_-]?secret|secret[_-]?key|private[_-]?key)[\"']?\s*+[:=]\s*+[\"']?)"
-            r"[^\s\"'&,;]{6,}+",
+            r"(?i)(\bauthorization\s*+:\s*+(?:basic|bearer)\s++)[A-Za-z0-9._~+/-]++=*+",
+            r"\1<SECRET>",
+        ),
+        # bearer / basic credentials elsewhere (one has a digit: "bearer of bad news" is prose)
+        (
+            r"(?i)(\b(?:bearer|basic)\s++)(?=[A-Za-z._~+/-]*+[0-9])[A-Za-z0-9._~+/-]{12,}+=*+",
+            r"\1<SECRET>",
+        ),
+        # key=value / "key": "value" for credential-named keys, also at the end of a longer
+        # name (OPENAI_API_KEY, aws_secret_access_key): the lookbehind lets a key start after
+        # `_` or `-`, where `\b` would not. The value stops at `@` (a URL's host follows).
+        (
+            r"(?i)((?<![A-Za-z0-9])(?:api[_-]?key|access[_-]?token|auth[_-]?token"
+            r"|refresh[_-]?token|client[_-]?secret|secret[_-]?key|private[_-]?key"
+            r"|secret[_-]?access[_-]?key|token)[\"']?\s*+[:=]\s*+[\"']?)"
+            r"[^\s\"'&,;@]{6,}+",
             r"\1<SECRET>",
         ),
         # passwords only in assignment shape ("new password: at least 12 characters" is prose)
         (
-            r"(?i)(\b(?:password|passwd|pwd)(?:=|[\"']\s*+:\s*+[\"']))[^\s\"'&,;]++",
+            r"(?i)((?<![A-Za-z0-9])(?:password|passwd|pwd)"
+            r"(?:\s*+=\s*+|[\"']\s*+:\s*+[\"']))[^\s\"'&,;@]++",
             r"\1<SECRET>",
         ),
-        # credentials in a URL: scheme://user:password@host
+        # credentials in a URL: scheme://user:password@host, or scheme://token@host (a token:
+        # 16+ characters with a digit; ssh://git@host keeps its user)
         (r"(?<=://)[^\s/@:]++:[^\s/@]++(?=@)", "<SECRET>"),
+        (r"(?<=://)(?=[^\s/@:0-9]*+[0-9])[^\s/@:]{16,}+(?=@)", "<SECRET>"),
     )
 )
 
@@ -72,6 +87,29 @@ def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
         return text
     found = [f for f in detector().find(text) if not _harmless(f, text, keep_urls)]
     return detector().redact(text, found) if found else text
+
+
+def scrub_row(row: dict[str, Any], pii: bool = True) -> None:
+    """Scrub every free-text field of a finished row in place, before it is stored: input,
+    expected, output, error, and each score's reason and the judge's raw reply."""
+    for name in ("input", "output", "expected"):
+        row[name] = _scrubbed(row.get(name), pii)
+    if row.get("error"):
+        row["error"] = scrub(row["error"], pii=pii, keep_urls=True)
+    for result in row["scores"].values():
+        for key in ("reason", "raw"):
+            if isinstance(result.get(key), str):
+                result[key] = scrub(result[key], pii=pii)
+
+
+def _scrubbed(value: Any, pii: bool) -> Any:
+    if isinstance(value, str):
+        return scrub(value, pii=pii)
+    if isinstance(value, list):
+        return [_scrubbed(v, pii) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, pii) for k, v in value.items()}
+    return value
 
 
 def _harmless(finding: PiiFinding, text: str, keep_urls: bool) -> bool:

@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
-from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests import schema
 from llmops_cli.manifests.model import freeze
+from llmops_cli.manifests.scorer_specs import spec_problem
 from llmops_cli.yamlio import FieldPath, LocatedDocument, format_path, load_yaml, read_text
 
 GOLDEN_SUFFIXES = (".jsonl", ".csv", ".yaml", ".yml")

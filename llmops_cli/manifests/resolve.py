@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from llmops_cli.errors import ManifestError, Problem
-from llmops_cli.evaluation.scorers import spec_problem
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.checks import render_problems, template_variables
 from llmops_cli.manifests.golden import GoldenSet, check_variables, load_golden_set
@@ -27,6 +26,7 @@ from llmops_cli.manifests.model import (
     sha256_text,
     thaw,
 )
+from llmops_cli.manifests.scorer_specs import spec_problem
 from llmops_cli.metrics import ALWAYS_MEASURED
 from llmops_cli.templates import RETRIEVAL_VARIABLES
 
