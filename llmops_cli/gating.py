@@ -77,10 +77,13 @@ def _fetch(registry: Registry) -> str:
     anything, so the caller can still use a copy fetched before."""
     if not registry.has_remote():
         return ""
+    from llmops_cli.guardrails.scrub import scrub_secrets
+    from llmops_cli.registry.store import GitError
+
     try:
         registry.store.fetch()
-    except LlmopsError as exc:
-        return str(exc)
+    except GitError as exc:  # not a bad setting (LLMOPS_GIT_TIMEOUT): that fails the gate
+        return scrub_secrets(str(exc))  # the note is published: no token from a remote URL
     return ""
 
 

@@ -224,3 +224,78 @@ def test_shipped_workflows_fetch_the_registry_before_reading_it() -> None:
         runs = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
         fetch = next(i for i, r in enumerate(runs) if "git fetch" in r and "llmops/registry" in r)
         assert fetch < next(i for i, r in enumerate(runs) if reader in r), name
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+FETCH_FOREVER = """
+from pathlib import Path
+from llmops_cli.registry.store import BranchStore
+BranchStore(Path("."), "llmops/registry").fetch()
+"""
+
+
+def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:  # noqa: F811
+    import signal
+    import time
+
+    pidfile = repo.parent / "remote.pid"
+    hang = repo.parent / "hang.sh"  # a "remote" that connects, says who it is, then hangs
+    hang.write_text(f"#!/bin/sh\necho $$ > {pidfile}\nexec sleep 30\n")
+    hang.chmod(0o755)
+    git(repo, "config", "protocol.ext.allow", "always")
+    git(repo, "remote", "add", "origin", f"ext::{hang}")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-c", FETCH_FOREVER], cwd=repo, env=env)
+    try:
+        for _ in range(200):
+            if pidfile.exists() and pidfile.read_text().strip():
+                break
+            time.sleep(0.05)
+        remote_pid = int(pidfile.read_text())
+        proc.send_signal(signal.SIGINT)  # what ^C in the terminal sends (to our process)
+        assert proc.wait(timeout=10) != 0
+        for _ in range(40):
+            if not _running(remote_pid):
+                break
+            time.sleep(0.05)
+        assert not _running(remote_pid), "git's transport outlived the interrupted command"
+    finally:
+        proc.kill()
+        if pidfile.exists() and _running(int(pidfile.read_text())):
+            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+
+
+def test_a_translated_git_still_finds_the_remote_has_no_registry_yet(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    monkeypatch.setenv("LANGUAGE", "de")  # git speaks German here (its catalogues are installed)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    evaluate(cli, a)
+    gate = cli("gate", "support-bot", cwd=a)
+    assert gate.exit_code == 0, gate.output
+    assert "the registry is empty" in gate.stdout
+    first = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
+    assert first.exit_code == 0, first.output
+    assert [e["seq"] for e in remote_events(remote)] == [1]
+
+
+def test_a_git_timeout_must_be_a_positive_number_of_seconds(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    for value in ("0", "-5", "nan", "inf"):
+        monkeypatch.setenv("LLMOPS_GIT_TIMEOUT", value)
+        assert cli("registry", "list", cwd=a).exit_code == 0  # no network: not read
+        expected = f"LLMOPS_GIT_TIMEOUT={value!r}: expected a number of seconds above 0"
+        for command in (("promote", "support-bot", "--to", "dev"), ("gate", "support-bot")):
+            result = cli(*command, cwd=a)
+            assert result.exit_code == 1 and expected in result.stderr, (value, result.output)

@@ -10,6 +10,7 @@ fresh clone). Fetches and pushes run with a deadline and never prompt for creden
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmops_cli.errors import LlmopsError
+from llmops_cli.guardrails.scrub import scrub_secrets
 
 ZERO = "0" * 40
 FALLBACK_IDENTITY = {
@@ -43,6 +45,8 @@ class NotARepository(LlmopsError):
     """The project is not inside a git repository, so it has no registry at all."""
 
 
+# git's messages untranslated: the code reads some of them ("couldn't find remote ref")
+GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}
 NETWORK_TIMEOUT_S = 60.0
 # no credential prompt (nobody answers it in CI), and an HTTP transfer slower than 1 KB/s for
 # 20 s is abandoned by git itself; the subprocess deadline covers ssh and everything else
@@ -55,10 +59,21 @@ NETWORK_ENV = {
 
 def network_timeout() -> float:
     raw = os.environ.get("LLMOPS_GIT_TIMEOUT", "")
+    if not raw:
+        return NETWORK_TIMEOUT_S
     try:
-        return float(raw) if raw else NETWORK_TIMEOUT_S
+        seconds = float(raw)
     except ValueError:
-        raise LlmopsError(f"LLMOPS_GIT_TIMEOUT={raw!r}: expected seconds, e.g. 60") from None
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise LlmopsError(
+            f"LLMOPS_GIT_TIMEOUT={raw!r}: expected a number of seconds above 0, e.g. 60"
+        )
+    return seconds
+
+
+def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **GIT_ENV, **(extra or {})}
 
 
 @dataclass(frozen=True)
@@ -79,14 +94,15 @@ class Git:
                 input=input,
                 capture_output=True,
                 text=True,
-                env={**os.environ, **(env or {})},
+                env=git_env(env),
                 timeout=120,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise GitError(f"git {args[0]} failed: {exc}") from exc
         if check and out.returncode != 0:
             message = (out.stderr.strip() or out.stdout.strip()).splitlines()
-            raise GitError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+            last = scrub_secrets(message[-1]) if message else "failed"
+            raise GitError(f"git {' '.join(args[:2])}: {last}")
         return out
 
     def out(self, *args: str, input: str | None = None) -> str:
@@ -103,7 +119,7 @@ class Git:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                env={**os.environ, **NETWORK_ENV},
+                env=git_env(NETWORK_ENV),
                 start_new_session=True,
             )
         except OSError as exc:
@@ -118,6 +134,11 @@ class Git:
                 f"git {args[0]} {where}: no answer within {limit:g} s; check the network "
                 "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline); nothing was written"
             ) from None
+        except BaseException:  # e.g. ^C: git runs in its own session, so end it here
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
 
     def has_remote(self, name: str) -> bool:
@@ -132,7 +153,7 @@ def git_message(stderr: str) -> str:
     """The line of git's stderr that says what went wrong (not the advice after it)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (fatal or lines or ["failed"])[0]
+    return scrub_secrets((fatal or lines or ["failed"])[0])  # a URL may hold a token
 
 
 def find_repo(start: Path) -> Path:
@@ -142,6 +163,7 @@ def find_repo(start: Path) -> Path:
             cwd=start,
             capture_output=True,
             text=True,
+            env=git_env(),
             timeout=30,
         )
     except OSError as exc:
@@ -305,6 +327,7 @@ class BatchReader:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self.stderr,
+                env=git_env(),
             )
         except OSError as exc:
             self.stderr.close()
