@@ -165,9 +165,15 @@ def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
     git(repo, "config", "protocol.ext.allow", "always")
     git(repo, "remote", "add", "origin", f"ext::{hang}")
     monkeypatch.setenv("LLMOPS_GIT_TIMEOUT", "1")
-    result = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    result = cli("promote", "support-bot", "--to", "dev", "--push", cwd=repo)
     assert result.exit_code == 1 and "no answer within 1 s" in result.stderr
     assert registry_of(repo).store.tip() is None  # nothing written on a stale view
+    # without --push the host being down is one warning: the event is recorded locally
+    local = cli("promote", "support-bot", "--to", "dev", "-f", "json", cwd=repo)
+    assert local.exit_code == 0, local.output
+    assert local.stderr.count("warning:") == 1 and "origin not reached" in local.stderr
+    assert "no answer within 1 s" in json.loads(local.stdout)["warning"]
+    assert registry_of(repo).state()["pipelines"]["support-bot"]["dev"]["version"] == "1.0.0"
 
 
 def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
@@ -299,3 +305,32 @@ def test_a_git_timeout_must_be_a_positive_number_of_seconds(
         for command in (("promote", "support-bot", "--to", "dev"), ("gate", "support-bot")):
             result = cli(*command, cwd=a)
             assert result.exit_code == 1 and expected in result.stderr, (value, result.output)
+
+
+def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    bump_prompt(a, "1.1.0")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    url = git(a, "remote", "get-url", "origin").strip()
+    git(a, "remote", "set-url", "origin", str(tmp_path / "down.git"))  # the git host is down
+    back = cli("rollback", "support-bot", "--stage", "dev", "--reason", "on call", cwd=a)
+    assert back.exit_code == 0, back.output
+    assert "1.1.0 -> 1.0.0" in back.stdout and "warning: origin not reached" in back.stderr
+    ours = registry_of(a).store.tip()
+    # meanwhile someone else's event lands on the remote
+    git(b, "fetch", "-q")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=b, env=env, check=True)
+    git(b, "push", "-q", "origin", "llmops/registry")
+    # the host is back: the next --push refuses to fork or drop the local rollback, says how
+    git(a, "remote", "set-url", "origin", url)
+    pushed = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    assert pushed.exit_code == 1, pushed.output
+    assert "1 event(s) that origin does not" in pushed.stderr
+    assert registry_of(a).store.tip() == ours  # the rollback is still here
+    assert [e["pipeline"] for e in remote_events(remote)] == ["support-bot"] * 2 + ["other-bot"]

@@ -69,6 +69,8 @@ def promote(
         push=push,
         canary=evidence,
     )
+    if event.get("warning"):
+        typer.echo(f"warning: {event['warning']}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(event, pushed=push))
         return
@@ -115,6 +117,8 @@ def rollback(
         approvers=approver or (),
         push=push,
     )
+    if event.get("warning"):
+        typer.echo(f"warning: {event['warning']}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(event, pushed=push))
         return
@@ -142,6 +146,7 @@ def event_json(event: dict[str, Any], *, pushed: bool) -> str:
             "change_type": list(event.get("change_type") or []),
             "at": event["at"],
             "pushed": pushed,
+            "warning": event.get("warning"),  # e.g. written while the remote was not reached
         },
         indent=2,
     )

@@ -84,7 +84,9 @@ def promote(
     )
     report_path, verdict = find_evidence(project, resolved)
     decision = _canary_evidence(canary, resolved, force) if canary is not None else None
-    registry.sync()  # build on the remote's registry, never a second history beside it
+    # build on the remote's registry, never a second history beside it; without --push a
+    # host that is down only warns (a local rollback must stay possible)
+    warning = registry.sync(offline_ok=not push)
     rule = registry.protected.get(stage, {})
     allowed = list(rule.get("approvers", []))
     needed = int(rule.get("min_approvals", 1 if allowed else 0))
@@ -157,7 +159,12 @@ def promote(
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return write("promote", name, stage, fields, precheck, files)
+    return _warned(write("promote", name, stage, fields, precheck, files), warning)
+
+
+def _warned(event: dict[str, Any], warning: str) -> dict[str, Any]:
+    """The event as written, with the warning the CLI shows (e.g. the remote not reached)."""
+    return {**event, "warning": warning} if warning else event
 
 
 def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dict[str, Any]:
@@ -218,7 +225,8 @@ def rollback(
             "manifests": target.get("manifests", {}),
         }
 
-    registry.sync()  # the target is read from the remote's registry when there is one
+    # the target is read from the remote's registry when there is one (or the last copy)
+    warning = registry.sync(offline_ok=not push)
     fields = {
         "from_stage": stage,
         "reason": reason,
@@ -226,7 +234,8 @@ def rollback(
         "source_commit": head_commit(project.root)["sha"],
     }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+    event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+    return _warned(event, warning)
 
 
 def _rollback_target(

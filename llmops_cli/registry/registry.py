@@ -213,13 +213,25 @@ class Registry:
     def has_remote(self) -> bool:
         return self.store.git.has_remote(self.remote)
 
-    def sync(self) -> None:
+    def sync(self, *, offline_ok: bool = False) -> str:
         """Before a write: fetch the remote's registry (when the remote exists) and move the
         local branch up to it, so the write builds on the shared history instead of forking
-        it. Events written here and not pushed yet are kept (they go with the next push)."""
+        it. Events written here and not pushed yet are kept (they go with the next push).
+        `offline_ok`: a failed fetch is not fatal (a local write while the git host is down);
+        the warning to show is returned, and the write builds on the copy fetched before."""
+        warning = ""
         if self.has_remote():
-            self.store.fetch()
+            try:
+                self.store.fetch()
+            except GitError as exc:
+                if not offline_ok:
+                    raise
+                warning = (
+                    f"{self.remote} not reached ({exc}); written on the registry as last "
+                    "fetched, the next --push sends it"
+                )
         self.catch_up()
+        return warning
 
     def catch_up(self) -> None:
         """Move the local branch up to the remote-tracking one when it is missing or behind

@@ -132,7 +132,7 @@ class Git:
             where = next((a for a in args[1:] if not a.startswith("-")), "")
             raise GitError(
                 f"git {args[0]} {where}: no answer within {limit:g} s; check the network "
-                "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline); nothing was written"
+                "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline)"
             ) from None
         except BaseException:  # e.g. ^C: git runs in its own session, so end it here
             with suppress(ProcessLookupError):
