@@ -51,6 +51,8 @@ def registry_baseline(
         registry = Registry(project)
     except NotARepository:
         return Baseline(None, f"no registry (not a git repository): nothing in {stage} to compare")
+    except LlmopsError as exc:  # e.g. registry.repo is no git repository: the config's fault
+        return _missing(stage, str(exc), allow_missing, "fix registry.repo in llmops.yaml")
     problem = _fetch(registry)
     if registry.store.head() is not None:
         stale = f" (not fetched: {problem})" if problem else ""
@@ -64,10 +66,15 @@ def registry_baseline(
         problem = f"{where} has no evidence report in the registry"
     elif not problem:
         return Baseline(None, f"the registry is empty: nothing in {stage} yet (first release)")
+    fix = f"fetch the registry branch (`git fetch {registry.remote} {registry.branch}`)"
+    return _missing(stage, problem, allow_missing, fix)
+
+
+def _missing(stage: str, problem: str, allow_missing: bool, fix: str) -> Baseline:
+    """No baseline to compare with: exit 1 (saying how to `fix` it) unless `allow_missing`."""
     if not allow_missing:
         raise LlmopsError(
-            f"cannot read the {stage} baseline: {problem}; fetch the registry branch "
-            f"(`git fetch {registry.remote} {registry.branch}`) or pass --allow-missing-baseline"
+            f"cannot read the {stage} baseline: {problem}; {fix} or pass --allow-missing-baseline"
         )
     return Baseline(None, f"no {stage} baseline ({problem}); regression not checked")
 

@@ -334,3 +334,63 @@ def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
     assert "1 event(s) that origin does not" in pushed.stderr
     assert registry_of(a).store.tip() == ours  # the rollback is still here
     assert [e["pipeline"] for e in remote_events(remote)] == ["support-bot"] * 2 + ["other-bot"]
+
+
+def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    hook = remote / "hooks/pre-receive"  # branch protection: the registry branch is read-only
+    hook.write_text("#!/bin/sh\necho 'registry is frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    result = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
+    assert result.exit_code == 1, result.output
+    assert "origin refused it (pre-receive hook declined)" in result.stderr
+    assert "kept moving" not in result.stderr
+    assert registry_of(a).state()["seq"] == 1  # kept locally, for the next --push
+
+
+def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
+    repo: Path,  # noqa: F811
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    helper = tmp_path / "bin/git-remote-fake"  # a remote helper that names its URL on failure
+    helper.parent.mkdir()
+    helper.write_text('#!/bin/sh\necho "fatal: cannot reach $2" >&2\nexit 128\n')
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{helper.parent}{os.pathsep}{os.environ['PATH']}")
+    git(repo, "remote", "add", "origin", "fake://ci-bot:s3cr3t-token@git.example/llm.git")
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    gate = cli("gate", "support-bot", "--allow-missing-baseline", cwd=repo)
+    assert gate.exit_code == 0, gate.output
+    note = json.loads(next((repo / "reports/support-bot").glob("*/gate.json")).read_text())
+    assert "cannot reach fake://" in note["baseline_note"]
+    assert "s3cr3t-token" not in note["baseline_note"] + gate.output
+    pushed = cli("promote", "support-bot", "--to", "dev", "--push", cwd=repo)
+    assert pushed.exit_code == 1 and "cannot reach fake://" in pushed.stderr
+    assert "s3cr3t-token" not in pushed.output
+
+
+def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
+    repo: Path,  # noqa: F811
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    import yaml
+
+    (tmp_path / "plain").mkdir()
+    config = yaml.safe_load((repo / "llmops.yaml").read_text())
+    config.setdefault("registry", {})["repo"] = str(tmp_path / "plain")
+    (repo / "llmops.yaml").write_text(yaml.safe_dump(config))
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    failed = cli("gate", "support-bot", cwd=repo)
+    assert failed.exit_code == 1 and "is not a git repository" in failed.stderr
+    assert "fix registry.repo in llmops.yaml" in failed.stderr
+    allowed = cli("gate", "support-bot", "--allow-missing-baseline", cwd=repo)
+    assert allowed.exit_code == 0, allowed.output
+    assert (
+        "is not a git repository" in allowed.stdout and "regression not checked" in allowed.stdout
+    )

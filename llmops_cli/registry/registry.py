@@ -264,15 +264,13 @@ class Registry:
             if tip:  # the remote-tracking branch now matches what the remote has
                 self.store.git.run("update-ref", self.store.tracking, tip, check=False)
             return True
-        if (
-            "rejected" in out.stdout
-            or "fetch first" in out.stderr
-            or "non-fast-forward" in out.stderr
-        ):
+        reason = _push_rejection(out.stdout)
+        if reason in LOST_RACE:
             return False
+        why = f"{self.remote} refused it ({reason})" if reason else git_message(out.stderr)
         raise GitError(
-            f"git push {self.remote} failed: {git_message(out.stderr or out.stdout)}; the "
-            "event is written locally, and the next --push sends it"
+            f"git push {self.remote} failed: {why}; the event is written locally, and the "
+            "next --push sends it"
         )
 
     def record_and_push(
@@ -358,6 +356,29 @@ class Registry:
 
         self._commit(build)
         return result
+
+
+# why `push --porcelain` says a ref was refused when someone else pushed first (the last two:
+# the remote's own compare-and-swap lost, after it advertised the old tip); any other reason
+# (a hook, branch protection) is not a race, and retrying cannot win it
+LOST_RACE = (
+    "fetch first",
+    "non-fast-forward",
+    "stale info",
+    "atomic transaction failed",
+    "failed to update ref",
+)
+
+
+def _push_rejection(porcelain: str) -> str:
+    """The reason on the `!` (rejected) line of `git push --porcelain`: `!<TAB>src:dst<TAB>
+    [rejected] (fetch first)` -> `fetch first`; "" when no ref was rejected."""
+    for line in porcelain.splitlines():
+        flag, _, rest = line.partition("\t")
+        if flag == "!":
+            summary = rest.partition("\t")[2]
+            return summary.partition("(")[2].rpartition(")")[0] or summary.strip()
+    return ""
 
 
 def _event_seq(name: str) -> int:
