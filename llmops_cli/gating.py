@@ -54,12 +54,13 @@ def registry_baseline(
     except LlmopsError as exc:  # e.g. registry.repo is no git repository: the config's fault
         return _missing(stage, str(exc), allow_missing, "fix registry.repo in llmops.yaml")
     problem = _fetch(registry)
-    if registry.store.head() is not None:
+    tip = registry.store.head()  # one commit for every read below
+    if tip is not None:
         stale = f" (not fetched: {problem})" if problem else ""
-        current = registry.current(pipeline, stage)
+        current = registry.current(pipeline, stage, tip)
         if current is None:
             return Baseline(None, f"{pipeline} has nothing in {stage} yet (first release){stale}")
-        report = registry.evidence_report(pipeline, stage)
+        report = registry.evidence_report(pipeline, stage, tip)
         where = f"{pipeline}@{current['version']} in {stage}"
         if report is not None:
             return Baseline(report, f"baseline: {where}{stale}")

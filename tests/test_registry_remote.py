@@ -394,3 +394,52 @@ def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
     assert (
         "is not a git repository" in allowed.stdout and "regression not checked" in allowed.stdout
     )
+
+
+def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    from llmops_cli.registry.registry import RegistryDiverged
+
+    w = clone(remote, tmp_path / "w")
+    evaluate(cli, w)
+    for stage in ("dev", "staging"):
+        assert cli("promote", "support-bot", "--to", stage, "--push", cwd=w).exit_code == 0
+    a = clone(remote, tmp_path / "a", "--depth", "1")
+    ref = "refs/heads/llmops/registry"
+    git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{ref}")  # local branch: seq 2
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # the remote moves on to seq 3
+    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=w, env=env, check=True)
+    git(w, "push", "-q", "origin", "llmops/registry")
+    tracking = "refs/remotes/origin/llmops/registry"
+    git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{tracking}")  # seq 3, cut off
+    registry = registry_of(a)
+    assert registry.store.relation(*registry.store.refs()) == "unknown"
+    assert registry.state() == _yaml(remote, "state.yaml")  # the fetched state, not seq 2
+    with pytest.raises(RegistryDiverged, match=r"fetched shallow.*--unshallow"):
+        registry.catch_up()
+
+
+def test_a_baseline_is_read_from_one_commit(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from llmops_cli.gating import registry_baseline
+    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.store import BranchStore
+
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=a).exit_code == 0
+    resolved: list[str | None] = []
+    real_head = BranchStore.head
+
+    def head(store: BranchStore) -> str | None:  # a writer could move the branch between two
+        resolved.append(real_head(store))
+        return resolved[-1]
+
+    monkeypatch.setattr(BranchStore, "head", head)
+    baseline = registry_baseline(Project.load(a), "support-bot", "dev")
+    assert baseline.report is not None and len(resolved) == 1
+    resolved.clear()
+    assert stage_manifests(registry_of(a), "support-bot", "dev")["pipeline"]["version"] == "1.0.0"
+    assert len(resolved) == 1

@@ -272,7 +272,9 @@ def _rollback_target(
     )
 
 
-def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str, dict[str, Any]]:
+def _artifacts(
+    registry: Registry, refs: dict[str, str], owner: str, at: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Role -> registered manifest content for `refs` (role -> name@version)."""
     out: dict[str, dict[str, Any]] = {}
     for role, ref in refs.items():
@@ -280,7 +282,7 @@ def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str
             continue  # e.g. the golden set's hash
         kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
         ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "")
+        data = registry.artifact(kind, ref_name, version or "", at)
         if data is None:
             raise LlmopsError(f"registry has no artifact for {kind} {ref} ({owner})")
         out[role] = data
@@ -289,11 +291,12 @@ def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str
 
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
     """Role -> manifest content of the version currently in `stage`."""
-    current = registry.current(split_ref(pipeline)[0], stage)
+    tip = registry.store.head()  # the stage and its artifacts from one commit
+    current = registry.current(split_ref(pipeline)[0], stage, tip)
     if current is None:
         raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
     refs = {"pipeline": f"{split_ref(pipeline)[0]}@{current['version']}", **current["manifests"]}
-    return _artifacts(registry, refs, f"{pipeline} in {stage}")
+    return _artifacts(registry, refs, f"{pipeline} in {stage}", tip)
 
 
 def _litellm_router(

@@ -115,8 +115,8 @@ class Registry:
         text = self.store.read("state.yaml", at)
         return _load(text) if text else {"seq": 0, "pipelines": {}}
 
-    def current(self, pipeline: str, stage: str) -> dict[str, Any] | None:
-        entry = self.state().get("pipelines", {}).get(pipeline, {}).get(stage)
+    def current(self, pipeline: str, stage: str, at: str | None = None) -> dict[str, Any] | None:
+        entry = self.state(at).get("pipelines", {}).get(pipeline, {}).get(stage)
         return None if entry is None else dict(entry)
 
     def history(
@@ -162,16 +162,21 @@ class Registry:
                     break
         return found[:limit][::-1]
 
-    def evidence_report(self, pipeline: str, stage: str) -> dict[str, Any] | None:
+    def evidence_report(
+        self, pipeline: str, stage: str, at: str | None = None
+    ) -> dict[str, Any] | None:
         """The full report that put the version now in `stage` there (None if none)."""
-        current = self.current(pipeline, stage)
+        at = at or self.store.head()  # both reads from one commit
+        current = self.current(pipeline, stage, at)
         if current is None or "evidence" not in current:
             return None
-        text = self.store.read(f"evidence/{current['evidence']}/report.json")
+        text = self.store.read(f"evidence/{current['evidence']}/report.json", at)
         return None if text is None else json.loads(text)
 
-    def artifact(self, kind: str, name: str, version: str) -> dict[str, Any] | None:
-        text = self.store.read(artifact_path(kind, name, version))
+    def artifact(
+        self, kind: str, name: str, version: str, at: str | None = None
+    ) -> dict[str, Any] | None:
+        text = self.store.read(artifact_path(kind, name, version), at)
         return None if text is None else _load(text)
 
     def registered_hash(self, kind: str, name: str, version: str) -> str | None:
@@ -237,15 +242,18 @@ class Registry:
         """Move the local branch up to the remote-tracking one when it is missing or behind
         (no network); refuse when they have diverged."""
         local, remote = self.store.refs()
-        if (
-            remote is None
-            or remote == local
-            or (local and self.store.git.is_ancestor(remote, local))
-        ):
+        relation = self.store.relation(local, remote)
+        if relation in ("same", "ahead"):
             return
-        if local is None or self.store.git.is_ancestor(local, remote):
+        if relation == "behind":
             self.store.move(remote, expected=local)
             return
+        if relation == "unknown":
+            raise RegistryDiverged(
+                f"git cannot tell whether the local registry branch {self.branch} is behind "
+                f"{self.remote}'s: its history was fetched shallow; nothing was written. Fetch "
+                f"all of it (`git fetch --unshallow {self.remote} {self.branch}`) and retry"
+            )
         ours = self.store.git.out("rev-list", "--count", f"{remote}..{local}")
         raise RegistryDiverged(
             f"the local registry branch {self.branch} has {ours} event(s) that {self.remote} "

@@ -20,11 +20,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from llmops_cli.errors import LlmopsError
 from llmops_cli.guardrails.scrub import scrub_secrets
 
 ZERO = "0" * 40
+Relation = Literal["same", "behind", "ahead", "diverged", "unknown"]
 FALLBACK_IDENTITY = {
     "GIT_AUTHOR_NAME": "llmops",
     "GIT_AUTHOR_EMAIL": "llmops@localhost",
@@ -144,10 +146,6 @@ class Git:
     def has_remote(self, name: str) -> bool:
         return self.run("config", "--get", f"remote.{name}.url", check=False).returncode == 0
 
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        """False also when git cannot tell (history cut off by a shallow clone)."""
-        return self.run("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
-
 
 def git_message(stderr: str) -> str:
     """The line of git's stderr that says what went wrong (not the advice after it)."""
@@ -200,13 +198,27 @@ class BranchStore:
 
     def head(self) -> str | None:
         """The commit reads look at: the local branch, or the remote-tracking one when the
-        local branch is missing or behind it (a fresh clone has only the latter)."""
+        local branch is missing or behind it (a fresh clone has only the latter). Ahead
+        (events not pushed yet) or diverged: what was written here. Unknown: the fetched
+        one, the shared state (writes refuse until the history is complete)."""
         local, remote = self.refs()
-        if remote is None or remote == local:
-            return local
-        if local is None or self.git.is_ancestor(local, remote):
-            return remote
-        return local  # ahead (events not pushed yet) or diverged: what was written here
+        return remote if self.relation(local, remote) in ("behind", "unknown") else local
+
+    def relation(self, local: str | None, remote: str | None) -> Relation:
+        """How the local branch stands to the remote-tracking one, from one merge-base:
+        reads (head) and writes (catch_up) decide on the same answer. No shared commit:
+        `diverged` (two histories begun apart), or `unknown` in a shallow repository (the
+        fetch may have cut the history off before the shared commit)."""
+        if local == remote:
+            return "same"
+        if local is None or remote is None:
+            return "behind" if local is None else "ahead"
+        out = self.git.run("merge-base", local, remote, check=False)
+        base = out.stdout.strip()
+        if out.returncode != 0 or not base:
+            shallow = self.git.out("rev-parse", "--is-shallow-repository") == "true"
+            return "unknown" if shallow else "diverged"
+        return "behind" if base == local else "ahead" if base == remote else "diverged"
 
     def fetch(self) -> bool:
         """Update the remote-tracking branch; False when the remote has no such branch."""
