@@ -118,13 +118,18 @@ Registry(Project.load(Path("."))).record(
 """
 
 
+def write_other_event(root: Path) -> None:
+    """Another writer's event on `root`'s registry, not pushed (a library call)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=root, env=env, check=True)
+
+
 def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
     git(b, "fetch", "-q")  # only origin/llmops/registry: the library call builds on it
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=b, env=env, check=True)
+    write_other_event(b)
     assert registry_of(b).state()["seq"] == 2  # b's event, not pushed yet
     # a's next push finds b's event landed first: a pre-push hook pushes it just in time
     hook = a / ".git/hooks/pre-push"
@@ -324,8 +329,7 @@ def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
     ours = registry_of(a).store.tip()
     # meanwhile someone else's event lands on the remote
     git(b, "fetch", "-q")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=b, env=env, check=True)
+    write_other_event(b)
     git(b, "push", "-q", "origin", "llmops/registry")
     # the host is back: the next --push refuses to fork or drop the local rollback, says how
     git(a, "remote", "set-url", "origin", url)
@@ -408,8 +412,7 @@ def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
     a = clone(remote, tmp_path / "a", "--depth", "1")
     ref = "refs/heads/llmops/registry"
     git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{ref}")  # local branch: seq 2
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # the remote moves on to seq 3
-    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=w, env=env, check=True)
+    write_other_event(w)  # the remote moves on to seq 3
     git(w, "push", "-q", "origin", "llmops/registry")
     tracking = "refs/remotes/origin/llmops/registry"
     git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{tracking}")  # seq 3, cut off
