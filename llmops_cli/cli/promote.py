@@ -13,7 +13,8 @@ PushOption = Annotated[
     typer.Option(
         help="Write on top of the remote registry and push atomically (re-applies the event "
         "when someone else pushed first). Without it, the event is written on top of the "
-        "fetched remote state and goes with the next --push."
+        "fetched remote state (a remote that cannot be reached is a warning) and goes with the "
+        "next --push."
     ),
 ]
 ApproverOption = Annotated[
