@@ -51,23 +51,31 @@ def registry_baseline(
         registry = Registry(project)
     except NotARepository:
         return Baseline(None, f"no registry (not a git repository): nothing in {stage} to compare")
+    except LlmopsError as exc:  # e.g. registry.repo is no git repository: the config's fault
+        return _missing(stage, str(exc), allow_missing, "fix registry.repo in llmops.yaml")
     problem = _fetch(registry)
-    if registry.store.head() is not None:
+    tip = registry.store.head()  # one commit for every read below
+    if tip is not None:
         stale = f" (not fetched: {problem})" if problem else ""
-        current = registry.current(pipeline, stage)
+        current = registry.current(pipeline, stage, tip)
         if current is None:
             return Baseline(None, f"{pipeline} has nothing in {stage} yet (first release){stale}")
-        report = registry.evidence_report(pipeline, stage)
+        report = registry.evidence_report(pipeline, stage, tip)
         where = f"{pipeline}@{current['version']} in {stage}"
         if report is not None:
             return Baseline(report, f"baseline: {where}{stale}")
         problem = f"{where} has no evidence report in the registry"
     elif not problem:
         return Baseline(None, f"the registry is empty: nothing in {stage} yet (first release)")
+    fix = f"fetch the registry branch (`git fetch {registry.remote} {registry.branch}`)"
+    return _missing(stage, problem, allow_missing, fix)
+
+
+def _missing(stage: str, problem: str, allow_missing: bool, fix: str) -> Baseline:
+    """No baseline to compare with: exit 1 (saying how to `fix` it) unless `allow_missing`."""
     if not allow_missing:
         raise LlmopsError(
-            f"cannot read the {stage} baseline: {problem}; fetch the registry branch "
-            f"(`git fetch {registry.remote} {registry.branch}`) or pass --allow-missing-baseline"
+            f"cannot read the {stage} baseline: {problem}; {fix} or pass --allow-missing-baseline"
         )
     return Baseline(None, f"no {stage} baseline ({problem}); regression not checked")
 
@@ -77,10 +85,13 @@ def _fetch(registry: Registry) -> str:
     anything, so the caller can still use a copy fetched before."""
     if not registry.has_remote():
         return ""
+    from llmops_cli.guardrails.scrub import scrub_secrets
+    from llmops_cli.registry.store import GitError
+
     try:
         registry.store.fetch()
-    except LlmopsError as exc:
-        return str(exc)
+    except GitError as exc:  # not a bad setting (LLMOPS_GIT_TIMEOUT): that fails the gate
+        return scrub_secrets(str(exc))  # the note is published: no token from a remote URL
     return ""
 
 

@@ -572,20 +572,30 @@ def test_history_limit_reads_only_the_newest_blobs(repo: Path) -> None:
     assert len(registry.events()) == 2000 and registry.store.requested == 2000
 
 
-def test_whole_history_costs_linear_cpu(repo: Path, tmp_path: Path) -> None:
-    """Reading 4x the events costs ~4x the CPU (git's own included), not 16x: each blob is
-    asked for by id, not by a path git must look up in a tree of thousands of names."""
-    costs = {}
-    for n in (1500, 6000):
+def test_whole_history_reads_each_event_once_with_a_fixed_number_of_git_calls(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading 4x the events asks git for 4x the objects through the same few processes:
+    linear, each blob asked for once by id (not by a path git must look up in a tree of
+    thousands of names, nor one process per event)."""
+    spawned: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def counting_popen(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
+        spawned.append(list(args))
+        return real_popen(args, *rest, **kwargs)
+
+    cost = {}
+    for n in (500, 2000):
         root = tmp_path / f"r{n}"
         git(tmp_path, "init", "-q", str(root))
         (root / "llmops.yaml").write_text((repo / "llmops.yaml").read_text())
         import_events(root, range(1, n + 1))
         registry = Registry(Project.load(root))
-        registry.events(limit=1)  # warm caches and imports
-        before = os.times()
-        for _ in range(3):  # CPU time counts in 10 ms ticks
+        spawned.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(subprocess, "Popen", counting_popen)
             assert len(registry.events()) == n
-        after = os.times()
-        costs[n] = sum(after[:4]) - sum(before[:4])  # user + system, ours and git's
-    assert costs[6000] / costs[1500] < 8, costs
+        cost[n] = (registry.store.requested, len(spawned))
+    assert cost[500][0] == 500 and cost[2000][0] == 2000  # objects: exactly one per event
+    assert cost[500][1] == cost[2000][1] <= 4, spawned  # git processes: a constant few

@@ -118,13 +118,18 @@ Registry(Project.load(Path("."))).record(
 """
 
 
+def write_other_event(root: Path) -> None:
+    """Another writer's event on `root`'s registry, not pushed (a library call)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=root, env=env, check=True)
+
+
 def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
     git(b, "fetch", "-q")  # only origin/llmops/registry: the library call builds on it
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=b, env=env, check=True)
+    write_other_event(b)
     assert registry_of(b).state()["seq"] == 2  # b's event, not pushed yet
     # a's next push finds b's event landed first: a pre-push hook pushes it just in time
     hook = a / ".git/hooks/pre-push"
@@ -165,9 +170,15 @@ def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
     git(repo, "config", "protocol.ext.allow", "always")
     git(repo, "remote", "add", "origin", f"ext::{hang}")
     monkeypatch.setenv("LLMOPS_GIT_TIMEOUT", "1")
-    result = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    result = cli("promote", "support-bot", "--to", "dev", "--push", cwd=repo)
     assert result.exit_code == 1 and "no answer within 1 s" in result.stderr
     assert registry_of(repo).store.tip() is None  # nothing written on a stale view
+    # without --push the host being down is one warning: the event is recorded locally
+    local = cli("promote", "support-bot", "--to", "dev", "-f", "json", cwd=repo)
+    assert local.exit_code == 0, local.output
+    assert local.stderr.count("warning:") == 1 and "origin not reached" in local.stderr
+    assert "no answer within 1 s" in json.loads(local.stdout)["warning"]
+    assert registry_of(repo).state()["pipelines"]["support-bot"]["dev"]["version"] == "1.0.0"
 
 
 def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
@@ -224,3 +235,214 @@ def test_shipped_workflows_fetch_the_registry_before_reading_it() -> None:
         runs = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
         fetch = next(i for i, r in enumerate(runs) if "git fetch" in r and "llmops/registry" in r)
         assert fetch < next(i for i, r in enumerate(runs) if reader in r), name
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+FETCH_FOREVER = """
+from pathlib import Path
+from llmops_cli.registry.store import BranchStore
+BranchStore(Path("."), "llmops/registry").fetch()
+"""
+
+
+def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:  # noqa: F811
+    import signal
+    import time
+
+    pidfile = repo.parent / "remote.pid"
+    hang = repo.parent / "hang.sh"  # a "remote" that connects, says who it is, then hangs
+    hang.write_text(f"#!/bin/sh\necho $$ > {pidfile}\nexec sleep 30\n")
+    hang.chmod(0o755)
+    git(repo, "config", "protocol.ext.allow", "always")
+    git(repo, "remote", "add", "origin", f"ext::{hang}")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-c", FETCH_FOREVER], cwd=repo, env=env)
+    try:
+        for _ in range(200):
+            if pidfile.exists() and pidfile.read_text().strip():
+                break
+            time.sleep(0.05)
+        remote_pid = int(pidfile.read_text())
+        proc.send_signal(signal.SIGINT)  # what ^C in the terminal sends (to our process)
+        assert proc.wait(timeout=10) != 0
+        for _ in range(40):
+            if not _running(remote_pid):
+                break
+            time.sleep(0.05)
+        assert not _running(remote_pid), "git's transport outlived the interrupted command"
+    finally:
+        proc.kill()
+        if pidfile.exists() and _running(int(pidfile.read_text())):
+            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+
+
+def test_a_translated_git_still_finds_the_remote_has_no_registry_yet(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    monkeypatch.setenv("LANGUAGE", "de")  # git speaks German here (its catalogues are installed)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    evaluate(cli, a)
+    gate = cli("gate", "support-bot", cwd=a)
+    assert gate.exit_code == 0, gate.output
+    assert "the registry is empty" in gate.stdout
+    first = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
+    assert first.exit_code == 0, first.output
+    assert [e["seq"] for e in remote_events(remote)] == [1]
+
+
+def test_a_git_timeout_must_be_a_positive_number_of_seconds(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    for value in ("0", "-5", "nan", "inf"):
+        monkeypatch.setenv("LLMOPS_GIT_TIMEOUT", value)
+        assert cli("registry", "list", cwd=a).exit_code == 0  # no network: not read
+        expected = f"LLMOPS_GIT_TIMEOUT={value!r}: expected a number of seconds above 0"
+        for command in (("promote", "support-bot", "--to", "dev"), ("gate", "support-bot")):
+            result = cli(*command, cwd=a)
+            assert result.exit_code == 1 and expected in result.stderr, (value, result.output)
+
+
+def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    bump_prompt(a, "1.1.0")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    url = git(a, "remote", "get-url", "origin").strip()
+    git(a, "remote", "set-url", "origin", str(tmp_path / "down.git"))  # the git host is down
+    back = cli("rollback", "support-bot", "--stage", "dev", "--reason", "on call", cwd=a)
+    assert back.exit_code == 0, back.output
+    assert "1.1.0 -> 1.0.0" in back.stdout and "warning: origin not reached" in back.stderr
+    ours = registry_of(a).store.tip()
+    # meanwhile someone else's event lands on the remote
+    git(b, "fetch", "-q")
+    write_other_event(b)
+    git(b, "push", "-q", "origin", "llmops/registry")
+    # the host is back: the next --push refuses to fork or drop the local rollback, says how
+    git(a, "remote", "set-url", "origin", url)
+    pushed = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    assert pushed.exit_code == 1, pushed.output
+    assert "1 event(s) that origin does not" in pushed.stderr
+    assert registry_of(a).store.tip() == ours  # the rollback is still here
+    assert [e["pipeline"] for e in remote_events(remote)] == ["support-bot"] * 2 + ["other-bot"]
+
+
+def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    hook = remote / "hooks/pre-receive"  # branch protection: the registry branch is read-only
+    hook.write_text("#!/bin/sh\necho 'registry is frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    result = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
+    assert result.exit_code == 1, result.output
+    assert "origin refused it (pre-receive hook declined)" in result.stderr
+    assert "kept moving" not in result.stderr
+    assert registry_of(a).state()["seq"] == 1  # kept locally, for the next --push
+
+
+def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
+    repo: Path,  # noqa: F811
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    helper = tmp_path / "bin/git-remote-fake"  # a remote helper that names its URL on failure
+    helper.parent.mkdir()
+    helper.write_text('#!/bin/sh\necho "fatal: cannot reach $2" >&2\nexit 128\n')
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{helper.parent}{os.pathsep}{os.environ['PATH']}")
+    git(repo, "remote", "add", "origin", "fake://ci-bot:s3cr3t-token@git.example/llm.git")
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    gate = cli("gate", "support-bot", "--allow-missing-baseline", cwd=repo)
+    assert gate.exit_code == 0, gate.output
+    note = json.loads(next((repo / "reports/support-bot").glob("*/gate.json")).read_text())
+    assert "cannot reach fake://" in note["baseline_note"]
+    assert "s3cr3t-token" not in note["baseline_note"] + gate.output
+    pushed = cli("promote", "support-bot", "--to", "dev", "--push", cwd=repo)
+    assert pushed.exit_code == 1 and "cannot reach fake://" in pushed.stderr
+    assert "s3cr3t-token" not in pushed.output
+
+
+def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
+    repo: Path,  # noqa: F811
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    import yaml
+
+    (tmp_path / "plain").mkdir()
+    config = yaml.safe_load((repo / "llmops.yaml").read_text())
+    config.setdefault("registry", {})["repo"] = str(tmp_path / "plain")
+    (repo / "llmops.yaml").write_text(yaml.safe_dump(config))
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    failed = cli("gate", "support-bot", cwd=repo)
+    assert failed.exit_code == 1 and "is not a git repository" in failed.stderr
+    assert "fix registry.repo in llmops.yaml" in failed.stderr
+    allowed = cli("gate", "support-bot", "--allow-missing-baseline", cwd=repo)
+    assert allowed.exit_code == 0, allowed.output
+    assert (
+        "is not a git repository" in allowed.stdout and "regression not checked" in allowed.stdout
+    )
+
+
+def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    from llmops_cli.registry.registry import RegistryDiverged
+
+    w = clone(remote, tmp_path / "w")
+    evaluate(cli, w)
+    for stage in ("dev", "staging"):
+        assert cli("promote", "support-bot", "--to", stage, "--push", cwd=w).exit_code == 0
+    a = clone(remote, tmp_path / "a", "--depth", "1")
+    ref = "refs/heads/llmops/registry"
+    git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{ref}")  # local branch: seq 2
+    write_other_event(w)  # the remote moves on to seq 3
+    git(w, "push", "-q", "origin", "llmops/registry")
+    tracking = "refs/remotes/origin/llmops/registry"
+    git(a, "fetch", "-q", "--depth", "1", "origin", f"+{ref}:{tracking}")  # seq 3, cut off
+    registry = registry_of(a)
+    assert registry.store.relation(*registry.store.refs()) == "unknown"
+    assert registry.state() == _yaml(remote, "state.yaml")  # the fetched state, not seq 2
+    with pytest.raises(RegistryDiverged, match=r"fetched shallow.*--unshallow"):
+        registry.catch_up()
+
+
+def test_a_baseline_is_read_from_one_commit(
+    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from llmops_cli.gating import registry_baseline
+    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.store import BranchStore
+
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", cwd=a).exit_code == 0
+    resolved: list[str | None] = []
+    real_head = BranchStore.head
+
+    def head(store: BranchStore) -> str | None:  # a writer could move the branch between two
+        resolved.append(real_head(store))
+        return resolved[-1]
+
+    monkeypatch.setattr(BranchStore, "head", head)
+    baseline = registry_baseline(Project.load(a), "support-bot", "dev")
+    assert baseline.report is not None and len(resolved) == 1
+    resolved.clear()
+    assert stage_manifests(registry_of(a), "support-bot", "dev")["pipeline"]["version"] == "1.0.0"
+    assert len(resolved) == 1

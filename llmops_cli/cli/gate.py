@@ -44,7 +44,8 @@ def gate(
         bool,
         typer.Option(
             help="Gate without the regression check when the baseline stage's registry "
-            "cannot be read (default: exit 1).",
+            "cannot be read: not fetched, or registry.repo is no git repository (default: "
+            "exit 1).",
         ),
     ] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,

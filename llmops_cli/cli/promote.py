@@ -13,7 +13,8 @@ PushOption = Annotated[
     typer.Option(
         help="Write on top of the remote registry and push atomically (re-applies the event "
         "when someone else pushed first). Without it, the event is written on top of the "
-        "fetched remote state and goes with the next --push."
+        "fetched remote state (a remote that cannot be reached is a warning) and goes with the "
+        "next --push."
     ),
 ]
 ApproverOption = Annotated[
@@ -69,6 +70,8 @@ def promote(
         push=push,
         canary=evidence,
     )
+    if event.get("warning"):
+        typer.echo(f"warning: {event['warning']}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(event, pushed=push))
         return
@@ -115,6 +118,8 @@ def rollback(
         approvers=approver or (),
         push=push,
     )
+    if event.get("warning"):
+        typer.echo(f"warning: {event['warning']}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(event, pushed=push))
         return
@@ -142,6 +147,7 @@ def event_json(event: dict[str, Any], *, pushed: bool) -> str:
             "change_type": list(event.get("change_type") or []),
             "at": event["at"],
             "pushed": pushed,
+            "warning": event.get("warning"),  # e.g. written while the remote was not reached
         },
         indent=2,
     )

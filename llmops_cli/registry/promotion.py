@@ -84,7 +84,9 @@ def promote(
     )
     report_path, verdict = find_evidence(project, resolved)
     decision = _canary_evidence(canary, resolved, force) if canary is not None else None
-    registry.sync()  # build on the remote's registry, never a second history beside it
+    # build on the remote's registry, never a second history beside it; without --push a
+    # host that is down only warns (a local rollback must stay possible)
+    warning = registry.sync(offline_ok=not push)
     rule = registry.protected.get(stage, {})
     allowed = list(rule.get("approvers", []))
     needed = int(rule.get("min_approvals", 1 if allowed else 0))
@@ -157,7 +159,12 @@ def promote(
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return write("promote", name, stage, fields, precheck, files)
+    return _warned(write("promote", name, stage, fields, precheck, files), warning)
+
+
+def _warned(event: dict[str, Any], warning: str) -> dict[str, Any]:
+    """The event as written, with the warning the CLI shows (e.g. the remote not reached)."""
+    return {**event, "warning": warning} if warning else event
 
 
 def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dict[str, Any]:
@@ -218,7 +225,8 @@ def rollback(
             "manifests": target.get("manifests", {}),
         }
 
-    registry.sync()  # the target is read from the remote's registry when there is one
+    # the target is read from the remote's registry when there is one (or the last copy)
+    warning = registry.sync(offline_ok=not push)
     fields = {
         "from_stage": stage,
         "reason": reason,
@@ -226,7 +234,8 @@ def rollback(
         "source_commit": head_commit(project.root)["sha"],
     }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+    event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
+    return _warned(event, warning)
 
 
 def _rollback_target(
@@ -263,7 +272,9 @@ def _rollback_target(
     )
 
 
-def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str, dict[str, Any]]:
+def _artifacts(
+    registry: Registry, refs: dict[str, str], owner: str, at: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Role -> registered manifest content for `refs` (role -> name@version)."""
     out: dict[str, dict[str, Any]] = {}
     for role, ref in refs.items():
@@ -271,7 +282,7 @@ def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str
             continue  # e.g. the golden set's hash
         kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
         ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "")
+        data = registry.artifact(kind, ref_name, version or "", at)
         if data is None:
             raise LlmopsError(f"registry has no artifact for {kind} {ref} ({owner})")
         out[role] = data
@@ -280,11 +291,12 @@ def _artifacts(registry: Registry, refs: dict[str, str], owner: str) -> dict[str
 
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
     """Role -> manifest content of the version currently in `stage`."""
-    current = registry.current(split_ref(pipeline)[0], stage)
+    tip = registry.store.head()  # the stage and its artifacts from one commit
+    current = registry.current(split_ref(pipeline)[0], stage, tip)
     if current is None:
         raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
     refs = {"pipeline": f"{split_ref(pipeline)[0]}@{current['version']}", **current["manifests"]}
-    return _artifacts(registry, refs, f"{pipeline} in {stage}")
+    return _artifacts(registry, refs, f"{pipeline} in {stage}", tip)
 
 
 def _litellm_router(

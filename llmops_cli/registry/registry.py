@@ -115,8 +115,8 @@ class Registry:
         text = self.store.read("state.yaml", at)
         return _load(text) if text else {"seq": 0, "pipelines": {}}
 
-    def current(self, pipeline: str, stage: str) -> dict[str, Any] | None:
-        entry = self.state().get("pipelines", {}).get(pipeline, {}).get(stage)
+    def current(self, pipeline: str, stage: str, at: str | None = None) -> dict[str, Any] | None:
+        entry = self.state(at).get("pipelines", {}).get(pipeline, {}).get(stage)
         return None if entry is None else dict(entry)
 
     def history(
@@ -162,16 +162,21 @@ class Registry:
                     break
         return found[:limit][::-1]
 
-    def evidence_report(self, pipeline: str, stage: str) -> dict[str, Any] | None:
+    def evidence_report(
+        self, pipeline: str, stage: str, at: str | None = None
+    ) -> dict[str, Any] | None:
         """The full report that put the version now in `stage` there (None if none)."""
-        current = self.current(pipeline, stage)
+        at = at or self.store.head()  # both reads from one commit
+        current = self.current(pipeline, stage, at)
         if current is None or "evidence" not in current:
             return None
-        text = self.store.read(f"evidence/{current['evidence']}/report.json")
+        text = self.store.read(f"evidence/{current['evidence']}/report.json", at)
         return None if text is None else json.loads(text)
 
-    def artifact(self, kind: str, name: str, version: str) -> dict[str, Any] | None:
-        text = self.store.read(artifact_path(kind, name, version))
+    def artifact(
+        self, kind: str, name: str, version: str, at: str | None = None
+    ) -> dict[str, Any] | None:
+        text = self.store.read(artifact_path(kind, name, version), at)
         return None if text is None else _load(text)
 
     def registered_hash(self, kind: str, name: str, version: str) -> str | None:
@@ -213,27 +218,42 @@ class Registry:
     def has_remote(self) -> bool:
         return self.store.git.has_remote(self.remote)
 
-    def sync(self) -> None:
+    def sync(self, *, offline_ok: bool = False) -> str:
         """Before a write: fetch the remote's registry (when the remote exists) and move the
         local branch up to it, so the write builds on the shared history instead of forking
-        it. Events written here and not pushed yet are kept (they go with the next push)."""
+        it. Events written here and not pushed yet are kept (they go with the next push).
+        `offline_ok`: a failed fetch is not fatal (a local write while the git host is down);
+        the warning to show is returned, and the write builds on the copy fetched before."""
+        warning = ""
         if self.has_remote():
-            self.store.fetch()
+            try:
+                self.store.fetch()
+            except GitError as exc:
+                if not offline_ok:
+                    raise
+                warning = (
+                    f"{self.remote} not reached ({exc}); written on the registry as last "
+                    "fetched, the next --push sends it"
+                )
         self.catch_up()
+        return warning
 
     def catch_up(self) -> None:
         """Move the local branch up to the remote-tracking one when it is missing or behind
         (no network); refuse when they have diverged."""
         local, remote = self.store.refs()
-        if (
-            remote is None
-            or remote == local
-            or (local and self.store.git.is_ancestor(remote, local))
-        ):
+        relation = self.store.relation(local, remote)
+        if relation in ("same", "ahead"):
             return
-        if local is None or self.store.git.is_ancestor(local, remote):
+        if relation == "behind":
             self.store.move(remote, expected=local)
             return
+        if relation == "unknown":
+            raise RegistryDiverged(
+                f"git cannot tell whether the local registry branch {self.branch} is behind "
+                f"{self.remote}'s: its history was fetched shallow; nothing was written. Fetch "
+                f"all of it (`git fetch --unshallow {self.remote} {self.branch}`) and retry"
+            )
         ours = self.store.git.out("rev-list", "--count", f"{remote}..{local}")
         raise RegistryDiverged(
             f"the local registry branch {self.branch} has {ours} event(s) that {self.remote} "
@@ -252,15 +272,13 @@ class Registry:
             if tip:  # the remote-tracking branch now matches what the remote has
                 self.store.git.run("update-ref", self.store.tracking, tip, check=False)
             return True
-        if (
-            "rejected" in out.stdout
-            or "fetch first" in out.stderr
-            or "non-fast-forward" in out.stderr
-        ):
+        reason = _push_rejection(out.stdout)
+        if reason in LOST_RACE:
             return False
+        why = f"{self.remote} refused it ({reason})" if reason else git_message(out.stderr)
         raise GitError(
-            f"git push {self.remote} failed: {git_message(out.stderr or out.stdout)}; the "
-            "event is written locally, and the next --push sends it"
+            f"git push {self.remote} failed: {why}; the event is written locally, and the "
+            "next --push sends it"
         )
 
     def record_and_push(
@@ -346,6 +364,29 @@ class Registry:
 
         self._commit(build)
         return result
+
+
+# why `push --porcelain` says a ref was refused when someone else pushed first (the last two:
+# the remote's own compare-and-swap lost, after it advertised the old tip); any other reason
+# (a hook, branch protection) is not a race, and retrying cannot win it
+LOST_RACE = (
+    "fetch first",
+    "non-fast-forward",
+    "stale info",
+    "atomic transaction failed",
+    "failed to update ref",
+)
+
+
+def _push_rejection(porcelain: str) -> str:
+    """The reason on the `!` (rejected) line of `git push --porcelain`: `!<TAB>src:dst<TAB>
+    [rejected] (fetch first)` -> `fetch first`; "" when no ref was rejected."""
+    for line in porcelain.splitlines():
+        flag, _, rest = line.partition("\t")
+        if flag == "!":
+            summary = rest.partition("\t")[2]
+            return summary.partition("(")[2].rpartition(")")[0] or summary.strip()
+    return ""
 
 
 def _event_seq(name: str) -> int:

@@ -10,6 +10,7 @@ fresh clone). Fetches and pushes run with a deadline and never prompt for creden
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -19,10 +20,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from llmops_cli.errors import LlmopsError
+from llmops_cli.guardrails.scrub import scrub_secrets
 
 ZERO = "0" * 40
+Relation = Literal["same", "behind", "ahead", "diverged", "unknown"]
 FALLBACK_IDENTITY = {
     "GIT_AUTHOR_NAME": "llmops",
     "GIT_AUTHOR_EMAIL": "llmops@localhost",
@@ -43,6 +47,8 @@ class NotARepository(LlmopsError):
     """The project is not inside a git repository, so it has no registry at all."""
 
 
+# git's messages untranslated: the code reads some of them ("couldn't find remote ref")
+GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}
 NETWORK_TIMEOUT_S = 60.0
 # no credential prompt (nobody answers it in CI), and an HTTP transfer slower than 1 KB/s for
 # 20 s is abandoned by git itself; the subprocess deadline covers ssh and everything else
@@ -55,10 +61,21 @@ NETWORK_ENV = {
 
 def network_timeout() -> float:
     raw = os.environ.get("LLMOPS_GIT_TIMEOUT", "")
+    if not raw:
+        return NETWORK_TIMEOUT_S
     try:
-        return float(raw) if raw else NETWORK_TIMEOUT_S
+        seconds = float(raw)
     except ValueError:
-        raise LlmopsError(f"LLMOPS_GIT_TIMEOUT={raw!r}: expected seconds, e.g. 60") from None
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise LlmopsError(
+            f"LLMOPS_GIT_TIMEOUT={raw!r}: expected a number of seconds above 0, e.g. 60"
+        )
+    return seconds
+
+
+def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **GIT_ENV, **(extra or {})}
 
 
 @dataclass(frozen=True)
@@ -79,14 +96,15 @@ class Git:
                 input=input,
                 capture_output=True,
                 text=True,
-                env={**os.environ, **(env or {})},
+                env=git_env(env),
                 timeout=120,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise GitError(f"git {args[0]} failed: {exc}") from exc
         if check and out.returncode != 0:
             message = (out.stderr.strip() or out.stdout.strip()).splitlines()
-            raise GitError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+            last = scrub_secrets(message[-1]) if message else "failed"
+            raise GitError(f"git {' '.join(args[:2])}: {last}")
         return out
 
     def out(self, *args: str, input: str | None = None) -> str:
@@ -103,7 +121,7 @@ class Git:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                env={**os.environ, **NETWORK_ENV},
+                env=git_env(NETWORK_ENV),
                 start_new_session=True,
             )
         except OSError as exc:
@@ -116,23 +134,24 @@ class Git:
             where = next((a for a in args[1:] if not a.startswith("-")), "")
             raise GitError(
                 f"git {args[0]} {where}: no answer within {limit:g} s; check the network "
-                "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline); nothing was written"
+                "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline)"
             ) from None
+        except BaseException:  # e.g. ^C: git runs in its own session, so end it here
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
 
     def has_remote(self, name: str) -> bool:
         return self.run("config", "--get", f"remote.{name}.url", check=False).returncode == 0
-
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        """False also when git cannot tell (history cut off by a shallow clone)."""
-        return self.run("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
 
 def git_message(stderr: str) -> str:
     """The line of git's stderr that says what went wrong (not the advice after it)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (fatal or lines or ["failed"])[0]
+    return scrub_secrets((fatal or lines or ["failed"])[0])  # a URL may hold a token
 
 
 def find_repo(start: Path) -> Path:
@@ -142,6 +161,7 @@ def find_repo(start: Path) -> Path:
             cwd=start,
             capture_output=True,
             text=True,
+            env=git_env(),
             timeout=30,
         )
     except OSError as exc:
@@ -178,13 +198,27 @@ class BranchStore:
 
     def head(self) -> str | None:
         """The commit reads look at: the local branch, or the remote-tracking one when the
-        local branch is missing or behind it (a fresh clone has only the latter)."""
+        local branch is missing or behind it (a fresh clone has only the latter). Ahead
+        (events not pushed yet) or diverged: what was written here. Unknown: the fetched
+        one, the shared state (writes refuse until the history is complete)."""
         local, remote = self.refs()
-        if remote is None or remote == local:
-            return local
-        if local is None or self.git.is_ancestor(local, remote):
-            return remote
-        return local  # ahead (events not pushed yet) or diverged: what was written here
+        return remote if self.relation(local, remote) in ("behind", "unknown") else local
+
+    def relation(self, local: str | None, remote: str | None) -> Relation:
+        """How the local branch stands to the remote-tracking one, from one merge-base:
+        reads (head) and writes (catch_up) decide on the same answer. No shared commit:
+        `diverged` (two histories begun apart), or `unknown` in a shallow repository (the
+        fetch may have cut the history off before the shared commit)."""
+        if local == remote:
+            return "same"
+        if local is None or remote is None:
+            return "behind" if local is None else "ahead"
+        out = self.git.run("merge-base", local, remote, check=False)
+        base = out.stdout.strip()
+        if out.returncode != 0 or not base:
+            shallow = self.git.out("rev-parse", "--is-shallow-repository") == "true"
+            return "unknown" if shallow else "diverged"
+        return "behind" if base == local else "ahead" if base == remote else "diverged"
 
     def fetch(self) -> bool:
         """Update the remote-tracking branch; False when the remote has no such branch."""
@@ -305,6 +339,7 @@ class BatchReader:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self.stderr,
+                env=git_env(),
             )
         except OSError as exc:
             self.stderr.close()
