@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import cpu_seconds  # noqa: E402
+from _timing import cpu_seconds
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SOURCES = ("guardrails_corpus", "pii_dev", "injection_dev", "toxicity_corpus")
