@@ -128,8 +128,11 @@ def _model_key() -> str | None:
     return f"{_FORMAT}:" + ":".join(f"{s.st_size}-{s.st_mtime_ns}" for s in stats)
 
 
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+def _cache_file() -> Path | None:
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no home directory: nothing is cached
+        return None
     return Path(base) / "llmops" / "toxicity-weights.json"
 
 
@@ -137,9 +140,10 @@ def _cache_file() -> Path:
 def _linear() -> _Linear | None:
     """The fast model: from the cache when it matches the installed package, else built
     from the pickle and cached (a cache that cannot be written is only skipped)."""
-    key, path = _model_key(), _cache_file()
+    path = _cache_file()
+    key = _model_key() if path is not None else None
     data = None
-    if key is not None:
+    if key is not None and path is not None:
         try:
             cached = json.loads(path.read_text(encoding="utf-8"))
             data = cached if cached.get("key") == key else None
@@ -149,7 +153,7 @@ def _linear() -> _Linear | None:
         data = _export()
         if data is None:
             return None
-        if key is not None:
+        if key is not None and path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")
