@@ -361,3 +361,72 @@ def test_llm_classifier_named_in_llmops_yaml_over_real_http(
     ]
     assert len(seen) == 3 and not any("Ignore all previous" in t for t in seen)
     assert "gave no label for 1 text(s)" in result.stderr
+
+
+def _texts(name: str) -> list[str]:
+    path = Path(__file__).parent / "data" / f"{name}.jsonl"
+    return [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+
+
+def test_batched_guard_gives_the_per_text_findings(guard: Guard) -> None:
+    texts = _texts("guardrails_corpus") + _texts("toxicity_corpus") + _texts("pii_dev")[:200] + [""]
+    batched = [r.to_dict() for r in guard.check_many(texts)]
+    assert batched == [guard.check(t).to_dict() for t in texts]
+    assert sum(bool(r["pii"]) for r in batched) >= 100  # the sample does exercise each check
+    assert sum("toxicity" in r["flagged"] for r in batched) >= 25
+
+
+_TOXICITY_PROBE = """
+import json, sys
+from llmops_cli.guardrails.toxicity import scores
+print(json.dumps([scores(json.loads(sys.stdin.read())), "sklearn" in sys.modules]))
+"""
+
+
+def test_toxicity_scores_without_importing_scikit_learn_once_cached(tmp_path: Path) -> None:
+    """The first process reads the pickled model (scikit-learn) and caches its weights; the
+    next ones compute the same probabilities from the cache without scikit-learn."""
+    import os
+    import subprocess
+    import sys
+
+    from profanity_check import predict_prob
+
+    texts = _texts("toxicity_corpus") + _texts("guardrails_corpus") + ["", "42", "IDIOT!!"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _TOXICITY_PROBE],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        runs.append(json.loads(done.stdout))
+    assert [imported for _, imported in runs] == [True, False]
+    assert (tmp_path / "llmops" / "toxicity-weights.json").is_file()
+    expected = list(predict_prob(texts))
+    for found, _ in runs:
+        assert found == pytest.approx(expected, abs=1e-12)
+
+
+def test_toxicity_rebuilds_a_damaged_weights_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from profanity_check import predict_prob
+
+    from llmops_cli.guardrails import toxicity
+
+    cache = tmp_path / "llmops" / "toxicity-weights.json"
+    cache.parent.mkdir()
+    texts = _texts("toxicity_corpus")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for damaged in ("{not json", json.dumps({"key": "another model", "idf": {}})):
+        cache.write_text(damaged, encoding="utf-8")
+        toxicity._linear.cache_clear()
+        assert toxicity.scores(texts) == pytest.approx(list(predict_prob(texts)), abs=1e-12)
+        assert json.loads(cache.read_text(encoding="utf-8"))["key"] == toxicity._model_key()
+    toxicity._linear.cache_clear()

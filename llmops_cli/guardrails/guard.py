@@ -77,11 +77,10 @@ class Guard:
             from llmops_cli.guardrails.toxicity import scores
 
             toxicity = scores(texts)
+        found = self.pii.find_many(texts) if "pii" in self.checks else [[] for _ in texts]
         reports = []
-        for text, toxic in zip(texts, toxicity, strict=True):
-            pii: dict[str, int] = {}
-            if "pii" in self.checks:
-                pii = dict(Counter(f.entity for f in self.pii.find(text)))
+        for text, toxic, entities in zip(texts, toxicity, found, strict=True):
+            pii = dict(Counter(f.entity for f in entities))
             injection = []
             if "injection" in self.checks:
                 injection = [f.to_dict() for f in detect(text)]
