@@ -57,9 +57,9 @@ def cpu_deadline() -> Iterator[None]:
 
 def _cpu(fn: Callable[[], object]) -> float:
     """Fastest of three runs of this thread's CPU time (BLAS threads left spinning by other
-    tests count in the process's), garbage collection off as timeit does."""
+    tests count in the process's), garbage collection off as timeit does (no collection
+    first: late in the full suite the heap is large and each one cost more than the search)."""
     best = float("inf")
-    gc.collect()
     gc.disable()
     try:
         for _ in range(3):
