@@ -182,6 +182,12 @@ def guard(
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
     failing = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
+    # a misspelt --fail-on would never fire: a CI guard step that can never fail
+    if stray := sorted(failing - set(wanted)):
+        raise typer.BadParameter(
+            f"{stray[0]!r} is not one of the checks run ({', '.join(wanted)})",
+            param_hint="--fail-on",
+        )
     engine = Guard(wanted, toxicity_threshold, _classifier(classifier, project))
     engine.pii = detector(_pii_regions(project))
     fields = field or ["text"]
