@@ -446,3 +446,19 @@ def test_a_baseline_is_read_from_one_commit(
     resolved.clear()
     assert stage_manifests(registry_of(a), "support-bot", "dev")["pipeline"]["version"] == "1.0.0"
     assert len(resolved) == 1
+
+
+def test_validate_in_a_fresh_clone_rejects_an_edit_of_a_registered_version(
+    remote: Path, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    a = clone(remote, tmp_path / "a")
+    evaluate(cli, a)
+    assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
+    b = clone(remote, tmp_path / "b", "--depth", "1")  # CI: only origin/llmops/registry,
+    # fetched as the shipped action does
+    git(b, "fetch", "-q", "origin", "llmops/registry:refs/remotes/origin/llmops/registry")
+    kb = b / "manifests" / "retrieval" / "support-kb.yaml"
+    kb.write_text(kb.read_text().replace("top_k: 3", "top_k: 4"))
+    result = cli("validate", cwd=b)
+    assert result.exit_code == 1, result.output
+    assert "support-kb.yaml" in result.stderr and "bump" in result.stderr

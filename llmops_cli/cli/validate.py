@@ -57,4 +57,4 @@ def _registry(project: Project) -> ManifestStore | None:
         registry = Registry(project)
     except LlmopsError:
         return None
-    return registry if registry.store.tip() is not None else None
+    return registry if registry.store.head() is not None else None  # a fresh clone: remote-tracking
