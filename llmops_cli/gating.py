@@ -47,6 +47,8 @@ def registry_baseline(
     from llmops_cli.registry.registry import Registry
     from llmops_cli.registry.store import NotARepository
 
+    if stage not in project.stages:  # a misspelt stage would read as "first release" and pass
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(project.stages)}")
     try:
         registry = Registry(project)
     except NotARepository:

@@ -225,6 +225,9 @@ def test_a_first_release_says_so(repo: Path, cli) -> None:  # noqa: F811  # type
     gate = cli("gate", "support-bot", cwd=repo)
     assert gate.exit_code == 0
     assert gate.stdout.splitlines()[0] == "support-bot has nothing in prod yet (first release)"
+    # a misspelt stage is not a first release: it would switch the regression check off
+    typo = cli("gate", "support-bot", "--baseline-stage", "qa", cwd=repo)
+    assert typo.exit_code == 1 and "unknown stage 'qa'; stages: dev, staging, prod" in typo.stderr
 
 
 def test_shipped_workflows_fetch_the_registry_before_reading_it() -> None:
