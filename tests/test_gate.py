@@ -138,6 +138,12 @@ def test_gate_cli(project: Path, cli, monkeypatch, tmp_path: Path) -> None:  # t
     assert ok.exit_code == 0, ok.output
     assert "gate PASSED" in ok.stdout
     assert "llmops gate: support-bot@1.0.0 — PASSED" in summary.read_text()
+    # a summary that cannot be written is a warning; the verdict's exit code stands
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no" / "such" / "dir.md"))
+    unwritable = cli("gate", "support-bot", cwd=project)
+    assert unwritable.exit_code == 0, unwritable.output
+    assert "warning: $GITHUB_STEP_SUMMARY not written" in unwritable.stderr
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     gate_file = next((project / "reports/support-bot").glob("*/gate.json"))
     assert json.loads(gate_file.read_text())["verdict"] == "pass"
     # the same report against itself as baseline: no regression, nothing flipped

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption
+from llmops_cli.cli.options import (
+    FormatOption,
+    OutputFormat,
+    ProjectOption,
+    append_step_summary,
+)
 from llmops_cli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -213,10 +218,7 @@ def drift_check(
         from llmops_cli.fileio import write_atomic
 
         write_atomic(prometheus, render.prometheus(data, time.time()))
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file:
-        with open(summary_file, "a", encoding="utf-8") as f:
-            f.write(render.markdown(data))
+    append_step_summary(render.markdown(data))
     if output is OutputFormat.json:
         typer.echo(json.dumps(json.loads(files["json"].read_text(encoding="utf-8")), indent=2))
     else:

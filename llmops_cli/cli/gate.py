@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from llmops_cli.cli.options import (
     OutputFormat,
     PipelineArgument,
     ProjectOption,
+    append_step_summary,
     open_project,
 )
 from llmops_cli.errors import ExitCode
@@ -75,10 +75,7 @@ def gate(
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,
     )
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file:
-        with open(summary_file, "a", encoding="utf-8") as f:
-            f.write(verdict_markdown(verdict))
+    append_step_summary(verdict_markdown(verdict))
     tracked = read_outcome(proj, verdict.run_id) or {}
     if output is OutputFormat.json:
         shown = {**verdict.to_dict(), "mlflow_run_id": tracked.get("mlflow_run_id")}

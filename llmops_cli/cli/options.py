@@ -44,3 +44,18 @@ PipelineArgument = Annotated[
     str,
     typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
 ]
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY when it is set. A summary that cannot be written is a
+    warning: the verdict and its exit code matter more than the summary of it."""
+    import os
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(markdown)
+    except OSError as exc:
+        typer.echo(f"warning: $GITHUB_STEP_SUMMARY not written ({exc.strerror}: {path})", err=True)
