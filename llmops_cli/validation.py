@@ -13,7 +13,12 @@ from llmops_cli.manifests.catalog import Catalog, manifest_files
 from llmops_cli.manifests.checks import check_manifest
 from llmops_cli.manifests.golden import GOLDEN_SUFFIXES, load_golden_set
 from llmops_cli.manifests.immutability import ManifestStore, check_immutable
-from llmops_cli.manifests.model import PipelineManifest, RetrievalManifest
+from llmops_cli.manifests.model import (
+    Manifest,
+    PipelineManifest,
+    RetrievalManifest,
+    ThresholdsManifest,
+)
 from llmops_cli.manifests.resolve import ResolvedPipeline, pipeline_problems
 from llmops_cli.project import CONFIG_FILE, Project
 
@@ -68,6 +73,7 @@ def validate_project(
             problems.extend(_retriever_problems(project, manifest))
     if store is not None:
         problems.extend(check_immutable(manifests, store))
+    problems.extend(_baseline_stage_problems(project, manifests))
 
     resolved: list[ResolvedPipeline] = []
     golden_seen: set[str] = set()
@@ -101,6 +107,24 @@ def validate_project(
         golden_sets=golden_count,
         pipelines=tuple(resolved),
     )
+
+
+def _baseline_stage_problems(project: Project, manifests: Sequence[Manifest]) -> list[Problem]:
+    """`regression.baseline` names a stage of llmops.yaml: a misspelt one would read as an
+    empty stage (a first release) and switch the gate's regression check off."""
+    stages = project.stages
+    return [
+        Problem(
+            m.path,
+            f"unknown stage {stage!r}; stages: {', '.join(stages)}",
+            line=m.line_of("regression", "baseline"),
+            field="regression.baseline",
+        )
+        for m in manifests
+        if isinstance(m, ThresholdsManifest)
+        and isinstance(stage := m.data.get("regression", {}).get("baseline"), str)
+        and stage not in stages
+    ]
 
 
 def _retriever_problems(project: Project, manifest: RetrievalManifest) -> list[Problem]:

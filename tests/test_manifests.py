@@ -288,6 +288,13 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
     ),
     (
         THRESHOLDS,
+        "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics: {token_f1: {min: 0.3}}\nregression:\n  max_drop: 0.02\n  baseline: prdo\n",
+        "unknown stage 'prdo'; stages: dev, staging, prod",
+        7,
+        "regression.baseline",
+    ),
+    (
+        THRESHOLDS,
         "kind: thresholds\nname: support-gate\nversion: 1.0.0\nmetrics: {token_f1: {min: 0.3}}\nregression: {confidence: 1}\n",
         "must be < 1",
         5,
