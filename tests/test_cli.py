@@ -245,3 +245,19 @@ def test_a_closed_stdout_pipe_exits_quietly(args: list[str]) -> None:
         os.close(write)
     assert result.stderr == b""
     assert result.returncode == ExitCode.PIPE_CLOSED  # 128 + SIGPIPE, as `yes | head -1`
+
+
+def test_a_full_disk_is_a_user_error_not_a_bug(project: Path) -> None:
+    """`llmops validate > /dev/full`: the machine's state, one line, exit 1 (was exit 3)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "llmops_cli", "validate"],
+            cwd=project,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert result.returncode == ExitCode.USER_ERROR
+    assert result.stderr.decode() == "error: cannot write (output): No space left on device\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated, Any, NoReturn
@@ -44,10 +45,21 @@ class LlmopsGroup(TyperGroup):
             if _stdout_reader_gone():  # `llmops ... | head -1`: the reader has all it wanted
                 raise typer.Exit(_stdout_closed()) from None
             _bug(ctx, exc)  # a pipe to a child process or a socket: a real failure
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT_ERRNOS:
+                _bug(ctx, exc)
+            # a full disk (`> /dev/full` too), a read-only or forbidden folder: the machine's
+            # state, not a bug
+            where = f" {exc.filename}" if exc.filename else " (output)"
+            typer.echo(f"error: cannot write{where}: {exc.strerror}", err=True)
+            raise typer.Exit(int(ExitCode.USER_ERROR)) from None
         except Exception as exc:
             if _from_framework(exc):
                 raise  # usage errors and exits: Typer reports them itself (exit 2 / as given)
             _bug(ctx, exc)
+
+
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES})
 
 
 def _bug(ctx: Any, exc: Exception) -> NoReturn:
