@@ -588,6 +588,12 @@ def test_cli_baseline_then_check(cli: Any, project: Path, reference: Path, tmp_p
     )
     assert made.exit_code == 0, made.output
     assert "baseline of 3000 rows" in made.output
+    again = cli(
+        "drift-check", "baseline", "--reference", str(reference), "--out", str(out), "-f", "json",
+        cwd=project,
+    )  # fmt: skip
+    shown = json.loads(again.stdout)
+    assert shown["rows"] == 3000 and shown["path"] == str(out) and "latency_ms" in shown["signals"]
     current = write_jsonl(tmp_path / "cur.jsonl", records(600, 2, start_day=2))
     result = cli(
         "drift-check", "--baseline", str(out), "--current", str(current), "--no-state", cwd=project

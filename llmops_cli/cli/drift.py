@@ -281,6 +281,7 @@ def baseline_command(
     on_bad_record: BadRecordOption = None,
     now: NowOption = None,
     project: ProjectOption = None,
+    output: FormatOption = OutputFormat.text,
 ) -> None:
     """Summarise a reference window once (quantiles, histograms, counts, hashed query sample)
     so later checks use --baseline FILE instead of re-reading the reference logs."""
@@ -291,6 +292,10 @@ def baseline_command(
     _, config, moment = _context(project, thresholds, pipeline, now, on_bad_record)
     window = make_window("reference", reference, log, moment)
     summary = build_baseline(config, window, output_file, moment)
+    if output is OutputFormat.json:
+        shown = {"path": str(output_file), "rows": summary.rows, "signals": list(summary.signals)}
+        typer.echo(json.dumps(shown, indent=2))
+        return
     typer.echo(
         f"baseline of {summary.rows} rows, {len(summary.signals)} signals "
         f"({', '.join(summary.signals)}) written to {output_file}"
