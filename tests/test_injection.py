@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from llmops_cli.guardrails.injection import RULES, compiled, find_injection, scan
+from llmops_cli.guardrails.injection import find_injection, scan
+from llmops_cli.guardrails.injection_rules import RULES, compiled
 from llmops_cli.guardrails.normalize import MAX_RUNS, views
 
 DATA = Path(__file__).parent / "data"

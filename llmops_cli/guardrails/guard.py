@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from llmops_cli.guardrails.injection import RULE_PACK, detect
+from llmops_cli.guardrails.injection import detect
+from llmops_cli.guardrails.injection_rules import RULE_PACK
 from llmops_cli.guardrails.pii import detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
