@@ -85,11 +85,11 @@ def eval_command(
     from llmops_cli.tracking import (
         Tracker,
         log_in_background,
-        rest_server,
         tracking_enabled,
         tracking_mode,
         tracking_uri,
     )
+    from llmops_cli.tracking_rest import rest_server
 
     try:
         cache_mode = CacheMode(cache)
@@ -164,7 +164,8 @@ def _log_now(
     """Sync tracking: the MLflow run id, or None after one warning; recorded (as shown) in
     the outcome file the gate reads, like a background run's."""
     from llmops_cli.errors import LlmopsError
-    from llmops_cli.tracking import log_rest, write_outcome
+    from llmops_cli.tracking import write_outcome
+    from llmops_cli.tracking_rest import log_rest
 
     try:
         if tracker is None:
