@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmops_cli.errors import LlmopsError
-from llmops_cli.evaluation.report import latest_report
+from llmops_cli.evaluation.report import latest_report, write_gate_views
 from llmops_cli.fileio import write_atomic
 from llmops_cli.gate import GateVerdict, check_gate
 from llmops_cli.manifests.catalog import Catalog
@@ -132,4 +132,5 @@ def run_gate(
     verdict = replace(verdict, baseline_note=baseline.note)
     out = path.parent / "gate.json"
     write_atomic(out, json.dumps(verdict.to_dict(), indent=2) + "\n")
+    write_gate_views(project, path.parent, report, verdict, baseline.report, baseline.note)
     return verdict, out

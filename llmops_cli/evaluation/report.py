@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli import __version__
 from llmops_cli.evaluation.aggregate import by_tag, summarize
@@ -17,6 +17,9 @@ from llmops_cli.evaluation.runner import EvalRun
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
+
+if TYPE_CHECKING:
+    from llmops_cli.gate import GateVerdict
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -71,11 +74,16 @@ def write_report(project: Project, report: dict[str, Any]) -> Path:
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    previous = previous_report(project, report)
     try:
         files = {
             "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
             "report.md": markdown.render(report),
-            "report.html": html.render(report),
+            "report.html": html.render(
+                report,
+                previous,
+                baseline_label=f"the previous run {previous['run_id']}" if previous else "",
+            ),
             "junit.xml": junit.render(report),
         }
         for name, text in files.items():
@@ -90,6 +98,53 @@ def write_report(project: Project, report: dict[str, Any]) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def previous_report(project: Project, report: dict[str, Any]) -> dict[str, Any] | None:
+    """The pipeline's newest other report written before `report` (for report.html's diff),
+    or None; a report that cannot be read is passed over."""
+    folder = project.reports_dir / str(report["pipeline"]).split("@")[0]
+    own = folder / str(report["run_id"]) / "report.json"
+    written = own.stat().st_mtime_ns if own.exists() else None
+    runs = sorted(
+        (
+            (p.stat().st_mtime_ns, p)
+            for p in folder.glob("*/report.json")
+            if not p.parent.name.startswith(".") and p != own
+        ),
+        reverse=True,
+    )
+    for mtime, path in runs:
+        if written is not None and mtime > written:
+            continue
+        try:
+            found = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(found, dict) and found.get("schema_version") == REPORT_SCHEMA_VERSION:
+            return found
+    return None
+
+
+def write_gate_views(
+    project: Project,
+    folder: Path,
+    report: dict[str, Any],
+    verdict: GateVerdict,
+    baseline: dict[str, Any] | None,
+    baseline_note: str,
+) -> None:
+    """Rewrite junit.xml and report.html beside a judged report with the gate's verdict; the
+    page compares with the gate's baseline, else with the previous run."""
+    from llmops_cli.fileio import write_atomic
+
+    label = baseline_note.removeprefix("baseline: ")
+    if baseline is None:
+        baseline = previous_report(project, report)
+        label = f"the previous run {baseline['run_id']}" if baseline else ""
+    write_atomic(folder / "junit.xml", junit.render(report, verdict))
+    page = html.render(report, baseline, baseline_label=label, verdict=verdict)
+    write_atomic(folder / "report.html", page)
 
 
 def latest_report(project: Project, pipeline: str) -> Path:
