@@ -287,6 +287,7 @@ def log_run(
                 params=[Param(k, str(v)) for k, v in run_params(report).items()],
             )
             client.log_artifacts(run_id, str(folder))
+            _log_views(client, run_id, report)
         except BaseException:
             with contextlib.suppress(Exception):  # keep the first error, not this one's
                 client.set_terminated(run_id, "FAILED")
@@ -297,6 +298,22 @@ def log_run(
         raise
     except Exception as exc:
         raise LlmopsError(_failure(uri, f"{type(exc).__name__}: {exc}")) from exc
+
+
+def _log_views(client: Any, run_id: str, report: dict[str, Any]) -> None:
+    """The golden set as the run's dataset input and the per-case results table."""
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    from llmops_cli.tracking_views import (
+        DATASET_CONTEXT,
+        RESULTS_TABLE,
+        golden_dataset,
+        results_table,
+    )
+
+    context = [InputTag("mlflow.data.context", DATASET_CONTEXT)]
+    client.log_inputs(run_id, datasets=[DatasetInput(Dataset(**golden_dataset(report)), context)])
+    client.log_text(run_id, json.dumps(results_table(report), ensure_ascii=False), RESULTS_TABLE)
 
 
 def run_params(report: dict[str, Any]) -> dict[str, object]:
@@ -319,7 +336,10 @@ def run_tags(report: dict[str, Any], source: str | None) -> dict[str, str]:
     (left out outside git)."""
     import getpass
 
+    from llmops_cli.tracking_views import LOGGED_ARTIFACTS
+
     tags = {
+        "mlflow.loggedArtifacts": LOGGED_ARTIFACTS,  # the results table, for MLflow's views
         "llmops.run_id": str(report["run_id"]),
         "llmops.kind": "eval",
         "mlflow.source.type": "LOCAL",
@@ -385,20 +405,27 @@ def write_outcome(project: Project, run_id: str, outcome: dict[str, Any]) -> Pat
 
 def log_in_background(project: Project, folder: Path, source: str | None) -> Path:
     """Start the detached logger for the report in `folder`; returns its outcome file."""
-    import subprocess
-
     run_id = folder.name
     path = write_outcome(project, run_id, {"state": "pending", "reported": False})
-    logger = ["-m", "llmops_cli.tracking", "--detached", str(project.root), str(folder)]
+    detach(
+        project, "llmops_cli.tracking", "--detached", str(project.root), str(folder), source or ""
+    )
+    return path
+
+
+def detach(project: Project, module: str, *args: str) -> None:
+    """Run `python -m module args` in its own session (it outlives this command and a Ctrl-C
+    of the terminal), silent, with MLflow's HTTP client bounded by tracking.timeout_s."""
+    import subprocess
+
     subprocess.Popen(
-        [sys.executable, *logger, source or ""],
+        [sys.executable, "-m", module, *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
         env=_helper_env(tracking_timeout(project)),
     )
-    return path
 
 
 def _log_detached(root: Path, folder: Path, source: str | None) -> None:

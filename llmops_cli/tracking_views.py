@@ -1,0 +1,75 @@
+"""What MLflow's UI shows of an eval run, built from the (already scrubbed) report: the golden
+set as the run's dataset input, and the per-case results as a table artifact in the shape
+`mlflow.log_table` writes (pandas' "split" JSON, listed in the `mlflow.loggedArtifacts` tag),
+which the UI's artifact and evaluation views read. Pure: both clients (REST and MLflow's
+own) send these."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+RESULTS_TABLE = "eval_results_table.json"
+LOGGED_ARTIFACTS = json.dumps([{"path": RESULTS_TABLE, "type": "table"}])
+DATASET_CONTEXT = "eval"
+
+
+def golden_dataset(report: Mapping[str, Any]) -> dict[str, str]:
+    """The golden set as MLflow's Dataset entity fields (`name`, `digest`, `source_type`,
+    `source`, `schema`, `profile`): its path, content hash and case count."""
+    golden = report["golden_set"]
+    path = str(golden["path"])
+    columns = [("id", "string"), ("input", "string"), ("expected", "string"), ("tags", "string")]
+    schema = {"mlflow_colspec": [{"type": t, "name": n, "required": False} for n, t in columns]}
+    return {
+        "name": path,
+        "digest": str(golden["sha256"])[:12],
+        "source_type": "local",
+        "source": json.dumps({"uri": path}),
+        "schema": json.dumps(schema),
+        "profile": json.dumps({"num_rows": golden["cases"]}),
+    }
+
+
+def results_table(report: Mapping[str, Any]) -> dict[str, Any]:
+    """One row per case: status, input, expected, output, failed checks, each metric's score."""
+    metrics = list(report["summary"]["metrics"])
+    columns = [
+        "case_id",
+        "repeat",
+        "status",
+        "tags",
+        "input",
+        "expected",
+        "output",
+        "error",
+        "failed_checks",
+        "latency_ms",
+        *(f"score.{m}" for m in metrics),
+    ]
+    data = []
+    for row in report["cases"]:
+        scores = row.get("scores", {})
+        data.append(
+            [
+                str(row["case_id"]),
+                row["repeat"],
+                row["status"],
+                ", ".join(row.get("tags", ())),
+                _text(row.get("input")),
+                _text(row.get("expected")),
+                _text(row.get("output")),
+                row.get("error"),
+                ", ".join(row.get("failed_checks", ())),
+                row.get("latency_ms"),
+                *((scores.get(m) or {}).get("value") for m in metrics),
+            ]
+        )
+    return {"columns": columns, "data": data}
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
