@@ -376,7 +376,7 @@ def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fa
 
     from mlflow.tracking import MlflowClient
 
-    from llmops_cli.tracking import _serve
+    from llmops_cli.tracking_helper import _serve
 
     assert cli("eval", "support-bot", "--limit", "2", "--no-track", cwd=project).exit_code == 0
     folder = next((project / "reports/support-bot").iterdir())

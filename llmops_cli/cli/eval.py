@@ -19,7 +19,7 @@ from llmops_cli.cli.options import (
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import Progress
     from llmops_cli.project import Project
-    from llmops_cli.tracking import Tracker
+    from llmops_cli.tracking_helper import Tracker
 
 
 def eval_command(
@@ -83,12 +83,12 @@ def eval_command(
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
     from llmops_cli.tracking import (
-        Tracker,
         log_in_background,
         tracking_enabled,
         tracking_mode,
         tracking_uri,
     )
+    from llmops_cli.tracking_helper import Tracker
     from llmops_cli.tracking_rest import rest_server
 
     try:
