@@ -204,7 +204,8 @@ def _mirror(client: Any, mirror: Mapping[str, Any], mlflow_run: str | None) -> N
             tags=mirror["tags"],
         )
     client.set_prompt_alias(name, mirror["alias"], int(found.version))
-    if mlflow_run is not None:
+    if mlflow_run is not None:  # the run page's "Registered prompts"
+        client.link_prompt_version_to_run(mlflow_run, found)
         client.set_tag(mlflow_run, f"llmops.prompt.{mirror['alias']}", f"{name}/{found.version}")
 
 

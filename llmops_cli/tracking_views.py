@@ -37,16 +37,16 @@ def results_table(report: Mapping[str, Any]) -> dict[str, Any]:
     metrics = list(report["summary"]["metrics"])
     columns = [
         "case_id",
-        "repeat",
         "status",
-        "tags",
+        "failed_checks",
         "input",
         "expected",
         "output",
-        "error",
-        "failed_checks",
-        "latency_ms",
         *(f"score.{m}" for m in metrics),
+        "tags",
+        "repeat",
+        "error",
+        "latency_ms",
     ]
     data = []
     for row in report["cases"]:
@@ -54,16 +54,16 @@ def results_table(report: Mapping[str, Any]) -> dict[str, Any]:
         data.append(
             [
                 str(row["case_id"]),
-                row["repeat"],
                 row["status"],
-                ", ".join(row.get("tags", ())),
+                ", ".join(row.get("failed_checks", ())),
                 _text(row.get("input")),
                 _text(row.get("expected")),
                 _text(row.get("output")),
-                row.get("error"),
-                ", ".join(row.get("failed_checks", ())),
-                row.get("latency_ms"),
                 *((scores.get(m) or {}).get("value") for m in metrics),
+                ", ".join(row.get("tags", ())),
+                row["repeat"],
+                row.get("error"),
+                row.get("latency_ms"),
             ]
         )
     return {"columns": columns, "data": data}

@@ -140,6 +140,7 @@ def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
         assert wait_follow_up(project, f"{run_id}.event-{event}")["state"] == "done"
         tags = run_of(client, project).data.tags
         assert tags["llmops.registry.event"] == event and tags["llmops.registry.dev.event"] == event
+        assert "support-answer" in tags["mlflow.linkedPrompts"]  # "Registered prompts"
         return event
 
     release()
