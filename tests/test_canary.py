@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+from llmops_cli import stats as shared
 from llmops_cli.canary import stats
 from llmops_cli.canary.analyze import parse_metric, swapped_win_rate
 from llmops_cli.errors import LlmopsError
@@ -48,10 +49,10 @@ def test_two_proportion_matches_the_z_test() -> None:
 def test_paired_tests_and_corrections_match_scipy() -> None:
     d = np.round(RNG.normal(0.2, 1.0, 120), 1)
     ref = sps.wilcoxon(d, zero_method="wilcox", correction=True, method="approx")
-    assert stats.wilcoxon_signed_rank(d) == pytest.approx(ref.pvalue, rel=1e-9)
+    assert shared.wilcoxon_signed_rank(d) == pytest.approx(ref.pvalue, rel=1e-9)
     assert stats.sign_test(31, 17) == pytest.approx(sps.binomtest(31, 48).pvalue, rel=1e-9)
     p = [0.01, 0.04, 0.03, 0.2]
-    assert stats.holm(p) == pytest.approx([0.04, 0.09, 0.09, 0.2])
+    assert shared.holm(p) == pytest.approx([0.04, 0.09, 0.09, 0.2])
     chi = sps.chisquare([5100, 4900], [5000, 5000])
     assert stats.sample_ratio_p(5100, 4900, 0.5) == pytest.approx(chi.pvalue, rel=1e-9)
 
@@ -61,10 +62,10 @@ def test_holm_and_bh_take_their_monotone_steps_by_hand() -> None:
     0.3 and takes the running maximum (0.08 -> 0.09); BH scales by m/rank to 0.04, 0.06,
     0.0533, 0.3 and takes the running minimum from the top (0.06 -> 0.0533). Holm caps at 1."""
     p = [0.03, 0.01, 0.04, 0.3]
-    assert stats.adjust(p, "holm") == pytest.approx([0.09, 0.04, 0.09, 0.3])
-    assert stats.adjust(p, "bh") == pytest.approx([0.04 * 4 / 3, 0.04, 0.04 * 4 / 3, 0.3])
-    assert stats.holm([0.6, 0.7]) == [1.0, 1.0]
-    assert stats.holm([]) == [] == stats.adjust([], "bh")
+    assert shared.adjust(p, "holm") == pytest.approx([0.09, 0.04, 0.09, 0.3])
+    assert shared.adjust(p, "bh") == pytest.approx([0.04 * 4 / 3, 0.04, 0.04 * 4 / 3, 0.3])
+    assert shared.holm([0.6, 0.7]) == [1.0, 1.0]
+    assert shared.holm([]) == [] == shared.adjust([], "bh")
 
 
 def test_simulated_aa_false_positive_rate_at_most_alpha() -> None:
@@ -108,14 +109,14 @@ def test_exact_bootstrap_median_matches_resampling() -> None:
     agree with brute-force resampling to within Monte-Carlo noise."""
     rng = np.random.default_rng(5)
     x = rng.lognormal(6.5, 0.4, 5_001)  # past 2,000: the exact path; odd: one middle value
-    exact = stats._bootstrap_medians(x, np.random.default_rng(1))
+    exact = shared.resampled_medians(x, 2000, seed=1)
     brute = np.median(x[rng.integers(0, len(x), (2000, len(x)))], axis=1)
     quantiles = [2.5, 25, 50, 75, 97.5]
     spread = np.percentile(brute, 97.5) - np.percentile(brute, 2.5)
     diff = np.abs(np.percentile(exact, quantiles) - np.percentile(brute, quantiles))
     assert diff.max() < 0.1 * spread
     ties = np.repeat([1.0, 2.0, 3.0], [3000, 500, 3000])  # the median sits on a tie
-    assert set(np.unique(stats._bootstrap_medians(ties, rng))) <= {1.0, 2.0, 3.0}
+    assert set(np.unique(shared.resampled_medians(ties, 2000, seed=2))) <= {1.0, 2.0, 3.0}
 
 
 def test_always_valid_interval_covers_the_truth_at_every_look() -> None:

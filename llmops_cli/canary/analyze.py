@@ -21,6 +21,7 @@ import pandas as pd
 from llmops_cli.canary import stats
 from llmops_cli.drift.logs import BadRecords, is_event, read_chunks
 from llmops_cli.errors import LlmopsError
+from llmops_cli.stats import adjust, wilcoxon_signed_rank
 
 KINDS = ("rate", "mean", "distribution")
 # what a field usually is, and which way is better
@@ -210,7 +211,7 @@ def _paired(frame: pd.DataFrame, config: CanaryConfig) -> list[dict[str, Any]]:
             wins, losses = int((d > 0).sum()), int((d < 0).sum())
             p, test = stats.sign_test(wins, losses), "sign test (discordant pairs)"
         else:
-            p, test = stats.wilcoxon_signed_rank(d), "Wilcoxon signed-rank"
+            p, test = wilcoxon_signed_rank(d), "Wilcoxon signed-rank"
         sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
         half = stats.Z975 * sd / np.sqrt(len(d))
         effect = float(d.mean())
@@ -371,7 +372,7 @@ def analyze(
     bad_records = screen_records(frame, config, source, bad or BadRecords(config.on_bad_record))
     rows = _paired(frame, config) if config.pair_field else _independent(frame, config)
     tested = [r for r in rows if "p" in r]
-    adjusted_p = stats.adjust([r["p"] for r in tested], config.correction)
+    adjusted_p = adjust([r["p"] for r in tested], config.correction)
     for r, adjusted in zip(tested, adjusted_p, strict=True):
         r["p_adjusted"] = adjusted
         significant = adjusted < config.alpha

@@ -16,6 +16,7 @@ import numpy as np
 from llmops_cli.drift import stats
 from llmops_cli.drift.config import DriftConfig, SignalSpec
 from llmops_cli.drift.summary import CountSummary, NumericSummary, TextSummary, WindowSummary
+from llmops_cli.stats import benjamini_hochberg, two_proportion_p
 
 OK, WARN, ALERT, INSUFFICIENT = "ok", "warn", "alert", "insufficient_data"
 HIST_BINS = 24
@@ -110,8 +111,8 @@ def compare(
 
 def _adjust(results: list[SignalResult], fdr: float) -> None:
     """Benjamini–Hochberg over the run's p-values, then settle each level."""
-    tested = [r for r in results if r.p_value is not None]
-    for r, q in zip(tested, stats.benjamini_hochberg([r.p_value for r in tested]), strict=True):  # type: ignore[misc]
+    tested = [(r, r.p_value) for r in results if r.p_value is not None]
+    for (r, _), q in zip(tested, benjamini_hochberg([p for _, p in tested]), strict=True):
         r.p_adjusted = q
     for r in results:
         if r.level == INSUFFICIENT:
@@ -181,20 +182,14 @@ def _quantile_moves(spec: SignalSpec, ref: NumericSummary, cur: NumericSummary) 
     cur_q = stats.sorted_quantile(cur.sample, qs)
     above_ref = np.rint((1 - ref.ecdf(ref_q)) * ref.n).astype(np.int64)
     above_cur = len(cur.sample) - np.searchsorted(cur.sample, ref_q, side="right")
-    moves = []
-    for q, r, c, a_ref, a_cur in zip(qs, ref_q, cur_q, above_ref, above_cur, strict=True):
-        if r <= 0 or c <= 0:
-            continue
-        n_cur = len(cur.sample)
-        moves.append(
-            _Move(
-                float(np.log(c / r)),
-                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "increase"),
-                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "decrease"),
-                f"p{q * 100:g}",
-            )
-        )
-    return moves
+    n_cur = len(cur.sample)
+    p_up = two_proportion_p(above_ref, ref.n, above_cur, n_cur, "greater")
+    p_down = two_proportion_p(above_ref, ref.n, above_cur, n_cur, "less")
+    return [
+        _Move(float(np.log(c / r)), float(up), float(down), f"p{q * 100:g}")
+        for q, r, c, up, down in zip(qs, ref_q, cur_q, p_up, p_down, strict=True)
+        if r > 0 and c > 0
+    ]
 
 
 def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
@@ -351,8 +346,8 @@ def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
     change = rate_cur - rate_ref
     move = _Move(
         change,
-        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "increase"),
-        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "decrease"),
+        float(two_proportion_p(ref.events, ref.n, cur.events, cur.n, "greater")),
+        float(two_proportion_p(ref.events, ref.n, cur.events, cur.n, "less")),
     )
     warn_at, alert_at = spec.get("warn_increase"), spec.get("alert_increase")
     level, p, _, harmless = _directed(
