@@ -620,6 +620,26 @@ def test_cli_bad_input_exits_1_with_one_line(
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--current", "last:1h", "--log", "LOG", "--now", "2026-11-31"], "--now: '2026-11-31'"),
+        (["--current", "2026-13-01..", "--log", "LOG"], "--current: '2026-13-01' is not"),
+        (["--current", "last:1h", "--reference", "..soon", "--log", "LOG"], "--reference: "),
+        (["--current", "2026-11-05..2026-11-01", "--log", "LOG"], "ends before it starts"),
+    ],
+)
+def test_cli_unparsable_dates_are_usage_errors_exit_2(
+    cli: Any, project: Path, reference: Path, args: list[str], message: str
+) -> None:
+    """DESIGN §10: a malformed option value is a usage error (2), not bad data (1)."""
+    args = [str(reference) if a == "LOG" else a for a in args]
+    result = cli("drift-check", *args, cwd=project)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_invalid_drift_section_is_located(cli: Any, project: Path, write: Any) -> None:
     write(
         "manifests/thresholds/bad.yaml",
