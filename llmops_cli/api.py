@@ -41,5 +41,9 @@ __all__ = [
 # registry (promote, rollback, export) --------------------------------------------------------
 
 # drift and canary (drift_check, canary_analyze) ----------------------------------------------
+from llmops_cli.contracts.drift import DriftReport, SignalFinding  # noqa: E402
+from llmops_cli.drift.api import drift_check  # noqa: E402
+
+__all__ += ["DriftReport", "SignalFinding", "drift_check"]
 
 # guardrails (guard) --------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import pytest
 from driftdata import SHIFTS, records, write_jsonl
 
 from llmops_cli import stats as shared
+from llmops_cli.contracts.drift import ALERT, INSUFFICIENT, OK, WARN, DriftReport, SignalFinding
 from llmops_cli.drift import logs, stats, summary
-from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, WARN, SignalResult
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
@@ -163,8 +163,8 @@ def test_unwatched_columns_are_listed_and_low_cardinality_strings_compared(
     assert {"topic", "pipeline", "model", "request_id"} <= set(only.unchecked)
     from llmops_cli.render.drift import html, markdown
 
-    assert "Not checked (no signal reads them): " in markdown(only.to_dict())
-    assert "Not checked (no signal reads them): " in html(only.to_dict())
+    assert "Not checked (no signal reads them): " in markdown(only)
+    assert "Not checked (no signal reads them): " in html(only)
 
 
 # -- statistics checked against scipy --------------------------------------------------------
@@ -292,10 +292,10 @@ def test_time_ranges_over_one_log(tmp_path: Path) -> None:
     reference = make_window("reference", None, log, now, before=current)
     assert reference.end == current.start and reference.start is None
     report = check(ONCE, current, reference=reference, now=now)
-    assert report.current["rows"] == 500 and report.reference["rows"] == 2000
+    assert report.current.rows == 500 and report.reference.rows == 2000
     assert flagged(report) == {"error"}
     explicit = make_window("reference", "2026-11-01..2026-11-02", log, now)
-    assert check(ONCE, current, reference=explicit, now=now).reference["rows"] == 2000
+    assert check(ONCE, current, reference=explicit, now=now).reference.rows == 2000
     prior = make_window("reference", "prior:12h", log, now, before=current)
     assert (prior.start, prior.end) == (datetime(2026, 11, 1, 12, tzinfo=UTC), current.start)
     with pytest.raises(LlmopsError, match="needs a current window"):
@@ -326,8 +326,8 @@ def test_missing_window_file_is_named(tmp_path: Path) -> None:
 # -- alert state machine ---------------------------------------------------------------------
 
 
-def _result(level: str) -> SignalResult:
-    return SignalResult("latency_ms", "numeric", "latency_ms", level, "psi", 0.3, 500, 500)
+def _result(level: str) -> SignalFinding:
+    return SignalFinding("latency_ms", "numeric", "latency_ms", level, "psi", 0.3, 500, 500)
 
 
 def test_alert_needs_consecutive_windows_and_clears_after_a_clean_one() -> None:
@@ -344,8 +344,7 @@ def test_alert_needs_consecutive_windows_and_clears_after_a_clean_one() -> None:
     ]
     cleared_at = []
     for window, level, expected, streak in sequence:
-        result = _result(level)
-        status, cleared = apply([result], state, window, needed=2)
+        [result], status, cleared = apply([_result(level)], state, window, needed=2)
         assert (result.status, result.streak) == (expected, streak), window
         assert status == expected
         cleared_at += [window] if cleared else []
@@ -410,14 +409,14 @@ def test_bad_records_are_counted_and_skipped(reference: Path, tmp_path: Path) ->
         now=NOW,
     )
     bad = report.bad_records
-    assert bad["count"] == 4
+    assert bad.count == 4
     assert any(
-        "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad["examples"]
+        "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad.examples
     )
-    assert any("dirty.jsonl:11: not a JSON object" in e for e in bad["examples"])
+    assert any("dirty.jsonl:11: not a JSON object" in e for e in bad.examples)
     # the truncated line, the array and the bad timestamp leave the window; the row with a
     # bad latency stays for its other fields
-    assert report.current["rows"] == 397
+    assert report.current.rows == 397
 
 
 def test_bad_records_stop_the_check_under_the_error_policy(reference: Path, tmp_path: Path) -> None:
@@ -649,3 +648,38 @@ def test_invalid_drift_section_is_located(cli: Any, project: Path, write: Any) -
     result = cli("validate", cwd=project)
     assert result.exit_code == 1
     assert "manifests/thresholds/bad.yaml:7: drift.signals.latency.type" in result.output
+
+
+# -- the typed report and the API -------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_drift_json_written_before_the_typed_report_loads_and_writes_back_the_same() -> None:
+    """tests/data/drift-report-v1.json was written by drift-check before DriftReport was a
+    contract: it loads into the typed report and serialises to the same JSON."""
+    from llmops_cli.drift.outputs import report_json
+
+    path = DATA / "drift-report-v1.json"
+    report = DriftReport.from_json(path.read_text("utf-8"), source=str(path))
+    assert isinstance(report.signals[0], SignalFinding) and report.alerting
+    assert json.loads(report_json(report)) == json.loads(path.read_text("utf-8"))
+    newer = {**json.loads(path.read_text("utf-8")), "schema_version": 2}
+    with pytest.raises(LlmopsError, match="schema_version: drift report schema 2 is newer"):
+        DriftReport.from_dict(newer, source="drift.json")
+
+
+def test_api_drift_check_returns_the_report_the_cli_writes(
+    project: Path, reference: Path, tmp_path: Path
+) -> None:
+    from llmops_cli import api
+
+    current = write_jsonl(tmp_path / "cur.jsonl", records(800, 2, "latency", start_day=2))
+    report = api.drift_check(
+        project, current=current, reference=reference, state=False, now="2026-11-03T00:00Z"
+    )
+    assert isinstance(report, api.DriftReport) and report.alerting
+    assert "latency_ms" in {s.name for s in report.flagged}
+    written = project / "reports" / "drift" / "default" / "20261103T000000Z" / "drift.json"
+    assert DriftReport.from_json(written.read_text("utf-8")) == report
+    assert not (project / ".llmops" / "drift").exists()  # state=False keeps no streaks
