@@ -14,7 +14,8 @@ from scipy import stats as sps
 
 from llmops_cli import stats as shared
 from llmops_cli.canary import stats
-from llmops_cli.canary.analyze import parse_metric, swapped_win_rate
+from llmops_cli.canary.compare import swapped_win_rate
+from llmops_cli.canary.config import parse_metric
 from llmops_cli.errors import LlmopsError
 
 RNG = np.random.default_rng(20261123)
@@ -146,14 +147,14 @@ def test_sequential_detects_a_real_effect() -> None:
 def test_position_swapped_win_rate_cancels_position_bias() -> None:
     # a judge that always picks whatever it saw first: every verdict pair disagrees
     biased = swapped_win_rate(["control"] * 50, ["treatment"] * 50, "treatment")
-    assert biased["win_rate"] == 0.5 and biased["order_consistency"] == 0.0
+    assert biased.win_rate == 0.5 and biased.order_consistency == 0.0
     real = swapped_win_rate(
         ["treatment"] * 30 + ["control"] * 10 + ["tie"] * 10,
         ["treatment"] * 30 + ["control"] * 5 + ["treatment"] * 5 + ["tie"] * 10,
         "treatment",
     )
-    assert (real["wins"], real["losses"], real["ties_or_inconsistent"]) == (30, 5, 15)
-    assert real["win_rate"] == pytest.approx((30 + 7.5) / 50)
+    assert (real.wins, real.losses, real.ties_or_inconsistent) == (30, 5, 15)
+    assert real.win_rate == pytest.approx((30 + 7.5) / 50)
 
 
 def test_metric_specs() -> None:
@@ -316,3 +317,43 @@ def test_cli_malformed_lines_below_the_limit_are_shown(cli: Any, tmp_path: Path)
     assert f"first: {logs}:11: not a JSON object" in result.stdout
     strict = cli("canary", "analyze", "--logs", str(logs), *ARMS, "--on-bad-record", "error")
     assert strict.exit_code == 1 and f"error: {logs}:11: not a JSON object" in strict.stderr
+
+
+# -- the typed decision and the API ------------------------------------------------------------
+
+
+def test_a_decision_file_written_before_the_typed_decision_loads_and_writes_back_the_same() -> None:
+    """tests/data/canary-decision-v1.json was written by `canary analyze --sequential --out`
+    before CanaryDecision was a contract: it loads typed and serialises to the same JSON
+    (absent fields stay absent)."""
+    from llmops_cli.canary.api import decision_json
+    from llmops_cli.contracts.canary import CanaryDecision, MetricComparison
+
+    path = Path(__file__).parent / "data" / "canary-decision-v1.json"
+    decision = CanaryDecision.from_json(path.read_text("utf-8"), source=str(path))
+    assert isinstance(decision.metrics[0], MetricComparison) and decision.judge is None
+    assert json.loads(decision_json(decision)) == json.loads(path.read_text("utf-8"))
+    short = MetricComparison(name="x", kind="rate", better="higher", mde=None, n=(1, 0))
+    assert short.to_dict() == {"name": "x", "kind": "rate", "better": "higher", "mde": None,
+                               "n": [1, 0]}  # fmt: skip
+
+
+def test_api_canary_analyze_returns_the_decision_the_cli_prints(cli: Any, tmp_path: Path) -> None:
+    from llmops_cli import api
+
+    logs = write_logs(tmp_path / "logs.jsonl", ab_logs(4000, 1, (0.02, 0.06), (0.7, 0.7)))
+    decision = api.canary_analyze(
+        tmp_path, "logs.jsonl", control="1.0.0", treatment="1.1.0", out="decision.json"
+    )
+    assert isinstance(decision, api.CanaryDecision) and decision.decision == "rollback"
+    worse = {m.name for m in decision.metrics if m.verdict == "worse"}
+    assert worse == {"error"}
+    written = api.CanaryDecision.from_json((tmp_path / "decision.json").read_text("utf-8"))
+    assert written == decision
+    result = cli("canary", "analyze", "--logs", str(logs), *ARMS, "-f", "json")
+    printed = json.loads(result.output)
+    assert {**printed, "generated_at": "", "logs": ""} == {
+        **decision.to_dict(),
+        "generated_at": "",
+        "logs": "",
+    }
