@@ -17,7 +17,7 @@ from driftdata import SHIFTS, records, write_jsonl
 
 from llmops_cli import stats as shared
 from llmops_cli.contracts.drift import ALERT, INSUFFICIENT, OK, WARN, DriftReport, SignalFinding
-from llmops_cli.drift import logs, stats, summary
+from llmops_cli.drift import logs, stats, summarize
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
@@ -243,8 +243,8 @@ def test_benjamini_hochberg_takes_the_monotone_step() -> None:
 
 
 def test_streamed_moments_and_reservoir(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(summary, "SAMPLE_CAP", 5000)
-    acc = summary._Numeric(seed=0)
+    monkeypatch.setattr(summarize, "SAMPLE_CAP", 5000)
+    acc = summarize._Numeric(seed=0)
     data = np.random.default_rng(1).exponential(3.0, 40_000)
     for part in np.array_split(data, 37):
         acc.add(part)

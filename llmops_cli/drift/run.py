@@ -15,7 +15,8 @@ from llmops_cli.drift.columns import low_cardinality, unchecked
 from llmops_cli.drift.config import DriftConfig, drift_config
 from llmops_cli.drift.logs import BadRecords
 from llmops_cli.drift.state import AlertState, apply
-from llmops_cli.drift.summary import WindowSummary, summarize
+from llmops_cli.drift.summarize import summarize
+from llmops_cli.drift.summary import WindowSummary
 from llmops_cli.drift.windows import Window
 from llmops_cli.errors import LlmopsError, ManifestError, Problem
 from llmops_cli.fileio import write_atomic
