@@ -152,7 +152,7 @@ def drift_check(
     classifier; Benjamini–Hochberg across p-values. A time-range --current is a window of a
     series: a signal alerts after `consecutive` breached windows and clears after one clean
     window. A --current file is one pair, judged alone. Exit 0 stable, 5 drift alert,
-    1 bad input.
+    1 bad input, 2 an unparsable date or range.
     """
     if ctx.invoked_subcommand is not None:
         return
