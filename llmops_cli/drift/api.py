@@ -35,16 +35,16 @@ def run_check(
     *,
     current: str | os.PathLike[str] | None = None,
     reference: str | os.PathLike[str] | None = None,
-    log: Path | None = None,
-    baseline: Path | None = None,
+    log: str | os.PathLike[str] | None = None,
+    baseline: str | os.PathLike[str] | None = None,
     thresholds: str | None = None,
     name: str | None = None,
     consecutive: int | None = None,
     min_window: int | None = None,
     state: bool = True,
     on_bad_record: str | None = None,
-    out: Path | None = None,
-    prometheus: Path | None = None,
+    out: str | os.PathLike[str] | None = None,
+    prometheus: str | os.PathLike[str] | None = None,
     webhook: str | None = None,
     now: datetime | str | None = None,
 ) -> DriftRun:
@@ -64,21 +64,23 @@ def run_check(
     if not state:
         config = config.with_overrides(consecutive=1)
     check_name = outputs.check_name(name, thresholds, pipeline)
-    cur = make_window("current", str(current), log, moment)
+    log_path = _path(log)
+    cur = make_window("current", str(current), log_path, moment)
     ref_value = None if reference is None else str(reference)
-    ref = None if baseline else make_window("reference", ref_value, log, moment, before=cur)
+    ref = None if baseline else make_window("reference", ref_value, log_path, moment, before=cur)
     report = check(
         config,
         cur,
         reference=ref,
-        baseline=baseline,
+        baseline=_path(baseline),
         name=check_name,
         now=moment,
         state_path=outputs.state_path(root, check_name) if state else None,
     )
-    files = outputs.write_reports(report, out or outputs.report_folder(root, check_name, moment))
+    folder = _path(out) or outputs.report_folder(root, check_name, moment)
+    files = outputs.write_reports(report, folder)
     if prometheus is not None:
-        outputs.write_textfile(report, prometheus, time.time())
+        outputs.write_textfile(report, Path(prometheus), time.time())
     warning = outputs.notify(report, webhook) if webhook else ""
     return DriftRun(report, files, (warning,) if warning else ())
 
@@ -86,6 +88,10 @@ def run_check(
 def _project(project: Project | str | os.PathLike[str] | None) -> Project | Path | None:
     """A path names the project folder (`-C DIR`, or an API caller's path)."""
     return Path(project) if isinstance(project, str | os.PathLike) else project
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return None if value is None else Path(value)
 
 
 def _report_of(run: Callable[_P, DriftRun]) -> Callable[_P, DriftReport]:
