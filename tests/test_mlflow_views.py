@@ -38,13 +38,13 @@ def wait_follow_up(project: Path, key: str) -> dict[str, Any]:
     return found
 
 
-def run_of(client, project: Path):  # type: ignore[no-untyped-def]
+def run_of(client: Any, project: Path) -> Any:
     outcome = read_outcome(Project.load(project), latest(project)["run_id"])
     assert outcome is not None and outcome["state"] == "logged", outcome
     return client.get_run(outcome["mlflow_run_id"])
 
 
-def assert_views(client, run, report: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def assert_views(client: Any, run: Any, report: dict[str, Any]) -> None:
     [dataset_input] = run.inputs.dataset_inputs
     dataset = dataset_input.dataset
     assert dataset.name == "golden_sets/support/cases.jsonl"
@@ -65,8 +65,8 @@ def assert_views(client, run, report: dict[str, Any]) -> None:  # type: ignore[n
 
 @pytest.mark.slow
 def test_a_server_run_has_the_golden_set_the_cases_and_the_gate_verdict(
-    project: Path, cli, server: str, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mlflow.tracking import MlflowClient
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
@@ -91,7 +91,9 @@ def test_a_server_run_has_the_golden_set_the_cases_and_the_gate_verdict(
 
 
 @pytest.mark.slow
-def test_a_sqlite_store_run_has_the_same_views(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_sqlite_store_run_has_the_same_views(
+    project: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mlflow.tracking import MlflowClient
 
     store = f"sqlite:///{project / '.llmops/mlflow.db'}"
@@ -108,8 +110,8 @@ def git(root: Path, *args: str) -> None:
 
 @pytest.mark.slow
 def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
-    project: Path, cli, server: str, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mlflow.tracking import MlflowClient
     from test_registry import bump_prompt
 
@@ -141,7 +143,7 @@ def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
         tags = run_of(client, project).data.tags
         assert tags["llmops.registry.event"] == event and tags["llmops.registry.dev.event"] == event
         assert "support-answer" in tags["mlflow.linkedPrompts"]  # "Registered prompts"
-        return event
+        return str(event)
 
     release()
     first = client.get_prompt_version_by_alias("support-answer", "dev")
@@ -171,8 +173,8 @@ def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
 
 @pytest.mark.slow
 def test_a_dead_server_costs_the_mirror_one_warning_and_keeps_the_promotion(
-    project: Path, cli, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from test_tracking import refused_port
 
     from llmops_cli.registry.registry import Registry
@@ -206,7 +208,7 @@ def test_a_dead_server_costs_the_mirror_one_warning_and_keeps_the_promotion(
     assert "warning:" not in cli("gate", "support-bot", cwd=project).stderr  # once
 
 
-def test_mirror_registry_must_be_a_boolean(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_mirror_registry_must_be_a_boolean(project: Path, cli: Any) -> None:
     config = project / "llmops.yaml"
     config.write_text(
         config.read_text().replace(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import chromium_page
@@ -14,7 +15,7 @@ HOSTILE = "</script><img src=x onerror=alert(1)><!-- &amp;"
 
 
 def report_folder(project: Path) -> Path:
-    return project / "reports/support-bot" / latest(project)["run_id"]
+    return project / "reports/support-bot" / str(latest(project)["run_id"])
 
 
 def edit_golden(project: Path, edits: dict[str, dict[str, object]]) -> None:
@@ -29,15 +30,15 @@ def edit_golden(project: Path, edits: dict[str, dict[str, object]]) -> None:
     golden.write_text("".join(json.dumps(c) + "\n" for c in cases))
 
 
-def junit(folder: Path):  # type: ignore[no-untyped-def]
+def junit(folder: Path) -> dict[str, Any]:
     from junitparser import JUnitXml
 
     return {suite.name: suite for suite in JUnitXml.fromfile(str(folder / "junit.xml"))}
 
 
 def test_junit_has_a_testcase_per_gate_check_and_a_passing_gate_is_never_red(
-    project: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Any
+) -> None:
     assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
     folder = report_folder(project)
     failed_cases = latest(project)["summary"]["failed"]
@@ -60,7 +61,7 @@ def test_junit_has_a_testcase_per_gate_check_and_a_passing_gate_is_never_red(
     assert tolerated[0].result[0].message.startswith("failed (the gate passed): icontains")
 
 
-def test_junit_fails_exactly_the_checks_that_fail(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_junit_fails_exactly_the_checks_that_fail(project: Path, cli: Any) -> None:
     gate = project / "manifests/thresholds/support-gate.yaml"
     gate.write_text(gate.read_text().replace("min: 0.60", "min: 0.90"))
     assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
@@ -75,7 +76,7 @@ def test_junit_fails_exactly_the_checks_that_fail(project: Path, cli) -> None:  
 
 
 @pytest.fixture
-def two_runs(project: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def two_runs(project: Path, cli: Any) -> Path:
     """Two evals of the sample: the second has one case flipped each way, one case without a
     check (`scored`) and a hostile expected answer; its report.html diffs against the first."""
     pipeline = project / "manifests/pipelines/support-bot.yaml"
@@ -93,7 +94,7 @@ def two_runs(project: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     return report_folder(project)
 
 
-def visible_ids(page) -> list[str]:  # type: ignore[no-untyped-def]
+def visible_ids(page: Any) -> list[str]:
     return page.locator("#rows tr.case td:first-child").all_text_contents()  # type: ignore[no-any-return]
 
 
@@ -107,7 +108,12 @@ def test_report_html_filters_sorts_and_diffs_in_chromium(
     assert HOSTILE not in html  # escaped, even inside the embedded JSON
     with chromium_page() as (page, errors):
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def dismiss(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         page.goto((two_runs / "report.html").as_uri())
         assert len(visible_ids(page)) == 54
         assert page.locator("#diff").inner_text().startswith("Compared with the previous run")
@@ -144,8 +150,8 @@ def test_report_html_filters_sorts_and_diffs_in_chromium(
 
 
 def test_the_gate_puts_its_verdict_and_baseline_diff_into_report_html(
-    project: Path, cli, two_runs: Path
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Any, two_runs: Path
+) -> None:
     reports = (project / "reports/support-bot").glob("*/report.json")
     first = min(reports, key=lambda p: p.stat().st_mtime_ns)
     gate = cli("gate", "support-bot", "--baseline", str(first), cwd=project)
@@ -156,7 +162,26 @@ def test_the_gate_puts_its_verdict_and_baseline_diff_into_report_html(
     assert "Flipped pass → fail" in page and "Flipped fail → pass" in page
 
 
-def test_a_report_without_a_previous_run_has_no_diff(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_without_a_previous_run_has_no_diff(project: Path, cli: Any) -> None:
     assert cli("eval", "support-bot", "--no-track", "--limit", "3", cwd=project).exit_code == 0
     page = (report_folder(project) / "report.html").read_text()
     assert 'id="diff"' not in page and 'id="llmops-data"' in page
+
+
+def test_the_diff_pairs_cases_and_bootstraps_each_metrics_change(project: Path, cli: Any) -> None:
+    from llmops_cli.render.diff import diff_reports
+
+    assert cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project).exit_code == 0
+    now = latest(project)
+    before = json.loads(json.dumps(now))
+    flipped = [r for r in before["cases"] if r["status"] == "failed"][:2]
+    for row in flipped:
+        row["status"], row["scores"]["icontains"]["value"] = "passed", 1.0
+    diff = diff_reports(now, before, "test")
+    assert [f.case_id for f in diff.regressed] == [r["case_id"] for r in flipped]
+    assert diff.fixed == () and diff.shared == 12
+    deltas = {d.name: d for d in diff.deltas}
+    drop = deltas["icontains"]
+    assert drop.delta == pytest.approx(-2 / 12) and drop.better is False
+    assert drop.ci95 is not None and drop.ci95[0] < drop.delta < drop.ci95[1] <= 0
+    assert deltas["token_f1"].delta == 0 and deltas["token_f1"].ci95 == (0.0, 0.0)

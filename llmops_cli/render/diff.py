@@ -3,7 +3,6 @@ each metric on the cases both runs share, with a 95% CI (no I/O)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,8 @@ from typing import Any
 from llmops_cli.metrics import info
 
 CHECKED = ("passed", "failed")
-Z95 = 1.959964
+BOOTSTRAP_SAMPLES = 1000  # a display interval: the gate's own check draws 4000
+SEED = 7
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class MetricDelta:
     before: float
     after: float
     delta: float
-    ci95: tuple[float, float] | None  # normal interval of the mean paired difference
+    ci95: tuple[float, float] | None  # bootstrap interval of the mean paired difference
     higher_is_better: bool = True
 
     @property
@@ -114,10 +114,14 @@ def _delta(
     diffs = [a - b for b, a in pairs]
     mean = sum(diffs) / n
     ci = None
-    if n >= 2:  # the mean of paired differences is near normal at the sizes that matter
-        var = sum((d - mean) ** 2 for d in diffs) / (n - 1)
-        half = Z95 * math.sqrt(var / n)
-        ci = (mean - half, mean + half)
+    if n >= 2:  # a bootstrap of the paired differences, as the gate and the aggregates do
+        import numpy as np
+
+        from llmops_cli.stats.bootstrap import resampled_means
+
+        draws = resampled_means(diffs, BOOTSTRAP_SAMPLES, SEED)
+        low, high = np.percentile(draws, [2.5, 97.5])
+        ci = (float(low), float(high))
     metric = info(name)
     return MetricDelta(
         name,
