@@ -1,7 +1,9 @@
 """What happens to a run after the eval logged it: the gate's verdict and the registry's events
-are tagged onto the MLflow run they judged, and (opt-in, `tracking.mirror_registry: true`) a
-promotion or rollback is mirrored into MLflow's prompt registry, the stage name as an alias
-moved to the prompt version now in that stage. The git registry stays the source of truth.
+are tagged onto the MLflow run they judged (the gate also replaces the run's junit.xml and
+report.html with the ones it rewrote, and adds gate.json), and (opt-in,
+`tracking.mirror_registry: true`) a promotion or rollback is mirrored into MLflow's prompt
+registry, the stage name as an alias moved to the prompt version now in that stage. The git
+registry stays the source of truth.
 
 Like the eval's logging this runs in a detached, low-priority process (`follow_up`), which
 waits for the eval's own logger to name the MLflow run, all within a deadline; a failure is one
@@ -97,6 +99,7 @@ def follow_up(
     what: str,
     tags: Mapping[str, str],
     mirror: Mapping[str, Any] | None = None,
+    files: tuple[Path, ...] = (),
 ) -> Path | None:
     """Start the detached process that tags the MLflow run of eval run `run_id` and mirrors
     `mirror`; returns its outcome file (None when tracking is off or there is nothing to do)."""
@@ -111,7 +114,7 @@ def follow_up(
         messages = [{**m, "content": scrub_secrets(m["content"])} for m in mirror["template"]]
         mirror = {**mirror, "template": messages}
     sent = {k: scrub_secrets(v) for k, v in tags.items()}
-    job = {"run_id": run_id, "tags": sent, "mirror": mirror}
+    job = {"run_id": run_id, "tags": sent, "mirror": mirror, "files": [str(f) for f in files]}
     path = write_outcome(project, key, {"state": "pending", "reported": False, "job": job})
     detach(project, "llmops_cli.tracking_links", str(project.root), key)
     return path
@@ -164,7 +167,7 @@ def _apply(project: Project, job: Mapping[str, Any], until: float) -> None:
     mlflow_run = _mlflow_run(project, job["run_id"], until)
     if mlflow_run is None and job["mirror"] is None:
         return
-    from llmops_cli.tracking_rest import _Rest, rest_server
+    from llmops_cli.tracking_rest import _put, _Rest, rest_server
 
     uri = tracking_uri(project)
     if mlflow_run is not None and rest_server(uri):  # a server: no MLflow import for tags
@@ -172,6 +175,11 @@ def _apply(project: Project, job: Mapping[str, Any], until: float) -> None:
         for key, value in job["tags"].items():
             body = {"run_id": mlflow_run, "key": key, "value": value}
             rest.call("POST", "/api/2.0/mlflow/runs/set-tag", body)
+        if job.get("files"):
+            run = rest.call("GET", f"/api/2.0/mlflow/runs/get?run_id={mlflow_run}")
+            for name in job["files"]:
+                path = Path(name)
+                _put(rest, run["run"]["info"]["artifact_uri"], path.name, path.read_bytes())
         if job["mirror"] is None:
             return
     import logging
@@ -183,6 +191,8 @@ def _apply(project: Project, job: Mapping[str, Any], until: float) -> None:
     if mlflow_run is not None and not rest_server(uri):
         for key, value in job["tags"].items():
             client.set_tag(mlflow_run, key, value)
+        for name in job.get("files", ()):
+            client.log_artifact(mlflow_run, name)
     if job["mirror"] is not None:
         _mirror(client, job["mirror"], mlflow_run)
 

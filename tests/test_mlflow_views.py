@@ -82,6 +82,10 @@ def test_a_server_run_has_the_golden_set_the_cases_and_the_gate_verdict(
     assert wait_follow_up(project, f"{report['run_id']}.gate")["state"] == "done"
     tags = client.get_run(run.info.run_id).data.tags
     assert tags["llmops.gate.verdict"] == "pass" and tags["llmops.gate.failed"] == ""
+    folder = project / "reports/support-bot" / report["run_id"]
+    for name in ("gate.json", "junit.xml"):  # the files the gate wrote replace the eval's
+        logged = Path(client.download_artifacts(run.info.run_id, name, str(project / "dl")))
+        assert logged.read_bytes() == (folder / name).read_bytes()
     verdict = json.loads(
         (project / "reports/support-bot" / report["run_id"] / "gate.json").read_text()
     )

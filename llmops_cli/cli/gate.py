@@ -79,7 +79,8 @@ def gate(
     append_step_summary(verdict_markdown(verdict))
     tracked = read_outcome(proj, verdict.run_id) or {}
     if tracked:  # the verdict, as tags on the MLflow run it judged (in the background)
-        follow_up(proj, verdict.run_id, "gate", verdict_tags(verdict.to_dict()))
+        views = tuple(path.parent / name for name in ("gate.json", "junit.xml", "report.html"))
+        follow_up(proj, verdict.run_id, "gate", verdict_tags(verdict.to_dict()), files=views)
     if output is OutputFormat.json:
         shown = {**verdict.to_dict(), "mlflow_run_id": tracked.get("mlflow_run_id")}
         typer.echo(json.dumps(shown, indent=2))
