@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from llmops_cli.gate import check_gate, verdict_markdown
+from llmops_cli.gate.checks import check_gate
+from llmops_cli.render.markdown import verdict_markdown
 
 THRESHOLDS = {
     "metrics": {

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
+
+if TYPE_CHECKING:
+    from llmops_cli.gate.checks import GateCheck, GateVerdict
 
 MAX_FAILURES_LISTED = 20
 
@@ -61,4 +65,32 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"- `{row['case_id']}` ({row['status']}): {why}")
         if len(bad) > MAX_FAILURES_LISTED:
             lines.append(f"- … and {len(bad) - MAX_FAILURES_LISTED} more (see report.json)")
+    return "\n".join(lines) + "\n"
+
+
+def verdict_markdown(verdict: GateVerdict, checks: Sequence[GateCheck] | None = None) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY and PR comments."""
+    icon = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+    lines = [
+        f"## llmops gate: {verdict.pipeline} — {'PASSED' if verdict.passed else 'FAILED'}",
+        "",
+        f"Run `{verdict.run_id}`"
+        + (
+            f" vs baseline `{verdict.baseline_run_id}`"
+            if verdict.baseline_run_id
+            else f" ({verdict.baseline_note or 'no baseline'})"
+        ),
+        "",
+        "| | check | observed | expected | detail |",
+        "|---|---|---|---|---|",
+    ]
+    for c in checks if checks is not None else verdict.checks:
+        observed = "–" if c.observed is None else f"{c.observed:.4g}"
+        lines.append(f"| {icon[c.status]} | {c.name} | {observed} | {c.expected} | {c.detail} |")
+    if verdict.flipped:
+        lines += [
+            "",
+            f"Cases that flipped pass → fail ({len(verdict.flipped)}): "
+            + ", ".join(f"`{c}`" for c in verdict.flipped[:50]),
+        ]
     return "\n".join(lines) + "\n"

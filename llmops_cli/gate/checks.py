@@ -12,7 +12,7 @@ Pure: takes parsed reports and the thresholds manifest, returns a GateVerdict; n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -258,31 +258,3 @@ def flipped_cases(report: Mapping[str, Any], baseline: Mapping[str, Any]) -> tup
         if r["status"] in ("failed", "errored")
         and before.get((r["case_id"], r["repeat"])) == "passed"
     )
-
-
-def verdict_markdown(verdict: GateVerdict, checks: Sequence[GateCheck] | None = None) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY and PR comments."""
-    icon = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
-    lines = [
-        f"## llmops gate: {verdict.pipeline} — {'PASSED' if verdict.passed else 'FAILED'}",
-        "",
-        f"Run `{verdict.run_id}`"
-        + (
-            f" vs baseline `{verdict.baseline_run_id}`"
-            if verdict.baseline_run_id
-            else f" ({verdict.baseline_note or 'no baseline'})"
-        ),
-        "",
-        "| | check | observed | expected | detail |",
-        "|---|---|---|---|---|",
-    ]
-    for c in checks if checks is not None else verdict.checks:
-        observed = "–" if c.observed is None else f"{c.observed:.4g}"
-        lines.append(f"| {icon[c.status]} | {c.name} | {observed} | {c.expected} | {c.detail} |")
-    if verdict.flipped:
-        lines += [
-            "",
-            f"Cases that flipped pass → fail ({len(verdict.flipped)}): "
-            + ", ".join(f"`{c}`" for c in verdict.flipped[:50]),
-        ]
-    return "\n".join(lines) + "\n"
