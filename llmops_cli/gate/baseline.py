@@ -4,11 +4,10 @@ registry stage (fetched from the remote when there is one). I/O only; the decisi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
 from llmops_cli.project import Project
 
@@ -16,21 +15,9 @@ if TYPE_CHECKING:
     from llmops_cli.registry.registry import Registry
 
 
-def read_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise LlmopsError(f"{path}: cannot read report: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise LlmopsError(f"{path}: not a JSON report: {exc}") from exc
-    if not isinstance(data, dict) or data.get("schema_version") != 1 or "summary" not in data:
-        raise LlmopsError(f"{path}: not an llmops report (schema_version 1)")
-    return data
-
-
 @dataclass(frozen=True)
 class Baseline:
-    report: dict[str, Any] | None
+    report: EvalReport | None
     note: str  # one line: which baseline, or why there is none
 
 

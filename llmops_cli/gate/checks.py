@@ -13,248 +13,233 @@ Pure: takes parsed reports and the thresholds manifest, returns a GateVerdict; n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
+from llmops_cli.contracts.report import CaseRow, EvalReport
+from llmops_cli.contracts.verdict import CheckStatus, GateCheck, GateVerdict
 from llmops_cli.metrics import info
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 BOOTSTRAP_SAMPLES = 4000
 SEED = 7
 
 
-@dataclass(frozen=True)
-class GateCheck:
-    name: str
-    kind: str  # threshold | error_rate | unmeasured | regression | fingerprint
-    status: str  # pass | warn | fail
-    observed: float | None
-    expected: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class GateVerdict:
-    passed: bool
-    pipeline: str
-    run_id: str
-    fingerprint: str
-    baseline_run_id: str | None
-    checks: tuple[GateCheck, ...]
-    flipped: tuple[str, ...]
-    strict: bool
-    baseline_note: str = ""  # which baseline, or why there is none (e.g. a first release)
-
-    @property
-    def failures(self) -> tuple[GateCheck, ...]:
-        return tuple(c for c in self.checks if c.status == "fail")
-
-    @property
-    def warnings(self) -> tuple[GateCheck, ...]:
-        return tuple(c for c in self.checks if c.status == "warn")
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["verdict"] = "pass" if self.passed else "fail"
-        return out
-
-
-def observed_value(report: Mapping[str, Any], name: str, stat: str) -> float | None:
+def observed_value(report: EvalReport, name: str, stat: str) -> float | None:
     """The aggregate a threshold talks about, or None when the report lacks it."""
-    s = report["summary"]
+    s = report.summary
     if name == "pass_rate":
-        return _f(s["pass_rate"]["mean"])
+        return s.pass_rate.mean
     if name == "error_rate":
-        return _f(s["error_rate"])
+        return s.error_rate
     if name == "latency":
-        return _f(s["latency_ms"]["mean" if stat == "mean" else stat])
+        value: float | None = getattr(s.latency_ms, "mean" if stat == "mean" else stat, None)
+        return value
     if name == "tokens":
-        return _f(s["tokens"]["mean"])
+        return s.tokens.mean
     if name == "cost":
-        per_1k = s["cost_usd"]["per_1k_requests"]
+        per_1k = s.cost_usd.per_1k_requests
         return None if per_1k is None else per_1k / 1000
-    metric = s["metrics"].get(name)
+    metric = s.metrics.get(name)
     if metric is None:
         return None
     if stat == "pass_rate":
-        return _f(metric["pass_rate"]["mean"]) if metric["pass_rate"] else None
-    return _f(metric["mean"])
-
-
-def _f(value: Any) -> float | None:
-    return None if value is None else float(value)
+        return metric.pass_rate.mean if metric.pass_rate else None
+    return metric.mean
 
 
 def check_gate(
-    report: Mapping[str, Any],
+    report: EvalReport,
     thresholds: Mapping[str, Any],
-    baseline: Mapping[str, Any] | None = None,
+    baseline: EvalReport | None = None,
     *,
     strict: bool = False,
     current_fingerprint: str | None = None,
+    baseline_note: str = "",
 ) -> GateVerdict:
     checks: list[GateCheck] = []
-    if current_fingerprint is not None and current_fingerprint != report["fingerprint"]:
+    if current_fingerprint is not None and current_fingerprint != report.fingerprint:
         checks.append(
             GateCheck(
-                "fingerprint",
-                "fingerprint",
-                "fail",
-                None,
-                current_fingerprint[:12],
-                f"the report was made from {report['fingerprint'][:12]}, but the pipeline's "
+                name="fingerprint",
+                kind="fingerprint",
+                status="fail",
+                observed=None,
+                expected=current_fingerprint[:12],
+                detail=f"the report was made from {report.fingerprint[:12]}, but the pipeline's "
                 "manifests, golden set or corpus have changed since; run `llmops eval` again",
             )
         )
     for name, rule in thresholds.get("metrics", {}).items():
-        stat = rule.get("stat", "mean")
-        value = observed_value(report, name, stat)
-        severity = rule.get("severity", "fail")
-        expected = " and ".join(
-            f"{'>=' if b == 'min' else '<='} {rule[b]:g}" for b in ("min", "max") if b in rule
-        )
-        label = name if stat == "mean" else f"{name} ({stat})"
-        if value is None:
-            why = (
-                "no case has a pass/fail check"
-                if name == "pass_rate"
-                else "the report has no such metric"
-            )
-            checks.append(GateCheck(label, "unmeasured", severity, None, expected, why))
-            continue
-        ok = ("min" not in rule or value >= rule["min"]) and (
-            "max" not in rule or value <= rule["max"]
-        )
-        over = (
-            f"over {report['summary']['pass_rate']['n']} checked cases"
-            if name == "pass_rate"
-            else ""
-        )
-        checks.append(
-            GateCheck(label, "threshold", "pass" if ok else severity, value, expected, over)
-        )
+        checks.append(threshold_check(report, name, rule))
     ceiling = thresholds.get("max_error_rate")
     if ceiling is not None:
-        rate = float(report["summary"]["error_rate"])
+        rate = report.summary.error_rate
         checks.append(
             GateCheck(
-                "error_rate",
-                "error_rate",
-                "pass" if rate <= ceiling else "fail",
-                rate,
-                f"<= {ceiling:g}",
+                name="error_rate",
+                kind="error_rate",
+                status="pass" if rate <= ceiling else "fail",
+                observed=rate,
+                expected=f"<= {ceiling:g}",
             )
         )
     flipped: tuple[str, ...] = ()
     regression = thresholds.get("regression")
     if baseline is not None and regression is not None:
-        # by default only [0, 1] scores: max_drop is an absolute drop in a score, and means
-        # nothing for milliseconds or dollars (list those in regression.metrics to compare
-        # them as a relative change)
-        names = regression.get("metrics") or [
-            "pass_rate",
-            *(
-                n
-                for n in thresholds.get("metrics", {})
-                if (m := info(n)) is None or m.unit_interval
-            ),
-        ]
-        for name in dict.fromkeys(names):
-            found = regression_check(
-                report,
-                baseline,
-                name,
-                float(regression.get("max_drop", 0.0)),
-                float(regression.get("confidence", 0.95)),
-            )
-            if found is not None:
-                checks.append(found)
+        checks += regression_checks(report, baseline, thresholds, regression)
         flipped = flipped_cases(report, baseline)
     if strict:
-        checks = [
-            GateCheck(
-                c.name,
-                c.kind,
-                "fail" if c.status == "warn" else c.status,
-                c.observed,
-                c.expected,
-                c.detail,
-            )
-            for c in checks
-        ]
+        checks = [replace(c, status="fail") if c.status == "warn" else c for c in checks]
+    passed = not any(c.status == "fail" for c in checks)
     return GateVerdict(
-        passed=not any(c.status == "fail" for c in checks),
-        pipeline=str(report["pipeline"]),
-        run_id=str(report["run_id"]),
-        fingerprint=str(report["fingerprint"]),
-        baseline_run_id=None if baseline is None else str(baseline["run_id"]),
+        passed=passed,
+        pipeline=report.pipeline,
+        run_id=report.run_id,
+        fingerprint=report.fingerprint,
+        baseline_run_id=None if baseline is None else baseline.run_id,
         checks=tuple(checks),
         flipped=flipped,
         strict=strict,
+        baseline_note=baseline_note,
+        verdict="pass" if passed else "fail",
     )
 
 
-def _per_case(report: Mapping[str, Any], name: str) -> dict[tuple[str, int], float]:
+def threshold_check(report: EvalReport, name: str, rule: Mapping[str, Any]) -> GateCheck:
+    """One `metrics:` entry of the thresholds: `min`/`max` on the aggregate `stat` picks."""
+    stat = rule.get("stat", "mean")
+    value = observed_value(report, name, stat)
+    severity: CheckStatus = rule.get("severity", "fail")
+    expected = " and ".join(
+        f"{'>=' if b == 'min' else '<='} {rule[b]:g}" for b in ("min", "max") if b in rule
+    )
+    label = name if stat == "mean" else f"{name} ({stat})"
+    if value is None:
+        why = (
+            "no case has a pass/fail check"
+            if name == "pass_rate"
+            else "the report has no such metric"
+        )
+        return GateCheck(
+            name=label,
+            kind="unmeasured",
+            status=severity,
+            observed=None,
+            expected=expected,
+            detail=why,
+        )
+    ok = ("min" not in rule or value >= rule["min"]) and ("max" not in rule or value <= rule["max"])
+    over = f"over {report.summary.pass_rate.n} checked cases" if name == "pass_rate" else ""
+    return GateCheck(
+        name=label,
+        kind="threshold",
+        status="pass" if ok else severity,
+        observed=value,
+        expected=expected,
+        detail=over,
+    )
+
+
+def regression_checks(
+    report: EvalReport,
+    baseline: EvalReport,
+    thresholds: Mapping[str, Any],
+    regression: Mapping[str, Any],
+) -> list[GateCheck]:
+    # by default only [0, 1] scores: max_drop is an absolute drop in a score, and means
+    # nothing for milliseconds or dollars (list those in regression.metrics to compare
+    # them as a relative change)
+    names = regression.get("metrics") or [
+        "pass_rate",
+        *(n for n in thresholds.get("metrics", {}) if (m := info(n)) is None or m.unit_interval),
+    ]
+    found = (
+        regression_check(
+            report,
+            baseline,
+            name,
+            float(regression.get("max_drop", 0.0)),
+            float(regression.get("confidence", 0.95)),
+        )
+        for name in dict.fromkeys(names)
+    )
+    return [c for c in found if c is not None]
+
+
+def _per_case(report: EvalReport, name: str) -> dict[tuple[str, int], float]:
     out = {}
-    for row in report["cases"]:
-        key = (row["case_id"], row["repeat"])
-        if name == "pass_rate":  # checked cases only: errored and `scored` ones have no verdict
-            if row["status"] in ("passed", "failed"):
-                out[key] = 1.0 if row["status"] == "passed" else 0.0
-        elif name == "latency":
-            if row.get("latency_ms") is not None:
-                out[key] = float(row["latency_ms"])
-        else:
-            score = row.get("scores", {}).get(name)
-            if score and score["value"] is not None:
-                out[key] = float(score["value"])
+    for row in report.cases:
+        key = (row.case_id, row.repeat)
+        value = _case_value(row, name)
+        if value is not None:
+            out[key] = value
     return out
 
 
+def _case_value(row: CaseRow, name: str) -> float | None:
+    if name == "pass_rate":  # checked cases only: errored and `scored` ones have no verdict
+        return (1.0 if row.status == "passed" else 0.0) if row.checked else None
+    if name == "latency":
+        return row.latency_ms
+    score = row.scores.get(name)
+    return None if score is None or score.value is None else float(score.value)
+
+
+def paired_bootstrap_upper(diffs: npt.NDArray[np.float64], confidence: float) -> float:
+    """One-sided `confidence` upper bound on the mean of paired differences (seeded, so the
+    same reports always give the same verdict)."""
+    import numpy as np
+
+    data = np.asarray(diffs, dtype=np.float64)
+    rng = np.random.default_rng(SEED)
+    idx = rng.integers(0, len(data), size=(BOOTSTRAP_SAMPLES, len(data)))
+    return float(np.percentile(data[idx].mean(axis=1), confidence * 100))
+
+
 def regression_check(
-    report: Mapping[str, Any],
-    baseline: Mapping[str, Any],
+    report: EvalReport,
+    baseline: EvalReport,
     name: str,
     max_drop: float,
     confidence: float,
 ) -> GateCheck | None:
     """Paired bootstrap on shared cases; None when fewer than 2 cases are shared."""
-    import numpy as np
-
     current, before = _per_case(report, name), _per_case(baseline, name)
     shared = sorted(set(current) & set(before))
     if len(shared) < 2:
         return None
     metric = info(name)
     sign = -1.0 if metric is not None and not metric.higher_is_better else 1.0
+    import numpy as np
+
     diffs = sign * (np.array([current[k] for k in shared]) - np.array([before[k] for k in shared]))
     if name == "latency":  # compare relative change for latency: a drop is a slowdown
         base = float(np.mean([before[k] for k in shared])) or 1.0
         diffs = diffs / base
-    rng = np.random.default_rng(SEED)
-    idx = rng.integers(0, len(shared), size=(BOOTSTRAP_SAMPLES, len(shared)))
-    means = diffs[idx].mean(axis=1)
-    upper = float(np.percentile(means, confidence * 100))  # one-sided bound on the change
+    upper = paired_bootstrap_upper(diffs, confidence)
     change = float(diffs.mean())
-    failed = upper < -max_drop
     detail = (
         f"{len(shared)} shared cases; change {change:+.3f}, {confidence:.0%} upper bound "
         f"{upper:+.3f}"
     )
     return GateCheck(
-        f"{name} vs baseline",
-        "regression",
-        "fail" if failed else "pass",
-        change,
-        f"drop <= {max_drop:g} at {confidence:.0%}",
-        detail,
+        name=f"{name} vs baseline",
+        kind="regression",
+        status="fail" if upper < -max_drop else "pass",
+        observed=change,
+        expected=f"drop <= {max_drop:g} at {confidence:.0%}",
+        detail=detail,
     )
 
 
-def flipped_cases(report: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[str, ...]:
-    before = {(r["case_id"], r["repeat"]): r["status"] for r in baseline["cases"]}
+def flipped_cases(report: EvalReport, baseline: EvalReport) -> tuple[str, ...]:
+    before = {(r.case_id, r.repeat): r.status for r in baseline.cases}
     return tuple(
-        r["case_id"]
-        for r in report["cases"]
-        if r["status"] in ("failed", "errored")
-        and before.get((r["case_id"], r["repeat"])) == "passed"
+        r.case_id
+        for r in report.cases
+        if r.status in ("failed", "errored") and before.get((r.case_id, r.repeat)) == "passed"
     )

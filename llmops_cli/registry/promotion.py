@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from llmops_cli.contracts.report import load_report
 from llmops_cli.errors import LlmopsError
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
@@ -127,7 +128,7 @@ def promote(
         out = {
             f"evidence/{event_id}/gate.json": json.dumps(verdict, indent=2) + "\n",
             f"evidence/{event_id}/report-summary.json": summary_of(
-                json.loads(report_path.read_text("utf-8"))
+                load_report(report_path).to_dict()
             ),
             # the whole (already scrubbed) report: the next gate's paired baseline
             f"evidence/{event_id}/report.json": report_path.read_text("utf-8"),
@@ -396,10 +397,10 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
         raise LlmopsError(
             f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
         )
-    report = json.loads(matches[0].read_text("utf-8"))
-    commit = (report.get("git") or {}).get("sha") or "(unknown)"
+    report = load_report(matches[0])
+    commit = report.git.sha or "(unknown)"
     owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
-    return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
+    return _artifacts(registry, {"pipeline": report.pipeline, **report.manifests}, owner)
 
 
 def reproduce(project: Project, target: str, out: Path) -> list[Path]:
