@@ -4,6 +4,7 @@ import json
 import random
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import make_report
@@ -12,7 +13,7 @@ from llmops_cli.contracts.verdict import GateVerdict
 from llmops_cli.gate.checks import check_gate
 from llmops_cli.render.markdown import verdict_markdown
 
-THRESHOLDS = {
+THRESHOLDS: dict[str, Any] = {
     "metrics": {
         "token_f1": {"min": 0.5, "severity": "fail"},
         "rouge_l": {"min": 0.9, "severity": "warn"},
