@@ -33,6 +33,10 @@ def schema(
 
         typer.echo(json.dumps(combined_schema(), indent=2))
         return
-    from llmops_cli.manifests.schema import schema_text
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.manifests.schema import SCHEMA_NAMES, schema_text
 
+    if kind not in SCHEMA_NAMES:
+        choices = ", ".join((*SCHEMA_NAMES, "manifest", "report", "verdict"))
+        raise LlmopsError(f"unknown schema {kind!r}; choose one of: {choices}")
     typer.echo(schema_text(kind), nl=False)
