@@ -63,6 +63,9 @@ def test_real_regression_fails_and_lists_flipped_cases() -> None:
     assert statuses(verdict)["token_f1 vs baseline"] == "fail"
     assert verdict.flipped == tuple(f"c{i}" for i in range(0, 60, 3))
     assert verdict.baseline_run_id == "base"
+    drop = next(c for c in verdict.checks if c.name == "pass_rate vs baseline")
+    assert drop.shared_cases == 60 and drop.bound is not None and drop.bound < -0.02
+    assert "bound" in drop.to_dict() and "bound" not in verdict.checks[0].to_dict()
     assert "❌" in verdict_markdown(verdict) and "`c0`" in verdict_markdown(verdict)
 
 

@@ -46,9 +46,15 @@ class Contract:
 
     KIND: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 0
+    OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset()  # optional parts left out when None
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: _dump(getattr(self, name)) for name in _names(type(self))}
+        omit = self.OMIT_IF_NONE
+        return {
+            name: _dump(value)
+            for name in _names(type(self))
+            if (value := getattr(self, name)) is not None or name not in omit
+        }
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)

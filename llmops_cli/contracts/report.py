@@ -23,13 +23,6 @@ CHECKED: frozenset[str] = frozenset({"passed", "failed"})  # the statuses a pass
 Screening = dict[str, dict[str, list[str]]]
 
 
-def _without_none(data: dict[str, Any], *names: str) -> dict[str, Any]:
-    for name in names:
-        if data.get(name) is None:
-            data.pop(name, None)
-    return data
-
-
 @dataclass(frozen=True, kw_only=True)
 class Score(Contract):
     """One scorer's result for one case: a value in [0, 1] (or with a unit), a verdict when
@@ -40,8 +33,7 @@ class Score(Contract):
     reason: str = ""
     raw: str | None = None  # an LLM judge's own words, kept for audit
 
-    def to_dict(self) -> dict[str, Any]:
-        return _without_none(super().to_dict(), "raw")
+    OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset({"raw"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,8 +59,10 @@ class CaseRow(Contract):
     failed_checks: tuple[str, ...] = ()
     status: CaseStatus
 
+    OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset({"screening"})
+
     def to_dict(self) -> dict[str, Any]:
-        data = _without_none(super().to_dict(), "screening")
+        data = super().to_dict()
         if self.status == "errored" and not self.failed_checks:
             del data["failed_checks"]  # as the runner writes an errored row
         return data

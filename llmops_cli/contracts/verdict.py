@@ -22,6 +22,12 @@ class GateCheck(Contract):
     observed: float | None  # None when unmeasured
     expected: str  # `>= 0.85`, `drop <= 0.02 at 95%`
     detail: str = ""  # for a regression: shared cases, the change and its confidence bound
+    # regression checks only (left out of the others): the paired bootstrap's one-sided
+    # `confidence` upper bound on the change, and how many cases both runs share
+    bound: float | None = None
+    shared_cases: int | None = None
+
+    OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset({"bound", "shared_cases"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -233,6 +233,8 @@ def regression_check(
         observed=change,
         expected=f"drop <= {max_drop:g} at {confidence:.0%}",
         detail=detail,
+        bound=upper,
+        shared_cases=len(shared),
     )
 
 
