@@ -136,3 +136,18 @@ def test_load_report_reads_reports_older_than_scored_cases(tmp_path: Path) -> No
     missing = tmp_path / "none.json"
     with pytest.raises(ContractError, match=r"none\.json: cannot read report"):
         load_report(missing)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"cache": "sometimes"}, "cache 'sometimes': choose read-write, read-only or off"),
+        ({"cache": "off", "cassette": Path("c.jsonl")}, "a cassette needs the cache"),
+    ],
+)
+def test_evaluate_refuses_options_the_cli_would(
+    project: Path, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(api.LlmopsError, match=message):
+        api.evaluate(project, "support-bot", track=False, **options)
+    assert not (project / "reports").exists()
