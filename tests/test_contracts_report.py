@@ -151,3 +151,19 @@ def test_evaluate_refuses_options_the_cli_would(
     with pytest.raises(api.LlmopsError, match=message):
         api.evaluate(project, "support-bot", track=False, **options)
     assert not (project / "reports").exists()
+
+
+def test_promote_names_a_broken_gate_json(project: Path) -> None:
+    import subprocess
+
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "init"]):
+        subprocess.run(["git", *args], cwd=project, check=True)
+    report = api.evaluate(project, "support-bot", track=False)
+    api.gate(project, "support-bot")
+    gate_json = project / "reports" / "support-bot" / report.run_id / "gate.json"
+    gate_json.write_text(gate_json.read_text().replace('"checks"', '"checkz"'))
+    result = CliRunner().invoke(
+        app, ["promote", "support-bot", "--to", "dev", "--project", str(project)]
+    )
+    assert result.exit_code == 1
+    assert f"{gate_json}: checks: missing" in result.stderr
