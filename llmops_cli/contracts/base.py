@@ -50,11 +50,15 @@ class Contract:
 
     def to_dict(self) -> dict[str, Any]:
         omit = self.OMIT_IF_NONE
-        return {
-            name: _dump(value)
-            for name in _names(type(self))
-            if (value := getattr(self, name)) is not None or name not in omit
-        }
+        out: dict[str, Any] = {}
+        for name, dump in _plan(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                if name not in omit:
+                    out[name] = None
+            else:
+                out[name] = value if dump is None else dump(value)
+        return out
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
@@ -90,15 +94,43 @@ def _dump(value: Any) -> Any:
     return value
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}
+Dumper = Callable[[Any], Any]
+_PLANS: dict[type, tuple[tuple[str, Dumper | None], ...]] = {}
 
 
-def _names(cls: type) -> tuple[str, ...]:
-    """A contract's field names, looked up once per class (`fields()` is slow per call)."""
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+def _plan(cls: type) -> tuple[tuple[str, Dumper | None], ...]:
+    """Each field and how to dump it (None: already JSON), worked out once per class."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _hints(cls)
+        plan = _PLANS[cls] = tuple(
+            (f.name, _dumper(hints[f.name])) for f in dataclasses.fields(cls)
+        )
+    return plan
+
+
+@cache
+def _dumper(tp: Any) -> Dumper | None:
+    """How to dump values of type `tp`: None when they are JSON as they are."""
+    origin = get_origin(tp)
+    if tp in (str, int, float, bool, type(None)) or origin is typing.Literal:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        members = [_dumper(m) for m in get_args(tp)]
+        return None if all(m is None for m in members) else _dump
+    if origin in (tuple, list):
+        items = [_dumper(a) for a in get_args(tp) if a is not Ellipsis] or [_dump]
+        if all(i is None for i in items):
+            return list
+        item = items[0] if len(items) == 1 and items[0] is not None else _dump
+        return lambda value: [item(v) for v in value]
+    if origin is dict:
+        args = get_args(tp)
+        inner = _dumper(args[1]) if len(args) == 2 else _dump
+        if inner is None:
+            return dict
+        return lambda value: {str(k): inner(v) for k, v in value.items()}
+    return _dump  # contracts, enums, Any: decided per value
 
 
 @cache
