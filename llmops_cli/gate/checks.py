@@ -194,10 +194,10 @@ def paired_bootstrap_upper(diffs: npt.NDArray[np.float64], confidence: float) ->
     same reports always give the same verdict)."""
     import numpy as np
 
-    data = np.asarray(diffs, dtype=np.float64)
-    rng = np.random.default_rng(SEED)
-    idx = rng.integers(0, len(data), size=(BOOTSTRAP_SAMPLES, len(data)))
-    return float(np.percentile(data[idx].mean(axis=1), confidence * 100))
+    from llmops_cli.stats.bootstrap import resampled_means
+
+    means = resampled_means(diffs, BOOTSTRAP_SAMPLES, SEED)
+    return float(np.percentile(means, confidence * 100))
 
 
 def regression_check(
