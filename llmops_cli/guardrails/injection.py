@@ -17,9 +17,21 @@ runs them on every view of a text and combines them with the shipped classifier.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
+from functools import cache
 
-from llmops_cli.guardrails.injection_rules import KEY_WORDS, RULE_PACK, compiled
+from llmops_cli.guardrails.injection_rules import (
+    DECODE_CUE,
+    DECODED_VIAS,
+    KEY_WORDS,
+    MENTION_CUE,
+    MENTIONABLE,
+    OBEY_CUE,
+    QUOTES,
+    RULE_PACK,
+    compiled,
+)
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
 
@@ -45,14 +57,52 @@ class InjectionFinding:
         return out
 
 
+@cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    flags = re.IGNORECASE
+    return (
+        re.compile(rf"\b{DECODE_CUE}\b", flags),
+        re.compile(rf"\b{OBEY_CUE}\b", flags),
+        re.compile(MENTION_CUE, flags),
+    )
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Whether a match starts just inside quotation marks (or backticks)."""
+    return any(c in QUOTES for c in text[max(0, start - 3) : start])
+
+
+def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
+    """A match, unless the rule's words are only quoted in a text that talks about attacks
+    ("an attacker writes 'ignore previous instructions'"): a mention, not a use."""
+    if not (mention and rule in MENTIONABLE):
+        return pattern.search(text) is not None
+    if rule == "chat-template-tokens" and text.rstrip().endswith("?"):
+        return False  # a question about a chat format quotes its markers
+    return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
+
+
 def scan(text: str, via: str = "text", prefilter: bool = True) -> list[InjectionFinding]:
     """The rules that fire on one view (a rule none of whose key words occur is skipped)."""
     low = text.lower()
+    mention = _cues()[2].search(text) is not None
     return [
         InjectionFinding(rule, category, via)
         for rule, (category, pattern) in compiled().items()
-        if (not prefilter or any(k in low for k in KEY_WORDS[rule])) and pattern.search(text)
+        if (not prefilter or any(k in low for k in KEY_WORDS[rule]))
+        and _fires(rule, pattern, text, mention)
     ]
+
+
+def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
+    """An encoded run the text asks to have decoded and obeyed: the request anywhere in the
+    text (two linear searches), the payload whatever it says."""
+    decoded = next((v.via for v in normalised.views if v.via in DECODED_VIAS), None)
+    decode, obey, _ = _cues()
+    text = normalised.text
+    if decoded is None or not decode.search(text) or not obey.search(text):
+        return None
+    return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
 
 
 def _mostly_latin(text: str) -> bool:
@@ -72,6 +122,8 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
                 findings.append(finding)
     if not findings and _mostly_latin(text := normalised.text):  # rot13 needs no cue for rules
         findings = scan(codecs.encode(text, "rot13"), "rot13")
+    if "decode-and-obey" not in seen and (obeyed := _decode_and_obey(normalised)) is not None:
+        findings.append(obeyed)
     if normalised.suspicious:
         findings.append(InjectionFinding("invisible-unicode", "hidden_characters", "unicode"))
     return findings

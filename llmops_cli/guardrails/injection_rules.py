@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-RULE_PACK = "injection-2026.12.1"
+RULE_PACK = "injection-2026.12.2"
 
 
 def _any(*words: str) -> str:
@@ -153,7 +153,8 @@ _NO_LIMITS = _any(
     r"restriktionen|restrictions|restricciones|restrizioni|einschränkungen)"
 )
 _PERSONA = _any(
-    r"you are (?:now|no longer|going to be|about to)|you're now|act (?:as|like)|acting as|"
+    r"you are (?:now|no longer|going to be|about to|an?)|you're now|act (?:as|like)|acting as|"
+    r"role-?play|você é uma?|eres una?|tu es une?|du bist eine?|sei una?|"
     r"pretend(?:ing)? (?:to be|you are|you're|that you)|role-?play(?:ing)? as|"
     r"play the (?:role|part) of|imagine (?:you are|you're|yourself as|that you)|simulate|"
     r"behave (?:as|like)|become|switch (?:to|into)|enter|enable|activate|turn on|respond as|"
@@ -264,7 +265,7 @@ _AI = _any(
     r"assistants?(?! (?:manager|director|professor|coach|editor|principal|teacher|to the))|"
     r"ai (?:assistants?|agents?|models?|systems?|tools?)|llms?|language models?|chat ?bots?|"
     r"copilots?|gpt(?:-?\d\w*)?|chatgpt|claude|gemini|summari[sz]er|crawler|ia|asistente|"
-    r"assistente|ki"
+    r"assistente|ki|bots?|ki-assistent\w*"
 )
 _AI_READER = _any(
     rf"(?:note|message|instructions?|attention|reminder|memo|directive|important|warning|"
@@ -272,6 +273,12 @@ _AI_READER = _any(
     rf"(?:attention|dear|hey|hello|hi)\s*,?\s+(?:the |any |all |an? )?{_AI}\b(?!\s+(?:team|"
     rf"group|department|users?|customers?|fans?|community)\b)",
     rf"if you are an? (?:{_AI})\b",
+    # "the AI that reads this email", in the word order of each language
+    rf"\b{_AI}\b[^\n.]{{0,30}}?\b(?:that|which|who|que|qui|che)\s+(?:reads?|process(?:es)?|"
+    rf"summari[sz]es|lee|lea|procesa|resume|lit|traite|résume|lê|processa|legge|elabora|"
+    rf"riassume)\s+(?:this|este|esta|ce|cet|cette|questo|questa)\b",
+    rf"\b{_AI}\b[^\n.]{{0,30}}?\b(?:der|die|das)\s+(?:diese[nrs]?|dieses)\s+[\w-]+\s+"
+    rf"(?:liest|verarbeitet|zusammenfasst)\b",
     rf"(?:any|all|every)\s+{_AI}\s+(?:reading|processing|summari[sz]ing|parsing|scanning|"
     rf"indexing|viewing)",
     rf"{_AI}\s+(?:reading|processing|summari[sz]ing|parsing|scanning|analy[sz]ing) this",
@@ -318,6 +325,7 @@ _SECRET_DATA = _any(
     r"details)|address(?:es)?|phone numbers?|account numbers?|bank details|data|name|"
     r"details|question|query|input|files?|documents?|notes)|"
     r"(?:personal (?:data|information)|pii|secrets|credentials|passwords)|"
+    r"the (?:credit card|card|passport|account|social security) numbers?|"
     r"(?:what|everything) (?:the user|i|we|they) (?:said|typed|wrote|asked|shared|entered)|"
     r"(?:historial|contraseñas?|conversaci[oó]n|datos personales|mensajes anteriores)|"
     r"(?:historique|mots? de passe|conversation|données personnelles|messages précédents)|"
@@ -358,7 +366,8 @@ _WILDCARD = _any(
     r"\(\s*[^)\n]{0,80}?(?:\"\*\"|'\*'|=\s*\*|\*\.\*|\"all\"|'all'|=\s*all\b|"
     r"\ball\s*=\s*true|recursive\s*=\s*true|\*\s*\))|"
     r"(?:path|target|to|recipient|scope|files?|folder|query|where|ids?|"
-    r"filter)\s*[=:]\s*[\"']?(?:\*|all|everyone|/|~|\.\*)[\"']?(?=[\s,)}\]]|$)|"
+    r"filter|caminho|ruta|chemin|pfad|percorso)\s*[=:]\s*[\"']?(?:\*|all|everyone|/|~|\.\*|"
+    r"[\w./~-]{0,40}/\*)[\"']?(?=[\s,)}\]]|$)|\brecursive\s*=\s*true\b|"
     r"\b(?:all|every|each|entire|whole)\s+(?:the\s+|of the\s+|my\s+|your\s+|"
     r"their\s+)?(?:files?|records?|users?|accounts?|contacts?|emails?|messages?|documents?|"
     r"repos(?:itories)?|rows|tables?|data(?:base)?|folders?|directories|customers?|backups?|"
@@ -385,6 +394,9 @@ _NO_CONFIRM = _any(
     r"permission)))?|"
     r"(?:silently|quietly|secretly|covertly|automatically|immediately)|"
     r"skip (?:the )?(?:confirmation|approval|review|verification)|"
+    r"(?:already|pre-?) ?approved|no hace falta confirmar|no es necesario confirmar|"
+    r"pas besoin de confirmer|inutile de confirmer|keine bestätigung nötig|"
+    r"não (?:precisa|é preciso) confirmar|non serve confermare|"
     r"(?:auto|pre)-?(?:approved?|confirmed?)|"
     r"sin (?:preguntar|confirmar|confirmación|permiso|avisar)|"
     r"sans (?:demander|confirmer|confirmation|permission|prévenir|avertir)|"
@@ -398,6 +410,20 @@ _DANGEROUS = _any(
     r"reset|disable|approve|merge|push|deploy|install|download|rm -rf|chmod|curl|borra\w*|"
     r"elimina\w*|envía|transfiere|supprime\w*|efface\w*|envoie\w*|transfère\w*|lösch\w*|"
     r"entfern\w*|überweis\w*|apag\w*|exclu\w*|transfira|cancella\w*|trasferisci"
+)
+_IDENTIFIER = r"`[A-Za-z_][\w.]{1,60}`|[a-z]+_[a-z_]{2,40}\b"  # delete_files, `shell.run`
+# a fiction frame that asks to drop the warnings: the story is the wrapper, not the point
+_FICTION = _any(
+    r"story|novel|fiction|fictional|role-?play|screenplay|script|monologue|poem|game|tale|"
+    r"historia|relato|novela|histoire|roman|geschichte|roman|história|romance|storia|racconto"
+)
+_DROP_WARNINGS = _any(
+    r"(?:skip|drop|omit|leave out|no|without|don't add|do not add|never add) (?:the |any |all )?"
+    r"(?:warnings?|disclaimers?|caveats?|safety notes?|moralizing|lectures?)|"
+    r"(?:it's|it is|this is|its) (?:only|just|purely) (?:fiction|a story|fictional|pretend)|"
+    r"the more (?:accurate|realistic|detailed),? the better|"
+    r"sin (?:advertencias|avisos)|sans (?:avertissements?|mises en garde)|ohne (?:warnungen|"
+    r"hinweise)|sem (?:avisos|advertências)|senza (?:avvertenze|avvisi)"
 )
 # -- encoded payloads to be decoded and obeyed -----------------------------------------------
 _DECODE = _any(
@@ -420,6 +446,39 @@ _OBEY = _any(
     r"ejecuta\w*|obedece\w*|suivez|suis|exécute[zr]?|obéis\w*|applique[zr]?|"
     r"befolge\w*|führ\w* \w+ aus|gehorche|siga|execute|obedeça|segui|esegui\w*|obbedisci"
 )
+
+# A text that holds an encoded run (a decoded view) and asks for it to be decoded and obeyed,
+# anywhere in the text: `injection.rule_findings` checks both cues on the original text.
+DECODE_CUE = _any(
+    _DECODE,
+    r"rot-?13|base ?64|hex|aplica|applique[zr]?|wende \w+ an|applica",
+)
+OBEY_CUE = _any(
+    _OBEY,
+    r"obey|do (?:what|as) (?:it|the \w+) (?:says|tells)|respond according to|"
+    r"(?:as|a) (?:your |the |a )?new (?:task|instruction|instructions|command|order)|"
+    r"lo que diga|ce qu'il dit|"
+    r"was (?:es|darin) steht|(?:o )?que (?:ele )?diz|quello che dice|ausführen|instead of|"
+    r"carry (?:it|them) out|decode_and_run|and run",
+)
+DECODED_VIAS = ("base64", "hex", "url", "rot13", "reversed")
+# Words of a text that talks about attacks; in such a text, a rule of MENTIONABLE whose every
+# match starts just inside QUOTES is a quotation, not an instruction.
+MENTION_CUE = (
+    r"prompt[ -]injection|injection (?:de|di) prompt|inyecci[oó]n de prompt|injeção de prompt|"
+    r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
+    r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
+    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b"
+)
+MENTIONABLE = frozenset(
+    {
+        "override-prior-instructions",
+        "override-instructions-first",
+        "chat-template-tokens",
+        "persona-named-jailbreak",
+    }
+)
+QUOTES = "'\"`«»“”‘’„‹›"
 
 RULES: dict[str, tuple[str, str]] = {
     # id: (category, pattern) — every pattern is matched case-insensitively
@@ -460,9 +519,11 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "persona-named-jailbreak": (
         "persona_jailbreak",
-        r"\b(?:do anything now|DAN mode|developer mode (?:enabled|on|activated)|jailbreak(?:ed)? "
-        r"mode|modo (?:desarrollador|dios|sin restricciones)|mode (?:développeur|sans limites)|"
-        r"entwicklermodus|modalità sviluppatore|(?-i:STAN|DUDE|AIM|DAN)|BetterDAN|AntiGPT|"
+        r"\b(?:do anything now|DAN mode|jailbreak(?:ed)? mode|"
+        r"(?:developer mode (?:enabled|on|activated)|modo (?:desarrollador|dios|sin restricciones)|"
+        r"mode (?:développeur|sans limites)|entwicklermodus|modalità sviluppatore)"
+        r"(?!\s+(?:on|in|for|of|sur|dans|de|du|des|en|auf|im|für|no|na|do|da|su|sul|nel|per|"
+        r"del|para|my|the|a|an|your|this)\b)|(?-i:STAN|DUDE|AIM|DAN)|BetterDAN|AntiGPT|"
         r"evil ?(?:bot|confidant|gpt)|opposite mode)\b",
     ),
     "reveal-hidden-instructions": (
@@ -522,6 +583,16 @@ RULES: dict[str, tuple[str, str]] = {
         rf"\b{_TOOL_CALL}\b[^.!?\n]{{0,30}}?\b{_TOOL}|\b{_NO_CONFIRM_USER}\b[^.!?\n]{{0,60}}?"
         rf"\b{_DANGEROUS}\b",
     ),
+    "tool-call-then-unconfirmed": (
+        "tool_hijack",
+        rf"\b{_TOOL_CALL}\b[^\n]{{0,40}}?\b(?:{_IDENTIFIER})[^\n]{{0,200}}?\b{_NO_CONFIRM}\b|"
+        rf"\b{_NO_CONFIRM}\b[^\n]{{0,120}}?\b{_TOOL_CALL}\b[^\n]{{0,40}}?\b(?:{_IDENTIFIER})",
+    ),
+    "fiction-wrapper": (
+        "persona_jailbreak",
+        rf"\b{_FICTION}\b[^\n]{{0,300}}?\b{_DROP_WARNINGS}\b|"
+        rf"\b{_DROP_WARNINGS}\b[^\n]{{0,200}}?\b{_FICTION}\b",
+    ),
     "tool-call-exfiltrate": (
         "tool_hijack",
         rf"\b{_TOOL_CALL}\b[^.!?\n]{{0,40}}?\b{_TOOL}[^.!?\n]{{0,60}}?\b{_DANGEROUS}\b"
@@ -565,6 +636,11 @@ _LINK_WORDS = _words(
     "http|url|link|query|parameter|image|img|markdown|webhook|endpoint|server|address|enlace|"
     "imagen|lien|bild|imagem|immagine|collegamento"
 )
+KEY_TOOL_UNCONFIRMED = _words(
+    "without|not |don't|dont|never|no need|silent|quiet|secret|covert|automatic|immediate|"
+    "skip|approv|confirm|sin |sans |ohne |sem |senza |pas besoin|inutile|bestätigung|"
+    "precisa|preciso|serve"
+)
 KEY_WORDS: dict[str, tuple[str, ...]] = {
     "override-prior-instructions": _OBJECT_WORDS
     + _words(
@@ -606,14 +682,17 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
     "exfiltrate-to-url": _LINK_WORDS,
     "url-with-secret-data": _LINK_WORDS,
     "tool-call-wildcard": _words(
-        "(|=|:|all|every|each|entire|whole|todo|toda|tous|toutes|alle|tutti|tutte"
+        "(|=|:|recursive|all|every|each|entire|whole|todo|toda|tous|toutes|alle|tutti|tutte"
     ),
-    "tool-call-unconfirmed": _words(
-        "without|not |don't|dont|never|no need|silent|quiet|secret|covert|automatic|immediate|"
-        "skip|approv|confirm|sin |sans |ohne |sem |senza "
-    ),
+    "tool-call-unconfirmed": KEY_TOOL_UNCONFIRMED,
     "tool-call-exfiltrate": _words("@|http|to |into |list|data|record"),
     "tool-call-json": ('"',),
+    "tool-call-then-unconfirmed": KEY_TOOL_UNCONFIRMED,
+    "fiction-wrapper": _words(
+        "warning|disclaimer|caveat|safety note|moraliz|lecture|fiction|pretend|a story|the more|"
+        "advertencia|aviso|avertissement|mise en garde|warnung|hinweis|advertência|avvertenz|"
+        "avvis"
+    ),
     "decode-and-obey": _words(
         "follow|execut|obey|do |run|carry out|act on|act upon|perform|comply|apply|treat|"
         "without|respond to|answer|instruc|command|orders|sigue|ejecut|obedec|suiv|suis|exécut|"
