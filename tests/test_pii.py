@@ -318,3 +318,58 @@ def test_no_network_while_building_and_detecting(tmp_path: Path) -> None:
     result = json.loads(run.stdout.splitlines()[-1])
     assert result["attempts"] == [], run.stderr[-2000:]
     assert set(result["found"]) == set(PATTERN_ENTITIES)
+
+
+# -- the pattern entities without Presidio ----------------------------------------------------
+
+EDGES = [
+    "IBAN GB82 WEST 1234 5698 7654 32, also gb82west12345698765432 and DE89370400440532013000 2",
+    "hosts ::ffff:10.1.2.3, fe80::1ff:fe23:4567:890a/64, 2001:db8::8a2e:370:7334 and ::",
+    "ssn 123-45-6789, 123 45 6789, 123.45-6789, 666-12-3456, 111-11-1111, SSN: 078051120",
+    "cards 2221000000000009, 2720999999999996, 2800000000000001, 4111-1111-1111-1111, "
+    "3782 822463 10005, +4111111111111111",
+    "mail a.b-c+d@sub.example.co.uk, x@localhost, jane@example.test, bad@nodot, u@host.invalid",
+    "see https://user:pw@www.example.com/a?b=c and http://127.0.0.1:8080/v1, www.foo.org.",
+]
+
+
+def _corpus_texts() -> list[str]:
+    root = Path(__file__).parent.parent
+    files = sorted((root / "tests" / "data").glob("*.jsonl"))
+    files += sorted((root / "bench" / "data").glob("*.jsonl"))
+    return [json.loads(line)["text"] for f in files for line in f.open(encoding="utf-8")] + EDGES
+
+
+def test_pattern_entities_without_presidio_equal_presidios() -> None:
+    """With no NER model, `pii_fast` reads the pattern entities; on every corpus here (and
+    the edge cases of each checksum and pattern) it finds exactly what the Presidio analyzer
+    with the same recognizers finds: types, offsets and scores."""
+    from llmops_cli.guardrails.pii import PiiDetector
+
+    fast, presidio = PiiDetector(), PiiDetector(presidio=True)
+    if fast.ner_model:  # pragma: no cover - the dev environment installs no NER model
+        pytest.skip("an NER model is installed: Presidio reads every text")
+    texts = _corpus_texts()
+    expected = presidio.find_many(texts)
+    assert sum(map(len, expected)) > 1000
+    assert fast.find_many(texts) == expected
+
+
+_NO_PRESIDIO_PROBE = """
+import sys
+from llmops_cli.guardrails.pii import PiiDetector
+found = PiiDetector().find("mail anna@firma.co.uk, IBAN DE89370400440532013000, 10.1.2.3")
+print(sorted(f.entity for f in found), "presidio_analyzer" in sys.modules, "spacy" in sys.modules)
+"""
+
+
+def test_pattern_entities_need_no_presidio_import() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _NO_PRESIDIO_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert run.stdout.split("]")[-1].split() == ["False", "False"], run.stdout
+    assert "EMAIL_ADDRESS" in run.stdout and "IBAN_CODE" in run.stdout

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from llmops_cli.evaluation.targets import Target
 
 CHECKS = ("pii", "injection", "toxicity")
+SEEN_MAX = 20_000  # reports kept for repeated texts
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,27 @@ class Guard:
         self.classifier = classifier if "injection" in checks else None
         self.classifier_failures = 0  # texts the classifier could not label (call failed)
         self.pii = detector()
+        self._seen: dict[str, GuardReport] = {}  # text -> its report, for repeats
 
     def check(self, text: str) -> GuardReport:
         return self.check_many([text])[0]
 
     def check_many(self, texts: Sequence[str]) -> list[GuardReport]:
+        """Reports per text; a text seen before by this Guard (logs repeat prompts) is not
+        checked again, each occurrence getting its own copy of the report."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if len(self._seen) + len(todo) > SEEN_MAX:
+            self._seen.clear()  # bounded memory: a long log of distinct texts starts afresh
+        self._seen.update(zip(todo, self._check_unique(todo), strict=True))
+        out = [
+            GuardReport(dict(r.pii), list(r.injection), r.toxicity, r.toxicity_threshold)
+            for r in (self._seen[t] for t in texts)
+        ]
+        if self.classifier is not None:
+            self._classify(texts, out)
+        return out
+
+    def _check_unique(self, texts: Sequence[str]) -> list[GuardReport]:
         toxicity: Sequence[float | None] = [None] * len(texts)
         if "toxicity" in self.checks:
             from llmops_cli.guardrails.toxicity import scores
@@ -86,8 +103,6 @@ class Guard:
             if "injection" in self.checks:
                 injection = [f.to_dict() for f in detect(text)]
             reports.append(GuardReport(pii, injection, toxic, self.toxicity_threshold))
-        if self.classifier is not None:
-            self._classify(texts, reports)
         return reports
 
     def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:

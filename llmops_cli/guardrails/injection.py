@@ -82,15 +82,35 @@ def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> boo
     return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
 
 
+@cache
+def _rules_of_key() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each key word once, with the rules it lets run (one substring test per word, not
+    per rule and word)."""
+    rules: dict[str, set[str]] = {}
+    for rule, words in KEY_WORDS.items():
+        for word in words:
+            rules.setdefault(word, set()).add(rule)
+    return tuple((word, frozenset(r)) for word, r in rules.items())
+
+
+def _candidates(text: str) -> set[str]:
+    """The rules one of whose key words occurs in the text."""
+    low = text.lower()
+    out: set[str] = set()
+    for word, rules in _rules_of_key():
+        if word in low:
+            out |= rules
+    return out
+
+
 def scan(text: str, via: str = "text", prefilter: bool = True) -> list[InjectionFinding]:
     """The rules that fire on one view (a rule none of whose key words occur is skipped)."""
-    low = text.lower()
-    mention = _cues()[2].search(text) is not None
+    wanted = _candidates(text) if prefilter else set(KEY_WORDS)
+    mention = bool(wanted & MENTIONABLE) and _cues()[2].search(text) is not None
     return [
         InjectionFinding(rule, category, via)
         for rule, (category, pattern) in compiled().items()
-        if (not prefilter or any(k in low for k in KEY_WORDS[rule]))
-        and _fires(rule, pattern, text, mention)
+        if rule in wanted and _fires(rule, pattern, text, mention)
     ]
 
 
@@ -105,9 +125,58 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
     return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
 
 
-def _mostly_latin(text: str) -> bool:
-    letters = sum(c.isascii() and c.isalpha() for c in text[:2000])
-    return letters > 0.6 * min(len(text), 2000) and len(text) >= 12
+_WORD = re.compile(r"[a-z]+")
+# words frequent in any instruction: a rot13 reading holding more of them than the text is
+# worth scanning (plain prose read as rot13 holds next to none)
+_COMMON = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "and",
+        "or",
+        "you",
+        "your",
+        "all",
+        "any",
+        "is",
+        "are",
+        "be",
+        "in",
+        "on",
+        "for",
+        "with",
+        "this",
+        "that",
+        "it",
+        "me",
+        "my",
+        "now",
+        "ignore",
+        "previous",
+        "instructions",
+        "system",
+        "prompt",
+        "rules",
+        "say",
+        "tell",
+        "reveal",
+        "send",
+        "print",
+    ]
+)
+
+
+def _reads_better_as_rot13(text: str) -> bool:
+    head = text[:2000].lower()
+    letters = sum(c.isascii() and c.isalpha() for c in head)
+    if not (letters > 0.6 * len(head) and len(text) >= 12):
+        return False
+    plain = sum(w in _COMMON for w in _WORD.findall(head))
+    rotated = sum(w in _COMMON for w in _WORD.findall(codecs.encode(head, "rot13")))
+    return rotated > plain
 
 
 def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
@@ -120,7 +189,7 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
             if finding.rule not in seen:
                 seen.add(finding.rule)
                 findings.append(finding)
-    if not findings and _mostly_latin(text := normalised.text):  # rot13 needs no cue for rules
+    if not findings and _reads_better_as_rot13(text := normalised.text):  # rot13 needs no cue
         findings = scan(codecs.encode(text, "rot13"), "rot13")
     if "decode-and-obey" not in seen and (obeyed := _decode_and_obey(normalised)) is not None:
         findings.append(obeyed)
