@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmops_cli.guardrails.injection import detect
 from llmops_cli.guardrails.injection_rules import RULE_PACK
-from llmops_cli.guardrails.pii import detector
+from llmops_cli.guardrails.pii import DEFAULT_REGIONS, detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Guard:
         checks: Sequence[str] = CHECKS,
         toxicity_threshold: float = DEFAULT_THRESHOLD,
         classifier: Target | None = None,
+        regions: Sequence[str] = DEFAULT_REGIONS,
     ) -> None:
         unknown = set(checks) - set(CHECKS)
         if unknown:
@@ -68,7 +69,7 @@ class Guard:
         self.toxicity_threshold = toxicity_threshold
         self.classifier = classifier if "injection" in checks else None
         self.classifier_failures = 0  # texts the classifier could not label (call failed)
-        self.pii = detector()
+        self.pii = detector(tuple(regions))  # national phone formats of these regions
         self._seen: dict[str, GuardReport] = {}  # text -> its report, for repeats
 
     def check(self, text: str) -> GuardReport:
