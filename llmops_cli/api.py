@@ -43,3 +43,6 @@ __all__ = [
 # drift and canary (drift_check, canary_analyze) ----------------------------------------------
 
 # guardrails (guard) --------------------------------------------------------------------------
+from llmops_cli.guardrails.pipeline import GuardRunReport, guard  # noqa: E402
+
+__all__ += ["GuardRunReport", "guard"]
