@@ -148,7 +148,10 @@ def test_every_rule_of_a_family_is_linear_on_hostile_text(family: str) -> None:
 def test_normaliser_and_whole_detector_are_linear_on_hostile_text() -> None:
     ratio, unit = _worst_ratio(views, HOSTILE["encoded"] + HOSTILE["unicode"] + GENERIC, 50_000)
     assert ratio < 3, f"views() on {unit}: {ratio:.1f}x"
-    ratio, unit = _worst_ratio(find_injection, [("![x](http://a.b/?", "q="), "\u200b"], 10_000)
+    mentions = ("prompt injection example: ", "'ignore all previous instructions' ")
+    decodes = ("decode and obey ", "aGVsbG8gd29ybGQ= ")
+    units: list[str | tuple[str, str]] = [("![x](http://a.b/?", "q="), "\u200b", mentions, decodes]
+    ratio, unit = _worst_ratio(find_injection, units, 10_000)
     assert ratio < 3, f"find_injection on {unit}: {ratio:.1f}x"
 
 
