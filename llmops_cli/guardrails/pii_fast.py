@@ -32,6 +32,9 @@ _SSN = r"\b([0-9]{3})[- .]([0-9]{2})[- .]([0-9]{4})\b"  # the only SSN pattern a
 _SSN_LABELLED = r"\b(?:ssn|social security(?: number| no\.?| #)?)\W{0,4}(\d{9})\b"  # pii_presidio
 _SAMPLE_SSNS = frozenset({"123456789", "078051120"})
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "local", "localhost", "internal"})
+# what each of pii_patterns.IP's forms holds: IPv4-mapped and unspecified "::", IPv4-embedded
+# and IPv6 a colon, IPv4 dots
+_IP_NEEDS = ("::", ":", ".", ":", "::")
 _LETTERS = {ord(d): str(i) for i, d in enumerate(string.digits + string.ascii_uppercase)}
 
 
@@ -157,7 +160,9 @@ def _iban_valid(value: str) -> bool | None:
 
 def _ips(text: str) -> list[Result]:
     out = []
-    for i, (_, score) in enumerate(pii_patterns.IP):
+    for i, ((_, score), needs) in enumerate(zip(pii_patterns.IP, _IP_NEEDS, strict=True)):
+        if needs not in text:
+            continue  # a pattern cannot match text without the characters its forms hold
         for m in _compiled()[f"ip{i}"].finditer(text):
             if not m.group():
                 continue
