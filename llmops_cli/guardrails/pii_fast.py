@@ -5,7 +5,10 @@ and spaCy costs ~1.9 CPU-s a process and building the analyzer ~0.3 s; with no N
 installed nothing of Presidio is needed, so `llmops guard` never pays for it.
 
 tests/test_pii.py checks that this finds exactly what the Presidio analyzer finds on every
-PII corpus in the repository.
+PII corpus in the repository. The email, IBAN and IP patterns are llmops' own, written from
+the standards (RFC 5321/5322 addresses and RFC 1035 labels, ISO 13616 lengths and mod 97,
+`ipaddress` for every IP form); each pattern's work per start position is bounded, so every
+one runs in time linear in the text (tests/test_pii.py measures it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import string
 from functools import cache
 from itertools import groupby
 
-from llmops_cli.guardrails import pii_patterns
 from llmops_cli.guardrails.pii_shapes import find_urls
 
 Result = tuple[str, int, int, float]  # entity, start, end, score
@@ -32,28 +34,58 @@ _SSN = r"\b([0-9]{3})[- .]([0-9]{2})[- .]([0-9]{4})\b"  # the only SSN pattern a
 _SSN_LABELLED = r"\b(?:ssn|social security(?: number| no\.?| #)?)\W{0,4}(\d{9})\b"  # pii_presidio
 _SAMPLE_SSNS = frozenset({"123456789", "078051120"})
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "local", "localhost", "internal"})
-# what each of pii_patterns.IP's forms holds: IPv4-mapped and unspecified "::", IPv4-embedded
-# and IPv6 a colon, IPv4 dots
-_IP_NEEDS = ("::", ":", ".", ":", "::")
+_ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]"  # RFC 5322 atext; \w for RFC 6531's UTF-8 letters
+_LABEL = r"\w{1,63}(?:-+\w{1,63})*"  # an RFC 1035 label (letters, digits, inner hyphens)
+# dot-atom local part of at most 64 characters (RFC 5321), then a domain of two labels or more
+_EMAIL = (
+    rf"\b(?=[\w!#$%&'*+/=?^`{{|}}~.-]{{1,64}}@){_ATEXT}+(?:\.{_ATEXT}+)*@{_LABEL}(?:\.{_LABEL})+\b"
+)
+# a country code, two check digits, then up to 30 letters or digits in groups separated by
+# one space or hyphen; the country's registered length picks the end (`_iban_end`)
+_IBAN = r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){8,30}"
+_IPV4 = r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b"
+# up to eight colon-ended hex groups (empty ones for "::"), a last group or an embedded IPv4
+# address, a zone id and a prefix length; `ipaddress` decides which of these are addresses
+_IPV6 = (
+    r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?"
+    r"(?:%[0-9A-Za-z]+)?(?:/\d{1,3})?(?![\w:]|\.\d)"
+)
+# ISO 13616 IBAN registry: each country's IBAN length
+_IBAN_LENGTHS = {
+    **dict.fromkeys(("NO",), 15),
+    **dict.fromkeys(("BE",), 16),
+    **dict.fromkeys(("DK", "FI", "FK", "FO", "GL", "NL", "SD"), 18),
+    **dict.fromkeys(("MK", "SI"), 19),
+    **dict.fromkeys(("AT", "BA", "EE", "KZ", "LT", "LU", "MN", "XK"), 20),
+    **dict.fromkeys(("CH", "HR", "LI", "LV"), 21),
+    **dict.fromkeys(("BG", "BH", "CR", "DE", "GB", "GE", "IE", "ME", "RS", "VA"), 22),
+    **dict.fromkeys(("AE", "GI", "IL", "IQ", "OM", "SO", "TL"), 23),
+    **dict.fromkeys(("AD", "CZ", "ES", "MD", "PK", "RO", "SA", "SE", "SK", "TN", "VG"), 24),
+    **dict.fromkeys(("LY", "PT", "ST"), 25),
+    **dict.fromkeys(("IS", "TR"), 26),
+    **dict.fromkeys(("BI", "DJ", "FR", "GR", "IT", "MC", "MR", "SM"), 27),
+    **dict.fromkeys(("AL", "AZ", "BY", "CY", "DO", "GT", "HN", "HU", "LB", "NI", "PL", "SV"), 28),
+    **dict.fromkeys(("BR", "EG", "PS", "QA", "UA"), 29),
+    **dict.fromkeys(("JO", "KW", "MU", "YE"), 30),
+    **dict.fromkeys(("MT", "SC"), 31),
+    **dict.fromkeys(("LC",), 32),
+    **dict.fromkeys(("RU",), 33),
+}
+_UPPER_ALNUM = frozenset(string.digits + string.ascii_uppercase)
 _LETTERS = {ord(d): str(i) for i, d in enumerate(string.digits + string.ascii_uppercase)}
 
 
 @cache
 def _compiled() -> dict[str, re.Pattern[str]]:
     return {
-        "email": re.compile(pii_patterns.EMAIL, _FLAGS),
-        "iban": re.compile(pii_patterns.IBAN, re.DOTALL | re.MULTILINE),
+        "email": re.compile(_EMAIL, _FLAGS),
+        "iban": re.compile(_IBAN),
+        "ipv4": re.compile(_IPV4),
+        "ipv6": re.compile(_IPV6),
         "ssn": re.compile(_SSN, _FLAGS),
         "ssn_labelled": re.compile(_SSN_LABELLED, re.IGNORECASE),
         **{f"card{i}": re.compile(p, _FLAGS) for i, p in enumerate(_CARDS)},
-        **{f"ip{i}": re.compile(p, _FLAGS) for i, (p, _) in enumerate(pii_patterns.IP)},
     }
-
-
-@cache
-def _iban_formats() -> dict[str, re.Pattern[str]]:
-    flags = re.DOTALL | re.MULTILINE
-    return {code: re.compile(p, flags) for code, p in pii_patterns.IBAN_PER_COUNTRY.items()}
 
 
 def analyze(text: str, threshold: float = 0.4) -> list[Result]:
@@ -124,54 +156,64 @@ def _cards(text: str) -> list[Result]:
 
 
 def _ibans(text: str) -> list[Result]:
-    """Presidio's IBAN recognizer: for each match, the longest of its group endings whose
-    checksum (mod 97) and country format hold (1.0), or whose checksum holds in a format
-    that only matches upper-cased (0.5)."""
-    out = []
-    for m in _compiled()["iban"].finditer(text):
-        for group in reversed(range(1, len(m.groups()) + 1)):
-            start = m.start()
-            end = m.end(group) if m.end(group) > 0 else m.end()
-            if not (value := text[start:end]):
-                continue
-            verdict = _iban_valid(value)
-            if verdict is not False:
-                out.append(("IBAN_CODE", start, end, MAX_SCORE if verdict else 0.5))
-                break
+    """Each IBAN: a candidate cut at its country's registered length, where the text goes
+    on with a separator or no letter or digit, whose mod-97 check holds. After a rejected
+    candidate the search resumes one character on, so IBANs written back to back are found."""
+    out, pattern, pos = [], _compiled()["iban"], 0
+    while m := pattern.search(text, pos):
+        end = _iban_end(text, m)
+        if end is None:
+            pos = m.start() + 1
+            continue
+        out.append(("IBAN_CODE", m.start(), end, MAX_SCORE))
+        pos = end
     return out
 
 
-def _iban_valid(value: str) -> bool | None:
-    iban = value.replace("-", "").replace(" ", "")
-    moved = (iban[:2] + "00" + iban[4:]).upper()
-    number = (moved[4:] + moved[:4]).translate(_LETTERS)
-    try:
-        if f"{98 - (int(number) % 97):0>2}" != iban[2:4]:
-            return False
-    except ValueError:
-        return False
-    formats = _iban_formats()
-    if (fmt := formats.get(iban[:2])) is not None and fmt.match(iban):
-        return True
-    if (fmt := formats.get(iban[:2].upper())) is not None and fmt.match(iban.upper()):
+def _iban_end(text: str, m: re.Match[str]) -> int | None:
+    """Where the IBAN starting at `m` ends, or None if it is none."""
+    length = _IBAN_LENGTHS.get(m.group()[:2])
+    compact = m.group().replace(" ", "").replace("-", "")
+    if length is None or len(compact) < length or not _mod97_ok(compact[:length]):
         return None
-    return False
+    end, seen = m.start(), 0
+    while seen < length:  # the offset of the `length`-th letter or digit
+        seen += text[end] not in " -"
+        end += 1
+    if end < len(text) and text[end] in _UPPER_ALNUM:
+        return None  # the candidate goes on without a separator: a longer code
+    return end
+
+
+def _mod97_ok(iban: str) -> bool:
+    """ISO 13616: the country code and check digits moved to the end, letters as 10..35,
+    the number is 1 modulo 97."""
+    return int((iban[4:] + iban[:4]).translate(_LETTERS)) % 97 == 1
 
 
 def _ips(text: str) -> list[Result]:
     out = []
-    for i, ((_, score), needs) in enumerate(zip(pii_patterns.IP, _IP_NEEDS, strict=True)):
+    for kind, needs in (("ipv4", "."), ("ipv6", ":")):
         if needs not in text:
             continue  # a pattern cannot match text without the characters its forms hold
-        for m in _compiled()[f"ip{i}"].finditer(text):
-            if not m.group():
-                continue
-            try:
-                ipaddress.ip_interface(m.group())
-            except ValueError:
-                continue
-            out.append(("IP_ADDRESS", m.start(), m.end(), score))
+        for m in _compiled()[kind].finditer(text):
+            if (end := _ip_end(m.group())) is not None:
+                # the unspecified address "::" alone says nothing about anyone
+                score = 0.1 if m.group()[:end].split("/")[0] == "::" else 0.6
+                out.append(("IP_ADDRESS", m.start(), m.start() + end, score))
     return out
+
+
+def _ip_end(value: str) -> int | None:
+    """How much of `value` is an IP address (with its prefix length when that is valid,
+    without it when not), or None."""
+    for candidate in (value, value.split("/")[0]):
+        try:
+            ipaddress.ip_interface(candidate)
+        except ValueError:
+            continue
+        return len(candidate)
+    return None
 
 
 def _ssn_invalid(value: str) -> bool:
