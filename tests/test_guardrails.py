@@ -3,6 +3,7 @@ cases, 1 MB inputs, redaction, `llmops guard`, and no network access at any poin
 
 from __future__ import annotations
 
+import ast
 import json
 import socket
 from collections.abc import Iterator
@@ -294,6 +295,7 @@ def test_guard_library_function_returns_a_typed_report(project: Path, tmp_path: 
 
 
 GUARDED_APP = """
+import ast
 import json
 
 def answer(variables, passages, messages):
@@ -507,3 +509,33 @@ def test_toxicity_rebuilds_a_damaged_weights_cache(
         assert toxicity.scores(texts) == pytest.approx(list(predict_prob(texts)), abs=1e-12)
         assert json.loads(cache.read_text(encoding="utf-8"))["key"] == toxicity._model_key()
     toxicity._linear.cache_clear()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module an import statement of `path` names, wherever it stands (module top,
+    inside a function, under TYPE_CHECKING); relative imports resolved in the package."""
+    package = "llmops_cli.guardrails"
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_guardrails_never_import_the_evaluation_layer() -> None:
+    """Guardrails is the lower layer (evaluation screens and scrubs with it): none of its
+    modules imports llmops_cli.evaluation, not even lazily inside a function (issue #17)."""
+    package = Path(__file__).parent.parent / "llmops_cli" / "guardrails"
+    offending = {
+        f"{path.name}: {name}"
+        for path in sorted(package.rglob("*.py"))
+        for name in _imported_modules(path)
+        if name == "llmops_cli.evaluation" or name.startswith("llmops_cli.evaluation.")
+    }
+    assert len(list(package.rglob("*.py"))) > 10
+    assert not offending

@@ -95,6 +95,7 @@ def guard(
     toxicity (alt-profanity-check). Reports entity types, rule ids and scores, never the
     values. Exit 0 when nothing in --fail-on fires (an empty file or text is nothing to check:
     a note on stderr, exit 0), 4 when --fail-on fires, 1 for input it cannot read."""
+    from llmops_cli.evaluation.injection_classifier import classifier_for
     from llmops_cli.guardrails.pipeline import guard as run_guard
     from llmops_cli.render.guard import guard_json, guard_jsonl, guard_text
 
@@ -119,7 +120,7 @@ def guard(
         redact=redact,
         out=out,
         toxicity_threshold=toxicity_threshold,
-        classifier=classifier,
+        classify=classifier_for(project, classifier),
     )
     if not run.items:
         what = f"{file} holds no records" if file is not None else "the text is empty"

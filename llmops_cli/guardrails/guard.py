@@ -14,7 +14,7 @@ from llmops_cli.guardrails.pii import DEFAULT_REGIONS, detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from llmops_cli.evaluation.targets import Target
+    from llmops_cli.guardrails.classifier import Classify
 
 CHECKS = ("pii", "injection", "toxicity")
 SEEN_MAX = 20_000  # reports kept for repeated texts
@@ -55,7 +55,7 @@ class Guard:
         self,
         checks: Sequence[str] = CHECKS,
         toxicity_threshold: float = DEFAULT_THRESHOLD,
-        classifier: Target | None = None,
+        classifier: Classify | None = None,
         regions: Sequence[str] = DEFAULT_REGIONS,
     ) -> None:
         unknown = set(checks) - set(CHECKS)
@@ -108,11 +108,9 @@ class Guard:
 
     def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:
         """Ask the LLM classifier about the texts the rules and the shipped model let through."""
-        from llmops_cli.guardrails.classifier import classify
-
         assert self.classifier is not None
         unflagged = [i for i, r in enumerate(reports) if not r.injection]
-        labels = classify(self.classifier, [texts[i] for i in unflagged])
+        labels = self.classifier([texts[i] for i in unflagged])
         for i, label in zip(unflagged, labels, strict=True):
             if label is None:
                 self.classifier_failures += 1

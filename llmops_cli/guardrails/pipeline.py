@@ -18,7 +18,7 @@ from llmops_cli.guardrails.guard import CHECKS, Guard, GuardReport
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from llmops_cli.evaluation.targets import Target
+    from llmops_cli.guardrails.classifier import Classify
     from llmops_cli.project import Project
 
 BATCH = 2000  # records checked together (the toxicity classifier is cheap per text in a batch)
@@ -77,21 +77,22 @@ def guard(
     redact: bool = False,
     out: str | os.PathLike[str] | None = None,
     toxicity_threshold: float = DEFAULT_THRESHOLD,
-    classifier: str | None = None,
+    classify: Classify | None = None,
 ) -> GuardRunReport:
     """Check `texts`, or the `fields` of every record of the JSONL `file` (written to `out`
     annotated, and with `redact` scrubbed). A given text with `redact` comes back redacted in
     its item. `project`: the project (or a path in it) whose llmops.yaml names the PII regions
     and LLM classifier; None: the working directory's, or the defaults outside a project.
-    `classifier`: a model manifest (NAME@VERSION) asked about texts nothing else flagged."""
+    `classify`: the LLM classifier asked about texts nothing else flagged (build it with
+    `evaluation.injection_classifier.classifier_for`, from a model manifest or llmops.yaml)."""
     if (texts is None) == (file is None):
         raise LlmopsError("guard: give either texts or a file")
     if out is not None and file is None:
         raise LlmopsError("--out needs --file (a JSONL file whose records to write back)")
     if redact and file is not None and out is None:
         raise LlmopsError("--redact needs --out (where to write the scrubbed records)")
-    root, proj = _project(project)
-    engine = Guard(checks, toxicity_threshold, _classifier(classifier, root, proj), _regions(proj))
+    _, proj = find_project(project)
+    engine = Guard(checks, toxicity_threshold, classify, _regions(proj))
     if file is not None:
         with contextlib.ExitStack() as stack:
             sink = None if out is None else stack.enter_context(_writer(Path(out)))
@@ -114,7 +115,7 @@ def _writer(path: Path) -> contextlib.AbstractContextManager[TextIO]:
     return atomic_writer(path)
 
 
-def _project(
+def find_project(
     project: Project | str | os.PathLike[str] | None,
 ) -> tuple[Path | None, Project | None]:
     """(the root asked for, the project found): outside a project, with no root asked for,
@@ -139,27 +140,6 @@ def _regions(proj: Project | None) -> tuple[str, ...]:
     from llmops_cli.guardrails.pii import DEFAULT_REGIONS
 
     return proj.pii_regions if proj is not None else DEFAULT_REGIONS
-
-
-def _classifier(ref: str | None, root: Path | None, proj: Project | None) -> Target | None:
-    """The named classifier model as a target; without one, the project's default (outside
-    a project, none)."""
-    if proj is None:
-        if ref is not None:
-            from llmops_cli.project import Project
-
-            Project.find(root)  # raises the one-line "no llmops.yaml" error
-        return None
-    ref = ref or (proj.config.get("guardrails") or {}).get("injection_classifier")
-    if ref is None:
-        return None
-    from llmops_cli.evaluation.targets import make_target
-    from llmops_cli.manifests.catalog import Catalog
-    from llmops_cli.manifests.model import ModelManifest
-
-    model = Catalog.load(proj).find("model", ref)
-    assert isinstance(model, ModelManifest)
-    return make_target(model, proj.root)
 
 
 def _records(file: Path, fields: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
