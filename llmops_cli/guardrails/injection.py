@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from llmops_cli.guardrails.injection_rules import (
+from llmops_cli.guardrails.injection_rules import RULE_PACK, compiled
+from llmops_cli.guardrails.injection_vocab_act import (
     DECODE_CUE,
     DECODED_VIAS,
     KEY_WORDS,
@@ -29,8 +30,6 @@ from llmops_cli.guardrails.injection_rules import (
     MENTIONABLE,
     OBEY_CUE,
     QUOTES,
-    RULE_PACK,
-    compiled,
 )
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
