@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+from llmops_cli.contracts.report import EvalReport  # noqa: E402
 from llmops_cli.render import html  # noqa: E402
 
 
@@ -49,7 +50,8 @@ def scaled(report: dict[str, Any], n: int) -> tuple[dict[str, Any], dict[str, An
     return big, baseline
 
 
-def time_render(report: dict[str, Any], baseline: dict[str, Any]) -> tuple[float, str]:
+def time_render(plain: dict[str, Any], plain_baseline: dict[str, Any]) -> tuple[float, str]:
+    report, baseline = EvalReport.from_dict(plain), EvalReport.from_dict(plain_baseline)
     html.render(report, baseline, baseline_label="bench")  # templates compiled once
     best, page = float("inf"), ""
     for _ in range(3):

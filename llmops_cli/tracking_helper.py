@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llmops_cli.contracts.report import load_report
 from llmops_cli.errors import LlmopsError
 from llmops_cli.project import Project
 from llmops_cli.tracking import (
@@ -149,7 +150,7 @@ def _serve(root: Path) -> None:
     else:
         request = json.loads(line)
         folder = Path(request["folder"])
-        report = json.loads((folder / "report.json").read_text("utf-8"))
+        report = load_report(folder / "report.json")
         try:
             answer = {
                 "run_id": log_run(project, report, folder, experiment_id, request.get("source"))

@@ -133,7 +133,7 @@ def registry_follow_up(project: Project, event: Mapping[str, Any]) -> str | None
     try:
         registry = Registry(project)
         report = registry.evidence_report(pipeline, stage)
-        run_id = event.get("report_run_id") or (report or {}).get("run_id")
+        run_id = event.get("report_run_id") or (report.run_id if report else None)
         mirror = None
         if mirror_enabled(project):
             prompt = stage_manifests(registry, pipeline, stage).get("prompt")

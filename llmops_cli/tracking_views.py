@@ -7,34 +7,36 @@ own) send these."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llmops_cli.contracts.report import EvalReport
 
 RESULTS_TABLE = "eval_results_table.json"
 LOGGED_ARTIFACTS = json.dumps([{"path": RESULTS_TABLE, "type": "table"}])
 DATASET_CONTEXT = "eval"
 
 
-def golden_dataset(report: Mapping[str, Any]) -> dict[str, str]:
+def golden_dataset(report: EvalReport) -> dict[str, str]:
     """The golden set as MLflow's Dataset entity fields (`name`, `digest`, `source_type`,
     `source`, `schema`, `profile`): its path, content hash and case count."""
-    golden = report["golden_set"]
-    path = str(golden["path"])
+    golden = report.golden_set
+    path = golden.path
     columns = [("id", "string"), ("input", "string"), ("expected", "string"), ("tags", "string")]
     schema = {"mlflow_colspec": [{"type": t, "name": n, "required": False} for n, t in columns]}
     return {
         "name": path,
-        "digest": str(golden["sha256"])[:12],
+        "digest": golden.sha256[:12],
         "source_type": "local",
         "source": json.dumps({"uri": path}),
         "schema": json.dumps(schema),
-        "profile": json.dumps({"num_rows": golden["cases"]}),
+        "profile": json.dumps({"num_rows": golden.cases}),
     }
 
 
-def results_table(report: Mapping[str, Any]) -> dict[str, Any]:
+def results_table(report: EvalReport) -> dict[str, Any]:
     """One row per case: status, input, expected, output, failed checks, each metric's score."""
-    metrics = list(report["summary"]["metrics"])
+    metrics = list(report.summary.metrics)
     columns = [
         "case_id",
         "status",
@@ -49,21 +51,21 @@ def results_table(report: Mapping[str, Any]) -> dict[str, Any]:
         "latency_ms",
     ]
     data = []
-    for row in report["cases"]:
-        scores = row.get("scores", {})
+    for row in report.cases:
+        scores = {name: score.value for name, score in row.scores.items()}
         data.append(
             [
-                str(row["case_id"]),
-                row["status"],
-                ", ".join(row.get("failed_checks", ())),
-                _text(row.get("input")),
-                _text(row.get("expected")),
-                _text(row.get("output")),
-                *((scores.get(m) or {}).get("value") for m in metrics),
-                ", ".join(row.get("tags", ())),
-                row["repeat"],
-                row.get("error"),
-                row.get("latency_ms"),
+                row.case_id,
+                row.status,
+                ", ".join(row.failed_checks),
+                _text(row.input),
+                _text(row.expected),
+                _text(row.output),
+                *(scores.get(m) for m in metrics),
+                ", ".join(row.tags),
+                row.repeat,
+                row.error,
+                row.latency_ms,
             ]
         )
     return {"columns": columns, "data": data}

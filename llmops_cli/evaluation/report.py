@@ -3,13 +3,22 @@ report.md, report.html and junit.xml, written all together or not at all."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llmops_cli import __version__
+from llmops_cli.contracts.report import (
+    CacheStats,
+    CaseRow,
+    CorpusInfo,
+    EvalReport,
+    GitInfo,
+    GoldenSetInfo,
+    RunOptions,
+    TargetInfo,
+)
 from llmops_cli.evaluation.aggregate import by_tag, summarize
 from llmops_cli.evaluation.calibration import calibration_warnings
 from llmops_cli.evaluation.local import BASELINE_LABEL
@@ -19,70 +28,74 @@ from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
 
 if TYPE_CHECKING:
-    from llmops_cli.gate import GateVerdict
+    from llmops_cli.contracts.verdict import GateVerdict
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = EvalReport.SCHEMA_VERSION
 
 
-def build_report(project: Project, run: EvalRun) -> dict[str, Any]:
+def build_report(project: Project, run: EvalRun) -> EvalReport:
     resolved = run.resolved
     model = resolved.model
-    summary = resolved.summary()
     baseline = model.provider == "local"
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "run_id": run.run_id,
-        "pipeline": resolved.pipeline.ref,
-        "fingerprint": resolved.fingerprint,
-        "git": head_commit(project.root),
-        "llmops_version": __version__,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "wall_s": round(run.wall_s, 3),
-        "target": {
-            "model": model.ref,
-            "id": model.litellm_id,
-            "baseline": baseline,
-            "label": BASELINE_LABEL if baseline else model.litellm_id,
-        },
-        "manifests": summary["manifests"],
-        "golden_set": summary["golden_set"],
-        "corpus": summary["corpus"],
-        "options": {
-            "repeat": run.options.repeat,
-            "limit": run.options.limit,
-            "tags": list(run.options.tags),
-            "concurrency": run.options.concurrency,
-            "cache": str(run.options.cache),
-            "scrubbed": run.options.scrub_outputs,
-        },
-        "cache": {
-            "hits": run.cache_hits,
-            "misses": run.cache_misses,
-            "resumed_cases": run.resumed_rows,
-        },
-        "summary": summarize(run.rows),
-        "warnings": calibration_warnings(project, resolved),
-        "slices": by_tag(run.rows),
-        "cases": run.rows,
-    }
+    # the runner and its journal keep plain dicts; the report is where rows become typed
+    cases = tuple(CaseRow.from_dict(row, source=f"case {row.get('case_id')}") for row in run.rows)
+    corpus = resolved.summary()["corpus"]
+    return EvalReport(
+        schema_version=REPORT_SCHEMA_VERSION,
+        run_id=run.run_id,
+        pipeline=resolved.pipeline.ref,
+        fingerprint=resolved.fingerprint,
+        git=GitInfo.from_dict(head_commit(project.root)),
+        llmops_version=__version__,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        wall_s=round(run.wall_s, 3),
+        target=TargetInfo(
+            model=model.ref,
+            id=model.litellm_id,
+            baseline=baseline,
+            label=BASELINE_LABEL if baseline else model.litellm_id,
+        ),
+        manifests=resolved.summary()["manifests"],
+        golden_set=GoldenSetInfo(
+            path=resolved.golden.path,
+            cases=len(resolved.golden.cases),
+            sha256=resolved.golden.sha256,
+        ),
+        corpus=None if corpus is None else CorpusInfo.from_dict(corpus),
+        options=RunOptions(
+            repeat=run.options.repeat,
+            limit=run.options.limit,
+            tags=tuple(run.options.tags),
+            concurrency=run.options.concurrency,
+            cache=run.options.cache.value,
+            scrubbed=run.options.scrub_outputs,
+        ),
+        cache=CacheStats(
+            hits=run.cache_hits, misses=run.cache_misses, resumed_cases=run.resumed_rows
+        ),
+        summary=summarize(cases),
+        warnings=tuple(calibration_warnings(project, resolved)),
+        slices=by_tag(cases),
+        cases=cases,
+    )
 
 
-def write_report(project: Project, report: dict[str, Any]) -> Path:
+def write_report(project: Project, report: EvalReport) -> Path:
     """Write every file into a staging folder, then rename it into place."""
-    folder: Path = project.reports_dir / str(report["pipeline"]).split("@")[0] / report["run_id"]
+    folder: Path = project.reports_dir / report.pipeline_name / report.run_id
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     previous = previous_report(project, report)
     try:
         files = {
-            "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+            "report.json": report.to_json() + "\n",
             "report.md": markdown.render(report),
             "report.html": html.render(
                 report,
                 previous,
-                baseline_label=f"the previous run {previous['run_id']}" if previous else "",
+                baseline_label=f"the previous run {previous.run_id}" if previous else "",
             ),
             "junit.xml": junit.render(report),
         }
@@ -100,11 +113,14 @@ def write_report(project: Project, report: dict[str, Any]) -> Path:
     return folder
 
 
-def previous_report(project: Project, report: dict[str, Any]) -> dict[str, Any] | None:
+def previous_report(project: Project, report: EvalReport) -> EvalReport | None:
     """The pipeline's newest other report written before `report` (for report.html's diff),
     or None; a report that cannot be read is passed over."""
-    folder = project.reports_dir / str(report["pipeline"]).split("@")[0]
-    own = folder / str(report["run_id"]) / "report.json"
+    from llmops_cli.contracts.base import ContractError
+    from llmops_cli.contracts.report import load_report
+
+    folder = project.reports_dir / report.pipeline_name
+    own = folder / report.run_id / "report.json"
     written = own.stat().st_mtime_ns if own.exists() else None
     runs = sorted(
         (
@@ -118,20 +134,18 @@ def previous_report(project: Project, report: dict[str, Any]) -> dict[str, Any] 
         if written is not None and mtime > written:
             continue
         try:
-            found = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            return load_report(path)
+        except (ContractError, OSError, ValueError):
             continue
-        if isinstance(found, dict) and found.get("schema_version") == REPORT_SCHEMA_VERSION:
-            return found
     return None
 
 
 def write_gate_views(
     project: Project,
     folder: Path,
-    report: dict[str, Any],
+    report: EvalReport,
     verdict: GateVerdict,
-    baseline: dict[str, Any] | None,
+    baseline: EvalReport | None,
     baseline_note: str,
 ) -> None:
     """Rewrite junit.xml and report.html beside a judged report with the gate's verdict; the
@@ -141,7 +155,7 @@ def write_gate_views(
     label = baseline_note.removeprefix("baseline: ")
     if baseline is None:
         baseline = previous_report(project, report)
-        label = f"the previous run {baseline['run_id']}" if baseline else ""
+        label = f"the previous run {baseline.run_id}" if baseline else ""
     write_atomic(folder / "junit.xml", junit.render(report, verdict))
     page = html.render(report, baseline, baseline_label=label, verdict=verdict)
     write_atomic(folder / "report.html", page)

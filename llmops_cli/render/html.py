@@ -16,7 +16,8 @@ from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warn
 if TYPE_CHECKING:
     import jinja2
 
-    from llmops_cli.gate import GateVerdict
+    from llmops_cli.contracts.report import EvalReport
+    from llmops_cli.contracts.verdict import GateVerdict
 
 STATUS_LABELS = {
     "passed": "passed",
@@ -43,23 +44,27 @@ def _environment() -> jinja2.Environment:
 
 
 def render(
-    report: Mapping[str, Any],
-    baseline: Mapping[str, Any] | None = None,
+    typed: EvalReport,
+    baseline: EvalReport | None = None,
     *,
     baseline_label: str = "",
     verdict: GateVerdict | None = None,
 ) -> str:
-    """The page for `report`; with `baseline` (a report of the same pipeline) a diff section,
-    with `verdict` the gate's checks."""
-    diff = None if baseline is None else diff_reports(report, baseline, baseline_label)
+    """The page for a report; with `baseline` (a report of the same pipeline) a diff section,
+    with `verdict` the gate's checks. The page reads the report as the JSON it is written as
+    (one conversion here), so the template and the embedded cases match report.json."""
+    report = typed.to_dict()
+    diff = None
+    if baseline is not None:
+        diff = diff_reports(report, baseline.to_dict(), baseline_label)
     summary = report["summary"]
     page = _environment().get_template("report.html.j2")
     return page.render(
         report=report,
         summary=summary,
-        outcomes=outcomes(summary),
-        pass_rate=pass_rate(summary),
-        warnings=report_warnings(report),
+        outcomes=outcomes(typed.summary),
+        pass_rate=pass_rate(typed.summary),
+        warnings=report_warnings(typed),
         bars=_metric_bars(summary["metrics"]),
         histogram=_latency_histogram(report["cases"]),
         diff=diff,

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 if TYPE_CHECKING:
-    from llmops_cli.gate import GateCheck, GateVerdict
+    from llmops_cli.contracts.report import EvalReport
+    from llmops_cli.contracts.verdict import GateCheck, GateVerdict
 
 _COUNTS = ("tests", "failures", "errors", "skipped")
 
 
-def render(report: Mapping[str, Any], verdict: GateVerdict | None = None) -> str:
+def render(typed: EvalReport, verdict: GateVerdict | None = None) -> str:
+    report = typed.to_dict()  # read as the JSON it is written as
     suites = ET.Element("testsuites", {"name": f"llmops {report['pipeline']}"})
     if verdict is not None:
         suites.append(_gate_suite(report, verdict))
