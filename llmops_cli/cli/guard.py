@@ -79,7 +79,7 @@ def _classifier(ref: str | None, root: Path | None) -> Target | None:
         if ref is not None or root is not None:
             raise
         return None
-    ref = ref or (proj.config.get("guardrails") or {}).get("injection_classifier")
+    ref = ref or proj.config.guardrails.injection_classifier
     if ref is None:
         return None
     from llmops_cli.evaluation.targets import make_target

@@ -16,7 +16,7 @@ from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
 from llmops_cli.manifests.model import ROLE_KINDS, thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
-from llmops_cli.project import Project
+from llmops_cli.project import Project, ProtectedStage
 from llmops_cli.registry.registry import (
     Registry,
     StageHistory,
@@ -87,9 +87,8 @@ def promote(
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
     warning = registry.sync(offline_ok=not push)
-    rule = registry.protected.get(stage, {})
-    allowed = list(rule.get("approvers", []))
-    needed = int(rule.get("min_approvals", 1 if allowed else 0))
+    rule = registry.protected.get(stage, ProtectedStage())
+    allowed, needed = list(rule.approvers), rule.needed
     valid = [a for a in approvers if not allowed or a in allowed]
     if len(set(valid)) < needed:
         raise LlmopsError(

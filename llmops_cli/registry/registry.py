@@ -28,7 +28,7 @@ import yaml
 from llmops_cli import __version__
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.model import Manifest, canonical_json, sha256_text
-from llmops_cli.project import Project
+from llmops_cli.project import Project, ProtectedStage
 from llmops_cli.registry.store import (
     BranchStore,
     GitError,
@@ -37,7 +37,6 @@ from llmops_cli.registry.store import (
     git_message,
 )
 
-DEFAULT_BRANCH = "llmops/registry"
 MAX_ATTEMPTS = 50
 HISTORY_KEPT = 100
 
@@ -97,17 +96,17 @@ class StageHistory:
 
 class Registry:
     def __init__(self, project: Project) -> None:
-        config = project.config.get("registry", {})
-        repo = config.get("repo")
+        config = project.config.registry
+        repo = config.repo
         root = (project.root / repo).resolve() if repo else find_repo(project.root)
         if repo and not (root / ".git").exists() and not (root / "HEAD").exists():
             raise LlmopsError(f"registry.repo {repo!r} is not a git repository")
         self.project = project
-        self.remote = str(config.get("remote", "origin"))
-        self.branch = str(config.get("branch", DEFAULT_BRANCH))
+        self.remote = config.remote
+        self.branch = config.branch
         self.store = BranchStore(root, self.branch, self.remote)
         self.stages = project.stages
-        self.protected: Mapping[str, Any] = config.get("protected", {})
+        self.protected: Mapping[str, ProtectedStage] = config.protected
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
