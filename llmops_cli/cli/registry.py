@@ -125,7 +125,7 @@ def diff(
 
     import yaml
 
-    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.export import stage_manifests
     from llmops_cli.registry.registry import Registry
 
     registry = Registry(open_project(project))
@@ -188,7 +188,7 @@ def export(
 ) -> None:
     """Print the resolved serving config of the version in a stage; with --canary-stage, a
     LiteLLM router config that splits traffic between two stages' versions."""
-    from llmops_cli.registry.promotion import export_config
+    from llmops_cli.registry.export import export_config
 
     canary = (canary_stage, canary_weight) if canary_stage else None
     typer.echo(export_config(open_project(project), pipeline, stage, fmt, canary), nl=False)
@@ -209,7 +209,7 @@ def reproduce(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Write back the exact manifests that sit in a stage or produced a run."""
-    from llmops_cli.registry.promotion import reproduce as do_reproduce
+    from llmops_cli.registry.export import reproduce as do_reproduce
 
     paths = do_reproduce(open_project(project), target, out)
     if output is OutputFormat.json:

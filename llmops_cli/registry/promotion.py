@@ -1,4 +1,4 @@
-"""Promote, roll back, export and reproduce: the rules on top of the registry."""
+"""Promote and roll back: the rules on top of the registry."""
 
 from __future__ import annotations
 
@@ -14,16 +14,11 @@ from llmops_cli.errors import LlmopsError
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
-from llmops_cli.manifests.model import ROLE_KINDS, thaw
+from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
 from llmops_cli.project import Project, ProtectedStage
-from llmops_cli.registry.registry import (
-    Registry,
-    StageHistory,
-    artifact_path,
-    file_sha256,
-    summary_of,
-)
+from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
+from llmops_cli.registry.registry import Registry
 
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
@@ -269,160 +264,3 @@ def _rollback_target(
         f"{name}@{to_version} was never in {stage}; versions it held: {known or 'none'} "
         f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
     )
-
-
-def _artifacts(
-    registry: Registry, refs: dict[str, str], owner: str, at: str | None = None
-) -> dict[str, dict[str, Any]]:
-    """Role -> registered manifest content for `refs` (role -> name@version)."""
-    out: dict[str, dict[str, Any]] = {}
-    for role, ref in refs.items():
-        if role not in ROLE_KINDS and role != "pipeline":
-            continue  # e.g. the golden set's hash
-        kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
-        ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "", at)
-        if data is None:
-            raise LlmopsError(f"registry has no artifact for {kind} {ref} ({owner})")
-        out[role] = data
-    return out
-
-
-def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
-    """Role -> manifest content of the version currently in `stage`."""
-    tip = registry.store.head()  # the stage and its artifacts from one commit
-    current = registry.current(split_ref(pipeline)[0], stage, tip)
-    if current is None:
-        raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
-    refs = {"pipeline": f"{split_ref(pipeline)[0]}@{current['version']}", **current["manifests"]}
-    return _artifacts(registry, refs, f"{pipeline} in {stage}", tip)
-
-
-def _litellm_router(
-    name: str, manifests: dict[str, Any], params: dict[str, Any], weight: float | None = None
-) -> dict[str, Any]:
-    """A LiteLLM proxy/router config serving `manifests`' model under the pipeline's name.
-    With a `weight`, the deployment carries it (LiteLLM's simple-shuffle routes by it) and an
-    id naming the pipeline version, so the application can log which arm answered."""
-    model = manifests["model"]
-    litellm_params: dict[str, Any] = {"model": f"{model['provider']}/{model['model']}", **params}
-    if model.get("api_base"):
-        litellm_params["api_base"] = model["api_base"]
-    if model.get("api_key_env"):
-        litellm_params["api_key"] = f"os.environ/{model['api_key_env']}"
-    deployment: dict[str, Any] = {"model_name": name, "litellm_params": litellm_params}
-    if weight is not None:
-        litellm_params["weight"] = round(weight, 6)
-        version = manifests["pipeline"]["version"]
-        deployment["model_info"] = {"id": f"{name}@{version}", "pipeline_version": version}
-    config: dict[str, Any] = {"model_list": [deployment]}
-    limits = model.get("limits", {})
-    settings = {k: limits[k] for k in ("timeout_s", "max_retries") if k in limits}
-    if settings:
-        config["router_settings"] = {
-            "timeout": settings.get("timeout_s"),
-            "num_retries": settings.get("max_retries"),
-        }
-    return config
-
-
-def export_config(
-    project: Project,
-    pipeline: str,
-    stage: str,
-    fmt: str,
-    canary: tuple[str, float] | None = None,
-) -> str:
-    """The resolved serving config of the version in `stage`: json, env or a litellm router;
-    `canary=(stage, weight)` adds that stage's version as a weighted second deployment."""
-    registry = Registry(project)
-    manifests = stage_manifests(registry, pipeline, stage)
-    model, prompt = manifests["model"], manifests["prompt"]
-    name = manifests["pipeline"]["name"]
-    params = {**model.get("parameters", {}), **prompt.get("parameters", {})}
-    if canary is not None and fmt != "litellm":
-        raise LlmopsError("--canary-stage needs --format litellm (a weighted router config)")
-    if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "pipeline": f"{name}@{manifests['pipeline']['version']}",
-                    "stage": stage,
-                    **manifests,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    if fmt == "env":
-        lines = {
-            "LLMOPS_PIPELINE": f"{name}@{manifests['pipeline']['version']}",
-            "LLMOPS_MODEL": f"{model['provider']}/{model['model']}",
-            "LLMOPS_PROMPT": f"{prompt['name']}@{prompt['version']}",
-            "LLMOPS_MODEL_PARAMETERS": json.dumps(params, sort_keys=True),
-        }
-        if model.get("api_base"):
-            lines["LLMOPS_API_BASE"] = model["api_base"]
-        if "retrieval" in manifests:
-            r = manifests["retrieval"]
-            lines["LLMOPS_RETRIEVAL"] = f"{r['name']}@{r['version']}"
-            lines["LLMOPS_TOP_K"] = str(r["top_k"])
-        return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
-    if fmt == "litellm":
-        config = _litellm_router(name, manifests, params)
-        if canary is not None:
-            canary_stage, weight = canary
-            if not 0 < weight < 1:
-                raise LlmopsError("--canary-weight is the canary's share, between 0 and 1")
-            other = stage_manifests(registry, pipeline, canary_stage)
-            other_params = {
-                **other["model"].get("parameters", {}),
-                **other["prompt"].get("parameters", {}),
-            }
-            deployments = [
-                *_litellm_router(name, manifests, params, 1 - weight)["model_list"],
-                *_litellm_router(name, other, other_params, weight)["model_list"],
-            ]
-            config["model_list"] = deployments
-        return yaml.safe_dump(config, sort_keys=False)
-    raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
-
-
-def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[str, Any]:
-    """Role -> manifest content of the run `run_id`, from its report and the registry."""
-    matches = list(project.reports_dir.glob(f"*/{run_id}/report.json"))
-    if not matches:
-        raise LlmopsError(
-            f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
-        )
-    report = json.loads(matches[0].read_text("utf-8"))
-    commit = (report.get("git") or {}).get("sha") or "(unknown)"
-    owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
-    return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
-
-
-def reproduce(project: Project, target: str, out: Path) -> list[Path]:
-    """Write the exact manifests of `PIPELINE@STAGE`, or of a run id, into `out`/manifests/."""
-    if out.exists() and any(out.iterdir()):
-        raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
-    registry = Registry(project)
-    pipeline, _, stage = target.rpartition("@")
-    if pipeline and stage in registry.stages:
-        manifests = stage_manifests(registry, pipeline, stage)
-    else:
-        manifests = _run_manifests(project, registry, target)
-    folders = {
-        "pipeline": "pipelines",
-        "prompt": "prompts",
-        "model": "models",
-        "retrieval": "retrieval",
-        "thresholds": "thresholds",
-        "judge": "models",
-    }
-    written = []
-    for role, data in manifests.items():
-        path = out / "manifests" / folders[role] / f"{data['name']}-{data['version']}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-        written.append(path)
-    return written
