@@ -3,9 +3,10 @@ that every path a manifest names stays inside the root."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from llmops_cli.contracts.base import Contract
 from llmops_cli.errors import ManifestError, Problem, ProjectNotFound
@@ -186,6 +187,17 @@ class Project:
         from llmops_cli.guardrails.pii import DEFAULT_REGIONS
 
         return self.config.guardrails.pii_regions or DEFAULT_REGIONS
+
+
+ProjectLike: TypeAlias = "Project | str | os.PathLike[str] | None"
+
+
+def as_project(where: ProjectLike = None) -> Project:
+    """`where` itself when it is a `Project`, else the project at or above that folder
+    (default: the working directory)."""
+    if isinstance(where, Project):
+        return where
+    return Project.find(Path(where) if where is not None else None)
 
 
 # -- validation seal ---------------------------------------------------------------------------

@@ -12,8 +12,9 @@ import yaml
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.catalog import split_ref
 from llmops_cli.manifests.model import ROLE_KINDS
-from llmops_cli.project import Project
+from llmops_cli.project import Project, ProjectLike, as_project
 from llmops_cli.registry.registry import Registry
+from llmops_cli.registry.types import ExportedConfig, ExportFormat
 
 
 def _artifacts(
@@ -71,66 +72,83 @@ def _litellm_router(
     return config
 
 
-def export_config(
-    project: Project,
+def export(
+    project: ProjectLike,
+    pipeline: str,
+    stage: str = "prod",
+    *,
+    fmt: ExportFormat = "json",
+    canary: tuple[str, float] | None = None,
+) -> ExportedConfig:
+    """The resolved serving config of the version in `stage`: `fmt` json, env or litellm (a
+    LiteLLM proxy/router config); `canary=(stage, weight)` adds that stage's version as a
+    weighted second deployment (litellm only)."""
+    registry = Registry(as_project(project))
+    manifests = stage_manifests(registry, pipeline, stage)
+    text = _config_text(registry, pipeline, stage, manifests, fmt, canary)
+    name, version = manifests["pipeline"]["name"], manifests["pipeline"]["version"]
+    return ExportedConfig(name, version, stage, fmt, text)
+
+
+def _config_text(
+    registry: Registry,
     pipeline: str,
     stage: str,
+    manifests: dict[str, dict[str, Any]],
     fmt: str,
-    canary: tuple[str, float] | None = None,
+    canary: tuple[str, float] | None,
 ) -> str:
-    """The resolved serving config of the version in `stage`: json, env or a litellm router;
-    `canary=(stage, weight)` adds that stage's version as a weighted second deployment."""
-    registry = Registry(project)
-    manifests = stage_manifests(registry, pipeline, stage)
-    model, prompt = manifests["model"], manifests["prompt"]
-    name = manifests["pipeline"]["name"]
-    params = {**model.get("parameters", {}), **prompt.get("parameters", {})}
     if canary is not None and fmt != "litellm":
         raise LlmopsError("--canary-stage needs --format litellm (a weighted router config)")
     if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "pipeline": f"{name}@{manifests['pipeline']['version']}",
-                    "stage": stage,
-                    **manifests,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        pipeline_ref = f"{manifests['pipeline']['name']}@{manifests['pipeline']['version']}"
+        return json.dumps({"pipeline": pipeline_ref, "stage": stage, **manifests}, indent=2) + "\n"
     if fmt == "env":
-        lines = {
-            "LLMOPS_PIPELINE": f"{name}@{manifests['pipeline']['version']}",
-            "LLMOPS_MODEL": f"{model['provider']}/{model['model']}",
-            "LLMOPS_PROMPT": f"{prompt['name']}@{prompt['version']}",
-            "LLMOPS_MODEL_PARAMETERS": json.dumps(params, sort_keys=True),
-        }
-        if model.get("api_base"):
-            lines["LLMOPS_API_BASE"] = model["api_base"]
-        if "retrieval" in manifests:
-            r = manifests["retrieval"]
-            lines["LLMOPS_RETRIEVAL"] = f"{r['name']}@{r['version']}"
-            lines["LLMOPS_TOP_K"] = str(r["top_k"])
-        return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
+        return _env_text(manifests)
     if fmt == "litellm":
-        config = _litellm_router(name, manifests, params)
-        if canary is not None:
-            canary_stage, weight = canary
-            if not 0 < weight < 1:
-                raise LlmopsError("--canary-weight is the canary's share, between 0 and 1")
-            other = stage_manifests(registry, pipeline, canary_stage)
-            other_params = {
-                **other["model"].get("parameters", {}),
-                **other["prompt"].get("parameters", {}),
-            }
-            deployments = [
-                *_litellm_router(name, manifests, params, 1 - weight)["model_list"],
-                *_litellm_router(name, other, other_params, weight)["model_list"],
-            ]
-            config["model_list"] = deployments
-        return yaml.safe_dump(config, sort_keys=False)
+        return _litellm_text(registry, pipeline, manifests, canary)
     raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
+
+
+def _params(manifests: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {**manifests["model"].get("parameters", {}), **manifests["prompt"].get("parameters", {})}
+
+
+def _env_text(manifests: dict[str, dict[str, Any]]) -> str:
+    model, prompt = manifests["model"], manifests["prompt"]
+    lines = {
+        "LLMOPS_PIPELINE": f"{manifests['pipeline']['name']}@{manifests['pipeline']['version']}",
+        "LLMOPS_MODEL": f"{model['provider']}/{model['model']}",
+        "LLMOPS_PROMPT": f"{prompt['name']}@{prompt['version']}",
+        "LLMOPS_MODEL_PARAMETERS": json.dumps(_params(manifests), sort_keys=True),
+    }
+    if model.get("api_base"):
+        lines["LLMOPS_API_BASE"] = model["api_base"]
+    if "retrieval" in manifests:
+        r = manifests["retrieval"]
+        lines["LLMOPS_RETRIEVAL"] = f"{r['name']}@{r['version']}"
+        lines["LLMOPS_TOP_K"] = str(r["top_k"])
+    return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
+
+
+def _litellm_text(
+    registry: Registry,
+    pipeline: str,
+    manifests: dict[str, dict[str, Any]],
+    canary: tuple[str, float] | None,
+) -> str:
+    name = manifests["pipeline"]["name"]
+    config = _litellm_router(name, manifests, _params(manifests))
+    if canary is not None:
+        canary_stage, weight = canary
+        if not 0 < weight < 1:
+            raise LlmopsError("--canary-weight is the canary's share, between 0 and 1")
+        other = stage_manifests(registry, pipeline, canary_stage)
+        config["model_list"] = [
+            *_litellm_router(name, manifests, _params(manifests), 1 - weight)["model_list"],
+            *_litellm_router(name, other, _params(other), weight)["model_list"],
+        ]
+    return yaml.safe_dump(config, sort_keys=False)
 
 
 def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[str, Any]:
@@ -146,8 +164,9 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
     return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
 
 
-def reproduce(project: Project, target: str, out: Path) -> list[Path]:
+def reproduce(project: ProjectLike, target: str, out: Path) -> list[Path]:
     """Write the exact manifests of `PIPELINE@STAGE`, or of a run id, into `out`/manifests/."""
+    project = as_project(project)
     if out.exists() and any(out.iterdir()):
         raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
     registry = Registry(project)

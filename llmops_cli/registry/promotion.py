@@ -16,9 +16,10 @@ from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
-from llmops_cli.project import Project, ProtectedStage
+from llmops_cli.project import Project, ProjectLike, ProtectedStage, as_project
 from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
 from llmops_cli.registry.registry import Registry
+from llmops_cli.registry.types import PromotionResult, RegistryEvent
 
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
@@ -55,7 +56,7 @@ def change_type(old: dict[str, Any] | None, new: dict[str, str]) -> list[str]:
 
 
 def promote(
-    project: Project,
+    project: ProjectLike,
     pipeline: str,
     stage: str,
     *,
@@ -63,8 +64,13 @@ def promote(
     reason: str = "",
     force: bool = False,
     push: bool = False,
-    canary: Path | None = None,
-) -> dict[str, Any]:
+    evidence: Path | None = None,
+) -> PromotionResult:
+    """Move `pipeline` (a name, or name@version) into `stage`. Needs a passing gate verdict
+    for exactly its content, the stage order (or `force` with a `reason`) and approvers for a
+    protected stage; `evidence`: a `canary analyze --out` decision to attach. `push`: write
+    on top of the remote's registry and push atomically."""
+    project = as_project(project)
     registry = Registry(project)
     if stage not in registry.stages:
         raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
@@ -78,26 +84,12 @@ def promote(
         resolved.fingerprint,
     )
     report_path, verdict = find_evidence(project, resolved)
-    decision = _canary_evidence(canary, resolved, force) if canary is not None else None
+    decision = _canary_evidence(evidence, resolved, force) if evidence is not None else None
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
     warning = registry.sync(offline_ok=not push)
-    rule = registry.protected.get(stage, ProtectedStage())
-    allowed, needed = list(rule.approvers), rule.needed
-    valid = [a for a in approvers if not allowed or a in allowed]
-    if len(set(valid)) < needed:
-        raise LlmopsError(
-            f"stage {stage!r} is protected: it needs {needed} approval(s) from "
-            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
-        )
-    registered = registry.registered_hashes(resolved.manifests)
-    for manifest in resolved.manifests:
-        known = registered.get((manifest.kind, manifest.name, manifest.version))
-        if known is not None and known != manifest.content_hash:
-            raise LlmopsError(
-                f"{manifest.path}: {manifest.kind} {manifest.ref} is already registered with "
-                f"different content; bump the version (e.g. {next_patch(manifest.version)})"
-            )
+    _check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
+    registered = _registered_unchanged(registry, resolved)
     refs = _refs(resolved)
     index = registry.stages.index(stage)
     before = registry.stages[index - 1] if index > 0 else None
@@ -153,12 +145,37 @@ def promote(
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return _warned(write("promote", name, stage, fields, precheck, files), warning)
+    return _result(write("promote", name, stage, fields, precheck, files), push, warning)
 
 
-def _warned(event: dict[str, Any], warning: str) -> dict[str, Any]:
-    """The event as written, with the warning the CLI shows (e.g. the remote not reached)."""
-    return {**event, "warning": warning} if warning else event
+def _result(event: dict[str, Any], pushed: bool, warning: str) -> PromotionResult:
+    """The event as written, with the warning to show (e.g. the remote not reached)."""
+    return PromotionResult(RegistryEvent.from_record(event), pushed, (warning,) if warning else ())
+
+
+def _check_approvals(rule: ProtectedStage, stage: str, approvers: Sequence[str]) -> None:
+    allowed = list(rule.approvers)
+    valid = [a for a in approvers if not allowed or a in allowed]
+    if len(set(valid)) < rule.needed:
+        raise LlmopsError(
+            f"stage {stage!r} is protected: it needs {rule.needed} approval(s) from "
+            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
+        )
+
+
+def _registered_unchanged(
+    registry: Registry, resolved: ResolvedPipeline
+) -> dict[tuple[str, str, str], str]:
+    """The content hashes of the manifests already registered, none of them edited since."""
+    registered = registry.registered_hashes(resolved.manifests)
+    for manifest in resolved.manifests:
+        known = registered.get((manifest.kind, manifest.name, manifest.version))
+        if known is not None and known != manifest.content_hash:
+            raise LlmopsError(
+                f"{manifest.path}: {manifest.kind} {manifest.ref} is already registered with "
+                f"different content; bump the version (e.g. {next_patch(manifest.version)})"
+            )
+    return registered
 
 
 def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dict[str, Any]:
@@ -186,15 +203,18 @@ def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dic
 
 
 def rollback(
-    project: Project,
+    project: ProjectLike,
     pipeline: str,
-    stage: str,
+    stage: str = "prod",
     *,
-    to_version: str | None = None,
     reason: str,
+    to: str | None = None,
     approvers: Sequence[str] = (),
     push: bool = False,
-) -> dict[str, Any]:
+) -> PromotionResult:
+    """Put `stage` back to its previous version, or to version `to` (also forward again to
+    one a rollback left), reusing that version's original evidence; `reason` is recorded."""
+    project = as_project(project)
     registry = Registry(project)
     name = split_ref(pipeline)[0]
     if stage not in registry.stages:
@@ -206,7 +226,7 @@ def rollback(
         current = state.get("pipelines", {}).get(name, {}).get(stage)
         if current is None:
             raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
-        where = _rollback_target(name, stage, current, history, to_version)
+        where = _rollback_target(name, stage, current, history, to)
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
         return target, {
@@ -229,7 +249,7 @@ def rollback(
     }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
     event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
-    return _warned(event, warning)
+    return _result(event, push, warning)
 
 
 def _rollback_target(

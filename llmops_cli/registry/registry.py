@@ -17,7 +17,6 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,20 +36,10 @@ from llmops_cli.registry.layout import (
 )
 from llmops_cli.registry.remote import RemoteSync
 from llmops_cli.registry.store import BranchStore, RegistryConflict, find_repo
+from llmops_cli.registry.types import ReadPoint, RegistryEvent
 
 MAX_ATTEMPTS = 50
 HISTORY_KEPT = 100
-
-
-@dataclass(frozen=True)
-class RegistryEvent:
-    id: str
-    seq: int
-    type: str
-    pipeline: str
-    version: str
-    stage: str
-    data: Mapping[str, Any]
 
 
 class Registry(RemoteSync):
@@ -72,6 +61,16 @@ class Registry(RemoteSync):
     def state(self, at: str | None = None) -> dict[str, Any]:
         text = self.store.read("state.yaml", at)
         return from_yaml(text) if text else {"seq": 0, "pipelines": {}}
+
+    def read_point(self) -> tuple[str | None, ReadPoint]:
+        """The commit reads look at (None: no registry yet), and which copy of the branch it
+        is: a read from the remote-tracking branch shows the registry as last fetched."""
+        commit, tracking = self.store.read_source()
+        if commit is None:
+            return None, ReadPoint("empty")
+        if not tracking:
+            return commit, ReadPoint("local", self.store.ref)
+        return commit, ReadPoint("remote-tracking", self.store.tracking, self.store.fetched_at())
 
     def current(self, pipeline: str, stage: str, at: str | None = None) -> dict[str, Any] | None:
         entry = self.state(at).get("pipelines", {}).get(pipeline, {}).get(stage)
@@ -112,7 +111,11 @@ class Registry(RemoteSync):
         found: list[RegistryEvent] = []
         with self.store.reader(tip) as reader:
             for batch in _rounds(newest_first, limit):
-                events = (_event(from_yaml(t)) for t in reader.read(batch) if t is not None)
+                events = (
+                    RegistryEvent.from_record(from_yaml(t))
+                    for t in reader.read(batch)
+                    if t is not None
+                )
                 found += (
                     e for e in events if pipeline in (None, e.pipeline) and stage in (None, e.stage)
                 )
@@ -272,15 +275,3 @@ def _rounds(items: Sequence[str], limit: int | None) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
         start += size
         size *= 2
-
-
-def _event(data: Mapping[str, Any]) -> RegistryEvent:
-    return RegistryEvent(
-        data["id"],
-        data["seq"],
-        data["type"],
-        data["pipeline"],
-        data["version"],
-        data["stage"],
-        data,
-    )

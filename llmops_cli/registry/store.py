@@ -15,9 +15,10 @@ import os
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -203,8 +204,38 @@ class BranchStore:
         local branch is missing or behind it (a fresh clone has only the latter). Ahead
         (events not pushed yet) or diverged: what was written here. Unknown: the fetched
         one, the shared state (writes refuse until the history is complete)."""
+        return self.read_source()[0]
+
+    def read_source(self) -> tuple[str | None, bool]:
+        """`head()`, and whether it is the remote-tracking branch (as fetched, not fetched now)."""
         local, remote = self.refs()
-        return remote if self.relation(local, remote) in ("behind", "unknown") else local
+        tracking = remote is not None and self.relation(local, remote) in ("behind", "unknown")
+        return (remote if tracking else local), tracking
+
+    def fetched_at(self) -> str | None:
+        """When the remote-tracking branch was last brought here (UTC): the newest of its own
+        reflog (a fetch that moved it), FETCH_HEAD when the last fetch named this branch, and
+        the clone (which writes no reflog for remote-tracking branches). None: unknown."""
+        paths = self.git.out(
+            "rev-parse",
+            "--git-path",
+            f"logs/{self.tracking}",
+            "--git-path",
+            "FETCH_HEAD",
+            "--git-path",
+            "logs/HEAD",
+        ).splitlines()
+        moved, fetch_head, head = (self.git.repo / p for p in paths)
+        branch = self.ref.removeprefix("refs/heads/")
+        times = [
+            _reflog_time(_lines(moved)[-1:]),
+            _mtime(fetch_head) if f"branch '{branch}' of" in "".join(_lines(fetch_head)) else None,
+            _reflog_time(line for line in _lines(head)[:1] if "\tclone: " in line),
+        ]
+        known = [t for t in times if t is not None]
+        if not known:
+            return None
+        return datetime.fromtimestamp(max(known), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def relation(self, local: str | None, remote: str | None) -> Relation:
         """How the local branch stands to the remote-tracking one, from one merge-base:
@@ -325,3 +356,26 @@ class BranchStore:
         if made.returncode != 0:
             raise GitError(f"git commit-tree: {made.stderr.strip() or 'failed'}")
         return made.stdout.strip()
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _reflog_time(lines: Iterable[str]) -> float | None:
+    """The time of a reflog line (`OLD NEW Name <email> 1700000000 +0000<TAB>message`)."""
+    for line in lines:
+        stamp = line.partition("\t")[0].rsplit(" ", 2)[-2]
+        if stamp.isdigit():
+            return float(stamp)
+    return None
