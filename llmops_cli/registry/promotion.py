@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from llmops_cli.errors import LlmopsError
+from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
@@ -223,9 +223,13 @@ def rollback(
     def precheck(
         state: dict[str, Any], history: StageHistory
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        current = state.get("pipelines", {}).get(name, {}).get(stage)
+        pipelines = state.get("pipelines", {})
+        current = pipelines.get(name, {}).get(stage)
         if current is None:
-            raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
+            raise LlmopsError(
+                f"{name} has never been promoted to {stage}; nothing to roll back"
+                + ("" if name in pipelines else did_you_mean(name, pipelines))
+            )
         where = _rollback_target(name, stage, current, history, to)
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
