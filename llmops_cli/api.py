@@ -51,13 +51,19 @@ __all__ = [
 # registry (promote, rollback, export) --------------------------------------------------------
 from llmops_cli.registry.export import export, reproduce  # noqa: E402
 from llmops_cli.registry.promotion import promote, rollback  # noqa: E402
-from llmops_cli.registry.reads import registry_history, registry_list, registry_show  # noqa: E402
+from llmops_cli.registry.reads import (  # noqa: E402
+    registry_diff,
+    registry_history,
+    registry_list,
+    registry_show,
+)
 from llmops_cli.registry.types import (  # noqa: E402
     ExportedConfig,
     PipelineStatus,
     PromotionResult,
     RegistryEvent,
     RegistryListing,
+    StageDiff,
 )
 
 __all__ += [
@@ -66,8 +72,10 @@ __all__ += [
     "PromotionResult",
     "RegistryEvent",
     "RegistryListing",
+    "StageDiff",
     "export",
     "promote",
+    "registry_diff",
     "registry_history",
     "registry_list",
     "registry_show",

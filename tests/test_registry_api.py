@@ -74,6 +74,9 @@ def test_promote_rollback_export_and_reads_return_typed_results(project: Path) -
     assert [(e.type, e.version) for e in newest] == [("rollback", "1.0.0"), ("rollback", "1.1.0")]
     assert len(api.registry_history(root, limit=None)) == 4
 
+    same = api.registry_diff(root, "support-bot", "dev", "dev")
+    assert same.same and same.changed == () and same.a.manifests["prompt"] == "support-answer@1.1.0"
+
     exported = api.export(root, "support-bot", "dev")
     assert (exported.version, exported.format) == ("1.1.0", "json")
     assert json.loads(exported.text)["pipeline"]["version"] == "1.1.0"

@@ -124,48 +124,15 @@ def diff(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """A readable diff of what two stages run: prompt text, parameters, model, retrieval."""
-    import difflib
+    from llmops_cli.registry.reads import registry_diff
 
-    import yaml
-
-    from llmops_cli.registry.export import stage_manifests
-    from llmops_cli.registry.registry import Registry
-
-    registry = Registry(open_project(project))
-    left, right = stage_manifests(registry, pipeline, a), stage_manifests(registry, pipeline, b)
-    diffs: dict[str, str] = {}
-    for role in dict.fromkeys([*left, *right]):
-        old = yaml.safe_dump(left.get(role, {}), sort_keys=False).splitlines()
-        new = yaml.safe_dump(right.get(role, {}), sort_keys=False).splitlines()
-        lines = list(difflib.unified_diff(old, new, f"{a}/{role}", f"{b}/{role}", lineterm=""))
-        if lines:
-            diffs[role] = "\n".join(lines)
+    diff = registry_diff(open_project(project), pipeline, a, b)
     if output is OutputFormat.json:
-        typer.echo(json.dumps(_diff_json(pipeline, (a, left), (b, right), diffs), indent=2))
-    elif diffs:
-        typer.echo("\n".join(diffs.values()))
+        typer.echo(diff.to_json())
+    elif diff.diff:
+        typer.echo("\n".join(diff.diff.values()))
     else:
         typer.echo(f"{a} and {b} run the same manifests")
-
-
-def _diff_json(
-    pipeline: str,
-    a: tuple[str, dict[str, dict[str, Any]]],
-    b: tuple[str, dict[str, dict[str, Any]]],
-    diffs: dict[str, str],
-) -> dict[str, Any]:
-    def side(stage: str, manifests: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        refs = {role: f"{m.get('name')}@{m.get('version')}" for role, m in manifests.items()}
-        return {"stage": stage, "manifests": refs}
-
-    return {
-        "pipeline": pipeline,
-        "a": side(*a),
-        "b": side(*b),
-        "same": not diffs,
-        "changed": list(diffs),
-        "diff": diffs,
-    }
 
 
 def export(

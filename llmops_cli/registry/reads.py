@@ -3,6 +3,8 @@ never fetching (`git fetch` or a write brings the remote's news)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.project import ProjectLike, as_project
 from llmops_cli.registry.registry import Registry
@@ -11,7 +13,9 @@ from llmops_cli.registry.types import (
     PipelineVersions,
     RegistryEvent,
     RegistryListing,
+    StageDiff,
     StageEntry,
+    StageManifests,
     StageStatus,
 )
 
@@ -59,3 +63,28 @@ def registry_history(
     """The newest `limit` promote/rollback events (None: all), oldest first, of `pipeline` and
     `stage` when given. Reads only as many events as it returns, whatever the history's length."""
     return tuple(Registry(as_project(project)).events(pipeline, limit, stage))
+
+
+def registry_diff(project: ProjectLike, pipeline: str, a: str, b: str) -> StageDiff:
+    """What stages `a` and `b` of `pipeline` run: prompt text, parameters, model, retrieval."""
+    import difflib
+
+    import yaml
+
+    from llmops_cli.registry.export import stage_manifests
+
+    registry = Registry(as_project(project))
+    left, right = stage_manifests(registry, pipeline, a), stage_manifests(registry, pipeline, b)
+    diffs: dict[str, str] = {}
+    for role in dict.fromkeys([*left, *right]):
+        old = yaml.safe_dump(left.get(role, {}), sort_keys=False).splitlines()
+        new = yaml.safe_dump(right.get(role, {}), sort_keys=False).splitlines()
+        lines = list(difflib.unified_diff(old, new, f"{a}/{role}", f"{b}/{role}", lineterm=""))
+        if lines:
+            diffs[role] = "\n".join(lines)
+
+    def side(stage: str, manifests: dict[str, dict[str, Any]]) -> StageManifests:
+        refs = {role: f"{m.get('name')}@{m.get('version')}" for role, m in manifests.items()}
+        return StageManifests(stage, refs)
+
+    return StageDiff(pipeline, side(a, left), side(b, right), not diffs, tuple(diffs), diffs)

@@ -130,6 +130,24 @@ class RegistryListing(Contract):
     read_from: ReadPoint
 
 
+@dataclass(frozen=True)
+class StageManifests(Contract):
+    stage: str
+    manifests: dict[str, str]  # role -> name@version of what the stage runs
+
+
+@dataclass(frozen=True)
+class StageDiff(Contract):
+    """`registry diff`: what two stages of a pipeline run, and a unified diff per role."""
+
+    pipeline: str
+    a: StageManifests
+    b: StageManifests
+    same: bool
+    changed: tuple[str, ...]  # roles whose manifest differs
+    diff: dict[str, str]  # role -> unified diff of the two manifests' YAML
+
+
 ExportFormat = Literal["json", "env", "litellm"]
 
 
