@@ -77,6 +77,14 @@ def test_promote_rollback_export_and_reads_return_typed_results(project: Path) -
     same = api.registry_diff(root, "support-bot", "dev", "dev")
     assert same.same and same.changed == () and same.a.manifests["prompt"] == "support-answer@1.1.0"
 
+    old_fingerprint = dev.current.fingerprint  # 1.0.0: in dev's history since the roll forward
+    by_fingerprint = api.export(root, "support-bot", fingerprint=old_fingerprint[:10])
+    assert (by_fingerprint.version, by_fingerprint.stage) == ("1.0.0", "dev")
+    with pytest.raises(api.LlmopsError, match="was ever in a stage"):
+        api.export(root, "support-bot", fingerprint="0123456789")
+    cli_text = run(root, "export", "support-bot", "--fingerprint", old_fingerprint, "-f", "env")
+    assert "LLMOPS_PIPELINE=support-bot@1.0.0" in cli_text.stdout
+
     exported = api.export(root, "support-bot", "dev")
     assert (exported.version, exported.format) == ("1.1.0", "json")
     assert json.loads(exported.text)["pipeline"]["version"] == "1.1.0"

@@ -154,6 +154,14 @@ def export(
     canary_weight: Annotated[
         float, typer.Option(help="... with this share of the traffic (LiteLLM `weight`).")
     ] = 0.05,
+    fingerprint: Annotated[
+        str | None,
+        typer.Option(
+            help="Export the version with this fingerprint (8+ characters) instead, wherever "
+            "it is in the stages' history (e.g. what ran before a rollback).",
+            show_default=False,
+        ),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Print the resolved serving config of the version in a stage; with --canary-stage, a
@@ -162,7 +170,9 @@ def export(
 
     canary = (canary_stage, canary_weight) if canary_stage else None
     fmt_ = cast("ExportFormat", fmt)  # export() refuses an unknown one
-    exported = do_export(open_project(project), pipeline, stage, fmt=fmt_, canary=canary)
+    exported = do_export(
+        open_project(project), pipeline, stage, fmt=fmt_, canary=canary, fingerprint=fingerprint
+    )
     typer.echo(exported.text, nl=False)
 
 

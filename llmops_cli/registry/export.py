@@ -44,6 +44,28 @@ def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, 
     return _artifacts(registry, refs, f"{pipeline} in {stage}", tip)
 
 
+def fingerprint_manifests(
+    registry: Registry, pipeline: str, fingerprint: str
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The stage and role -> manifest content of the version with `fingerprint` (or a prefix
+    of 8+ characters of it) that a stage of `pipeline` holds, held, or a rollback left."""
+    if len(fingerprint) < 8:
+        raise LlmopsError(f"fingerprint {fingerprint!r}: give at least 8 of its characters")
+    name = split_ref(pipeline)[0]
+    tip = registry.store.head()
+    stages = registry.state(tip).get("pipelines", {}).get(name, {})
+    history = registry.history(name, registry.stages, tip) if tip else {}
+    for stage in registry.stages:
+        held = [stages.get(stage), *history[stage].earlier, *history[stage].rolled_back]
+        for entry in (e for e in held if e and e["fingerprint"].startswith(fingerprint)):
+            refs = {"pipeline": f"{name}@{entry['version']}", **entry["manifests"]}
+            return stage, _artifacts(registry, refs, f"{name} {fingerprint[:12]}", tip)
+    raise LlmopsError(
+        f"no version of {name} with fingerprint {fingerprint[:12]}... was ever in a stage; "
+        f"`llmops registry show {name}` lists them"
+    )
+
+
 def _litellm_router(
     name: str, manifests: dict[str, Any], params: dict[str, Any], weight: float | None = None
 ) -> dict[str, Any]:
@@ -79,12 +101,17 @@ def export(
     *,
     fmt: ExportFormat = "json",
     canary: tuple[str, float] | None = None,
+    fingerprint: str | None = None,
 ) -> ExportedConfig:
     """The resolved serving config of the version in `stage`: `fmt` json, env or litellm (a
     LiteLLM proxy/router config); `canary=(stage, weight)` adds that stage's version as a
-    weighted second deployment (litellm only)."""
+    weighted second deployment (litellm only). `fingerprint` (8+ characters): instead the
+    version with that fingerprint, wherever in the stages' history it is."""
     registry = Registry(as_project(project))
-    manifests = stage_manifests(registry, pipeline, stage)
+    if fingerprint is not None:
+        stage, manifests = fingerprint_manifests(registry, pipeline, fingerprint)
+    else:
+        manifests = stage_manifests(registry, pipeline, stage)
     text = _config_text(registry, pipeline, stage, manifests, fmt, canary)
     name, version = manifests["pipeline"]["name"], manifests["pipeline"]["version"]
     return ExportedConfig(name, version, stage, fmt, text)
