@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from test_registry import bump_prompt, git
 from typer.testing import CliRunner, Result
 
@@ -145,3 +146,18 @@ def test_a_misspelt_pipeline_gets_a_suggestion(project: Path) -> None:
         api.registry_show(root, "suport-bot")
     far = run(root, "registry", "show", "billing")
     assert far.exit_code == 1 and "did you mean" not in far.stderr
+
+
+def test_events_are_written_as_json_that_yaml_readers_read_and_old_yaml_events_still_read(
+    project: Path,
+) -> None:
+    from llmops_cli.registry.layout import event_text, parse_event, to_yaml
+
+    root = evaluated(project)
+    event = api.promote(root, "support-bot", "dev").event
+    stored = git(root, "show", f"llmops/registry:events/{event.seq:08d}-{event.id}.yaml")
+    assert stored.startswith("{") and json.loads(stored) == event.data
+    assert yaml.safe_load(stored) == event.data  # still YAML for any YAML reader
+    record = {**event.data, "reason": 'naïve: "quoted"\ttab', "approvers": ["a"]}
+    assert parse_event(event_text(record)) == record == yaml.safe_load(event_text(record))
+    assert parse_event(to_yaml(record)) == record  # an event an earlier version wrote

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,21 @@ def to_yaml(data: Any) -> str:
 
 def from_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
+
+
+def event_text(event: Mapping[str, Any]) -> str:
+    """An event file's text: JSON, which is YAML too (the files keep their `.yaml` names and
+    any YAML reader reads them) and parses ~15x faster than YAML: `registry history --all`
+    reads every event."""
+    return json.dumps(event, indent=2, ensure_ascii=False) + "\n"
+
+
+def parse_event(text: str) -> Any:
+    """An event file: JSON (written by this version) or YAML (by earlier ones)."""
+    if text.startswith("{"):
+        with suppress(ValueError):
+            return json.loads(text)
+    return from_yaml(text)
 
 
 def history_path(pipeline: str, stage: str) -> str:

@@ -27,10 +27,12 @@ from llmops_cli.project import Project, ProtectedStage
 from llmops_cli.registry.layout import (
     StageHistory,
     artifact_path,
+    event_text,
     from_yaml,
     history_path,
     latest_per_version,
     moved_history,
+    parse_event,
     rolled_back_path,
     to_yaml,
 )
@@ -112,7 +114,7 @@ class Registry(RemoteSync):
         with self.store.reader(tip) as reader:
             for batch in _rounds(newest_first, limit):
                 events = (
-                    RegistryEvent.from_record(from_yaml(t))
+                    RegistryEvent.from_record(parse_event(t))
                     for t in reader.read(batch)
                     if t is not None
                 )
@@ -246,7 +248,7 @@ class Registry(RemoteSync):
             files = {
                 "state.yaml": to_yaml(state),
                 history_path(pipeline, stage): to_yaml(earlier[-HISTORY_KEPT:]),
-                f"events/{seq:08d}-{event_id}.yaml": to_yaml(event),
+                f"events/{seq:08d}-{event_id}.yaml": event_text(event),
                 **extra_files(event_id, state),
             }
             if rolled_back or history.rolled_back:
