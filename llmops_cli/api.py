@@ -84,5 +84,18 @@ __all__ += [
 ]
 
 # drift and canary (drift_check, canary_analyze) ----------------------------------------------
+from llmops_cli.canary.api import canary_analyze  # noqa: E402
+from llmops_cli.contracts.canary import CanaryDecision, MetricComparison  # noqa: E402
+from llmops_cli.contracts.drift import DriftReport, SignalFinding  # noqa: E402
+from llmops_cli.drift.api import drift_check  # noqa: E402
+
+__all__ += [
+    "CanaryDecision",
+    "DriftReport",
+    "MetricComparison",
+    "SignalFinding",
+    "canary_analyze",
+    "drift_check",
+]
 
 # guardrails (guard) --------------------------------------------------------------------------
