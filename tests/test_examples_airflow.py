@@ -95,3 +95,22 @@ def test_the_scheduled_eval_and_gate(dag: ModuleType, project: Path) -> None:
     thresholds.write_text(thresholds.read_text().replace("{min: 0.85,", "{min: 0.999,"))
     with pytest.raises(dag.GateFailedError, match="the gate failed"):
         dag.evaluate_and_gate(str(project), "support-bot")
+
+
+def test_the_hourly_drift_check_feeds_the_branch(dag: ModuleType, project: Path) -> None:
+    from driftdata import records, write_jsonl
+
+    week = [
+        {**r, "timestamp": r["timestamp"].replace("2026-11-01", f"2026-11-{day:02d}")}
+        for day in range(1, 8)
+        for r in records(300, day)
+    ]
+    hour = [{**r, "timestamp": "2026-11-08T00:30:00Z"} for r in records(300, 9, shift="latency")]
+    write_jsonl(project / "logs/inference.jsonl", week + hour)
+    drift = dag.check_drift(
+        str(project), "logs/inference.jsonl", "2026-11-08T00:00:00Z..2026-11-08T01:00:00Z"
+    )
+    assert "latency_p99" in drift["signals"] or "latency_ms" in drift["signals"], drift
+    # the first breached window is pending (two in a row alert): no rollback decision yet
+    assert drift["drifted"] is False and drift["status"] == "pending"
+    assert dag.decide(drift, "support-bot", "support-bot") == "no_drift"

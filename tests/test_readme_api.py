@@ -73,7 +73,8 @@ def second_version(root: Path) -> None:
 def drift_logs(root: Path) -> None:
     from driftdata import records, write_jsonl
 
-    write_jsonl(root / "logs/inference.jsonl", records(600, 1) + records(600, 2, start_day=2))
+    write_jsonl(root / "logs/reference.jsonl", records(600, 1))
+    write_jsonl(root / "logs/current.jsonl", records(600, 2, shift="latency", start_day=2))
 
 
 def canary_logs(root: Path) -> None:

@@ -54,10 +54,19 @@ def evaluate_and_gate(project_dir: str, pipeline: str) -> dict[str, Any]:
     return outcome
 
 
-def check_drift(project_dir: str, log: str, window: str = "last:1h") -> dict[str, Any]:
-    """Compare the last hour of production logs with the reference; the signals that alert."""
-    report = api.drift_check(api.load_project(project_dir), log=log, current=window)
-    return {"drifted": bool(report.alerts), "signals": [s.name for s in report.alerts]}
+def check_drift(
+    project_dir: str, log: str, window: str = "last:1h", reference: str = "prior:7d"
+) -> dict[str, Any]:
+    """Compare the last hour of production logs with the week before; `drifted` is the drift
+    check's alert (after its consecutive-window streak), `signals` those to look at."""
+    report = api.drift_check(
+        project_dir, log=Path(project_dir, log), reference=reference, current=window
+    )
+    return {
+        "drifted": report.alerting,
+        "status": report.status,
+        "signals": [s.name for s in report.flagged],
+    }
 
 
 def decide(drift: dict[str, Any], approved_pipeline: str | None, pipeline: str) -> str:
