@@ -84,7 +84,10 @@ class ProjectConfig(Contract):
         """Deprecated: `config.get("tracking", {})` read the old mapping; read the typed
         field (`config.tracking`) instead. Kept while branches written against the mapping
         are merged (issue 17); the value is the section as plain data, defaults filled in."""
-        return self.to_dict().get(section, default)
+        value = self.to_dict().get(section, default)
+        if isinstance(value, dict):  # an unset field reads as absent, as in the mapping
+            return {k: v for k, v in value.items() if v is not None}
+        return value
 
 
 @dataclass(frozen=True)

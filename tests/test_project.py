@@ -84,3 +84,4 @@ def test_the_old_mapping_reads_still_answer_while_branches_merge(tmp_path: Path)
     assert (config.get("guardrails") or {}).get("pii_regions") == ["DE", "NL"]
     assert config.get("tracking", {}).get("mode") == "sync"
     assert config.get("nothing", {}) == {}
+    assert config.get("guardrails").get("injection_classifier", "unset") == "unset"
