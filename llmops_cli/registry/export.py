@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from llmops_cli.contracts.report import load_report
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.catalog import split_ref
 from llmops_cli.manifests.model import ROLE_KINDS
@@ -185,10 +186,10 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
         raise LlmopsError(
             f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
         )
-    report = json.loads(matches[0].read_text("utf-8"))
-    commit = (report.get("git") or {}).get("sha") or "(unknown)"
+    report = load_report(matches[0])
+    commit = report.git.sha or "(unknown)"
     owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
-    return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
+    return _artifacts(registry, {"pipeline": report.pipeline, **report.manifests}, owner)
 
 
 def reproduce(project: ProjectLike, target: str, out: Path) -> list[Path]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from llmops_cli.contracts.report import load_report
+from llmops_cli.contracts.verdict import GateVerdict, load_verdict
 from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
@@ -24,7 +26,7 @@ from llmops_cli.registry.types import PromotionResult, RegistryEvent
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
 
-def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, dict[str, Any]]:
+def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, GateVerdict]:
     """The newest report of exactly this fingerprint whose gate passed."""
     folder = project.reports_dir / resolved.pipeline.name
     newest_first = sorted(folder.glob("*/report.json"), key=lambda p: -p.stat().st_mtime_ns)
@@ -32,8 +34,8 @@ def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, d
         gate_path = report_path.parent / "gate.json"
         if not gate_path.exists():
             continue
-        verdict = json.loads(gate_path.read_text("utf-8"))
-        if verdict.get("fingerprint") == resolved.fingerprint and verdict.get("verdict") == "pass":
+        verdict = load_verdict(gate_path)
+        if verdict.fingerprint == resolved.fingerprint and verdict.passed:
             return report_path, verdict
     raise LlmopsError(
         f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
@@ -111,9 +113,9 @@ def promote(
 
     def files(event_id: str, state: dict[str, Any]) -> dict[str, str]:
         out = {
-            f"evidence/{event_id}/gate.json": json.dumps(verdict, indent=2) + "\n",
+            f"evidence/{event_id}/gate.json": verdict.to_json() + "\n",
             f"evidence/{event_id}/report-summary.json": summary_of(
-                json.loads(report_path.read_text("utf-8"))
+                load_report(report_path).to_dict()
             ),
             # the whole (already scrubbed) report: the next gate's paired baseline
             f"evidence/{event_id}/report.json": report_path.read_text("utf-8"),
@@ -132,9 +134,9 @@ def promote(
         "from_stage": before,
         "fingerprint": fingerprint,
         "source_commit": head_commit(project.root)["sha"],
-        "report_run_id": verdict.get("run_id"),
+        "report_run_id": verdict.run_id,
         "report_sha256": file_sha256(report_path),
-        "gate_verdict": verdict.get("verdict"),
+        "gate_verdict": verdict.verdict,
         "approvers": list(approvers),
         "reason": reason,
         "forced": force,
