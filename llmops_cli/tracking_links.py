@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli.project import Project
 from llmops_cli.tracking import (
@@ -34,11 +34,14 @@ from llmops_cli.tracking import (
     write_outcome,
 )
 
+if TYPE_CHECKING:
+    from llmops_cli.registry.types import RegistryEvent
+
 TAG_LIMIT = 5000  # MLflow keeps tag values up to 8000 characters; leave room
 
 
 def mirror_enabled(project: Project) -> bool:
-    return bool(project.config.get("tracking", {}).get("mirror_registry", False))
+    return project.config.tracking.mirror_registry
 
 
 def verdict_tags(verdict: Mapping[str, Any]) -> dict[str, str]:
@@ -120,16 +123,24 @@ def follow_up(
     return path
 
 
-def registry_follow_up(project: Project, event: Mapping[str, Any]) -> str | None:
+def registry_follow_up(project: Project, registered: RegistryEvent) -> str | None:
     """After a promote or rollback: tag the event onto the eval run whose evidence the stage
     now holds, and mirror the stage's prompt when `tracking.mirror_registry` is on. Returns a
     warning when even that could not start (the event stands)."""
-    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.export import stage_manifests
     from llmops_cli.registry.registry import Registry
 
     if not tracking_enabled(project):
         return None
-    pipeline, stage = str(event["pipeline"]), str(event["stage"])
+    event = {
+        "id": registered.id,
+        "type": registered.type,
+        "pipeline": registered.pipeline,
+        "version": registered.version,
+        "stage": registered.stage,
+        "report_run_id": registered.data.get("report_run_id"),
+    }
+    pipeline, stage = registered.pipeline, registered.stage
     try:
         registry = Registry(project)
         report = registry.evidence_report(pipeline, stage)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.errors import ManifestError, Problem, did_you_mean
 from llmops_cli.manifests import schema
 from llmops_cli.manifests.model import KIND_CLASSES, Manifest, freeze
 from llmops_cli.project import Project
@@ -158,7 +158,8 @@ class Catalog:
             versions = ", ".join(sorted((m.version for m in found), key=semver_key))
             message = f"{kind} {name}@{version} not found; known versions: {versions}"
         else:
-            message = f"no {kind} named {name!r} under manifests/"
+            known = sorted(n for k, n in self._by_name if k == kind)
+            message = f"no {kind} named {name!r} under manifests/{did_you_mean(name, known)}"
         if self.failed_files:
             message += f" ({self.failed_files} manifest file(s) failed to load; fix those first)"
         return message
