@@ -9,7 +9,6 @@ Each finished case goes to the resume journal (journal.py) as it finishes.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 
 from llmops_cli.errors import ExitCode, LlmopsError
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache, cache_key
+from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
 from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.journal import Journal, utc_now
 from llmops_cli.evaluation.judge import (
@@ -34,7 +34,6 @@ from llmops_cli.evaluation.targets import (
     Completion,
     Request,
     Target,
-    TargetError,
     load_callable,
     make_target,
     quiet_litellm,
@@ -49,9 +48,6 @@ from llmops_cli.project import Project
 from llmops_cli.templates import TemplateProblem, render
 
 DEFAULT_CONCURRENCY = 16
-DEFAULT_TIMEOUT_S = 60.0
-DEFAULT_RETRIES = 3
-MAX_BACKOFF_S = 30.0
 
 
 class EvalInterrupted(LlmopsError):
@@ -104,12 +100,6 @@ class _Item:
     request: Request
     retrieved: tuple[Chunk, ...]
     key: str
-
-
-def backoff_seconds(attempt: int, retry_after: float | None) -> float:
-    if retry_after is not None:
-        return float(min(retry_after, 120.0))
-    return float(min(MAX_BACKOFF_S, 0.5 * 2**attempt) * random.uniform(0.5, 1.5))
 
 
 def run_eval(
@@ -295,7 +285,7 @@ async def _run_all(
 
     async def one(item: _Item) -> None:
         async with semaphore:
-            completion, error, attempts, cached = await _call(
+            completion, error, attempts, cached = await call(
                 item.request, item.key, target, cache, limiter, timeout_s, retries
             )
             row = _row(item, completion, error, attempts, cached, resolved, options)
@@ -310,45 +300,6 @@ async def _run_all(
             close = getattr(open_target, "aclose", None)
             if close is not None:
                 await close()
-
-
-async def _call(
-    request: Request,
-    key: str,
-    target: Target,
-    cache: ResponseCache,
-    limiter: RateLimiter,
-    timeout_s: float,
-    retries: int,
-) -> tuple[Completion | None, str | None, int, bool]:
-    if target.cacheable:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit, None, 0, True
-        if cache.mode is CacheMode.read_only:
-            return None, "response not in the cache (--cache read-only)", 0, False
-    estimate = sum(len(m["content"]) for m in request.messages) // 4
-    error = ""
-    for attempt in range(retries + 1):
-        await limiter.acquire(estimate)
-        try:
-            completion = await asyncio.wait_for(target.complete(request, timeout_s), timeout_s + 5)
-        except TargetError as exc:
-            error = str(exc)
-            if not exc.retryable or attempt == retries:
-                return None, error, attempt + 1, False
-            await limiter.clock.sleep(backoff_seconds(attempt, exc.retry_after))  # fakeable
-            continue
-        except TimeoutError:
-            error = f"timed out after {timeout_s:g} s"
-            if attempt == retries:
-                return None, error, attempt + 1, False
-            await limiter.clock.sleep(backoff_seconds(attempt, None))
-            continue
-        if target.cacheable:
-            cache.put(key, completion)
-        return completion, None, attempt + 1, False
-    return None, error, retries + 1, False  # pragma: no cover - the loop always returns
 
 
 def _row(
@@ -502,7 +453,7 @@ class _RemoteScorers:
         for attempt in range(2):  # the first ask, then one re-ask with the parse error
             request = judge_request(messages, {})
             key = cache_key(target.identity, messages, request.parameters, 0, "judge")
-            answer, error, _, _ = await _call(
+            answer, error, _, _ = await call(
                 request, key, target, self.cache, self.limiter, self.timeout_s, self.retries
             )
             if answer is None:
