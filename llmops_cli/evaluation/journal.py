@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from llmops_cli.manifests.model import canonical_json
 
 if TYPE_CHECKING:
-    from llmops_cli.evaluation.runner import EvalOptions
+    from llmops_cli.evaluation.plan import EvalOptions
     from llmops_cli.manifests.resolve import ResolvedPipeline
     from llmops_cli.project import Project
 

@@ -27,14 +27,12 @@ from llmops_cli.evaluation.judge import (
     judge_request,
     parse_verdict,
 )
+from llmops_cli.evaluation.plan import EvalOptions, Item, build_request, retrieve, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
-from llmops_cli.evaluation.retrieval import Chunk, build_retriever
 from llmops_cli.evaluation.scorers import REMOTE, Answer, Score, judged, metric_name, score
 from llmops_cli.evaluation.targets import (
     Completion,
-    Request,
     Target,
-    load_callable,
     make_target,
     quiet_litellm,
     transport,
@@ -45,24 +43,24 @@ from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
-from llmops_cli.templates import TemplateProblem, render
+
+# what callers (the CLI, tests) import from here besides what is defined here
+__all__ = [
+    "Clock",
+    "EvalInterrupted",
+    "EvalOptions",
+    "EvalRun",
+    "NoProgress",
+    "Progress",
+    "finish_journal",
+    "run_eval",
+]
 
 DEFAULT_CONCURRENCY = 16
 
 
 class EvalInterrupted(LlmopsError):
     exit_code = ExitCode.INTERRUPTED
-
-
-@dataclass(frozen=True)
-class EvalOptions:
-    concurrency: int | None = None
-    repeat: int = 1
-    limit: int | None = None
-    tags: tuple[str, ...] = ()
-    cache: CacheMode = CacheMode.read_write
-    cassette: Path | None = None  # read-write records it, read-only replays it
-    scrub_outputs: bool = True
 
 
 class Progress(Protocol):
@@ -92,16 +90,6 @@ class EvalRun:
     target: str = ""
 
 
-@dataclass(frozen=True)
-class _Item:
-    index: int
-    case: GoldenCase
-    repeat: int
-    request: Request
-    retrieved: tuple[Chunk, ...]
-    key: str
-
-
 def run_eval(
     project: Project,
     resolved: ResolvedPipeline,
@@ -115,14 +103,14 @@ def run_eval(
     cases = select_cases(resolved.golden.cases, options.tags, options.limit)
     if not cases:
         raise LlmopsError(f"no golden cases match --filter {', '.join(options.tags)}")
-    retrieved = _retrieve(project, resolved, cases)
+    retrieved = retrieve(project, resolved, cases)
     parameters = {**thaw(model.parameters), **thaw(resolved.prompt.parameters)}
     items = []
     for index, case in enumerate(cases):
-        request = _request(resolved, case, retrieved[index], parameters)
+        request = build_request(resolved, case, retrieved[index], parameters)
         for repeat in range(options.repeat):
             key = cache_key(target.identity, request.messages, parameters, repeat)
-            items.append(_Item(index, case, repeat, request, retrieved[index], key))
+            items.append(Item(index, case, repeat, request, retrieved[index], key))
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
@@ -203,70 +191,8 @@ def finish_journal(project: Project, run: EvalRun) -> None:
     path.unlink(missing_ok=True)
 
 
-def select_cases(
-    cases: Sequence[GoldenCase], tags: Sequence[str], limit: int | None
-) -> list[GoldenCase]:
-    chosen = [c for c in cases if not tags or set(tags) & set(c.tags)]
-    return chosen[:limit] if limit is not None else chosen
-
-
-def _retrieve(
-    project: Project, resolved: ResolvedPipeline, cases: Sequence[GoldenCase]
-) -> list[tuple[Chunk, ...]]:
-    retrieval = resolved.retrieval
-    if retrieval is None or resolved.corpus_path is None or resolved.corpus_sha256 is None:
-        return [() for _ in cases]
-    retriever = build_retriever(
-        retrieval,
-        resolved.corpus_path,
-        resolved.corpus_sha256,
-        project.state_dir,
-        lambda spec: load_callable(spec, project.root),
-    )
-    queries = [_query(resolved, case) for case in cases]
-    return [tuple(found) for found in retriever.retrieve(queries, retrieval.top_k)]
-
-
-def _query(resolved: ResolvedPipeline, case: GoldenCase) -> str:
-    """What to search for: the `query` or `question` variable, else the rendered user turn."""
-    for name in ("query", "question"):
-        if isinstance(case.vars.get(name), str):
-            return str(case.vars[name])
-    try:
-        return render(resolved.prompt.user, {**thaw(case.vars), "context": "", "chunks": []})
-    except TemplateProblem:
-        return " ".join(str(v) for v in case.vars.values())
-
-
-def _request(
-    resolved: ResolvedPipeline,
-    case: GoldenCase,
-    chunks: Sequence[Chunk],
-    parameters: Mapping[str, Any],
-) -> Request:
-    variables = dict(thaw(case.vars))
-    if resolved.retrieval is not None:
-        variables["context"] = "\n\n".join(f"[{c.source}]\n{c.text}" for c in chunks)
-        variables["chunks"] = [{"id": c.id, "source": c.source, "text": c.text} for c in chunks]
-    messages = []
-    try:
-        if resolved.prompt.system:
-            messages.append(
-                {"role": "system", "content": render(resolved.prompt.system, variables)}
-            )
-        messages.append({"role": "user", "content": render(resolved.prompt.user, variables)})
-    except TemplateProblem as exc:
-        raise LlmopsError(f"{resolved.prompt.path}: case {case.id!r}: {exc}") from exc
-    return Request(
-        messages=messages,
-        parameters=parameters,
-        variables=variables,
-        passages=tuple(c.text for c in chunks),
-    )
-
-
 async def _run_all(
-    items: Sequence[_Item],
+    items: Sequence[Item],
     target: Target,
     cache: ResponseCache,
     limits: Mapping[str, Any],
@@ -283,7 +209,7 @@ async def _run_all(
 
     remote = _RemoteScorers(resolved, cache, limiter, timeout_s, retries)
 
-    async def one(item: _Item) -> None:
+    async def one(item: Item) -> None:
         async with semaphore:
             completion, error, attempts, cached = await call(
                 item.request, item.key, target, cache, limiter, timeout_s, retries
@@ -303,7 +229,7 @@ async def _run_all(
 
 
 def _row(
-    item: _Item,
+    item: Item,
     completion: Completion | None,
     error: str | None,
     attempts: int,
@@ -421,7 +347,7 @@ class _RemoteScorers:
             self.targets[model.ref] = make_target(model, Path("."))
         return self.targets[model.ref]
 
-    async def score(self, item: _Item, completion: Completion, row: dict[str, Any]) -> None:
+    async def score(self, item: Item, completion: Completion, row: dict[str, Any]) -> None:
         specs = [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
         if not specs:
             return
@@ -437,7 +363,7 @@ class _RemoteScorers:
         set_status(row)
 
     async def _judge(
-        self, spec: Mapping[str, Any], target: Target, item: _Item, completion: Completion
+        self, spec: Mapping[str, Any], target: Target, item: Item, completion: Completion
     ) -> Score:
         question = str(
             item.request.variables.get("question") or item.request.messages[-1]["content"]
@@ -480,7 +406,7 @@ class _RemoteScorers:
         return Score(None, None, "judge gave no verdict")  # pragma: no cover
 
     async def _similarity(
-        self, spec: Mapping[str, Any], item: _Item, completion: Completion
+        self, spec: Mapping[str, Any], item: Item, completion: Completion
     ) -> Score:
         model = self.resolved.model_for(spec.get("model"))
         expected = spec.get("value", item.case.expected)
