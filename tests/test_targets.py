@@ -181,8 +181,9 @@ def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: 
     import litellm
 
     from llmops_cli.evaluation.http_target import HttpTarget
+    from llmops_cli.evaluation.litellm_target import LiteLLMTarget
     from llmops_cli.evaluation.pricing import cost_usd
-    from llmops_cli.evaluation.targets import LiteLLMTarget, make_target
+    from llmops_cli.evaluation.targets import make_target
     from llmops_cli.manifests.catalog import load_manifest
 
     def model(extra: str) -> ModelManifest:

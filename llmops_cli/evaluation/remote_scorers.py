@@ -115,7 +115,7 @@ class RemoteScorers:
         expected = spec.get("value", item.case.expected)
         if model is None or expected is None:
             return Score(None, None, "needs a `model:` and an expected answer")
-        from llmops_cli.evaluation.targets import cosine_similarity
+        from llmops_cli.evaluation.litellm_target import cosine_similarity
 
         try:
             value = await cosine_similarity(model, completion.text, str(expected), self.timeout_s)

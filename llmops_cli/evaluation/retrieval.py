@@ -105,7 +105,7 @@ class EmbeddingRetriever:
     def _embed(self, texts: list[str]) -> Any:
         import numpy as np
 
-        from llmops_cli.evaluation.targets import quiet_litellm
+        from llmops_cli.evaluation.litellm_target import quiet_litellm
 
         response = quiet_litellm().embedding(model=self.model, input=texts)
         vectors = np.array([item["embedding"] for item in response.data], dtype=np.float32)

@@ -19,17 +19,13 @@ from llmops_cli.evaluation.cache import CacheMode, ResponseCache, cache_key
 from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
 from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.journal import Journal, utc_now
+from llmops_cli.evaluation.litellm_target import quiet_litellm
 from llmops_cli.evaluation.plan import EvalOptions, Item, build_request, retrieve, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers
 from llmops_cli.evaluation.rows import build_row, case_specs
 from llmops_cli.evaluation.scorers import REMOTE
-from llmops_cli.evaluation.targets import (
-    Target,
-    make_target,
-    quiet_litellm,
-    transport,
-)
+from llmops_cli.evaluation.targets import Target, make_target, transport
 from llmops_cli.guardrails.scrub import scrub_row
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline
