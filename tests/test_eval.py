@@ -513,3 +513,62 @@ def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path,
     checks = {c["name"]: c for c in json.loads(verdict.output)["checks"]}
     assert checks["pass_rate"]["kind"] == "unmeasured"
     assert checks["pass_rate"]["detail"] == "no case has a pass/fail check"
+
+
+# What a 1-case eval of the sample must not import: it needs none of them (issue 18, goal 2).
+ONE_CASE_HEAVY = (
+    "numpy",
+    "scipy",
+    "bm25s",
+    "jsonschema",
+    "aiohttp",
+    "litellm",
+    "mlflow",
+    "llmops_cli.evaluation.calibration",
+)
+
+
+def one_case_imports(project: Path) -> list[str]:
+    """The heavy modules a whole `llmops eval support-bot --no-track --limit 1` process loads."""
+    code = (
+        "import sys\nfrom llmops_cli.cli.main import main\n"
+        "sys.argv = ['llmops', 'eval', 'support-bot', '--no-track', '--limit', '1']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('heavy:' + ','.join(m for m in {ONE_CASE_HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    heavy = out.stdout.strip().splitlines()[-1].removeprefix("heavy:")
+    return [m for m in heavy.split(",") if m]
+
+
+def test_a_one_case_rerun_imports_no_heavy_module(project: Path) -> None:
+    """The first run validates the manifests and golden set (jsonschema) and asks bm25s; the
+    seals and the kept BM25 answer spare every later run of unchanged files all of that."""
+    first = one_case_imports(project)
+    assert "jsonschema" in first and "bm25s" in first
+    assert one_case_imports(project) == []
+
+
+def test_an_edited_golden_set_is_validated_again(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The golden set's seal holds only for the text that passed: a case broken after a run
+    is still reported, with its line."""
+    assert cli("eval", "support-bot", "--no-track", "--limit", "1", cwd=project).exit_code == 0
+    golden = project / "golden_sets/support/cases.jsonl"
+    golden.write_text(golden.read_text() + '{"id": "bad", "vars": {"question": 7}, "tags": 3}\n')
+    result = cli("eval", "support-bot", "--no-track", "--limit", "1", cwd=project)
+    assert result.exit_code == 1
+    assert "golden_sets/support/cases.jsonl:55: tags" in result.stderr
+
+
+def test_kept_bm25_answers_equal_a_fresh_search(project: Path) -> None:
+    """A rerun answered from `answers.json` retrieves exactly what bm25s found."""
+    first = run(project, limit=6)
+    (project / ".llmops/runs").rename(project / ".llmops/runs-first")  # no resume
+    answers = list((project / ".llmops/index").glob("*/answers.json"))
+    assert len(answers) == 1 and len(json.loads(answers[0].read_text())) == 6
+    again = run(project, limit=6)
+    assert [r["retrieved"] for r in again.rows] == [r["retrieved"] for r in first.rows]  # type: ignore[attr-defined]
+    assert any(r["retrieved"] for r in first.rows)  # type: ignore[attr-defined]

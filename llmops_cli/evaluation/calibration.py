@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.judge import (
     JudgeParseError,
@@ -32,6 +30,8 @@ from llmops_cli.evaluation.judge import (
 from llmops_cli.project import Project
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from llmops_cli.evaluation.targets import Target
     from llmops_cli.manifests.resolve import ResolvedPipeline
 
@@ -82,6 +82,8 @@ def rubric_hash(spec: Mapping[str, Any]) -> str:
 def quadratic_kappa(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> float:
     """Cohen's kappa with quadratic weights on a 1..k scale (sklearn's cohen_kappa_score with
     weights="quadratic")."""
+    import numpy as np  # ~0.06 s: only when agreement is computed
+
     table = confusion(a, b, k).astype(float)
     n = table.sum()
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
@@ -93,6 +95,7 @@ def quadratic_kappa(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> float
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     """Spearman's rho: Pearson correlation of average ranks (ties averaged)."""
+    import numpy as np
 
     def ranks(x: Sequence[float]) -> np.ndarray:
         values = np.asarray(x, float)
@@ -108,6 +111,8 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
 
 def confusion(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> np.ndarray:
     """Rows: human score 1..k; columns: judge score 1..k."""
+    import numpy as np
+
     table = np.zeros((k, k), dtype=int)
     np.add.at(table, (np.asarray(a) - 1, np.asarray(b) - 1), 1)
     return table
@@ -158,6 +163,8 @@ def grade_all(
 
 def summarize(labels: Sequence[Label], grades: Sequence[Sequence[int | None]]) -> dict[str, Any]:
     """Agreement with the humans (first verdict of each label) and self-consistency."""
+    import numpy as np
+
     pairs = [(lab.human, g[0]) for lab, g in zip(labels, grades, strict=True) if g[0] is not None]
     if len(pairs) < 2:
         raise LlmopsError("the judge gave fewer than 2 usable verdicts; check the judge model")

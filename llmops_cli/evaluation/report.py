@@ -11,10 +11,10 @@ from typing import Any
 
 from llmops_cli import __version__
 from llmops_cli.evaluation.aggregate import by_tag, summarize
-from llmops_cli.evaluation.calibration import calibration_warnings
 from llmops_cli.evaluation.local import BASELINE_LABEL
 from llmops_cli.evaluation.runner import EvalRun
 from llmops_cli.gitinfo import head_commit
+from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
 
@@ -59,10 +59,18 @@ def build_report(project: Project, run: EvalRun) -> dict[str, Any]:
             "resumed_cases": run.resumed_rows,
         },
         "summary": summarize(run.rows),
-        "warnings": calibration_warnings(project, resolved),
+        "warnings": _judge_warnings(project, resolved),
         "slices": by_tag(run.rows),
         "cases": run.rows,
     }
+
+
+def _judge_warnings(project: Project, resolved: ResolvedPipeline) -> list[str]:
+    if not any(s["type"] == "judge" for s in resolved.pipeline.get("scorers", ())):
+        return []  # the calibration code (and numpy) only for pipelines with a judge
+    from llmops_cli.evaluation.calibration import calibration_warnings
+
+    return calibration_warnings(project, resolved)
 
 
 def write_report(project: Project, report: dict[str, Any]) -> Path:

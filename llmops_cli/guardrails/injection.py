@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-from llmops_cli.guardrails.injection_rules import KEY_WORDS, RULE_PACK, compiled
+from llmops_cli.guardrails.injection_rules import KEY_WORDS, RULE_PACK, RULES, pattern
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
 
@@ -50,8 +50,8 @@ def scan(text: str, via: str = "text", prefilter: bool = True) -> list[Injection
     low = text.lower()
     return [
         InjectionFinding(rule, category, via)
-        for rule, (category, pattern) in compiled().items()
-        if (not prefilter or any(k in low for k in KEY_WORDS[rule])) and pattern.search(text)
+        for rule, (category, _) in RULES.items()
+        if (not prefilter or any(k in low for k in KEY_WORDS[rule])) and pattern(rule).search(text)
     ]
 
 

@@ -544,8 +544,14 @@ RULES: dict[str, tuple[str, str]] = {
 
 @cache
 def compiled() -> dict[str, tuple[str, re.Pattern[str]]]:
-    """The rules compiled on first use (about 0.25 s, so importing this module stays cheap)."""
-    return {rule: (cat, re.compile(p, re.IGNORECASE)) for rule, (cat, p) in RULES.items()}
+    """Every rule compiled (about 0.25 s, so importing this module stays cheap)."""
+    return {rule: (cat, pattern(rule)) for rule, (cat, _) in RULES.items()}
+
+
+@cache
+def pattern(rule: str) -> re.Pattern[str]:
+    """One rule compiled on first use: a scan compiles only the rules whose key words occur."""
+    return re.compile(RULES[rule][1], re.IGNORECASE)
 
 
 # Words one of which every match of a rule contains (lower case): a rule whose words are all
