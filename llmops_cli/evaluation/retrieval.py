@@ -60,8 +60,8 @@ def chunk_corpus(corpus: Path, chunk_size: int, overlap: int) -> list[Chunk]:
 
 class BM25Retriever:
     """BM25 over the chunks. Each query's answer is kept beside the index (`answers.json`,
-    keyed by k and query): a rerun asks bm25s nothing and does not import it (with scipy,
-    ~0.2 s, most of a small eval's start-up)."""
+    keyed by the hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
+    and does not import it (with scipy, ~0.2 s, most of a small eval's start-up)."""
 
     def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
         self.chunks = chunks
@@ -71,11 +71,11 @@ class BM25Retriever:
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
         k = min(k, len(self.chunks))
-        keys = [f"{k}\t{query}" for query in queries]
-        missing = [q for q in dict.fromkeys(queries) if f"{k}\t{q}" not in self._answers]
+        keys = [_answer_key(k, query) for query in queries]
+        missing = [q for q in dict.fromkeys(queries) if _answer_key(k, q) not in self._answers]
         if missing:
             for query, found in zip(missing, self._search(missing, k), strict=True):
-                self._answers[f"{k}\t{query}"] = found
+                self._answers[_answer_key(k, query)] = found
             self._save_answers()
         return [[self.chunks[i] for i in self._answers[key]] for key in keys]
 
@@ -128,6 +128,10 @@ class BM25Retriever:
 
         with suppress(OSError):  # a read-only state folder: search again next time
             write_atomic(self.cache_dir / "answers.json", json.dumps(self._answers))
+
+
+def _answer_key(k: int, query: str) -> str:
+    return hashlib.sha256(f"{k}\t{query}".encode()).hexdigest()[:32]
 
 
 class EmbeddingRetriever:

@@ -3,13 +3,13 @@ error, the local scores and its status. Remote scores (judge, embeddings) are ad
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from llmops_cli.evaluation.plan import EvalOptions, Item
 from llmops_cli.evaluation.scorers import REMOTE, Answer, metric_name, score
 from llmops_cli.evaluation.targets import Completion
-from llmops_cli.guardrails.screening import screen
+from llmops_cli.guardrails.screening import injection_rules, screen
 from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline
@@ -23,6 +23,7 @@ def build_row(
     cached: bool,
     resolved: ResolvedPipeline,
     options: EvalOptions,
+    rules_of: Callable[[str], tuple[str, ...]] = injection_rules,
 ) -> dict[str, Any]:
     case = item.case
     row: dict[str, Any] = {
@@ -37,7 +38,7 @@ def build_row(
         "cached": cached,
         "attempts": attempts,
     }
-    screened = screen(case.vars, item.retrieved)
+    screened = screen(case.vars, item.retrieved, rules_of)
     if screened:
         row["screening"] = screened
     if completion is None:

@@ -20,6 +20,7 @@ from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
 from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.journal import Journal, utc_now
 from llmops_cli.evaluation.litellm_target import quiet_litellm
+from llmops_cli.evaluation.memo import GuardrailMemo, memo_injection_rules, memo_scrub
 from llmops_cli.evaluation.plan import EvalOptions, Item, build_request, retrieve, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers
@@ -102,6 +103,8 @@ def run_eval(
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
     cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache, options.cassette)
+    memo = GuardrailMemo(project.state_dir / "cache" / "guardrails.sqlite")
+    scrub_text = memo_scrub(memo)
     cache.label({i.key: Label(i.case.id, i.repeat) for i in items})
     try:
         if options.cache is CacheMode.read_only and target.cacheable:
@@ -140,14 +143,23 @@ def run_eval(
         concurrency = options.concurrency or limits.get("concurrency", DEFAULT_CONCURRENCY)
 
         def record(row: dict[str, Any]) -> None:
-            scrub_row(row, pii=options.scrub_outputs)
+            scrub_row(row, pii=options.scrub_outputs, scrub_text=scrub_text)
             journal.append(row)
             progress.advance(row)
 
         try:
             asyncio.run(
                 _run_all(
-                    pending, target, cache, limits, concurrency, resolved, options, record, clock
+                    pending,
+                    target,
+                    cache,
+                    limits,
+                    concurrency,
+                    resolved,
+                    options,
+                    record,
+                    memo_injection_rules(memo),
+                    clock,
                 )
             )
         except KeyboardInterrupt:
@@ -166,8 +178,10 @@ def run_eval(
         run.finished_at = utc_now()
         run.cache_hits, run.cache_misses = cache.hits, cache.misses
         cache.save()
+        memo.save()
         return run
     finally:
+        memo.close()
         cache.close()
         journal.close()
 
@@ -187,6 +201,7 @@ async def _run_all(
     resolved: ResolvedPipeline,
     options: EvalOptions,
     record: Callable[[dict[str, Any]], None],
+    rules_of: Callable[[str], tuple[str, ...]],
     clock: Clock | None = None,
 ) -> None:
     semaphore = asyncio.Semaphore(concurrency)
@@ -201,7 +216,7 @@ async def _run_all(
             completion, error, attempts, cached = await call(
                 item.request, item.key, target, cache, limiter, timeout_s, retries
             )
-            row = build_row(item, completion, error, attempts, cached, resolved, options)
+            row = build_row(item, completion, error, attempts, cached, resolved, options, rules_of)
             if completion is not None:
                 await remote.score(item, completion, row)
         record(row)
