@@ -634,12 +634,14 @@ def test_bootstrap_intervals_are_the_plain_percentile_bootstrap() -> None:
         low, high = np.percentile(data[idx].mean(axis=1), [2.5, 97.5])
         return float(low), float(high)
 
+    from llmops_cli.stats import bootstrap
+
     rnd = random.Random(3)
-    aggregate._one_batch.cache_clear()
+    bootstrap._one_draw.cache_clear()
     for values in (
         [rnd.random() for _ in range(300)],
         [float(rnd.random() < 0.7) for _ in range(300)],
         [float(rnd.randint(1, 5)) for _ in range(300)],
     ):
         assert aggregate.bootstrap_ci(values) == textbook(values)
-    assert aggregate._one_batch.cache_info().misses == 1  # one draw for the three metrics
+    assert bootstrap._one_draw.cache_info().misses == 1  # one draw for the three metrics

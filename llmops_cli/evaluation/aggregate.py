@@ -6,8 +6,7 @@ graded metrics is `scored`, neither a pass nor a failure."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llmops_cli.guardrails.screening import screening_summary
@@ -20,42 +19,14 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[flo
     """Percentile bootstrap CI of the mean; None for fewer than two values."""
     import numpy as np
 
-    data = np.asarray(values, dtype=np.float64)
-    n = data.size
-    if n < 2:
+    from llmops_cli.stats.bootstrap import resampled_means
+
+    if len(values) < 2:
         return None
-    # a 0/1 mean is a count over n, exactly: the same value from an eighth of the memory
-    ones = data.astype(bool) if bool(np.isin(data, (0.0, 1.0)).all()) else None
-    means = np.empty(BOOTSTRAP_SAMPLES)
-    for start, idx in _resamples(n):
-        batch = ones[idx].sum(axis=1) / n if ones is not None else data[idx].mean(axis=1)
-        means[start : start + len(idx)] = batch
+    means = resampled_means(values, BOOTSTRAP_SAMPLES, SEED)
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)
-
-
-def _resamples(n: int) -> Iterator[tuple[int, Any]]:
-    """The resample indices, batched near 2M (16 MB) at a time, from a generator seeded
-    afresh: every metric and slice of n cases resamples the same rows, so a run's ~100
-    intervals reuse one draw when it fits in a batch."""
-    step = max(1, 2_000_000 // n)
-    if step >= BOOTSTRAP_SAMPLES:
-        yield 0, _one_batch(n)
-        return
-    import numpy as np
-
-    rng = np.random.default_rng(SEED)
-    for start in range(0, BOOTSTRAP_SAMPLES, step):
-        stop = min(start + step, BOOTSTRAP_SAMPLES)
-        yield start, rng.integers(0, n, size=(stop - start, n))
-
-
-@functools.lru_cache(maxsize=4)
-def _one_batch(n: int) -> Any:
-    import numpy as np
-
-    return np.random.default_rng(SEED).integers(0, n, size=(BOOTSTRAP_SAMPLES, n))
 
 
 def _stat(values: Sequence[float]) -> dict[str, Any]:
