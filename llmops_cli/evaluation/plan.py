@@ -100,3 +100,24 @@ def build_request(
         variables=variables,
         passages=tuple(c.text for c in chunks),
     )
+
+
+def plan_items(
+    project: Project,
+    resolved: ResolvedPipeline,
+    cases: Sequence[GoldenCase],
+    target_identity: str,
+    repeats: int,
+) -> list[Item]:
+    """One Item per case and repeat: retrieved, rendered, and keyed for the response cache."""
+    from llmops_cli.evaluation.cache import cache_key
+
+    retrieved = retrieve(project, resolved, cases)
+    parameters = {**thaw(resolved.model.parameters), **thaw(resolved.prompt.parameters)}
+    items = []
+    for index, case in enumerate(cases):
+        request = build_request(resolved, case, retrieved[index], parameters)
+        for repeat in range(repeats):
+            key = cache_key(target_identity, request.messages, parameters, repeat)
+            items.append(Item(index, case, repeat, request, retrieved[index], key))
+    return items

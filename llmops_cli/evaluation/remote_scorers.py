@@ -3,7 +3,7 @@ embedding similarity. Their calls share the runner's cache, rate limiter and ret
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from llmops_cli.evaluation.ratelimit import RateLimiter
 from llmops_cli.evaluation.rows import case_specs, set_status
 from llmops_cli.evaluation.scorers import REMOTE, Score, judged, metric_name
 from llmops_cli.evaluation.targets import Completion, Target, make_target
+from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.resolve import ResolvedPipeline
 
 
@@ -122,3 +123,25 @@ class RemoteScorers:
         except Exception as exc:  # any provider failure leaves the metric unmeasured
             return Score(None, None, f"embedding call failed: {type(exc).__name__}: {exc}")
         return judged(spec, value)
+
+
+def prepare_remote_scorers(resolved: ResolvedPipeline, cases: Sequence[GoldenCase]) -> None:
+    """Import litellm now, never inside a call's timeout, if a judge or embedding needs it."""
+    from llmops_cli.evaluation.litellm_target import quiet_litellm
+    from llmops_cli.evaluation.targets import transport
+
+    remote = {
+        (s["type"], s.get("model"))
+        for c in cases
+        for s in case_specs(resolved, c)
+        if s["type"] in REMOTE
+    }
+    for kind, ref in remote:
+        model = resolved.model_for(ref)
+        if (
+            model is not None
+            and model.provider not in ("local", "python")
+            and (kind == "embedding_similarity" or transport(model) == "litellm")
+        ):
+            quiet_litellm()
+            return

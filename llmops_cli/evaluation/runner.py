@@ -15,20 +15,17 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from llmops_cli.errors import ExitCode, LlmopsError
-from llmops_cli.evaluation.cache import CacheMode, ResponseCache, cache_key
+from llmops_cli.evaluation.cache import CacheMode, ResponseCache
 from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
 from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.journal import Journal, utc_now
-from llmops_cli.evaluation.litellm_target import quiet_litellm
 from llmops_cli.evaluation.memo import GuardrailMemo, memo_injection_rules, memo_scrub
-from llmops_cli.evaluation.plan import EvalOptions, Item, build_request, retrieve, select_cases
+from llmops_cli.evaluation.plan import EvalOptions, Item, plan_items, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
-from llmops_cli.evaluation.remote_scorers import RemoteScorers
-from llmops_cli.evaluation.rows import build_row, case_specs
-from llmops_cli.evaluation.scorers import REMOTE
-from llmops_cli.evaluation.targets import Target, make_target, transport
+from llmops_cli.evaluation.remote_scorers import RemoteScorers, prepare_remote_scorers
+from llmops_cli.evaluation.rows import build_row
+from llmops_cli.evaluation.targets import Target, make_target
 from llmops_cli.guardrails.scrub import scrub_row
-from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
 
@@ -91,14 +88,7 @@ def run_eval(
     cases = select_cases(resolved.golden.cases, options.tags, options.limit)
     if not cases:
         raise LlmopsError(f"no golden cases match --filter {', '.join(options.tags)}")
-    retrieved = retrieve(project, resolved, cases)
-    parameters = {**thaw(model.parameters), **thaw(resolved.prompt.parameters)}
-    items = []
-    for index, case in enumerate(cases):
-        request = build_request(resolved, case, retrieved[index], parameters)
-        for repeat in range(options.repeat):
-            key = cache_key(target.identity, request.messages, parameters, repeat)
-            items.append(Item(index, case, repeat, request, retrieved[index], key))
+    items = plan_items(project, resolved, cases, target.identity, options.repeat)
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
@@ -112,22 +102,7 @@ def run_eval(
         cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
         if len(cached) < len(pending):
             target.prepare()
-        # import litellm now, never inside a call's timeout, if a judge or embedding needs it
-        remote = {
-            (s["type"], s.get("model"))
-            for c in cases
-            for s in case_specs(resolved, c)
-            if s["type"] in REMOTE
-        }
-        for kind, ref in remote:
-            model_ref = resolved.model_for(ref)
-            if (
-                model_ref is not None
-                and model_ref.provider not in ("local", "python")
-                and (kind == "embedding_similarity" or transport(model_ref) == "litellm")
-            ):
-                quiet_litellm()
-                break
+        prepare_remote_scorers(resolved, cases)
         run = EvalRun(
             run_id=journal.run_id,
             resolved=resolved,
