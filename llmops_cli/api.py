@@ -35,6 +35,9 @@ __all__ = [
 # Each section re-exports its area's functions and extends __all__ (keeps merges apart).
 
 # evaluation (evaluate, calibrate_judge) ------------------------------------------------------
+from llmops_cli.evaluation.calibrate import JudgeCalibrationReport, calibrate_judge  # noqa: E402
+
+__all__ += ["JudgeCalibrationReport", "calibrate_judge"]
 
 # gate ----------------------------------------------------------------------------------------
 
