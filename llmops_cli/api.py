@@ -35,11 +35,24 @@ __all__ = [
 # Each section re-exports its area's functions and extends __all__ (keeps merges apart).
 
 # evaluation (evaluate, calibrate_judge) ------------------------------------------------------
+from llmops_cli.contracts.report import CaseRow, EvalReport, load_report  # noqa: E402
 from llmops_cli.evaluation.calibrate import JudgeCalibrationReport, calibrate_judge  # noqa: E402
+from llmops_cli.evaluation.session import evaluate  # noqa: E402
 
-__all__ += ["JudgeCalibrationReport", "calibrate_judge"]
+__all__ += [
+    "CaseRow",
+    "EvalReport",
+    "JudgeCalibrationReport",
+    "calibrate_judge",
+    "evaluate",
+    "load_report",
+]
 
 # gate ----------------------------------------------------------------------------------------
+from llmops_cli.contracts.verdict import GateCheck, GateVerdict, load_verdict  # noqa: E402
+from llmops_cli.gate.run import gate  # noqa: E402
+
+__all__ += ["GateCheck", "GateVerdict", "gate", "load_verdict"]
 
 # registry (promote, rollback, export) --------------------------------------------------------
 

@@ -139,7 +139,7 @@ def test_schema_prints_json_schema(cli, kind: str) -> None:  # type: ignore[no-u
 def test_schema_unknown_kind(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("schema", "promt")
     assert result.exit_code == 1
-    assert "unknown schema 'promt'" in result.stderr
+    assert "unknown schema 'promt'" in result.stderr and "report, verdict" in result.stderr
 
 
 def test_resolve_text_and_json(project: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -341,10 +341,8 @@ def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli) -> None:  # 
     back = Registry(Project.load(repo)).current("support-bot", "dev")
     assert back is not None and first_dev is not None
     assert back["evidence"] == first_dev["evidence"] and back["event"] != first_dev["event"]
-    assert (
-        Registry(Project.load(repo)).evidence_report("support-bot", "dev")["fingerprint"]
-        == first_dev["fingerprint"]
-    )  # type: ignore[index]
+    evidence = Registry(Project.load(repo)).evidence_report("support-bot", "dev")
+    assert evidence is not None and evidence.fingerprint == first_dev["fingerprint"]
 
 
 def clone_with_evidence(remote: Path, target: Path, cli) -> Path:  # type: ignore[no-untyped-def]
