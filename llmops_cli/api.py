@@ -72,3 +72,6 @@ __all__ += [
 ]
 
 # guardrails (guard) --------------------------------------------------------------------------
+from llmops_cli.guardrails.pipeline import GuardRunReport, guard  # noqa: E402
+
+__all__ += ["GuardRunReport", "guard"]
