@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +67,49 @@ def _running(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+_ABSENT = """
+import sys
+from importlib.machinery import PathFinder
+
+
+class Absent:
+    '''The path finder, blind to the blocked top-level modules: `import` fails and
+    `importlib.util.find_spec` answers None, as when they were never installed.'''
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            return None
+        return PathFinder.find_spec(name, path, target)
+
+    def __getattr__(self, attribute):
+        return getattr(PathFinder, attribute)
+
+
+BLOCKED = frozenset(sys.argv.pop(1).split(","))
+sys.meta_path[:] = [Absent() if f is PathFinder else f for f in sys.meta_path]
+"""
+
+
+def python_without(
+    modules: Iterable[str], code: str, *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter in which `modules` (top-level names) cannot be
+    imported: an install without the extra that brings them, minus the minutes a real
+    venv takes to build."""
+    return subprocess.run(
+        [sys.executable, "-c", _ABSENT + code, ",".join(modules), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def llmops_without(
+    modules: Iterable[str], *args: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`llmops ARGS` where `modules` cannot be imported (see `python_without`)."""
+    main = "from llmops_cli.cli.main import main\nsys.argv[0] = 'llmops'\nmain()\n"
+    return python_without(modules, main, *args, cwd=cwd)

@@ -86,7 +86,25 @@ def test_action_keeps_the_cache_and_reports_when_the_gate_fails() -> None:
         assert step(steps, name)["if"].startswith("always()")
     # the gate step itself never fails; the last step exits with llmops's code
     assert steps[-1]["run"].rstrip().endswith('exit "${CODE:-1}"')
-    assert '"$GITHUB_ACTION_PATH"' in step(steps, "Install llmops at this action's ref")["run"]
+
+
+@pytest.mark.parametrize(
+    ("extras", "target"), [("all", "/a[all]"), ("guard,litellm", "/a[guard,litellm]"), ("", "/a")]
+)
+def test_action_installs_the_extras_asked_for(extras: str, target: str, tmp_path: Path) -> None:
+    install = step(ACTION["runs"]["steps"], "Install llmops at this action's ref")
+    assert ACTION["inputs"]["extras"]["default"] == "all"  # an eval needs guard: all by default
+    (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')  # prints its argv
+    (tmp_path / "python").chmod(0o755)
+    env = {
+        "PATH": f"{tmp_path}{os.pathsep}/usr/bin:/bin",
+        "GITHUB_ACTION_PATH": "/a",
+        "EXTRAS": extras,
+    }
+    out = subprocess.run(
+        ["bash", "-e", "-c", install["run"]], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[-1] == target
 
 
 def run_gate_step(root: Path, tmp: Path, **inputs: str) -> tuple[dict[str, str], str, str]:

@@ -87,6 +87,7 @@ def eval_command(
         log_in_background,
         tracking_enabled,
         tracking_mode,
+        tracking_unavailable,
         tracking_uri,
     )
     from llmops_cli.tracking_rest import rest_server
@@ -114,6 +115,9 @@ def eval_command(
         typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)
     show_tracking_outcomes(proj)
     track = track and tracking_enabled(proj)
+    if track and (unavailable := tracking_unavailable(proj)):
+        typer.echo(f"warning: {unavailable}", err=True)
+        track = False
     wait = wait_tracking or tracking_mode(proj) == "sync"
     # a tracking server is spoken to over REST once the report is written: no helper
     helper = track and wait and not rest_server(tracking_uri(proj))

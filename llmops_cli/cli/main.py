@@ -26,6 +26,7 @@ from llmops_cli.cli import (
 )
 from llmops_cli.cli import eval as eval_cmd
 from llmops_cli.errors import ExitCode, LlmopsError
+from llmops_cli.extras import missing_extra
 
 
 class LlmopsGroup(TyperGroup):
@@ -41,6 +42,12 @@ class LlmopsGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("interrupted", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except ModuleNotFoundError as exc:  # a lazy import whose extra is not installed
+            missing = missing_extra(exc)
+            if missing is None:
+                _bug(ctx, exc)
+            typer.echo(f"error: {missing}", err=True)
+            raise typer.Exit(int(missing.exit_code)) from None
         except BrokenPipeError as exc:
             if _stdout_reader_gone():  # `llmops ... | head -1`: the reader has all it wanted
                 raise typer.Exit(_stdout_closed()) from None

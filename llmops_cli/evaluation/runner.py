@@ -45,6 +45,7 @@ from llmops_cli.evaluation.targets import (
     quiet_litellm,
     transport,
 )
+from llmops_cli.extras import require
 from llmops_cli.guardrails.screening import screen
 from llmops_cli.guardrails.scrub import scrub_row
 from llmops_cli.manifests.golden import GoldenCase
@@ -124,6 +125,8 @@ def run_eval(
     progress: Progress | None = None,
     clock: Clock | None = None,
 ) -> EvalRun:
+    if options.scrub_outputs:  # before any call: never store answers less scrubbed
+        require("guard")
     progress = progress or NoProgress()
     model = resolved.model
     target = make_target(model, project.root)
