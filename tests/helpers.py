@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner, Result
+
+from llmops_cli.cli.main import app
 from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
 
 
+class Cli:
+    """The `cli` fixture: `llmops ARGS` in this process (Typer's runner), from `cwd`."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, cwd: Path | None = None, input: str | None = None) -> Result:
+        old = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+
+Write = Callable[[str, str | bytes], Path]  # the `write` fixture
+
+
+def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """The current version per pipeline and stage, rebuilt from the event log alone: what
+    the registry's state must agree with."""
+    current: dict[str, dict[str, str]] = {}
+    for event in sorted(events, key=lambda e: e["seq"]):
+        current.setdefault(event["pipeline"], {})[event["stage"]] = event["version"]
+    return current
+
+
 def latest(project: Path, pipeline: str = "support-bot") -> dict[str, Any]:
     """The newest report.json of a pipeline, parsed."""
-    return json.loads(latest_report(Project.load(project), pipeline).read_text())  # type: ignore[no-any-return]
+    report: dict[str, Any] = json.loads(latest_report(Project.load(project), pipeline).read_text())
+    return report
 
 
 def add_judge(

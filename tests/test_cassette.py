@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fakeserver import FakeOpenAI
-from helpers import latest
+from fakeserver import FakeOpenAI, StartServer
+from helpers import Cli, latest
 from test_eval import expected_answers, run, use_server
+from typer.testing import Result
 
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation import cassette
@@ -23,16 +24,14 @@ LIMIT = "6"
 
 
 @pytest.fixture
-def server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+def server(project: Path, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer) -> FakeOpenAI:
     """Answers each golden question with its expected answer; pw-01's carries an email."""
     answers = expected_answers(project)
     first = next(iter(answers))
     answers[first] += f" Questions? Mail {EMAIL}."
-    srv = FakeOpenAI(responder=lambda messages: answers.get(messages[-1]["content"], "no idea"))
-    srv.start()
+    srv = fake_openai(responder=lambda messages: answers.get(messages[-1]["content"], "no idea"))
     use_server(project, srv.url, monkeypatch)
-    yield srv
-    srv.stop()
+    return srv
 
 
 def fresh_copy(project: Path) -> Path:
@@ -42,24 +41,24 @@ def fresh_copy(project: Path) -> Path:
     return copy
 
 
-def scores(report: dict[str, object]) -> dict[str, object]:
-    return {r["case_id"]: r["scores"] for r in report["cases"]}  # type: ignore[attr-defined, index]
+def scores(report: dict[str, Any]) -> dict[str, Any]:
+    return {r["case_id"]: r["scores"] for r in report["cases"]}
 
 
-def record(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def record(project: Path, cli: Cli) -> None:
     args = ("--limit", LIMIT, "--cassette", CASSETTE)
     result = cli("eval", "support-bot", "--no-track", *args, cwd=project)
     assert result.exit_code == 0, result.output
 
 
-def replay(project: Path, cli):  # type: ignore[no-untyped-def]
+def replay(project: Path, cli: Cli) -> Result:
     args = ("--limit", LIMIT, "--cache", "read-only", "--cassette", CASSETTE)
     return cli("eval", "support-bot", "--no-track", *args, cwd=project)
 
 
 def test_replay_from_the_cassette_gives_the_same_scores_without_calls(
-    project: Path, server: FakeOpenAI, cli
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, server: FakeOpenAI, cli: Cli
+) -> None:
     record(project, cli)
     recorded = latest(project)
     assert server.requests == 6
@@ -87,7 +86,9 @@ def test_replay_from_the_cassette_gives_the_same_scores_without_calls(
     assert replayed["summary"]["passed"] == recorded["summary"]["passed"]
 
 
-def test_a_changed_golden_case_is_a_miss_naming_it(project: Path, server: FakeOpenAI, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_golden_case_is_a_miss_naming_it(
+    project: Path, server: FakeOpenAI, cli: Cli
+) -> None:
     record(project, cli)
     copy = fresh_copy(project)
     cases = copy / "golden_sets/support/cases.jsonl"
@@ -99,7 +100,7 @@ def test_a_changed_golden_case_is_a_miss_naming_it(project: Path, server: FakeOp
     assert server.requests == 6
 
 
-def test_a_resumed_run_records_every_case(project: Path, server: FakeOpenAI, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_resumed_run_records_every_case(project: Path, server: FakeOpenAI, cli: Cli) -> None:
     run(project, limit=int(LIMIT))  # a library run keeps its journal: the CLI resumes it
     record(project, cli)
     assert latest(project)["cache"]["resumed_cases"] == 6

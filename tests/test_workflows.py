@@ -10,10 +10,11 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import yaml
+from helpers import Cli
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
@@ -53,7 +54,7 @@ def actionlint_bin() -> str:
     return found
 
 
-def step(steps: list[dict], name: str) -> dict:  # type: ignore[type-arg]
+def step(steps: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return next(s for s in steps if s.get("name") == name or s.get("id") == name)
 
 
@@ -207,7 +208,7 @@ def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
     other = "<!-- llmops-gate -->\n<!-- llmops-pipeline: other-bot -->\nold"
     state = [{"id": 1, "body": "a human's comment"}, {"id": 2, "body": other}]
 
-    def post(body: str) -> dict:  # type: ignore[type-arg]
+    def post(body: str) -> dict[str, Any]:
         (tmp_path / "comment.md").write_text(body)
         (tmp_path / "state.json").write_text(json.dumps(state))
         out = subprocess.run(
@@ -216,7 +217,8 @@ def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
             env={**os.environ, "COMMENT_FILE": str(tmp_path / "comment.md")},
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
-        return json.loads(out.stdout)  # type: ignore[no-any-return]
+        answer: dict[str, Any] = json.loads(out.stdout)
+        return answer
 
     head = "<!-- llmops-gate -->\n<!-- llmops-pipeline: support-bot -->\n"
     first = post(head + "## llmops gate: support-bot — FAILED\n")
@@ -257,8 +259,8 @@ def github_api() -> Iterator[tuple[str, list[tuple[str, dict[str, str], bytes]]]
 def test_promotion_starts_the_deploy_workflow_with_the_event(
     project: Path,
     tmp_path: Path,
-    github_api: tuple[str, list],
-    cli,  # type: ignore[type-arg,no-untyped-def]
+    github_api: tuple[str, list[Any]],
+    cli: Cli,
 ) -> None:
     """The example promote workflow's steps, run as the runner would: a real promotion pushed
     to a bare remote, then the repository_dispatch its deploy workflow listens for."""

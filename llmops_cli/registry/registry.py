@@ -445,14 +445,6 @@ def _latest_per_version(entries: list[dict[str, Any]], but: str) -> list[dict[st
     return list(latest.values())
 
 
-def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The current version per pipeline and stage, rebuilt from the event log alone."""
-    current: dict[str, Any] = {}
-    for event in sorted(events, key=lambda e: e["seq"]):
-        current.setdefault(event["pipeline"], {})[event["stage"]] = event["version"]
-    return current
-
-
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
