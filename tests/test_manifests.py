@@ -310,6 +310,13 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
     ),
     (
         PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support\n",
+        "golden set 'golden_sets/support' not found",
+        8,
+        "golden_set",
+    ),
+    (
+        PIPELINE,
         "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: nope@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
         "no model named 'nope'",
         5,
