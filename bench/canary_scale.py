@@ -14,6 +14,7 @@ import numpy as np
 from _timing import median_seconds
 
 from llmops_cli.canary import stats
+from llmops_cli.stats import resampled_medians
 
 
 def write_logs(path: Path, n: int) -> None:
@@ -45,11 +46,11 @@ def main() -> None:
                 seconds = median_seconds(["sh", "-c", " ".join(cmd) + " || true"], runs=3)
                 print(f"analyze {n:>7,} records {' '.join(flag) or '(fixed)':<13} {seconds:6.2f} s")
     rng = np.random.default_rng(0)
-    stats._bootstrap_medians(rng.random(5000), rng)  # import scipy.stats outside the timing
+    resampled_medians(rng.random(5000), stats.BOOTSTRAP, 0)  # import scipy.stats outside the timing
     for n in (5_000, 50_000, 300_000):
         x = rng.lognormal(6.5, 0.4, n)
         start = time.perf_counter()
-        stats._bootstrap_medians(x, rng)
+        resampled_medians(x, stats.BOOTSTRAP, 0)
         exact = time.perf_counter() - start
         start = time.perf_counter()
         for _ in range(stats.BOOTSTRAP // 100):  # 100 resamples at a time, bounded memory

@@ -230,9 +230,9 @@ def regression_check(
     if name == "latency":  # compare relative change for latency: a drop is a slowdown
         base = float(np.mean([before[k] for k in shared])) or 1.0
         diffs = diffs / base
-    rng = np.random.default_rng(SEED)
-    idx = rng.integers(0, len(shared), size=(BOOTSTRAP_SAMPLES, len(shared)))
-    means = diffs[idx].mean(axis=1)
+    from llmops_cli.stats.bootstrap import resampled_means
+
+    means = resampled_means(diffs, BOOTSTRAP_SAMPLES, SEED)
     upper = float(np.percentile(means, confidence * 100))  # one-sided bound on the change
     change = float(diffs.mean())
     failed = upper < -max_drop

@@ -15,9 +15,10 @@ from helpers import add_judge, latest
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
-from llmops_cli.evaluation.calibration import confusion, quadratic_kappa, spearman
+from llmops_cli.evaluation.calibration import confusion, quadratic_kappa
 from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
+from llmops_cli.stats.ranks import spearman
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+from llmops_cli import stats as shared
 from llmops_cli.canary import stats
-from llmops_cli.canary.analyze import parse_metric, swapped_win_rate
+from llmops_cli.canary.compare import swapped_win_rate
+from llmops_cli.canary.config import parse_metric
 from llmops_cli.errors import LlmopsError
 
 RNG = np.random.default_rng(20261123)
@@ -48,10 +50,10 @@ def test_two_proportion_matches_the_z_test() -> None:
 def test_paired_tests_and_corrections_match_scipy() -> None:
     d = np.round(RNG.normal(0.2, 1.0, 120), 1)
     ref = sps.wilcoxon(d, zero_method="wilcox", correction=True, method="approx")
-    assert stats.wilcoxon_signed_rank(d) == pytest.approx(ref.pvalue, rel=1e-9)
+    assert shared.wilcoxon_signed_rank(d) == pytest.approx(ref.pvalue, rel=1e-9)
     assert stats.sign_test(31, 17) == pytest.approx(sps.binomtest(31, 48).pvalue, rel=1e-9)
     p = [0.01, 0.04, 0.03, 0.2]
-    assert stats.holm(p) == pytest.approx([0.04, 0.09, 0.09, 0.2])
+    assert shared.holm(p) == pytest.approx([0.04, 0.09, 0.09, 0.2])
     chi = sps.chisquare([5100, 4900], [5000, 5000])
     assert stats.sample_ratio_p(5100, 4900, 0.5) == pytest.approx(chi.pvalue, rel=1e-9)
 
@@ -61,10 +63,10 @@ def test_holm_and_bh_take_their_monotone_steps_by_hand() -> None:
     0.3 and takes the running maximum (0.08 -> 0.09); BH scales by m/rank to 0.04, 0.06,
     0.0533, 0.3 and takes the running minimum from the top (0.06 -> 0.0533). Holm caps at 1."""
     p = [0.03, 0.01, 0.04, 0.3]
-    assert stats.adjust(p, "holm") == pytest.approx([0.09, 0.04, 0.09, 0.3])
-    assert stats.adjust(p, "bh") == pytest.approx([0.04 * 4 / 3, 0.04, 0.04 * 4 / 3, 0.3])
-    assert stats.holm([0.6, 0.7]) == [1.0, 1.0]
-    assert stats.holm([]) == [] == stats.adjust([], "bh")
+    assert shared.adjust(p, "holm") == pytest.approx([0.09, 0.04, 0.09, 0.3])
+    assert shared.adjust(p, "bh") == pytest.approx([0.04 * 4 / 3, 0.04, 0.04 * 4 / 3, 0.3])
+    assert shared.holm([0.6, 0.7]) == [1.0, 1.0]
+    assert shared.holm([]) == [] == shared.adjust([], "bh")
 
 
 def test_simulated_aa_false_positive_rate_at_most_alpha() -> None:
@@ -108,14 +110,14 @@ def test_exact_bootstrap_median_matches_resampling() -> None:
     agree with brute-force resampling to within Monte-Carlo noise."""
     rng = np.random.default_rng(5)
     x = rng.lognormal(6.5, 0.4, 5_001)  # past 2,000: the exact path; odd: one middle value
-    exact = stats._bootstrap_medians(x, np.random.default_rng(1))
+    exact = shared.resampled_medians(x, 2000, seed=1)
     brute = np.median(x[rng.integers(0, len(x), (2000, len(x)))], axis=1)
     quantiles = [2.5, 25, 50, 75, 97.5]
     spread = np.percentile(brute, 97.5) - np.percentile(brute, 2.5)
     diff = np.abs(np.percentile(exact, quantiles) - np.percentile(brute, quantiles))
     assert diff.max() < 0.1 * spread
     ties = np.repeat([1.0, 2.0, 3.0], [3000, 500, 3000])  # the median sits on a tie
-    assert set(np.unique(stats._bootstrap_medians(ties, rng))) <= {1.0, 2.0, 3.0}
+    assert set(np.unique(shared.resampled_medians(ties, 2000, seed=2))) <= {1.0, 2.0, 3.0}
 
 
 def test_always_valid_interval_covers_the_truth_at_every_look() -> None:
@@ -145,14 +147,14 @@ def test_sequential_detects_a_real_effect() -> None:
 def test_position_swapped_win_rate_cancels_position_bias() -> None:
     # a judge that always picks whatever it saw first: every verdict pair disagrees
     biased = swapped_win_rate(["control"] * 50, ["treatment"] * 50, "treatment")
-    assert biased["win_rate"] == 0.5 and biased["order_consistency"] == 0.0
+    assert biased.win_rate == 0.5 and biased.order_consistency == 0.0
     real = swapped_win_rate(
         ["treatment"] * 30 + ["control"] * 10 + ["tie"] * 10,
         ["treatment"] * 30 + ["control"] * 5 + ["treatment"] * 5 + ["tie"] * 10,
         "treatment",
     )
-    assert (real["wins"], real["losses"], real["ties_or_inconsistent"]) == (30, 5, 15)
-    assert real["win_rate"] == pytest.approx((30 + 7.5) / 50)
+    assert (real.wins, real.losses, real.ties_or_inconsistent) == (30, 5, 15)
+    assert real.win_rate == pytest.approx((30 + 7.5) / 50)
 
 
 def test_metric_specs() -> None:
@@ -315,3 +317,43 @@ def test_cli_malformed_lines_below_the_limit_are_shown(cli: Any, tmp_path: Path)
     assert f"first: {logs}:11: not a JSON object" in result.stdout
     strict = cli("canary", "analyze", "--logs", str(logs), *ARMS, "--on-bad-record", "error")
     assert strict.exit_code == 1 and f"error: {logs}:11: not a JSON object" in strict.stderr
+
+
+# -- the typed decision and the API ------------------------------------------------------------
+
+
+def test_a_decision_file_written_before_the_typed_decision_loads_and_writes_back_the_same() -> None:
+    """tests/data/canary-decision-v1.json was written by `canary analyze --sequential --out`
+    before CanaryDecision was a contract: it loads typed and serialises to the same JSON
+    (absent fields stay absent)."""
+    from llmops_cli.canary.api import decision_json
+    from llmops_cli.contracts.canary import CanaryDecision, MetricComparison
+
+    path = Path(__file__).parent / "data" / "canary-decision-v1.json"
+    decision = CanaryDecision.from_json(path.read_text("utf-8"), source=str(path))
+    assert isinstance(decision.metrics[0], MetricComparison) and decision.judge is None
+    assert json.loads(decision_json(decision)) == json.loads(path.read_text("utf-8"))
+    short = MetricComparison(name="x", kind="rate", better="higher", mde=None, n=(1, 0))
+    assert short.to_dict() == {"name": "x", "kind": "rate", "better": "higher", "mde": None,
+                               "n": [1, 0]}  # fmt: skip
+
+
+def test_api_canary_analyze_returns_the_decision_the_cli_prints(cli: Any, tmp_path: Path) -> None:
+    from llmops_cli import api
+
+    logs = write_logs(tmp_path / "logs.jsonl", ab_logs(4000, 1, (0.02, 0.06), (0.7, 0.7)))
+    decision = api.canary_analyze(
+        tmp_path, "logs.jsonl", control="1.0.0", treatment="1.1.0", out="decision.json"
+    )
+    assert isinstance(decision, api.CanaryDecision) and decision.decision == "rollback"
+    worse = {m.name for m in decision.metrics if m.verdict == "worse"}
+    assert worse == {"error"}
+    written = api.CanaryDecision.from_json((tmp_path / "decision.json").read_text("utf-8"))
+    assert written == decision
+    result = cli("canary", "analyze", "--logs", str(logs), *ARMS, "-f", "json")
+    printed = json.loads(result.output)
+    assert {**printed, "generated_at": "", "logs": ""} == {
+        **decision.to_dict(),
+        "generated_at": "",
+        "logs": "",
+    }

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from driftdata import SHIFTS, records, write_jsonl
 
-from llmops_cli.drift import logs, stats, summary
-from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, WARN, SignalResult
+from llmops_cli import stats as shared
+from llmops_cli.contracts.drift import ALERT, INSUFFICIENT, OK, WARN, DriftReport, SignalFinding
+from llmops_cli.drift import logs, stats, summarize
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
@@ -162,8 +163,8 @@ def test_unwatched_columns_are_listed_and_low_cardinality_strings_compared(
     assert {"topic", "pipeline", "model", "request_id"} <= set(only.unchecked)
     from llmops_cli.render.drift import html, markdown
 
-    assert "Not checked (no signal reads them): " in markdown(only.to_dict())
-    assert "Not checked (no signal reads them): " in html(only.to_dict())
+    assert "Not checked (no signal reads them): " in markdown(only)
+    assert "Not checked (no signal reads them): " in html(only)
 
 
 # -- statistics checked against scipy --------------------------------------------------------
@@ -193,10 +194,10 @@ def test_statistics_agree_with_scipy() -> None:
     assert stats.homogeneity_p(r[:3], c[:3]) == pytest.approx(chi, rel=1e-9)
 
     ps = [0.001, 0.04, 0.03, 0.5, 0.02]
-    assert stats.benjamini_hochberg(ps) == pytest.approx(list(sp.false_discovery_control(ps)))
+    assert shared.benjamini_hochberg(ps) == pytest.approx(list(sp.false_discovery_control(ps)))
 
     x, y = rng.normal(0.2, 1, 400).round(1), rng.normal(0, 1, 300).round(1)  # with ties
-    auc, p = stats.mann_whitney_greater(x, y)
+    auc, p = shared.mann_whitney_greater(x, y)
     mw = sp.mannwhitneyu(x, y, alternative="greater", method="asymptotic")
     assert auc == pytest.approx(mw.statistic / (400 * 300))
     assert p == pytest.approx(mw.pvalue, rel=1e-6)
@@ -204,8 +205,8 @@ def test_statistics_agree_with_scipy() -> None:
     # two-proportion z: 20/1000 vs 45/1000, by hand
     pooled = 65 / 2000
     z = (0.045 - 0.02) / np.sqrt(pooled * (1 - pooled) * (2 / 1000))
-    assert stats.two_proportion(20, 1000, 45, 1000) == pytest.approx(sp.norm.sf(z))
-    assert stats.two_proportion(20, 1000, 45, 1000, "both") == pytest.approx(2 * sp.norm.sf(z))
+    assert shared.two_proportion_p(20, 1000, 45, 1000, "greater") == pytest.approx(sp.norm.sf(z))
+    assert shared.two_proportion_p(20, 1000, 45, 1000) == pytest.approx(2 * sp.norm.sf(z))
 
 
 def test_psi_of_identical_shares_is_zero_and_grows_with_shift() -> None:
@@ -237,13 +238,13 @@ def test_benjamini_hochberg_takes_the_monotone_step() -> None:
     Each adjusted value lands at its p-value's place in the input."""
     third = 0.025 * 5 / 3
     ps = [0.04, 0.01, 0.025, 0.02, 0.9]
-    assert stats.benjamini_hochberg(ps) == pytest.approx([0.05, third, third, third, 0.9])
-    assert stats.benjamini_hochberg([]) == []
+    assert shared.benjamini_hochberg(ps) == pytest.approx([0.05, third, third, third, 0.9])
+    assert shared.benjamini_hochberg([]) == []
 
 
 def test_streamed_moments_and_reservoir(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(summary, "SAMPLE_CAP", 5000)
-    acc = summary._Numeric(seed=0)
+    monkeypatch.setattr(summarize, "SAMPLE_CAP", 5000)
+    acc = summarize._Numeric(seed=0)
     data = np.random.default_rng(1).exponential(3.0, 40_000)
     for part in np.array_split(data, 37):
         acc.add(part)
@@ -291,10 +292,10 @@ def test_time_ranges_over_one_log(tmp_path: Path) -> None:
     reference = make_window("reference", None, log, now, before=current)
     assert reference.end == current.start and reference.start is None
     report = check(ONCE, current, reference=reference, now=now)
-    assert report.current["rows"] == 500 and report.reference["rows"] == 2000
+    assert report.current.rows == 500 and report.reference.rows == 2000
     assert flagged(report) == {"error"}
     explicit = make_window("reference", "2026-11-01..2026-11-02", log, now)
-    assert check(ONCE, current, reference=explicit, now=now).reference["rows"] == 2000
+    assert check(ONCE, current, reference=explicit, now=now).reference.rows == 2000
     prior = make_window("reference", "prior:12h", log, now, before=current)
     assert (prior.start, prior.end) == (datetime(2026, 11, 1, 12, tzinfo=UTC), current.start)
     with pytest.raises(LlmopsError, match="needs a current window"):
@@ -325,8 +326,8 @@ def test_missing_window_file_is_named(tmp_path: Path) -> None:
 # -- alert state machine ---------------------------------------------------------------------
 
 
-def _result(level: str) -> SignalResult:
-    return SignalResult("latency_ms", "numeric", "latency_ms", level, "psi", 0.3, 500, 500)
+def _result(level: str) -> SignalFinding:
+    return SignalFinding("latency_ms", "numeric", "latency_ms", level, "psi", 0.3, 500, 500)
 
 
 def test_alert_needs_consecutive_windows_and_clears_after_a_clean_one() -> None:
@@ -343,8 +344,7 @@ def test_alert_needs_consecutive_windows_and_clears_after_a_clean_one() -> None:
     ]
     cleared_at = []
     for window, level, expected, streak in sequence:
-        result = _result(level)
-        status, cleared = apply([result], state, window, needed=2)
+        [result], status, cleared = apply([_result(level)], state, window, needed=2)
         assert (result.status, result.streak) == (expected, streak), window
         assert status == expected
         cleared_at += [window] if cleared else []
@@ -409,14 +409,14 @@ def test_bad_records_are_counted_and_skipped(reference: Path, tmp_path: Path) ->
         now=NOW,
     )
     bad = report.bad_records
-    assert bad["count"] == 4
+    assert bad.count == 4
     assert any(
-        "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad["examples"]
+        "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad.examples
     )
-    assert any("dirty.jsonl:11: not a JSON object" in e for e in bad["examples"])
+    assert any("dirty.jsonl:11: not a JSON object" in e for e in bad.examples)
     # the truncated line, the array and the bad timestamp leave the window; the row with a
     # bad latency stays for its other fields
-    assert report.current["rows"] == 397
+    assert report.current.rows == 397
 
 
 def test_bad_records_stop_the_check_under_the_error_policy(reference: Path, tmp_path: Path) -> None:
@@ -619,6 +619,26 @@ def test_cli_bad_input_exits_1_with_one_line(
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--current", "last:1h", "--log", "LOG", "--now", "2026-11-31"], "--now: '2026-11-31'"),
+        (["--current", "2026-13-01..", "--log", "LOG"], "--current: '2026-13-01' is not"),
+        (["--current", "last:1h", "--reference", "..soon", "--log", "LOG"], "--reference: "),
+        (["--current", "2026-11-05..2026-11-01", "--log", "LOG"], "ends before it starts"),
+    ],
+)
+def test_cli_unparsable_dates_are_usage_errors_exit_2(
+    cli: Any, project: Path, reference: Path, args: list[str], message: str
+) -> None:
+    """DESIGN §10: a malformed option value is a usage error (2), not bad data (1)."""
+    args = [str(reference) if a == "LOG" else a for a in args]
+    result = cli("drift-check", *args, cwd=project)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_invalid_drift_section_is_located(cli: Any, project: Path, write: Any) -> None:
     write(
         "manifests/thresholds/bad.yaml",
@@ -628,3 +648,38 @@ def test_invalid_drift_section_is_located(cli: Any, project: Path, write: Any) -
     result = cli("validate", cwd=project)
     assert result.exit_code == 1
     assert "manifests/thresholds/bad.yaml:7: drift.signals.latency.type" in result.output
+
+
+# -- the typed report and the API -------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_drift_json_written_before_the_typed_report_loads_and_writes_back_the_same() -> None:
+    """tests/data/drift-report-v1.json was written by drift-check before DriftReport was a
+    contract: it loads into the typed report and serialises to the same JSON."""
+    from llmops_cli.drift.outputs import report_json
+
+    path = DATA / "drift-report-v1.json"
+    report = DriftReport.from_json(path.read_text("utf-8"), source=str(path))
+    assert isinstance(report.signals[0], SignalFinding) and report.alerting
+    assert json.loads(report_json(report)) == json.loads(path.read_text("utf-8"))
+    newer = {**json.loads(path.read_text("utf-8")), "schema_version": 2}
+    with pytest.raises(LlmopsError, match="schema_version: drift report schema 2 is newer"):
+        DriftReport.from_dict(newer, source="drift.json")
+
+
+def test_api_drift_check_returns_the_report_the_cli_writes(
+    project: Path, reference: Path, tmp_path: Path
+) -> None:
+    from llmops_cli import api
+
+    current = write_jsonl(tmp_path / "cur.jsonl", records(800, 2, "latency", start_day=2))
+    report = api.drift_check(
+        project, current=current, reference=reference, state=False, now="2026-11-03T00:00Z"
+    )
+    assert isinstance(report, api.DriftReport) and report.alerting
+    assert "latency_ms" in {s.name for s in report.flagged}
+    written = project / "reports" / "drift" / "default" / "20261103T000000Z" / "drift.json"
+    assert DriftReport.from_json(written.read_text("utf-8")) == report
+    assert not (project / ".llmops" / "drift").exists()  # state=False keeps no streaks

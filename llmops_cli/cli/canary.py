@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -121,44 +120,32 @@ def analyze(
     two-proportion z; means: Welch; latency/cost: Mann-Whitney with a bootstrap CI), adjust
     across metrics, check the sample ratio, estimate the sample size each metric needs, and
     decide. Exit 0 promote, 4 roll back, --hold-exit for hold."""
-    from llmops_cli.canary.analyze import CanaryConfig, analyze, load_logs, parse_metric
-    from llmops_cli.drift.logs import BadRecords
-    from llmops_cli.errors import LlmopsError
-    from llmops_cli.fileio import write_atomic
+    from llmops_cli.canary.api import canary_analyze, decision_json
+    from llmops_cli.render.canary import summary_lines
 
-    judges: tuple[str, str] | None = None
-    if judge_fields:
-        parts = [p.strip() for p in judge_fields.split(",")]
-        if len(parts) != 2 or not pair_field:
-            raise LlmopsError("--judge-fields needs FIRST,SECOND and --pair-field")
-        judges = (parts[0], parts[1])
-    config = CanaryConfig(
-        arm_field=arm_field,
+    result = canary_analyze(
+        None,
+        logs,
         control=control,
         treatment=treatment,
-        metrics=[parse_metric(m) for m in metric or ()],
+        arm_field=arm_field,
+        metrics=metric or (),
         alpha=alpha,
         correction=correction.value,
         treatment_share=treatment_share,
         sequential=sequential,
         pair_field=pair_field,
-        judge_fields=judges,
+        judge_fields=judge_fields,
         on_bad_record=on_bad_record.value,
         max_bad_fraction=max_bad_fraction,
+        out=out,
     )
-    bad = BadRecords(config.on_bad_record)
-    result = analyze(load_logs(logs, config, bad), config, str(logs), bad)
-    text = json.dumps(result, indent=2, default=float)
-    if out is not None:
-        write_atomic(out, text + "\n")
     if output is OutputFormat.json:
-        typer.echo(text)
+        typer.echo(decision_json(result))
     else:
-        from llmops_cli.canary.analyze import summary_lines
-
         for line in summary_lines(result):
             typer.echo(line)
-    if result["decision"] == "rollback":
+    if result.decision == "rollback":
         raise typer.Exit(int(ExitCode.GATE_FAILED))
-    if result["decision"] == "hold" and hold_exit:
+    if result.decision == "hold" and hold_exit:
         raise typer.Exit(hold_exit)

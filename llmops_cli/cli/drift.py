@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,8 +18,7 @@ from llmops_cli.cli.options import (
 from llmops_cli.errors import ExitCode
 
 if TYPE_CHECKING:
-    from llmops_cli.drift.config import DriftConfig
-    from llmops_cli.project import Project
+    from llmops_cli.contracts.drift import DriftReport
 
 app = typer.Typer(no_args_is_help=False)
 
@@ -64,30 +61,6 @@ BadRecordOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _context(
-    project: Path | None,
-    thresholds: str | None,
-    pipeline: str | None,
-    now: str | None,
-    on_bad_record: str | None,
-) -> tuple[Project | None, DriftConfig, datetime]:
-    from llmops_cli.drift.run import load_config
-    from llmops_cli.drift.windows import parse_instant, utc_now
-    from llmops_cli.errors import LlmopsError, ProjectNotFound
-    from llmops_cli.project import Project
-
-    try:
-        proj = Project.load(project) if project is not None else Project.find()
-    except ProjectNotFound:
-        if project is not None:
-            raise
-        proj = None
-    if on_bad_record not in (None, "error", "skip"):
-        raise LlmopsError(f"--on-bad-record must be error or skip, not {on_bad_record!r}")
-    config = load_config(proj, thresholds, pipeline).with_overrides(on_bad_record=on_bad_record)
-    return proj, config, parse_instant(now, "--now") if now else utc_now()
 
 
 @app.callback(invoke_without_command=True)
@@ -179,60 +152,44 @@ def drift_check(
     classifier; Benjamini–Hochberg across p-values. A time-range --current is a window of a
     series: a signal alerts after `consecutive` breached windows and clears after one clean
     window. A --current file is one pair, judged alone. Exit 0 stable, 5 drift alert,
-    1 bad input.
+    1 bad input, 2 an unparsable date or range.
     """
     if ctx.invoked_subcommand is not None:
         return
     _lean_arrow()
-    from llmops_cli.drift import run
-    from llmops_cli.drift.windows import make_window
-    from llmops_cli.errors import LlmopsError
+    from llmops_cli.drift.api import run_check
+    from llmops_cli.drift.outputs import report_json
     from llmops_cli.render import drift as render
 
-    if current is None:
-        raise LlmopsError("--current is required: a log file or a range over --log (last:24h)")
-    if baseline is not None and reference is not None:
-        raise LlmopsError("give --reference or --baseline, not both")
-    proj, config, moment = _context(project, thresholds, pipeline, now, on_bad_record)
-    root = proj.root if proj else Path.cwd()
-    config = config.with_overrides(min_window=min_window, consecutive=consecutive)
-    if not state:
-        config = config.with_overrides(consecutive=1)
-    check_name = name or (thresholds or pipeline or "default").split("@")[0]
-    cur = make_window("current", current, log, moment)
-    ref = None if baseline else make_window("reference", reference, log, moment, before=cur)
-    state_path = root / ".llmops" / "drift" / f"{check_name}.state.json" if state else None
-    report = run.check(
-        config,
-        cur,
-        reference=ref,
+    run = run_check(
+        project,
+        pipeline,
+        current=current,
+        reference=reference,
+        log=log,
         baseline=baseline,
-        name=check_name,
-        now=moment,
-        state_path=state_path,
+        thresholds=thresholds,
+        name=name,
+        consecutive=consecutive,
+        min_window=min_window,
+        state=state,
+        on_bad_record=on_bad_record,
+        out=out,
+        prometheus=prometheus,
+        webhook=webhook,
+        now=now,
     )
-    folder = out or root / "reports" / "drift" / check_name / moment.strftime("%Y%m%dT%H%M%SZ")
-    files = run.write_reports(report, folder)
-    data = report.to_dict()
-    if prometheus is not None:
-        from llmops_cli.fileio import write_atomic
-
-        write_atomic(prometheus, render.prometheus(data, time.time()))
-    append_step_summary(render.markdown(data))
+    report = run.report
+    append_step_summary(render.markdown(report))
     if output is OutputFormat.json:
-        typer.echo(json.dumps(json.loads(files["json"].read_text(encoding="utf-8")), indent=2))
+        typer.echo(report_json(report).rstrip("\n"))
     else:
-        _print_table(data)
-        if render.unchecked(data):
-            typer.echo(render.unchecked(data))
-        typer.echo(f"{render.headline(data)}; report: {files['html']}")
-    if webhook and (report.alerting or report.cleared):
-        from llmops_cli.drift.notify import post_json
-
-        try:
-            post_json(webhook, render.slack(data))
-        except LlmopsError as exc:  # the verdict still stands: say so, keep the exit code
-            typer.echo(f"warning: {exc}", err=True)
+        _print_table(report)
+        if render.unchecked(report):
+            typer.echo(render.unchecked(report))
+        typer.echo(f"{render.headline(report)}; report: {run.files['html']}")
+    for warning in run.warnings:  # the verdict still stands: say so, keep the exit code
+        typer.echo(f"warning: {warning}", err=True)
     if report.alerting:
         raise typer.Exit(int(ExitCode.DRIFT))
 
@@ -243,7 +200,7 @@ def _lean_arrow() -> None:
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 
-def _print_table(data: dict[str, object]) -> None:
+def _print_table(report: DriftReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -251,19 +208,19 @@ def _print_table(data: dict[str, object]) -> None:
     table = Table(title=None, show_lines=False)
     for column in ("signal", "status", "statistic", "value", "BH p", "ref n", "cur n", "why"):
         table.add_column(column, overflow="fold")
-    for s in data["signals"]:  # type: ignore[attr-defined]
-        value = "–" if s["value"] is None else f"{s['value']:.4g}"
-        p = "–" if s["p_adjusted"] is None else f"{s['p_adjusted']:.3g}"
-        status = s["status"] + (f" ({s['streak']})" if s["status"] == "pending" else "")
+    for s in report.signals:
+        value = "–" if s.value is None else f"{s.value:.4g}"
+        p = "–" if s.p_adjusted is None else f"{s.p_adjusted:.3g}"
+        status = s.status + (f" ({s.streak})" if s.status == "pending" else "")
         table.add_row(
-            s["name"],
-            f"[{styles.get(s['status'], '')}]{status}[/]" if s["status"] in styles else status,
-            s["statistic"] or "–",
+            s.name,
+            f"[{styles[s.status]}]{status}[/]" if s.status in styles else status,
+            s.statistic or "–",
             value,
             p,
-            str(s["n_reference"]),
-            str(s["n_current"]),
-            s["reason"],
+            str(s.n_reference),
+            str(s.n_current),
+            s.reason,
         )
     Console(width=160 if not os.isatty(1) else None, highlight=False).print(table)
 
@@ -285,13 +242,19 @@ def baseline_command(
 ) -> None:
     """Summarise a reference window once (quantiles, histograms, counts, hashed query sample)
     so later checks use --baseline FILE instead of re-reading the reference logs."""
-    from llmops_cli.drift.run import build_baseline
-    from llmops_cli.drift.windows import make_window
+    from llmops_cli.drift.run import make_baseline
 
     _lean_arrow()
-    _, config, moment = _context(project, thresholds, pipeline, now, on_bad_record)
-    window = make_window("reference", reference, log, moment)
-    summary = build_baseline(config, window, output_file, moment)
+    summary = make_baseline(
+        project,
+        pipeline,
+        reference=reference,
+        log=log,
+        out=output_file,
+        thresholds=thresholds,
+        on_bad_record=on_bad_record,
+        now=now,
+    )
     if output is OutputFormat.json:
         shown = {"path": str(output_file), "rows": summary.rows, "signals": list(summary.signals)}
         typer.echo(json.dumps(shown, indent=2))

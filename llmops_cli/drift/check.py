@@ -7,74 +7,19 @@ ones do not alarm on noise, and a window below `min_window` is "insufficient dat
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import replace
 
-import numpy as np
-
-from llmops_cli.drift import stats
-from llmops_cli.drift.config import DriftConfig, SignalSpec
-from llmops_cli.drift.summary import CountSummary, NumericSummary, TextSummary, WindowSummary
-
-OK, WARN, ALERT, INSUFFICIENT = "ok", "warn", "alert", "insufficient_data"
-HIST_BINS = 24
-TOP_CATEGORIES = 12
+from llmops_cli.contracts.drift import INSUFFICIENT, OK, SignalFinding
+from llmops_cli.drift.config import DriftConfig
+from llmops_cli.drift.rules import RULES
+from llmops_cli.drift.summary import WindowSummary
+from llmops_cli.stats import benjamini_hochberg
 
 
-@dataclass
-class SignalResult:
-    name: str
-    kind: str
-    field: str
-    level: str
-    statistic: str  # the headline statistic's name
-    value: float | None
-    n_reference: int
-    n_current: int
-    p_value: float | None = None
-    p_adjusted: float | None = None
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)
-    reason: str = ""
-    action: str = ""
-    chart: dict[str, Any] | None = None  # reference vs current shares, for the HTML report
-    # set by the alert state machine (state.py)
-    status: str = ""
-    streak: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class DriftReport:
-    check: str
-    reference: dict[str, Any]
-    current: dict[str, Any]
-    signals: tuple[SignalResult, ...]
-    settings: dict[str, Any]
-    bad_records: dict[str, Any]
-    created: str
-    status: str = OK  # ok | warn | pending | alert | insufficient_data
-    cleared: tuple[str, ...] = ()  # signals whose alert ended with this window
-    mode: str = "series"  # series: a time range, streaks apply; pair: two files, judged alone
-    unchecked: tuple[str, ...] = ()  # columns the logs hold that no signal reads
-
-    @property
-    def alerting(self) -> bool:
-        return self.status == ALERT
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["schema_version"] = 1
-        out["signals"] = [s.to_dict() for s in self.signals]
-        return out
-
-
-# Each rule: (summary of reference, of current, spec, min_window) -> a result before BH.
 def compare(
     reference: WindowSummary, current: WindowSummary, config: DriftConfig
-) -> list[SignalResult]:
+) -> list[SignalFinding]:
+    """Each signal's finding by its kind's rule (rules.py), then BH across the run."""
     results = []
     for spec in config.signals:
         ref = reference.signals.get(spec.name)
@@ -84,7 +29,7 @@ def compare(
         min_n = config.min_window if spec.kind != "freshness" else 1
         if ref is None or cur is None or n_ref < min_n or n_cur < min_n:
             results.append(
-                SignalResult(
+                SignalFinding(
                     spec.name,
                     spec.kind,
                     spec.field,
@@ -98,336 +43,26 @@ def compare(
                 )
             )
             continue
-        rule = _RULES[spec.kind]
-        result = rule(spec, ref, cur)
-        result.action = spec.action
-        if spec.auto:
-            result.reason += "; a low-cardinality column found in the log, compared as categories"
-        results.append(result)
-    _adjust(results, config.fdr)
-    return results
-
-
-def _adjust(results: list[SignalResult], fdr: float) -> None:
-    """Benjamini–Hochberg over the run's p-values, then settle each level."""
-    tested = [r for r in results if r.p_value is not None]
-    for r, q in zip(tested, stats.benjamini_hochberg([r.p_value for r in tested]), strict=True):  # type: ignore[misc]
-        r.p_adjusted = q
-    for r in results:
-        if r.level == INSUFFICIENT:
-            continue
-        wanted = r.level
-        significant = r.p_adjusted is None or r.p_adjusted < fdr
-        r.level = wanted if significant or r.details.get("absolute") else OK
-        if wanted != OK and r.level == OK:
-            r.reason += f"; not significant (BH-adjusted p = {r.p_adjusted:.3g})"
-
-
-def _grade(value: float, warn: float | None, alert: float | None) -> str:
-    if alert is not None and value >= alert:
-        return ALERT
-    if warn is not None and value >= warn:
-        return WARN
-    return OK
-
-
-_RANK = {OK: 0, WARN: 1, ALERT: 2}
-
-
-def _worst(*levels: str) -> str:
-    return max(levels, key=_RANK.__getitem__)
-
-
-@dataclass(frozen=True)
-class _Move:
-    """One signed change (up > 0) with the one-sided p-value of each direction."""
-
-    change: float
-    p_up: float
-    p_down: float
-    label: str = ""
-
-
-def _directed(direction: str, moves: list[_Move], grade: Any) -> tuple[str, float, _Move, bool]:
-    """(level, p-value, the move that decided, whether it is the harmless direction).
-
-    A move in the direction of harm is graded fully, with its one-sided p-value; a move the
-    other way is reported too, but at most as a warning and with a two-sided p-value. Several
-    moves (quantiles) share one Bonferroni-corrected p-value."""
-    k = len(moves)
-    if direction == "both":
-        top = max(moves, key=lambda m: abs(m.change))
-        p = min(1.0, 2 * k * min(top.p_up, top.p_down))
-        return grade(abs(top.change)), p, top, False
-    sign = 1.0 if direction == "up" else -1.0
-    harmful = max(moves, key=lambda m: sign * m.change)
-    level = grade(sign * harmful.change)
-    p_harm = harmful.p_up if sign > 0 else harmful.p_down
-    if level != OK:
-        return level, min(1.0, k * p_harm), harmful, False
-    harmless = min(moves, key=lambda m: sign * m.change)
-    if grade(-sign * harmless.change) == OK:
-        return OK, min(1.0, k * p_harm), harmful, False
-    p_other = harmless.p_down if sign > 0 else harmless.p_up
-    return WARN, min(1.0, 2 * k * p_other), harmless, True
-
-
-def _quantile_moves(spec: SignalSpec, ref: NumericSummary, cur: NumericSummary) -> list[_Move]:
-    """Per quantile q: log(current / reference) and the p-values of a two-proportion test
-    of the share of current values above the reference's q-quantile."""
-    assert cur.sample is not None
-    qs = np.asarray(spec.get("quantiles"), float)
-    ref_q = ref.ecdf.quantile(qs)
-    cur_q = stats.sorted_quantile(cur.sample, qs)
-    above_ref = np.rint((1 - ref.ecdf(ref_q)) * ref.n).astype(np.int64)
-    above_cur = len(cur.sample) - np.searchsorted(cur.sample, ref_q, side="right")
-    moves = []
-    for q, r, c, a_ref, a_cur in zip(qs, ref_q, cur_q, above_ref, above_cur, strict=True):
-        if r <= 0 or c <= 0:
-            continue
-        n_cur = len(cur.sample)
-        moves.append(
-            _Move(
-                float(np.log(c / r)),
-                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "increase"),
-                stats.two_proportion(int(a_ref), ref.n, int(a_cur), n_cur, "decrease"),
-                f"p{q * 100:g}",
-            )
+        result = RULES[spec.kind](spec, ref, cur)
+        auto = "; a low-cardinality column found in the log, compared as categories"
+        results.append(
+            replace(result, action=spec.action, reason=result.reason + (auto if spec.auto else ""))
         )
-    return moves
+    return _adjust(results, config.fdr)
 
 
-def _numeric(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
-    assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
-    assert cur.sample is not None
-    shares = stats.bin_shares(cur.sample, ref.psi_edges)
-    psi = stats.psi(ref.psi_shares, shares)
-    d, p = stats.ks_against(ref.ecdf, ref.n, cur.sample)
-    level = _grade(psi, spec.get("psi_warn"), spec.get("psi_alert"))
-    reason = (
-        f"PSI {psi:.3f} (warn {spec.get('psi_warn')}, alert {spec.get('psi_alert')}), KS D {d:.3f}"
-    )
-    details: dict[str, Any] = {
-        "psi": psi,
-        "ks_d": d,
-        "direction": spec.direction,
-        "mean_reference": ref.mean,
-        "mean_current": cur.mean,
-        "p99_reference": ref.p99,
-        "p99_current": cur.p99,
-    }
-    statistic, value = "psi", psi
-    if spec.direction != "both" and level != OK and _harmless_shift(spec.direction, ref, cur):
-        level = WARN  # PSI has no direction: a shift the harmless way is reported, not alerted
-        reason += f"; moved {'down' if spec.direction == 'up' else 'up'} (harmless): warn at most"
-    warn_at, alert_at = spec.get("ratio_warn"), spec.get("ratio_alert")
-    moves = _quantile_moves(spec, ref, cur) if warn_at or alert_at else []
-    if moves:
-
-        def grade(log_ratio: float) -> str:
-            return _grade(float(np.exp(log_ratio)), warn_at, alert_at)
-
-        q_level, q_p, move, harmless = _directed(spec.direction, moves, grade)
-        details["quantile_ratios"] = {m.label: float(np.exp(m.change)) for m in moves}
-        reason += ", " + ", ".join(f"{m.label} {np.exp(m.change):.2f}x" for m in moves)
-        reason += f" (warn {warn_at}x, alert {alert_at}x; harm: {spec.direction})"
-        if harmless:
-            reason += f"; {move.label} moved the harmless way: warn at most"
-        p = min(1.0, 2 * min(p, q_p))  # one p-value for two tests of the same null
-        if _RANK[q_level] > _RANK[level]:
-            statistic, value = f"{move.label}_ratio", float(np.exp(move.change))
-        level = _worst(level, q_level)
-    ratio_limit = spec.get("p99_ratio")
-    if ratio_limit is not None and ref.p99 > 0:
-        ratio = cur.p99 / ref.p99
-        details["p99_ratio"] = ratio
-        reason += f", p99 {ratio:.2f}x reference"
-        if ratio >= ratio_limit:  # an operational limit: alerts without a p-value
-            level, details["absolute"] = ALERT, True
-        elif ratio >= 1 + (ratio_limit - 1) / 2 and level == OK:
-            level = WARN
-    return SignalResult(
-        spec.name,
-        spec.kind,
-        spec.field,
-        level,
-        statistic,
-        value,
-        ref.n,
-        cur.n,
-        p,
-        details=details,
-        reason=reason,
-        chart=_histogram(ref, cur),
-    )
+def _adjust(results: list[SignalFinding], fdr: float) -> list[SignalFinding]:
+    """Benjamini–Hochberg over the run's p-values, then settle each level."""
+    tested = [r.p_value for r in results if r.p_value is not None]
+    adjusted = iter(benjamini_hochberg(tested))
+    return [_settle(r, next(adjusted) if r.p_value is not None else None, fdr) for r in results]
 
 
-def _harmless_shift(direction: str, ref: NumericSummary, cur: NumericSummary) -> bool:
-    """No quantile (p50, p95, p99) moved more than 2% the harmful way."""
-    assert cur.sample is not None
-    qs = np.array([0.5, 0.95, 0.99])
-    ref_q, cur_q = ref.ecdf.quantile(qs), stats.sorted_quantile(cur.sample, qs)
-    worse = cur_q > ref_q * 1.02 if direction == "up" else cur_q < ref_q * 0.98
-    return not bool(worse.any())
-
-
-def _quality(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
-    assert isinstance(ref, NumericSummary) and isinstance(cur, NumericSummary)
-    move = _Move(
-        (cur.mean - ref.mean) / abs(ref.mean) if ref.mean else 0.0,
-        stats.welch_drop(cur.mean, cur.var, cur.n, ref.mean, ref.var, ref.n),  # a rise
-        stats.welch_drop(ref.mean, ref.var, ref.n, cur.mean, cur.var, cur.n),  # a drop
-    )
-    limit = float(spec.get("max_drop"))
-
-    def grade(harm: float) -> str:
-        return ALERT if harm > limit else WARN if harm > limit / 2 else OK
-
-    level, p, _, harmless = _directed(spec.direction, [move], grade)
-    reason = (
-        f"mean {ref.mean:.3f} -> {cur.mean:.3f} ({move.change:+.1%}; alert past {limit:.0%}"
-        f" the harmful way, {spec.direction})"
-    )
-    return SignalResult(
-        spec.name,
-        spec.kind,
-        spec.field,
-        level,
-        "relative_drop",
-        -move.change,
-        ref.n,
-        cur.n,
-        p,
-        details={
-            "mean_reference": ref.mean,
-            "mean_current": cur.mean,
-            "direction": spec.direction,
-        },
-        reason=reason + ("; the harmless direction: warn at most" if harmless else ""),
-        chart=_histogram(ref, cur),
-    )
-
-
-def _categorical(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
-    assert isinstance(ref, CountSummary) and isinstance(cur, CountSummary)
-    support = sorted(set(ref.counts) | set(cur.counts))
-    r = np.array([ref.counts.get(k, 0) for k in support], float)
-    c = np.array([cur.counts.get(k, 0) for k in support], float)
-    jsd = stats.jensen_shannon(r, c)
-    unseen = sum(v for k, v in cur.counts.items() if k not in ref.counts) / cur.n
-    level = max(
-        _grade(jsd, spec.get("jsd_warn"), spec.get("jsd_alert")),
-        _grade(unseen, spec.get("unseen_warn"), spec.get("unseen_alert")),
-        key=[OK, WARN, ALERT].index,
-    )
-    new = [k for k in cur.counts if k not in ref.counts][:5]
-    top = sorted(
-        support, key=lambda k: -(ref.counts.get(k, 0) / ref.n + cur.counts.get(k, 0) / cur.n)
-    )
-    return SignalResult(
-        spec.name,
-        spec.kind,
-        spec.field,
-        level,
-        "js_distance",
-        jsd,
-        ref.n,
-        cur.n,
-        stats.homogeneity_p(r, c),
-        details={"unseen_share": unseen, "unseen_examples": new},
-        reason=f"JS distance {jsd:.3f}, unseen categories {unseen:.1%}"
-        + (f" (e.g. {', '.join(map(str, new[:3]))})" if new else ""),
-        chart={
-            "labels": top[:TOP_CATEGORIES],
-            "reference": [ref.counts.get(k, 0) / ref.n for k in top[:TOP_CATEGORIES]],
-            "current": [cur.counts.get(k, 0) / cur.n for k in top[:TOP_CATEGORIES]],
-        },
-    )
-
-
-def _rate(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
-    assert isinstance(ref, CountSummary) and isinstance(cur, CountSummary)
-    rate_ref, rate_cur = ref.events / ref.n, cur.events / cur.n
-    change = rate_cur - rate_ref
-    move = _Move(
-        change,
-        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "increase"),
-        stats.two_proportion(ref.events, ref.n, cur.events, cur.n, "decrease"),
-    )
-    warn_at, alert_at = spec.get("warn_increase"), spec.get("alert_increase")
-    level, p, _, harmless = _directed(
-        spec.direction, [move], lambda harm: _grade(harm, warn_at, alert_at)
-    )
-    details: dict[str, Any] = {
-        "rate_reference": rate_ref,
-        "rate_current": rate_cur,
-        "direction": spec.direction,
-    }
-    reason = f"rate {rate_ref:.2%} -> {rate_cur:.2%} ({change:+.2%}; harm: {spec.direction})"
-    if harmless:
-        reason += "; the harmless direction: warn at most"
-    limit = spec.get("max_stale_share") if spec.kind == "freshness" else None
-    if limit is not None and rate_cur > limit:
-        level, details["absolute"] = ALERT, True
-        reason += f", over the {limit:.0%} limit"
-    return SignalResult(
-        spec.name,
-        spec.kind,
-        spec.field,
-        level,
-        "rate_change",
-        change,
-        ref.n,
-        cur.n,
-        p,
-        details=details,
-        reason=reason,
-    )
-
-
-def _text(spec: SignalSpec, ref: Any, cur: Any) -> SignalResult:
-    assert isinstance(ref, TextSummary) and isinstance(cur, TextSummary)
-    auc, p, centroid = stats.text_domain_shift(ref.docs, cur.docs)
-    level = _grade(auc, spec.get("auc_warn"), spec.get("auc_alert"))
-    return SignalResult(
-        spec.name,
-        spec.kind,
-        spec.field,
-        level,
-        "domain_auc",
-        auc,
-        ref.n,
-        cur.n,
-        p,
-        details={"centroid_cosine_distance": centroid},
-        reason=f"a classifier tells current from reference queries with AUC {auc:.2f} "
-        f"(0.5 = indistinguishable); centroid cosine distance {centroid:.3f}",
-    )
-
-
-def _histogram(ref: NumericSummary, cur: NumericSummary) -> dict[str, Any]:
-    assert cur.sample is not None
-    tails = np.array([0.005, 0.995])
-    ref_lo, ref_hi = ref.ecdf.quantile(tails)
-    cur_lo, cur_hi = stats.sorted_quantile(cur.sample, tails)
-    lo, hi = min(float(ref_lo), float(cur_lo)), max(float(ref_hi), float(cur_hi))
-    if hi <= lo:
-        hi = lo + 1.0
-    edges = np.linspace(lo, hi, HIST_BINS + 1)
-    ref_cdf = ref.ecdf(edges)
-    cur_cdf = np.searchsorted(cur.sample, edges, side="right") / len(cur.sample)
-    return {
-        "edges": edges.tolist(),
-        "reference": np.diff(ref_cdf).tolist(),
-        "current": np.diff(cur_cdf).tolist(),
-    }
-
-
-_RULES = {
-    "numeric": _numeric,
-    "quality": _quality,
-    "categorical": _categorical,
-    "rate": _rate,
-    "freshness": _rate,
-    "text": _text,
-}
+def _settle(r: SignalFinding, q: float | None, fdr: float) -> SignalFinding:
+    """A level stands when significant after BH (or an absolute limit was crossed)."""
+    r = replace(r, p_adjusted=q)
+    if r.level == INSUFFICIENT:
+        return r
+    if q is None or q < fdr or r.details.get("absolute") or r.level == OK:
+        return r
+    return replace(r, level=OK, reason=r.reason + f"; not significant (BH-adjusted p = {q:.3g})")

@@ -1,5 +1,5 @@
-"""`drift-check` as a library call: settings, windows, summaries, comparison, alert state,
-report files. The CLI adds only option parsing and printing."""
+"""`drift-check` as a library call: settings, windows, summaries, comparison, alert state.
+The report files, textfile and webhook are outputs.py; drift/api.py runs it all."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
+from llmops_cli.contracts.drift import BadRecordCount, DriftReport, WindowRows
 from llmops_cli.drift import logs
-from llmops_cli.drift.check import DriftReport, compare
+from llmops_cli.drift.check import compare
 from llmops_cli.drift.columns import low_cardinality, unchecked
 from llmops_cli.drift.config import DriftConfig, drift_config
 from llmops_cli.drift.logs import BadRecords
 from llmops_cli.drift.state import AlertState, apply
-from llmops_cli.drift.summary import WindowSummary, summarize
+from llmops_cli.drift.summarize import summarize
+from llmops_cli.drift.summary import WindowSummary
 from llmops_cli.drift.windows import Window
 from llmops_cli.errors import LlmopsError, ManifestError, Problem
 from llmops_cli.fileio import write_atomic
@@ -116,16 +115,16 @@ def check(
     keep = state_path if series else None
     state = AlertState.load(keep) if keep else AlertState()
     needed = config.consecutive if series else 1
-    status, cleared = apply(results, state, _window_id(current, cur), needed)
+    findings, status, cleared = apply(results, state, _window_id(current, cur), needed)
     if keep:
         state.save(keep)
     return DriftReport(
         check=name,
-        reference={"source": ref.source, "rows": ref.rows},
-        current={"source": cur.source, "rows": cur.rows},
-        signals=tuple(results),
+        reference=WindowRows(ref.source, ref.rows),
+        current=WindowRows(cur.source, cur.rows),
+        signals=tuple(findings),
         settings=active.to_dict(),
-        bad_records={"count": bad.count, "examples": bad.examples},
+        bad_records=BadRecordCount(bad.count, tuple(bad.examples)),
         created=now.isoformat(timespec="seconds"),
         status=status,
         cleared=tuple(cleared),
@@ -145,27 +144,6 @@ def _found_categoricals(config: DriftConfig, reference: Window) -> DriftConfig:
     return config.with_categoricals(low_cardinality(logs.peek(reference.path), claimed))
 
 
-def write_reports(report: DriftReport, folder: Path) -> dict[str, Path]:
-    """drift.json, drift.md and drift.html into `folder`, each written atomically."""
-    from llmops_cli.render import drift as render
-
-    data = report.to_dict()
-    files = {
-        "json": (folder / "drift.json", json.dumps(data, indent=2, default=_plain) + "\n"),
-        "markdown": (folder / "drift.md", render.markdown(data)),
-        "html": (folder / "drift.html", render.html(data)),
-    }
-    for path, text in files.values():
-        write_atomic(path, text)
-    return {k: v[0] for k, v in files.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
 def _window_id(window: Window, summary: WindowSummary) -> str:
     if window.ranged:
         return f"{window.path}|{window.start}|{window.end}|{summary.rows}"
@@ -175,3 +153,48 @@ def _window_id(window: Window, summary: WindowSummary) -> str:
 
 def _ns(now: datetime) -> int:
     return int(now.timestamp() * 1e9)
+
+
+def context(
+    project: Project | Path | None,
+    thresholds: str | None,
+    pipeline: str | None,
+    now: datetime | str | None,
+    on_bad_record: str | None,
+) -> tuple[Project | None, DriftConfig, datetime]:
+    """The project (none is fine without --thresholds/--pipeline), drift settings and now."""
+    from llmops_cli.drift.windows import parse_instant, utc_now
+    from llmops_cli.errors import ProjectNotFound
+
+    try:
+        proj = project if isinstance(project, Project) or project is None else Project.load(project)
+        proj = proj or Project.find()
+    except ProjectNotFound:
+        if project is not None:
+            raise
+        proj = None
+    if on_bad_record not in (None, "error", "skip"):
+        raise LlmopsError(f"--on-bad-record must be error or skip, not {on_bad_record!r}")
+    config = load_config(proj, thresholds, pipeline).with_overrides(on_bad_record=on_bad_record)
+    if isinstance(now, str):
+        now = parse_instant(now, "--now")
+    return proj, config, now or utc_now()
+
+
+def make_baseline(
+    project: Project | Path | None = None,
+    pipeline: str | None = None,
+    *,
+    reference: str | Path | None = None,
+    log: Path | None = None,
+    out: Path,
+    thresholds: str | None = None,
+    on_bad_record: str | None = None,
+    now: datetime | str | None = None,
+) -> WindowSummary:
+    """`llmops drift-check baseline`: summarise a reference window once into `out`."""
+    from llmops_cli.drift.windows import make_window
+
+    _, config, moment = context(project, thresholds, pipeline, now, on_bad_record)
+    ref_value = None if reference is None else str(reference)
+    return build_baseline(config, make_window("reference", ref_value, log, moment), out, moment)

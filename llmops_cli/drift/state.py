@@ -7,15 +7,13 @@ current window twice (a re-run cron job) does not advance a streak.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from llmops_cli.drift.check import ALERT, INSUFFICIENT, OK, WARN, SignalResult
+from llmops_cli.contracts.drift import ALERT, INSUFFICIENT, OK, PENDING, WARN, SignalFinding
 from llmops_cli.errors import LlmopsError
 from llmops_cli.fileio import write_atomic
-
-PENDING = "pending"
 
 
 @dataclass
@@ -41,10 +39,10 @@ class AlertState:
 
 
 def apply(
-    results: list[SignalResult], state: AlertState, window_id: str, needed: int
-) -> tuple[str, list[str]]:
-    """Set each result's status and streak, update `state`; return the overall status and the
-    signals whose alert cleared in this window.
+    results: list[SignalFinding], state: AlertState, window_id: str, needed: int
+) -> tuple[list[SignalFinding], str, list[str]]:
+    """Each finding with its status and streak set, the overall status and the signals whose
+    alert cleared in this window; `state` is updated.
 
     Per signal: an alert-level window extends the streak (alerting once it reaches `needed`,
     pending before); a clean window resets it and clears an alert; a warn window or too little
@@ -52,6 +50,7 @@ def apply(
     """
     repeat = window_id == state.last_window and window_id != ""
     cleared = []
+    settled = []
     for r in results:
         prior = state.signals.get(r.name, {"streak": 0, "alerting": False})
         streak, alerting = int(prior["streak"]), bool(prior["alerting"])
@@ -63,19 +62,15 @@ def apply(
         if prior["alerting"] and not alerting:
             cleared.append(r.name)
         alerting = alerting or streak >= needed
-        r.streak = streak
-        if alerting:
-            r.status = ALERT
-        elif r.level == ALERT:
-            r.status = PENDING
-        else:
-            r.status = r.level
+        status = ALERT if alerting else PENDING if r.level == ALERT else r.level
+        settled.append(replace(r, status=status, streak=streak))
         state.signals[r.name] = {"streak": streak, "alerting": alerting}
     state.last_window = window_id
-    statuses = {r.status for r in results}
+    return settled, _overall({r.status for r in settled}), cleared
+
+
+def _overall(statuses: set[str]) -> str:
     for status in (ALERT, PENDING, WARN):
         if status in statuses:
-            return status, cleared
-    if results and statuses == {INSUFFICIENT}:
-        return INSUFFICIENT, cleared
-    return OK, cleared
+            return status
+    return INSUFFICIENT if statuses == {INSUFFICIENT} else OK

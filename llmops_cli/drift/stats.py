@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from llmops_cli.stats.ranks import mann_whitney_greater
+
 PSI_EPS = 1e-4
 ECDF_POINTS = 2048  # a reference with more distinct values is kept as a quantile grid
 TEXT_DIM = 1 << 18  # hashed token space of the text domain classifier
@@ -131,27 +133,6 @@ def homogeneity_p(ref_counts: F64, cur_counts: F64) -> float:
     return float(chdtrc(table.shape[1] - 1, stat))
 
 
-def _normal_p(z: float, direction: str) -> float:
-    from scipy.special import ndtr
-
-    if direction == "increase":
-        return float(ndtr(-z))
-    if direction == "decrease":
-        return float(ndtr(z))
-    return float(2 * ndtr(-abs(z)))
-
-
-def two_proportion(
-    events_ref: int, n_ref: int, events_cur: int, n_cur: int, direction: str = "increase"
-) -> float:
-    """Pooled two-proportion z-test p-value (one-sided unless direction is 'both')."""
-    pooled = (events_ref + events_cur) / (n_ref + n_cur)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n_ref + 1 / n_cur))
-    if se == 0:
-        return 1.0
-    return _normal_p(float((events_cur / n_cur - events_ref / n_ref) / se), direction)
-
-
 def welch_drop(
     mean_ref: float, var_ref: float, n_ref: int, mean_cur: float, var_cur: float, n_cur: int
 ) -> float:
@@ -164,36 +145,6 @@ def welch_drop(
     t = (mean_cur - mean_ref) / np.sqrt(a + b)
     df = (a + b) ** 2 / (a * a / max(n_cur - 1, 1) + b * b / max(n_ref - 1, 1))
     return float(stdtr(df, t))
-
-
-def benjamini_hochberg(pvalues: list[float]) -> list[float]:
-    """Benjamini–Hochberg adjusted p-values (step-up, monotone, capped at 1)."""
-    if not pvalues:
-        return []
-    p = np.asarray(pvalues, float)
-    order = np.argsort(p)
-    scaled = p[order] * len(p) / np.arange(1, len(p) + 1)
-    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-    out = np.empty_like(p)
-    out[order] = np.minimum(adjusted, 1.0)
-    adjusted_list: list[float] = out.tolist()
-    return adjusted_list
-
-
-def mann_whitney_greater(x: F64, y: F64) -> tuple[float, float]:
-    """(U/(n1*n2) = AUC of x over y, one-sided p) by the tie-corrected normal approximation."""
-    from scipy.special import ndtr
-
-    n1, n2 = len(x), len(y)
-    _, inverse, counts = np.unique(np.r_[x, y], return_inverse=True, return_counts=True)
-    ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]  # average rank of ties
-    u = float(ranks[:n1].sum() - n1 * (n1 + 1) / 2)
-    n = n1 + n2
-    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - np.sum(counts**3 - counts) / (n * (n - 1))))
-    if sigma == 0:
-        return u / (n1 * n2), 1.0
-    z = (u - n1 * n2 / 2 - 0.5) / sigma  # continuity correction, as scipy does
-    return u / (n1 * n2), float(ndtr(-z))
 
 
 # -- text ------------------------------------------------------------------------------------

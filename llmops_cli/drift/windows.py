@@ -7,10 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from llmops_cli.errors import LlmopsError
+from llmops_cli.errors import ExitCode, LlmopsError
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _LAST = re.compile(r"^(last|prior):(\d+)([mhdw])$")
+
+
+class WindowUsageError(LlmopsError):
+    """A --current/--reference/--now value that is no date, time or range: the command line
+    is wrong, not the data (exit 2, DESIGN §10)."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ def parse_instant(text: str, option: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise LlmopsError(
+        raise WindowUsageError(
             f"{option}: {text!r} is not an ISO 8601 date or time (e.g. 2026-11-20T00:00Z)"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -51,16 +58,16 @@ def parse_range(text: str, option: str, now: datetime) -> tuple[datetime | None,
     if m := _LAST.match(text.strip()):
         span = timedelta(**{_UNITS[m.group(3)]: int(m.group(2))})
         if not span:
-            raise LlmopsError(f"{option}: {text!r} is an empty window")
+            raise WindowUsageError(f"{option}: {text!r} is an empty window")
         return now - span, now
     if ".." in text:
         left, right = text.split("..", 1)
         start = parse_instant(left, option) if left.strip() else None
         end = parse_instant(right, option) if right.strip() else None
         if start and end and start >= end:
-            raise LlmopsError(f"{option}: {text!r} ends before it starts")
+            raise WindowUsageError(f"{option}: {text!r} ends before it starts")
         return start, end
-    raise LlmopsError(
+    raise WindowUsageError(
         f"{option}: {text!r} is neither a log file nor a range; "
         "use a path, `last:24h`, or `2026-11-01..2026-11-08`"
     )

@@ -19,17 +19,11 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[flo
     """Percentile bootstrap CI of the mean; None for fewer than two values."""
     import numpy as np
 
-    data = np.asarray(values, dtype=np.float64)
-    n = data.size
-    if n < 2:
+    from llmops_cli.stats.bootstrap import resampled_means
+
+    if len(values) < 2:
         return None
-    rng = np.random.default_rng(SEED)
-    means = np.empty(BOOTSTRAP_SAMPLES)
-    step = max(1, 2_000_000 // n)  # cap each batch near 2M indices (16 MB)
-    for start in range(0, BOOTSTRAP_SAMPLES, step):
-        stop = min(start + step, BOOTSTRAP_SAMPLES)
-        idx = rng.integers(0, n, size=(stop - start, n))
-        means[start:stop] = data[idx].mean(axis=1)
+    means = resampled_means(values, BOOTSTRAP_SAMPLES, SEED)
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)

@@ -30,6 +30,7 @@ from llmops_cli.evaluation.judge import (
     rubric_text,
 )
 from llmops_cli.project import Project
+from llmops_cli.stats.ranks import spearman
 
 if TYPE_CHECKING:
     from llmops_cli.evaluation.targets import Target
@@ -89,21 +90,6 @@ def quadratic_kappa(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> float
     weights = (i - j) ** 2 / (k - 1) ** 2
     denominator = float((weights * expected).sum())
     return 1.0 if denominator == 0 else 1.0 - float((weights * table).sum()) / denominator
-
-
-def spearman(a: Sequence[float], b: Sequence[float]) -> float:
-    """Spearman's rho: Pearson correlation of average ranks (ties averaged)."""
-
-    def ranks(x: Sequence[float]) -> np.ndarray:
-        values = np.asarray(x, float)
-        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-        result: np.ndarray = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
-        return result
-
-    ra, rb = ranks(a), ranks(b)
-    if ra.std() == 0 or rb.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def confusion(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> np.ndarray:

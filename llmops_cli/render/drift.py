@@ -1,5 +1,5 @@
 """A drift report as Markdown, self-contained HTML, Prometheus textfile and a Slack message.
-Pure functions of the report dict (DriftReport.to_dict())."""
+Pure functions of the typed report (`contracts.drift.DriftReport`)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,38 @@ import math
 from html import escape
 from typing import Any
 
+from llmops_cli.contracts.drift import DriftReport, SignalFinding
 from llmops_cli.render.fmt import num
 
 _ICON = {"ok": "✅", "warn": "⚠️", "pending": "⏳", "alert": "🚨", "insufficient_data": "…"}
 LEVEL_VALUE = {"ok": 0, "warn": 1, "pending": 2, "alert": 3, "insufficient_data": -1}
 
 
-def _value(s: dict[str, Any]) -> str:
-    return "–" if s["value"] is None else num(s["value"], 3)
+def _value(s: SignalFinding) -> str:
+    return "–" if s.value is None else num(s.value, 3)
 
 
-def _p(s: dict[str, Any]) -> str:
-    return "–" if s["p_adjusted"] is None else f"{s['p_adjusted']:.3g}"
+def _p(s: SignalFinding) -> str:
+    return "–" if s.p_adjusted is None else f"{s.p_adjusted:.3g}"
 
 
-def headline(report: dict[str, Any]) -> str:
-    drifting = [s["name"] for s in report["signals"] if s["status"] in ("alert", "pending", "warn")]
-    text = f"drift check {report['check']}: {report['status'].upper()}"
+def headline(report: DriftReport) -> str:
+    drifting = [s.name for s in report.flagged]
+    text = f"drift check {report.check}: {report.status.upper()}"
     return text + (f" ({', '.join(drifting)})" if drifting else "")
 
 
-def mode(report: dict[str, Any]) -> str:
+def mode(report: DriftReport) -> str:
     """How the verdict was reached: one pair of files, or a window of a series with streaks."""
-    if report.get("mode") == "pair":
+    if report.mode == "pair":
         return "Judged as one pair of files: no streak (streaks apply to time-range windows)."
-    needed = report["settings"].get("consecutive", 1)
+    needed = report.settings.get("consecutive", 1)
     return f"A window of a series: a signal alerts after {needed} breached windows in a row."
 
 
-def unchecked(report: dict[str, Any]) -> str:
+def unchecked(report: DriftReport) -> str:
     """The columns no signal reads, named so that none is passed over in silence."""
-    names = report.get("unchecked") or []
+    names = report.unchecked
     if not names:
         return ""
     return (
@@ -46,32 +47,32 @@ def unchecked(report: dict[str, Any]) -> str:
     )
 
 
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: DriftReport) -> str:
     lines = [
-        f"## {_ICON.get(report['status'], '')} {headline(report)}",
+        f"## {_ICON.get(report.status, '')} {headline(report)}",
         "",
-        f"Reference: `{report['reference']['source']}` ({report['reference']['rows']} rows) · "
-        f"current: `{report['current']['source']}` ({report['current']['rows']} rows)",
+        f"Reference: `{report.reference.source}` ({report.reference.rows} rows) · "
+        f"current: `{report.current.source}` ({report.current.rows} rows)",
         "",
         mode(report),
         "",
         "| signal | status | statistic | value | BH p | reference n | current n | why |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for s in report["signals"]:
+    for s in report.signals:
         lines.append(
-            f"| {s['name']} | {_ICON.get(s['status'], '')} {s['status']} | {s['statistic'] or '–'}"
-            f" | {_value(s)} | {_p(s)} | {s['n_reference']} | {s['n_current']} | {s['reason']} |"
+            f"| {s.name} | {_ICON.get(s.status, '')} {s.status} | {s.statistic or '–'}"
+            f" | {_value(s)} | {_p(s)} | {s.n_reference} | {s.n_current} | {s.reason} |"
         )
     if unchecked(report):
         lines += ["", unchecked(report)]
-    actions = [s for s in report["signals"] if s["status"] in ("alert", "pending", "warn")]
+    actions = report.flagged
     if actions:
         lines += ["", "### Recommended actions", ""]
-        lines += [f"- **{s['name']}**: {s['action']}" for s in actions]
-    bad = report["bad_records"]
-    if bad["count"]:
-        lines += ["", f"{bad['count']} unusable records skipped, e.g. `{bad['examples'][0]}`"]
+        lines += [f"- **{s.name}**: {s.action}" for s in actions]
+    bad = report.bad_records
+    if bad.count:
+        lines += ["", f"{bad.count} unusable records skipped, e.g. `{bad.examples[0]}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -108,22 +109,22 @@ def _bars(chart: dict[str, Any], title: str) -> str:
     )
 
 
-def html(report: dict[str, Any]) -> str:
+def html(report: DriftReport) -> str:
     rows = "".join(
-        f'<tr><td>{escape(s["name"])}</td><td class="{s["status"]}">{s["status"]}</td>'
-        f"<td>{escape(s['statistic'] or '–')}</td><td>{_value(s)}</td><td>{_p(s)}</td>"
-        f"<td>{s['n_reference']}</td><td>{s['n_current']}</td><td>{escape(s['reason'])}</td>"
-        f"<td>{escape(s['action']) if s['status'] != 'ok' else ''}</td></tr>"
-        for s in report["signals"]
+        f'<tr><td>{escape(s.name)}</td><td class="{s.status}">{s.status}</td>'
+        f"<td>{escape(s.statistic or '–')}</td><td>{_value(s)}</td><td>{_p(s)}</td>"
+        f"<td>{s.n_reference}</td><td>{s.n_current}</td><td>{escape(s.reason)}</td>"
+        f"<td>{escape(s.action) if s.status != 'ok' else ''}</td></tr>"
+        for s in report.signals
     )
-    charts = "".join(_bars(s["chart"], s["name"]) for s in report["signals"] if s.get("chart"))
+    charts = "".join(_bars(s.chart, s.name) for s in report.signals if s.chart)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(headline(report))}"
         f"</title><style>{_CSS}</style></head><body><h1>{escape(headline(report))}</h1>"
-        f"<p>Reference <code>{escape(report['reference']['source'])}</code> "
-        f"({report['reference']['rows']} rows) · current "
-        f"<code>{escape(report['current']['source'])}</code> ({report['current']['rows']} rows)"
-        f" · {escape(report['created'])}</p><p>{escape(mode(report))}</p>"
+        f"<p>Reference <code>{escape(report.reference.source)}</code> "
+        f"({report.reference.rows} rows) · current "
+        f"<code>{escape(report.current.source)}</code> ({report.current.rows} rows)"
+        f" · {escape(report.created)}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
         f"{rows}</table>{f'<p>{escape(unchecked(report))}</p>' if unchecked(report) else ''}"
@@ -135,41 +136,40 @@ def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def prometheus(report: dict[str, Any], timestamp: float) -> str:
+def prometheus(report: DriftReport, timestamp: float) -> str:
     """node_exporter textfile-collector format."""
-    check = _label(report["check"])
+    check = _label(report.check)
     out = [
         "# HELP llmops_drift_status Overall drift status: 0 ok, 1 warn, 2 pending, 3 alert, "
         "-1 insufficient data.",
         "# TYPE llmops_drift_status gauge",
-        f'llmops_drift_status{{check="{check}"}} {LEVEL_VALUE[report["status"]]}',
+        f'llmops_drift_status{{check="{check}"}} {LEVEL_VALUE[report.status]}',
         "# HELP llmops_drift_signal_status Per-signal status (same scale).",
         "# TYPE llmops_drift_signal_status gauge",
     ]
-    for s in report["signals"]:
+    for s in report.signals:
         out.append(
-            f'llmops_drift_signal_status{{check="{check}",signal="{_label(s["name"])}"}} '
-            f"{LEVEL_VALUE[s['status']]}"
+            f'llmops_drift_signal_status{{check="{check}",signal="{_label(s.name)}"}} '
+            f"{LEVEL_VALUE[s.status]}"
         )
     out += [
         "# HELP llmops_drift_signal_value Headline statistic of each signal.",
         "# TYPE llmops_drift_signal_value gauge",
     ]
-    for s in report["signals"]:
-        if s["value"] is not None and math.isfinite(s["value"]):
+    for s in report.signals:
+        if s.value is not None and math.isfinite(s.value):
             out.append(
-                f'llmops_drift_signal_value{{check="{check}",signal="{_label(s["name"])}",'
-                f'statistic="{s["statistic"]}"}} {s["value"]:.6g}'
+                f'llmops_drift_signal_value{{check="{check}",signal="{_label(s.name)}",'
+                f'statistic="{s.statistic}"}} {s.value:.6g}'
             )
     out += [
         "# HELP llmops_drift_window_rows Rows in each window.",
         "# TYPE llmops_drift_window_rows gauge",
-        f'llmops_drift_window_rows{{check="{check}",window="reference"}} '
-        f"{report['reference']['rows']}",
-        f'llmops_drift_window_rows{{check="{check}",window="current"}} {report["current"]["rows"]}',
+        f'llmops_drift_window_rows{{check="{check}",window="reference"}} {report.reference.rows}',
+        f'llmops_drift_window_rows{{check="{check}",window="current"}} {report.current.rows}',
         "# HELP llmops_drift_bad_records Unusable records skipped in this check.",
         "# TYPE llmops_drift_bad_records gauge",
-        f'llmops_drift_bad_records{{check="{check}"}} {report["bad_records"]["count"]}',
+        f'llmops_drift_bad_records{{check="{check}"}} {report.bad_records.count}',
         "# HELP llmops_drift_last_run_timestamp_seconds When this check last ran.",
         "# TYPE llmops_drift_last_run_timestamp_seconds gauge",
         f'llmops_drift_last_run_timestamp_seconds{{check="{check}"}} {timestamp:.3f}',
@@ -177,14 +177,14 @@ def prometheus(report: dict[str, Any], timestamp: float) -> str:
     return "\n".join(out) + "\n"
 
 
-def slack(report: dict[str, Any]) -> dict[str, Any]:
+def slack(report: DriftReport) -> dict[str, Any]:
     """A Slack-compatible webhook body (`text` for any receiver, `blocks` for Slack)."""
-    flagged = [s for s in report["signals"] if s["status"] in ("alert", "pending", "warn")]
+    flagged = report.flagged
     detail = (
-        "\n".join(f"• *{s['name']}* {s['status']}: {s['reason']}. _{s['action']}_" for s in flagged)
+        "\n".join(f"• *{s.name}* {s.status}: {s.reason}. _{s.action}_" for s in flagged)
         or "All signals back within thresholds."
     )
-    text = f"{_ICON.get(report['status'], '')} {headline(report)}"
+    text = f"{_ICON.get(report.status, '')} {headline(report)}"
     return {
         "text": text,
         "blocks": [
@@ -195,8 +195,8 @@ def slack(report: dict[str, Any]) -> dict[str, Any]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"reference {report['reference']['rows']} rows · current "
-                        f"{report['current']['rows']} rows · {report['created']}",
+                        "text": f"reference {report.reference.rows} rows · current "
+                        f"{report.current.rows} rows · {report.created}",
                     }
                 ],
             },
