@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fakeserver import FakeOpenAI, StartServer, echo
-from helpers import Cli, Write
+from helpers import Cli, Write, git
 
 from llmops_cli.scaffold import write_sample
 
@@ -55,6 +55,15 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     write_sample(root)
     return root
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    """The sample project as a git repository with one commit (the registry's home)."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "init")
+    return project
 
 
 @pytest.fixture

@@ -36,6 +36,13 @@ class Cli:
 Write = Callable[[str, str | bytes], Path]  # the `write` fixture
 
 
+def git(root: Path, *args: str) -> str:
+    """`git ARGS` in `root`; its stdout (a failure fails the test)."""
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
 def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     """The current version per pipeline and stage, rebuilt from the event log alone: what
     the registry's state must agree with."""

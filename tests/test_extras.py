@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from helpers import Cli, llmops_without, python_without
+from test_registry import bump_prompt, evaluate
 
 from llmops_cli.extras import EXTRAS, MissingExtra, needed
 
@@ -37,13 +38,20 @@ def test_the_extras_are_the_ones_pyproject_declares() -> None:
     assert "llmops-cli[all]" in optional["dev"]
 
 
-def test_the_core_install_validates_and_gates(project: Path, cli: Cli) -> None:
-    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
-    expected = cli("gate", "support-bot", cwd=project).exit_code
-    for command in (["validate"], ["gate", "support-bot"]):
-        done = llmops_without(EVERY_EXTRA, *command, cwd=project)
-        assert done.returncode == (expected if command[0] == "gate" else 0), done.stderr
-        assert "error" not in done.stderr
+def test_the_core_install_validates_gates_and_promotes(repo: Path, cli: Cli) -> None:
+    """A CI gate step: validate, the gate against the prod baseline on the registry branch
+    (its bootstrap regression check included), promote, with no extra installed."""
+    evaluate(cli, repo)
+    for stage, extra in (("dev", []), ("staging", []), ("prod", ["--approver", "support-leads"])):
+        assert cli("promote", "support-bot", "--to", stage, *extra, cwd=repo).exit_code == 0
+    bump_prompt(repo, "1.1.0")
+    assert cli("eval", "support-bot", "--no-track", cwd=repo).exit_code == 0
+    assert llmops_without(EVERY_EXTRA, "validate", cwd=repo).returncode == 0
+    gate = llmops_without(EVERY_EXTRA, "gate", "support-bot", "-f", "json", cwd=repo)
+    assert gate.returncode == cli("gate", "support-bot", cwd=repo).exit_code, gate.stderr
+    assert any(c["kind"] == "regression" for c in json.loads(gate.stdout)["checks"])
+    promoted = llmops_without(EVERY_EXTRA, "promote", "support-bot", "--to", "dev", cwd=repo)
+    assert promoted.returncode == 0 and "error" not in promoted.stderr, promoted.stderr
 
 
 def test_eval_without_guard_stops_before_any_case(project: Path) -> None:

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import pytest
 import yaml
-from helpers import Cli, latest, replay
+from helpers import Cli, git, latest, replay
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -32,20 +32,6 @@ def current(registry: Registry, stage: str) -> dict[str, Any]:
 
 def _read(stream: IO[str] | None) -> str:
     return stream.read() if stream is not None else ""
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, text=True
-    ).stdout
-
-
-@pytest.fixture
-def repo(project: Path) -> Path:
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "init")
-    return project
 
 
 def evaluate(cli: Cli, root: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli
-from test_registry import REPO, bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+from helpers import Cli, git
+from test_registry import REPO, bump_prompt, evaluate
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -21,7 +21,7 @@ APPROVED = ("--approver", "support-leads")
 
 
 @pytest.fixture
-def remote(repo: Path, tmp_path: Path) -> Path:  # noqa: F811
+def remote(repo: Path, tmp_path: Path) -> Path:
     bare = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
     return bare
@@ -153,7 +153,7 @@ def test_a_push_that_loses_the_race_reapplies_its_event(
     ]
 
 
-def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli: Cli) -> None:  # noqa: F811
+def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli: Cli) -> None:
     empty = cli("registry", "list", cwd=repo)
     assert empty.exit_code == 0 and "the registry is empty" in empty.stdout
     evaluate(cli, repo)
@@ -163,7 +163,7 @@ def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli: 
 
 
 def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
-    repo: Path,  # noqa: F811
+    repo: Path,
     cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -223,7 +223,7 @@ def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
     assert "regression not checked" in json.loads(gate_file.read_text())["baseline_note"]
 
 
-def test_a_first_release_says_so(repo: Path, cli: Cli) -> None:  # noqa: F811
+def test_a_first_release_says_so(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     gate = cli("gate", "support-bot", cwd=repo)
@@ -259,7 +259,7 @@ BranchStore(Path("."), "llmops/registry").fetch()
 """
 
 
-def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:  # noqa: F811
+def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:
     import signal
     import time
 
@@ -363,7 +363,7 @@ def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(
 
 
 def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
-    repo: Path,  # noqa: F811
+    repo: Path,
     tmp_path: Path,
     cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
@@ -386,7 +386,7 @@ def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
 
 
 def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
-    repo: Path,  # noqa: F811
+    repo: Path,
     tmp_path: Path,
     cli: Cli,
 ) -> None:

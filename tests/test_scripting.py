@@ -13,8 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from helpers import Cli
-from test_registry import bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+from helpers import Cli, git
+from test_registry import bump_prompt, evaluate
 from typer.testing import Result
 
 from llmops_cli.project import Project
@@ -32,7 +32,7 @@ def as_json(result: Result) -> dict[str, Any]:
     return value
 
 
-def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:  # noqa: F811
+def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:
     bare = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
     git(repo, "remote", "add", "origin", str(bare))
@@ -63,7 +63,7 @@ def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path
     assert (event.data["id"], event.seq) == (back["event_id"], 3)
 
 
-def test_registry_diff_and_reproduce_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:  # noqa: F811
+def test_registry_diff_and_reproduce_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
