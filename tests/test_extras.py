@@ -82,6 +82,11 @@ def test_scrubbing_without_guard_fails_on_any_text() -> None:
         ("litellm", "from llmops_cli.evaluation.targets import quiet_litellm as f; f()"),
         ("guard", "from llmops_cli.guardrails.toxicity import scores as f; f(['you idiot'])"),
         ("guard", "from llmops_cli.guardrails.pii import detector as f; f().find('a@b.io')"),
+        ("drift", "from llmops_cli import api; api.drift_check(current='a', reference='b')"),
+        (
+            "drift",
+            "from llmops_cli import api; api.canary_analyze(logs='a', control='x', treatment='y')",
+        ),
     ],
 )
 def test_a_library_caller_gets_missing_extra(extra: str, call: str, tmp_path: Path) -> None:
