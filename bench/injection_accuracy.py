@@ -1,15 +1,17 @@
 """Prompt-injection accuracy per layer (rules, shipped classifier, combined: rules OR
 classifier >= threshold) on labelled JSONL files, and throughput in texts per CPU-second.
 
-Run: `.venv/bin/python bench/injection_accuracy.py --data FILE [--data FILE ...]`
+Run: `.venv/bin/python bench/injection_accuracy.py --data FILE [--data FILE ...] [--half dev|check]`
 Each line: {"id", "text", "label": "injection"|"benign", "family", "lang", "hard_negative"}.
-The figures in bench/RESULTS.md come from bench/data/injection_selftest.jsonl."""
+`--half` keeps one fixed half of the rows (by CRC-32 of the id): tune on `dev`, then read
+`check` to see how much of the gain was fitted to the dev half. Figures: bench/RESULTS.md."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import time
+import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,15 @@ from llmops_cli.guardrails.injection import MODEL_RULE, detect, rule_findings
 from llmops_cli.guardrails.model import load
 from llmops_cli.guardrails.normalize import views
 
+HALVES = {"dev": 0, "check": 1}
 
-def _rows(paths: list[Path]) -> list[dict[str, Any]]:
+
+def _rows(paths: list[Path], half: str | None = None) -> list[dict[str, Any]]:
     rows = []
     for path in paths:
         rows += [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    if half is not None:
+        rows = [r for r in rows if zlib.crc32(str(r["id"]).encode()) % 2 == HALVES[half]]
     return rows
 
 
@@ -65,6 +71,7 @@ def _report(rows: list[dict[str, Any]], flagged: list[bool]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", required=True)
+    parser.add_argument("--half", choices=sorted(HALVES), help="one fixed half of the rows")
     parser.add_argument("--show-errors", action="store_true", help="print the misses and FPs")
     args = parser.parse_args()
     start = time.process_time()
@@ -72,7 +79,7 @@ def main() -> None:
     print(
         f"classifier load: {time.process_time() - start:.3f} s CPU (threshold {load().threshold:.3f})"
     )
-    rows = _rows(args.data)
+    rows = _rows(args.data, args.half)
     verdicts = _verdicts(rows)
     for layer, flagged in verdicts.items():
         report = _report(rows, flagged)

@@ -35,8 +35,16 @@ __all__ = [
 # Each section re-exports its area's functions and extends __all__ (keeps merges apart).
 
 # evaluation (evaluate, calibrate_judge) ------------------------------------------------------
+from llmops_cli.contracts.report import CaseRow, EvalReport, load_report  # noqa: E402
+from llmops_cli.evaluation.session import evaluate  # noqa: E402
+
+__all__ += ["CaseRow", "EvalReport", "evaluate", "load_report"]
 
 # gate ----------------------------------------------------------------------------------------
+from llmops_cli.contracts.verdict import GateCheck, GateVerdict, load_verdict  # noqa: E402
+from llmops_cli.gate.run import gate  # noqa: E402
+
+__all__ += ["GateCheck", "GateVerdict", "gate", "load_verdict"]
 
 # registry (promote, rollback, export) --------------------------------------------------------
 
@@ -56,3 +64,6 @@ __all__ += [
 ]
 
 # guardrails (guard) --------------------------------------------------------------------------
+from llmops_cli.guardrails.pipeline import GuardRunReport, guard  # noqa: E402
+
+__all__ += ["GuardRunReport", "guard"]

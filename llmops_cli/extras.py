@@ -19,7 +19,7 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "litellm": ("models with transport litellm", ("litellm",)),
     "drift": ("drift-check, canary", ("pandas", "pyarrow", "scipy")),
     "guard": (
-        "guard; eval, which scrubs PII from every answer; the pii_leak and toxicity scorers",
+        "PII redaction: eval scrubs every answer, guard --redact; toxicity; an NER model",
         ("presidio_analyzer", "presidio_anonymizer", "spacy", "profanity_check", "sklearn"),
     ),
 }

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from llmops_cli.contracts.report import EvalReport, load_report
 from llmops_cli.errors import LlmopsError
 from llmops_cli.guardrails.scrub import scrub_secrets
 from llmops_cli.project import Project
@@ -83,22 +84,22 @@ def _metric_key(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_\-. /]", "_", name)
 
 
-def report_metrics(report: dict[str, Any]) -> dict[str, float]:
-    s = report["summary"]
+def report_metrics(report: EvalReport) -> dict[str, float]:
+    s = report.summary
     metrics: dict[str, float | None] = {
-        "pass_rate": s["pass_rate"]["mean"],
-        "error_rate": s["error_rate"],
-        "latency_p50_ms": s["latency_ms"]["p50"],
-        "latency_p95_ms": s["latency_ms"]["p95"],
-        "latency_p99_ms": s["latency_ms"]["p99"],
-        "tokens_total": s["tokens"]["total"],
-        "cost_per_1k_requests_usd": s["cost_usd"]["per_1k_requests"],
-        "cache_hits": report["cache"]["hits"],
+        "pass_rate": s.pass_rate.mean,
+        "error_rate": s.error_rate,
+        "latency_p50_ms": s.latency_ms.p50,
+        "latency_p95_ms": s.latency_ms.p95,
+        "latency_p99_ms": s.latency_ms.p99,
+        "tokens_total": s.tokens.total,
+        "cost_per_1k_requests_usd": s.cost_usd.per_1k_requests,
+        "cache_hits": report.cache.hits,
     }
-    for name, m in s["metrics"].items():
-        metrics[f"{name}_mean"] = m["mean"]
-        if m["pass_rate"]:
-            metrics[f"{name}_pass_rate"] = m["pass_rate"]["mean"]
+    for name, m in s.metrics.items():
+        metrics[f"{name}_mean"] = m.mean
+        if m.pass_rate:
+            metrics[f"{name}_pass_rate"] = m.pass_rate.mean
     return {_metric_key(k): float(v) for k, v in metrics.items() if v is not None}
 
 
@@ -226,7 +227,7 @@ def _serve(root: Path) -> None:
     else:
         request = json.loads(line)
         folder = Path(request["folder"])
-        report = json.loads((folder / "report.json").read_text("utf-8"))
+        report = load_report(folder / "report.json")
         try:
             answer = {
                 "run_id": log_run(project, report, folder, experiment_id, request.get("source"))
@@ -271,7 +272,7 @@ def _experiment_name(project: Project) -> str:
 
 def log_run(
     project: Project,
-    report: dict[str, Any],
+    report: EvalReport,
     folder: Path,
     experiment_id: str,
     source: str | None = None,
@@ -287,12 +288,12 @@ def log_run(
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient(uri)
-        start, end = _millis(report["started_at"]), _millis(report["finished_at"])
+        start, end = _millis(report.started_at), _millis(report.finished_at)
         run = client.create_run(
             experiment_id,
             start_time=start,
             tags=run_tags(report, source),
-            run_name=report["run_id"],
+            run_name=report.run_id,
         )
         run_id = str(run.info.run_id)
         try:
@@ -314,36 +315,36 @@ def log_run(
         raise LlmopsError(_failure(uri, f"{type(exc).__name__}: {exc}")) from exc
 
 
-def run_params(report: dict[str, Any]) -> dict[str, object]:
+def run_params(report: EvalReport) -> dict[str, object]:
     return {
-        "pipeline": report["pipeline"],
-        "fingerprint": report["fingerprint"],
-        "git_sha": report["git"]["sha"] or "none",
-        "model": report["target"]["model"],
-        "baseline": str(report["target"]["baseline"]).lower(),
-        "golden_set_sha256": report["golden_set"]["sha256"],
-        "cases": report["summary"]["cases"],
-        "repeat": report["options"]["repeat"],
-        **{f"manifest.{role}": ref for role, ref in report["manifests"].items()},
+        "pipeline": report.pipeline,
+        "fingerprint": report.fingerprint,
+        "git_sha": report.git.sha or "none",
+        "model": report.target.model,
+        "baseline": str(report.target.baseline).lower(),
+        "golden_set_sha256": report.golden_set.sha256,
+        "cases": report.summary.cases,
+        "repeat": report.options.repeat,
+        **{f"manifest.{role}": ref for role, ref in report.manifests.items()},
     }
 
 
-def run_tags(report: dict[str, Any], source: str | None) -> dict[str, str]:
+def run_tags(report: EvalReport, source: str | None) -> dict[str, str]:
     """MLflow's source tags, naming the user's project: `mlflow.source.name` is the pipeline
     manifest (`llmops eval NAME` when unknown), `mlflow.source.git.commit` the project's HEAD
     (left out outside git)."""
     import getpass
 
     tags = {
-        "llmops.run_id": str(report["run_id"]),
+        "llmops.run_id": report.run_id,
         "llmops.kind": "eval",
         "mlflow.source.type": "LOCAL",
-        "mlflow.source.name": source or f"llmops eval {report['pipeline'].split('@')[0]}",
+        "mlflow.source.name": source or f"llmops eval {report.pipeline_name}",
     }
-    git = report["git"]
-    if git["sha"]:
-        tags["mlflow.source.git.commit"] = str(git["sha"])
-        tags["llmops.git.dirty"] = str(bool(git["dirty"])).lower()
+    git = report.git
+    if git.sha:
+        tags["mlflow.source.git.commit"] = git.sha
+        tags["llmops.git.dirty"] = str(bool(git.dirty)).lower()
     with contextlib.suppress(OSError, KeyError):  # no login name (a container's bare uid)
         tags["mlflow.user"] = getpass.getuser()
     return tags
@@ -429,8 +430,7 @@ def _log_detached(root: Path, folder: Path, source: str | None) -> None:
         from llmops_cli.tracking_rest import log_rest, rest_server
 
         if rest_server(tracking_uri(project)):
-            report = json.loads((folder / "report.json").read_text("utf-8"))
-            mlflow_run = log_rest(project, report, folder, source)
+            mlflow_run = log_rest(project, load_report(folder / "report.json"), folder, source)
         else:
             mlflow_run = Tracker(project).log(folder, source)
         outcome = {"state": "logged", "mlflow_run_id": mlflow_run}

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
 from llmops_cli.project import Project
 from llmops_cli.tracking import (
@@ -78,7 +79,7 @@ def rest_server(uri: str) -> bool:
     return uri.startswith(("http://", "https://"))
 
 
-def log_rest(project: Project, report: dict[str, Any], folder: Path, source: str | None) -> str:
+def log_rest(project: Project, report: EvalReport, folder: Path, source: str | None) -> str:
     """Log one report to a tracking server over REST; returns the MLflow run id. LlmopsError
     (one line) on any failure, within `tracking.timeout_s`."""
     from urllib.parse import quote
@@ -94,10 +95,10 @@ def log_rest(project: Project, report: dict[str, Any], folder: Path, source: str
             experiment_id = experiment_id["experiment_id"]
         else:
             experiment_id = found["experiment"]["experiment_id"]
-        start, end = _millis(report["started_at"]), _millis(report["finished_at"])
+        start, end = _millis(report.started_at), _millis(report.finished_at)
         tags = [{"key": k, "value": v} for k, v in run_tags(report, source).items()]
         created = {"experiment_id": experiment_id, "start_time": start, "tags": tags}
-        run = rest.call("POST", f"{api}/runs/create", {**created, "run_name": report["run_id"]})
+        run = rest.call("POST", f"{api}/runs/create", {**created, "run_name": report.run_id})
         run_id = str(run["run"]["info"]["run_id"])
         try:
             _fill_run(rest, run_id, report, str(run["run"]["info"]["artifact_uri"]), folder)
@@ -113,9 +114,9 @@ def log_rest(project: Project, report: dict[str, Any], folder: Path, source: str
 
 
 def _fill_run(
-    rest: _Rest, run_id: str, report: dict[str, Any], artifact_uri: str, folder: Path
+    rest: _Rest, run_id: str, report: EvalReport, artifact_uri: str, folder: Path
 ) -> None:
-    end = _millis(report["finished_at"])
+    end = _millis(report.finished_at)
     metrics = [
         {"key": k, "value": v, "timestamp": end, "step": 0}
         for k, v in report_metrics(report).items()

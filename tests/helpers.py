@@ -13,6 +13,16 @@ from typing import Any
 from typer.testing import CliRunner, Result
 
 from llmops_cli.cli.main import app
+from llmops_cli.contracts.report import (
+    CacheStats,
+    CaseRow,
+    EvalReport,
+    GitInfo,
+    GoldenSetInfo,
+    RunOptions,
+    Score,
+    TargetInfo,
+)
 from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
 
@@ -153,3 +163,63 @@ def llmops_without(
     """`llmops ARGS` where `modules` cannot be imported (see `python_without`)."""
     main = "from llmops_cli.cli.main import main\nsys.argv[0] = 'llmops'\nmain()\n"
     return python_without(modules, main, *args, cwd=cwd)
+
+
+def make_report(
+    pass_flags: list[bool], f1: list[float], *, run_id: str = "r1", errored: int = 0
+) -> EvalReport:
+    """A report of one case per flag (passed or failed, with `f1` as its token_f1 and
+    rouge_l), plus `errored` errored cases; everything else fixed."""
+    from llmops_cli.evaluation.aggregate import by_tag, summarize
+
+    rows = [
+        CaseRow(
+            case_id=f"c{i}",
+            repeat=0,
+            status="passed" if ok else "failed",
+            latency_ms=100.0 + i,
+            prompt_tokens=1,
+            completion_tokens=1,
+            cost_usd=None,
+            scores={
+                "token_f1": Score(value=value, passed=None),
+                "rouge_l": Score(value=value, passed=None),
+                "icontains": Score(value=float(ok), passed=ok),
+            },
+        )
+        for i, (ok, value) in enumerate(zip(pass_flags, f1, strict=True))
+    ]
+    rows += [
+        CaseRow(
+            case_id=f"e{j}",
+            repeat=0,
+            status="errored",
+            error="HTTP 500",
+            latency_ms=None,
+            prompt_tokens=0,
+            completion_tokens=0,
+            cost_usd=None,
+        )
+        for j in range(errored)
+    ]
+    return EvalReport(
+        run_id=run_id,
+        pipeline="p@1.0.0",
+        fingerprint="f" * 64,
+        git=GitInfo(sha=None, dirty=None),
+        llmops_version="0",
+        started_at="2026-12-01T00:00:00+00:00",
+        finished_at="2026-12-01T00:00:01+00:00",
+        wall_s=1.0,
+        target=TargetInfo(model="m@1.0.0", id="openai/m", baseline=False, label="openai/m"),
+        manifests={"pipeline": "p@1.0.0"},
+        golden_set=GoldenSetInfo(path="cases.jsonl", cases=len(rows), sha256="0" * 64),
+        corpus=None,
+        options=RunOptions(
+            repeat=1, limit=None, tags=(), concurrency=None, cache="off", scrubbed=True
+        ),
+        cache=CacheStats(hits=0, misses=len(rows), resumed_cases=0),
+        summary=summarize(rows),
+        slices=by_tag(rows),
+        cases=tuple(rows),
+    )

@@ -140,7 +140,7 @@ def test_schema_prints_json_schema(cli: Cli, kind: str) -> None:
 def test_schema_unknown_kind(cli: Cli) -> None:
     result = cli("schema", "promt")
     assert result.exit_code == 1
-    assert "unknown schema 'promt'" in result.stderr
+    assert "unknown schema 'promt'" in result.stderr and "report, verdict" in result.stderr
 
 
 def test_resolve_text_and_json(project: Path, cli: Cli) -> None:

@@ -81,7 +81,7 @@ def test_scrubbing_without_guard_fails_on_any_text() -> None:
     [
         ("litellm", "from llmops_cli.evaluation.targets import quiet_litellm as f; f()"),
         ("guard", "from llmops_cli.guardrails.toxicity import scores as f; f(['you idiot'])"),
-        ("guard", "from llmops_cli.guardrails.pii import detector as f; f().find('a@b.io')"),
+        ("guard", "from llmops_cli.guardrails.pii import detector as f; f().redact('a@b.io')"),
         ("drift", "from llmops_cli import api; api.drift_check(current='a', reference='b')"),
         (
             "drift",
@@ -130,7 +130,7 @@ def test_eval_through_litellm_without_it(project: Path) -> None:
             "drift",
             ["canary", "analyze", "--logs", "llmops.yaml", "--control", "a", "--treatment", "b"],
         ),
-        ("guard", ["guard", "--checks", "pii", "mail jane@example.com"]),
+        ("guard", ["guard", "--redact", "mail jane@example.com"]),
         ("guard", ["guard", "--checks", "toxicity", "you are an idiot"]),
     ],
 )

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli
+from helpers import Cli, make_report
 
-from llmops_cli.gate import GateVerdict, check_gate, verdict_markdown
+from llmops_cli.contracts.verdict import GateVerdict
+from llmops_cli.gate.checks import check_gate
+from llmops_cli.render.markdown import verdict_markdown
 
 THRESHOLDS: dict[str, Any] = {
     "metrics": {
@@ -19,54 +22,6 @@ THRESHOLDS: dict[str, Any] = {
     "max_error_rate": 0.05,
     "regression": {"max_drop": 0.02, "confidence": 0.95},
 }
-
-
-def make_report(
-    pass_flags: list[bool], f1: list[float], *, run_id: str = "r1", errored: int = 0
-) -> dict[str, Any]:
-    from llmops_cli.evaluation.aggregate import summarize
-
-    rows = []
-    for i, (ok, value) in enumerate(zip(pass_flags, f1, strict=True)):
-        rows.append(
-            {
-                "case_id": f"c{i}",
-                "repeat": 0,
-                "tags": [],
-                "status": "passed" if ok else "failed",
-                "latency_ms": 100.0 + i,
-                "prompt_tokens": 1,
-                "completion_tokens": 1,
-                "cost_usd": None,
-                "scores": {
-                    "token_f1": {"value": value, "passed": None},
-                    "rouge_l": {"value": value, "passed": None},
-                    "icontains": {"value": float(ok), "passed": ok},
-                },
-            }
-        )
-    for j in range(errored):
-        rows.append(
-            {
-                "case_id": f"e{j}",
-                "repeat": 0,
-                "tags": [],
-                "status": "errored",
-                "latency_ms": None,
-                "prompt_tokens": 0,
-                "completion_tokens": 0,
-                "cost_usd": None,
-                "scores": {},
-            }
-        )
-    return {
-        "schema_version": 1,
-        "run_id": run_id,
-        "pipeline": "p@1.0.0",
-        "fingerprint": "f" * 64,
-        "summary": summarize(rows),
-        "cases": rows,
-    }
 
 
 def statuses(verdict: GateVerdict) -> dict[str, str]:
@@ -108,6 +63,9 @@ def test_real_regression_fails_and_lists_flipped_cases() -> None:
     assert statuses(verdict)["token_f1 vs baseline"] == "fail"
     assert verdict.flipped == tuple(f"c{i}" for i in range(0, 60, 3))
     assert verdict.baseline_run_id == "base"
+    drop = next(c for c in verdict.checks if c.name == "pass_rate vs baseline")
+    assert drop.shared_cases == 60 and drop.bound is not None and drop.bound < -0.02
+    assert "bound" in drop.to_dict() and "bound" not in verdict.checks[0].to_dict()
     assert "❌" in verdict_markdown(verdict) and "`c0`" in verdict_markdown(verdict)
 
 
@@ -181,7 +139,11 @@ def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli: Cli)
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not a JSON report"), ('{"a": 1}', "not an llmops report")],
+    [
+        ("{not json", "r.json:1: not valid JSON"),
+        ('{"a": 1}', "r.json: schema_version: missing"),
+        ('{"schema_version": 1}', "r.json: run_id: missing"),
+    ],
 )
 def test_gate_bad_report_is_exit_1(
     project: Path, cli: Cli, tmp_path: Path, content: str, message: str
@@ -199,9 +161,11 @@ def test_gate_without_reports(project: Path, cli: Cli) -> None:
 
 def test_latency_is_not_a_default_regression_metric() -> None:
     baseline = make_report([True] * 30, [0.8] * 30, run_id="base")
-    slower = make_report([True] * 30, [0.8] * 30)
-    for row in slower["cases"]:
-        row["latency_ms"] *= 3  # sub-millisecond noise in a local run must not fail the gate
+    fast = make_report([True] * 30, [0.8] * 30)
+    # sub-millisecond noise in a local run must not fail the gate
+    slower = replace(
+        fast, cases=tuple(replace(r, latency_ms=(r.latency_ms or 0) * 3) for r in fast.cases)
+    )
     verdict = check_gate(slower, THRESHOLDS, baseline)
     assert verdict.passed
     assert "latency vs baseline" not in statuses(verdict)

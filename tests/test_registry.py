@@ -340,7 +340,7 @@ def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli: Cli) -> None
     assert back is not None and first_dev is not None
     assert back["evidence"] == first_dev["evidence"] and back["event"] != first_dev["event"]
     evidence = Registry(Project.load(repo)).evidence_report("support-bot", "dev")
-    assert evidence is not None and evidence["fingerprint"] == first_dev["fingerprint"]
+    assert evidence is not None and evidence.fingerprint == first_dev["fingerprint"]
 
 
 def clone_with_evidence(remote: Path, target: Path, cli: Cli) -> Path:

@@ -433,7 +433,7 @@ def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
 def test_a_baseline_is_read_from_one_commit(
     remote: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from llmops_cli.gating import registry_baseline
+    from llmops_cli.gate.baseline import registry_baseline
     from llmops_cli.registry.promotion import stage_manifests
     from llmops_cli.registry.store import BranchStore
 

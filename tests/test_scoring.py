@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fakeclock import FakeClock
 
+from llmops_cli.contracts.report import CaseRow
 from llmops_cli.evaluation.aggregate import bootstrap_ci, by_tag, percentiles, summarize
 from llmops_cli.evaluation.local import NO_ANSWER, extractive_answer
 from llmops_cli.evaluation.ratelimit import RateLimiter
@@ -179,15 +180,20 @@ def test_summary_and_slices() -> None:
             "scores": {},
         },
     ]
-    s = summarize(rows)
-    assert (s["cases"], s["passed"], s["failed"], s["errored"]) == (3, 1, 1, 1)
-    assert s["error_rate"] == pytest.approx(1 / 3)
-    assert s["pass_rate"]["mean"] == 0.5  # errored cases are not counted as failures or passes
-    assert s["cost_usd"]["per_1k_requests"] == pytest.approx(20.0)
-    assert s["metrics"]["m"]["pass_rate"]["mean"] == 0.5
-    slices = by_tag(rows)
-    assert slices["a"]["pass_rate"] == 0.5 and slices["b"]["errored"] == 1
-    assert percentiles([]) == {"p50": None, "p95": None, "p99": None, "mean": None}
+    s = summarize(_typed(rows))
+    assert (s.cases, s.passed, s.failed, s.errored) == (3, 1, 1, 1)
+    assert s.error_rate == pytest.approx(1 / 3)
+    assert s.pass_rate.mean == 0.5  # errored cases are not counted as failures or passes
+    assert s.cost_usd.per_1k_requests == pytest.approx(20.0)
+    pass_rate = s.metrics["m"].pass_rate
+    assert pass_rate is not None and pass_rate.mean == 0.5
+    slices = by_tag(_typed(rows))
+    assert slices["a"].pass_rate == 0.5 and slices["b"].errored == 1
+    assert percentiles([]).to_dict() == {"p50": None, "p95": None, "p99": None, "mean": None}
+
+
+def _typed(rows: list[dict[str, object]]) -> list[CaseRow]:
+    return [CaseRow.from_dict({"case_id": f"c{i}", "repeat": 0, **r}) for i, r in enumerate(rows)]
 
 
 def _graded(tag: str, checks: dict[str, bool | None]) -> dict[str, object]:
@@ -207,17 +213,17 @@ def _graded(tag: str, checks: dict[str, bool | None]) -> dict[str, object]:
 def test_a_case_without_a_check_is_scored_and_the_pass_rate_counts_checked_cases() -> None:
     rows = [_graded("open", {}) for _ in range(40)]
     assert {r["status"] for r in rows} == {"scored"}
-    s = summarize(rows)
-    assert (s["passed"], s["failed"], s["scored"], s["checked"]) == (0, 0, 40, 0)
-    assert s["pass_rate"] == {"n": 0, "mean": None, "ci95": None}  # not "100%"
+    s = summarize(_typed(rows))
+    assert (s.passed, s.failed, s.scored, s.checked) == (0, 0, 40, 0)
+    assert s.pass_rate.to_dict() == {"n": 0, "mean": None, "ci95": None}  # not "100%"
     rows += [_graded("fact", {"icontains": True}), _graded("fact", {"icontains": False})]
     rows += [_graded("fact", {"icontains": None})]  # an unmeasured check is no verdict
-    s = summarize(rows)
-    assert (s["passed"], s["failed"], s["scored"], s["checked"]) == (1, 1, 41, 2)
-    assert s["pass_rate"]["mean"] == 0.5 and s["pass_rate"]["n"] == 2
-    slices = by_tag(rows)
-    assert slices["open"]["pass_rate"] is None and slices["open"]["scored"] == 40
-    assert (slices["fact"]["checked"], slices["fact"]["pass_rate"]) == (2, 0.5)
+    s = summarize(_typed(rows))
+    assert (s.passed, s.failed, s.scored, s.checked) == (1, 1, 41, 2)
+    assert s.pass_rate.mean == 0.5 and s.pass_rate.n == 2
+    slices = by_tag(_typed(rows))
+    assert slices["open"].pass_rate is None and slices["open"].scored == 40
+    assert (slices["fact"].checked, slices["fact"].pass_rate) == (2, 0.5)
 
 
 def test_extractive_baseline_picks_the_supporting_sentence() -> None:

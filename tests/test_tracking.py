@@ -8,11 +8,12 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers import Cli, latest, wait_tracking
+from helpers import Cli, latest, make_report, wait_tracking
 
 from llmops_cli.project import Project
 from llmops_cli.tracking import DEFAULT_TIMEOUT_S, run_tags, tracking_timeout
@@ -185,7 +186,7 @@ def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli
 
 
 def test_outside_git_the_run_claims_no_commit() -> None:
-    report = {"run_id": "r1", "pipeline": "support-bot@1.0.0", "git": {"sha": None, "dirty": None}}
+    report = replace(make_report([True], [1.0]), pipeline="support-bot@1.0.0")  # git: no sha
     tags = run_tags(report, None)
     assert "mlflow.source.git.commit" not in tags and "llmops.git.dirty" not in tags
     assert tags["mlflow.source.name"] == "llmops eval support-bot"

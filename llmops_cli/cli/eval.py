@@ -17,9 +17,9 @@ from llmops_cli.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from llmops_cli.contracts.report import EvalReport
     from llmops_cli.evaluation.runner import Progress
     from llmops_cli.project import Project
-    from llmops_cli.tracking import Tracker
 
 
 def eval_command(
@@ -78,19 +78,8 @@ def eval_command(
     run to MLflow. Exits 0 when the run completes, whatever the scores: `llmops gate` judges.
     """
     from llmops_cli.evaluation.cache import CacheMode
-    from llmops_cli.evaluation.report import build_report, write_report
-    from llmops_cli.evaluation.runner import EvalOptions, finish_journal, run_eval
-    from llmops_cli.manifests.catalog import Catalog
-    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
-    from llmops_cli.tracking import (
-        Tracker,
-        log_in_background,
-        tracking_enabled,
-        tracking_mode,
-        tracking_unavailable,
-        tracking_uri,
-    )
-    from llmops_cli.tracking_rest import rest_server
+    from llmops_cli.evaluation.runner import EvalOptions
+    from llmops_cli.evaluation.session import run_evaluation
 
     try:
         cache_mode = CacheMode(cache)
@@ -101,8 +90,6 @@ def eval_command(
     if cassette is not None and cache_mode is CacheMode.off:
         raise typer.BadParameter("needs --cache read-write or read-only", param_hint="--cassette")
     proj = open_project(project)
-    catalog = Catalog.load(proj)
-    resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
     options = EvalOptions(
         concurrency=concurrency,
         repeat=repeat,
@@ -111,109 +98,64 @@ def eval_command(
         cache=cache_mode,
         cassette=cassette,
     )
-    if resolved.model.provider == "local":
-        typer.echo(f"note: {resolved.model.ref} is an extractive BASELINE, not an LLM", err=True)
-    show_tracking_outcomes(proj)
-    track = track and tracking_enabled(proj)
-    if track and (unavailable := tracking_unavailable(proj)):
-        typer.echo(f"warning: {unavailable}", err=True)
-        track = False
-    wait = wait_tracking or tracking_mode(proj) == "sync"
-    # a tracking server is spoken to over REST once the report is written: no helper
-    helper = track and wait and not rest_server(tracking_uri(proj))
-    tracker = Tracker(proj) if helper else None
-    try:
-        run = run_eval(proj, resolved, options, _progress())
-        report = build_report(proj, run)
-        folder = write_report(proj, report)
-    except BaseException:
-        if tracker is not None:
-            tracker.cancel()
-        raise
-    finish_journal(proj, run)
-    mlflow_run = outcome = None
-    if track and wait:
-        mlflow_run = _log_now(proj, tracker, report, folder, resolved.pipeline.path)
-    elif track:
-        outcome = proj.relative(log_in_background(proj, folder, resolved.pipeline.path))
+    result = run_evaluation(
+        proj,
+        pipeline,
+        options,
+        track=track,
+        wait_tracking=wait_tracking,
+        progress=_progress(),
+        notify=_stderr,
+    )
+    report, folder = result.report, result.folder
+    outcome = None if result.mlflow_outcome is None else proj.relative(result.mlflow_outcome)
     if output is OutputFormat.json:
-        s = report["summary"]
+        s = report.summary
+        counts = {"cases": s.cases, "passed": s.passed, "failed": s.failed}
         typer.echo(
             json.dumps(
                 {
-                    "run_id": report["run_id"],
+                    "run_id": report.run_id,
                     "report": str(folder / "report.json"),
-                    "mlflow_run_id": mlflow_run,
+                    "mlflow_run_id": result.mlflow_run_id,
                     "mlflow_outcome": outcome,
-                    "summary": {
-                        k: s[k] for k in ("cases", "passed", "failed", "scored", "errored")
-                    },
+                    "summary": {**counts, "scored": s.scored, "errored": s.errored},
                 },
                 indent=2,
             )
         )
         return
-    _print_summary(report, proj.relative(folder), mlflow_run)
+    _print_summary(report, proj.relative(folder), result.mlflow_run_id)
     if outcome:
         typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
 
 
-def _log_now(
-    proj: Project,
-    tracker: Tracker | None,
-    report: dict[str, Any],
-    folder: Path,
-    source: str | None,
-) -> str | None:
-    """Sync tracking: the MLflow run id, or None after one warning; recorded (as shown) in
-    the outcome file the gate reads, like a background run's."""
-    from llmops_cli.errors import LlmopsError
-    from llmops_cli.tracking import write_outcome
-    from llmops_cli.tracking_rest import log_rest
-
-    try:
-        if tracker is None:
-            mlflow_run = log_rest(proj, report, folder, source)
-        else:
-            mlflow_run = tracker.log(folder, source=source)
-    except LlmopsError as exc:
-        typer.echo(f"warning: {exc}", err=True)
-        write_outcome(proj, folder.name, {"state": "failed", "warning": str(exc), "reported": True})
-        return None
-    write_outcome(
-        proj, folder.name, {"state": "logged", "mlflow_run_id": mlflow_run, "reported": True}
-    )
-    return mlflow_run
+def _stderr(line: str) -> None:
+    typer.echo(line, err=True)
 
 
 def show_tracking_outcomes(proj: Project) -> None:
-    """What background MLflow logging of earlier evals came to, once each: a failure is its
-    one warning, a success its run id."""
-    from llmops_cli.tracking import finished_outcomes
+    """What background MLflow logging of earlier evals came to, once each."""
+    from llmops_cli.evaluation.session import tracking_notes
 
-    for outcome in finished_outcomes(proj):
-        if outcome["state"] == "logged":
-            typer.echo(f"mlflow run of {outcome['run_id']}: {outcome['mlflow_run_id']}", err=True)
-        else:
-            typer.echo(f"warning: {outcome['warning']}", err=True)
+    for line in tracking_notes(proj):
+        _stderr(line)
 
 
-def _print_summary(report: dict[str, Any], folder: str, mlflow_run: str | None) -> None:
+def _print_summary(report: EvalReport, folder: str, mlflow_run: str | None) -> None:
     from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
-    s = report["summary"]
+    s = report.summary
+    typer.echo(f"{report.pipeline} on {report.target.label}: {outcomes(s)} ({pass_rate(s)})")
+    width = max([len(n) for n in s.metrics] + [6])
+    for name, m in s.metrics.items():
+        rate = f"  pass {pct(m.pass_rate.mean)}" if m.pass_rate else ""
+        typer.echo(f"  {name:<{width}}  {num(m.mean):>8}  {ci(m.ci95):<17}{rate}")
+    lat = s.latency_ms
     typer.echo(
-        f"{report['pipeline']} on {report['target']['label']}: {outcomes(s)} ({pass_rate(s)})"
-    )
-    width = max([len(n) for n in s["metrics"]] + [6])
-    for name, m in s["metrics"].items():
-        rate = f"  pass {pct(m['pass_rate']['mean'])}" if m["pass_rate"] else ""
-        typer.echo(f"  {name:<{width}}  {num(m['mean']):>8}  {ci(m['ci95']):<17}{rate}")
-    lat = s["latency_ms"]
-    typer.echo(
-        f"  latency p50/p95/p99: {num(lat['p50'], 1)} / {num(lat['p95'], 1)} / "
-        f"{num(lat['p99'], 1)} ms; cache hits {report['cache']['hits']}; "
-        f"wall {report['wall_s']:.2f} s"
+        f"  latency p50/p95/p99: {num(lat.p50, 1)} / {num(lat.p95, 1)} / "
+        f"{num(lat.p99, 1)} ms; cache hits {report.cache.hits}; "
+        f"wall {report.wall_s:.2f} s"
     )
     for warning in report_warnings(report):
         typer.echo(f"  warning: {warning}")

@@ -60,8 +60,8 @@ def gate(
     pass, 4 fail, 1 when the registry cannot be read.
     """
     from llmops_cli.cli.eval import show_tracking_outcomes
-    from llmops_cli.gate import verdict_markdown
-    from llmops_cli.gating import run_gate
+    from llmops_cli.gate.run import run_gate
+    from llmops_cli.render.markdown import verdict_markdown
     from llmops_cli.tracking import logger_gone, read_outcome
 
     proj = open_project(project)

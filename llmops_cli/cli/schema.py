@@ -9,23 +9,34 @@ def schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="prompt, model, retrieval, thresholds, pipeline, project, golden-case, or "
-            "manifest (every kind in one, chosen by `kind`).",
+            help="prompt, model, retrieval, thresholds, pipeline, project, golden-case, "
+            "manifest (every kind in one, chosen by `kind`), or a result: report "
+            "(report.json) or verdict (gate.json).",
             show_default=False,
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of a manifest kind.
+    """Print the JSON Schema of a manifest kind, or of a result file.
 
-    For editors and yaml-language-server; the same schemas validate manifests.
+    For editors and yaml-language-server; the same schemas validate manifests. The report
+    and verdict schemas are generated from the types that write and read those files.
     """
-    if kind == "manifest":
-        import json
+    import json
 
+    if kind in ("report", "verdict"):
+        from llmops_cli.contracts.schema import contract_schemas
+
+        typer.echo(json.dumps(contract_schemas()[kind], indent=2, ensure_ascii=False))
+        return
+    if kind == "manifest":
         from llmops_cli.scaffold import combined_schema
 
         typer.echo(json.dumps(combined_schema(), indent=2))
         return
-    from llmops_cli.manifests.schema import schema_text
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.manifests.schema import SCHEMA_NAMES, schema_text
 
+    if kind not in SCHEMA_NAMES:
+        choices = ", ".join((*SCHEMA_NAMES, "manifest", "report", "verdict"))
+        raise LlmopsError(f"unknown schema {kind!r}; choose one of: {choices}")
     typer.echo(schema_text(kind), nl=False)

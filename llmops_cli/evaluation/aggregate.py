@@ -6,9 +6,20 @@ graded metrics is `scored`, neither a pass nor a failure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from llmops_cli.contracts.report import (
+    CaseRow,
+    CaseStatus,
+    CostStats,
+    MetricSummary,
+    Percentiles,
+    ScreeningSummary,
+    SliceSummary,
+    Stat,
+    Summary,
+    TokenStats,
+)
 from llmops_cli.guardrails.screening import screening_summary
 
 BOOTSTRAP_SAMPLES = 2000
@@ -29,106 +40,111 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[flo
     return float(low), float(high)
 
 
-def _stat(values: Sequence[float]) -> dict[str, Any]:
+def _stat(values: Sequence[float]) -> Stat:
     import numpy as np
 
     if not values:
-        return {"n": 0, "mean": None, "ci95": None}
-    ci = bootstrap_ci(values)
-    return {"n": len(values), "mean": float(np.mean(values)), "ci95": list(ci) if ci else None}
+        return Stat(n=0, mean=None, ci95=None)
+    return Stat(n=len(values), mean=float(np.mean(values)), ci95=bootstrap_ci(values))
 
 
-def metric_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+def metric_table(rows: Sequence[CaseRow]) -> dict[str, MetricSummary]:
     """Per metric: mean with CI over measured values; pass rate with CI over judged ones."""
     values: dict[str, list[float]] = {}
     verdicts: dict[str, list[float]] = {}
     for row in rows:
-        for name, s in row.get("scores", {}).items():
-            if s["value"] is not None:
-                values.setdefault(name, []).append(float(s["value"]))
-            if s["passed"] is not None:
-                verdicts.setdefault(name, []).append(1.0 if s["passed"] else 0.0)
+        for name, s in row.scores.items():
+            if s.value is not None:
+                values.setdefault(name, []).append(float(s.value))
+            if s.passed is not None:
+                verdicts.setdefault(name, []).append(1.0 if s.passed else 0.0)
     table = {}
     for name in sorted(set(values) | set(verdicts)):
-        entry = _stat(values.get(name, []))
+        mean = _stat(values.get(name, []))
         judged = verdicts.get(name, [])
-        entry["pass_rate"] = _stat(judged) if judged else None
-        table[name] = entry
+        table[name] = MetricSummary(
+            n=mean.n, mean=mean.mean, ci95=mean.ci95, pass_rate=_stat(judged) if judged else None
+        )
     return table
 
 
-def percentiles(values: Sequence[float]) -> dict[str, float | None]:
+def percentiles(values: Sequence[float]) -> Percentiles:
     import numpy as np
 
     if not values:
-        return {"p50": None, "p95": None, "p99": None, "mean": None}
+        return Percentiles(p50=None, p95=None, p99=None, mean=None)
     p50, p95, p99 = np.percentile(np.asarray(values, dtype=np.float64), [50, 95, 99])
-    return {"p50": float(p50), "p95": float(p95), "p99": float(p99), "mean": float(np.mean(values))}
+    return Percentiles(p50=float(p50), p95=float(p95), p99=float(p99), mean=float(np.mean(values)))
 
 
-# `checked` cases had a pass/fail check; `scored` ones only graded metrics (no verdict).
-CHECKED = frozenset({"passed", "failed"})
-
-
-def status_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    counts = {status: 0 for status in ("passed", "failed", "scored", "errored")}
+def status_counts(rows: Sequence[CaseRow]) -> dict[CaseStatus, int]:
+    counts: dict[CaseStatus, int] = {"passed": 0, "failed": 0, "scored": 0, "errored": 0}
     for r in rows:
-        counts[r["status"]] += 1
-    return {**counts, "checked": counts["passed"] + counts["failed"]}
+        counts[r.status] += 1
+    return counts
 
 
-def pass_verdicts(rows: Sequence[Mapping[str, Any]]) -> list[float]:
+def pass_verdicts(rows: Sequence[CaseRow]) -> list[float]:
     """1/0 per checked case: the pass rate counts checked cases only."""
-    return [1.0 if r["status"] == "passed" else 0.0 for r in rows if r["status"] in CHECKED]
+    return [1.0 if r.status == "passed" else 0.0 for r in rows if r.checked]
 
 
-def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def summarize(rows: Sequence[CaseRow]) -> Summary:
     total = len(rows)
     counts = status_counts(rows)
     errored = counts["errored"]
-    fresh = [r for r in rows if r["status"] != "errored" and not r.get("cached")]
-    answered = [r for r in rows if r["status"] != "errored"]
-    latency = [float(r["latency_ms"]) for r in answered if r.get("latency_ms") is not None]
-    tokens = [r["prompt_tokens"] + r["completion_tokens"] for r in answered]
-    costs = [r["cost_usd"] for r in answered if r.get("cost_usd") is not None]
-    return {
-        "cases": total,
-        **counts,
-        "error_rate": errored / total if total else 0.0,
-        "pass_rate": _stat(pass_verdicts(rows)),  # its n is the number of checked cases
-        "latency_ms": percentiles(latency),
-        "tokens": {
-            "total": int(sum(tokens)),
-            "mean": sum(tokens) / len(tokens) if tokens else None,
-        },
-        "cost_usd": {
-            "total": float(sum(costs)) if costs else None,
-            "per_1k_requests": float(sum(costs)) / len(costs) * 1000 if costs else None,
-            "priced_cases": len(costs),
-        },
-        "fresh_calls": len(fresh),
-        "metrics": metric_table(rows),
-        "screening": screening_summary(rows),
-    }
+    fresh = [r for r in rows if r.status != "errored" and not r.cached]
+    answered = [r for r in rows if r.status != "errored"]
+    latency = [float(r.latency_ms) for r in answered if r.latency_ms is not None]
+    tokens = [r.prompt_tokens + r.completion_tokens for r in answered]
+    costs = [r.cost_usd for r in answered if r.cost_usd is not None]
+    return Summary(
+        cases=total,
+        passed=counts["passed"],
+        failed=counts["failed"],
+        scored=counts["scored"],
+        errored=errored,
+        checked=counts["passed"] + counts["failed"],
+        error_rate=errored / total if total else 0.0,
+        pass_rate=_stat(pass_verdicts(rows)),  # its n is the number of checked cases
+        latency_ms=percentiles(latency),
+        tokens=TokenStats(
+            total=int(sum(tokens)), mean=sum(tokens) / len(tokens) if tokens else None
+        ),
+        cost_usd=CostStats(
+            total=float(sum(costs)) if costs else None,
+            per_1k_requests=float(sum(costs)) / len(costs) * 1000 if costs else None,
+            priced_cases=len(costs),
+        ),
+        fresh_calls=len(fresh),
+        metrics=metric_table(rows),
+        screening=_screening(rows),
+    )
 
 
-def by_tag(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    tags = sorted({t for r in rows for t in r.get("tags", [])})
+def _screening(rows: Sequence[CaseRow]) -> ScreeningSummary:
+    found = screening_summary({"screening": r.screening} for r in rows)
+    return ScreeningSummary(
+        inputs_flagged=found["inputs_flagged"],
+        chunks_flagged=found["chunks_flagged"],
+        sources=tuple(found["sources"]),
+    )
+
+
+def by_tag(rows: Sequence[CaseRow]) -> dict[str, SliceSummary]:
+    tags = sorted({t for r in rows for t in r.tags})
     slices = {}
     for tag in tags:
-        subset = [r for r in rows if tag in r.get("tags", [])]
+        subset = [r for r in rows if tag in r.tags]
         verdicts = pass_verdicts(subset)
         counts = status_counts(subset)
-        means: dict[str, float] = {}
-        for name, entry in metric_table(subset).items():
-            if entry["mean"] is not None:
-                means[name] = entry["mean"]
-        slices[tag] = {
-            "cases": len(subset),
-            "checked": counts["checked"],
-            "pass_rate": sum(verdicts) / len(verdicts) if verdicts else None,
-            "scored": counts["scored"],
-            "errored": counts["errored"],
-            "metrics": means,
-        }
+        means = {n: m.mean for n, m in metric_table(subset).items() if m.mean is not None}
+        slices[tag] = SliceSummary(
+            cases=len(subset),
+            checked=counts["passed"] + counts["failed"],
+            pass_rate=sum(verdicts) / len(verdicts) if verdicts else None,
+            scored=counts["scored"],
+            errored=counts["errored"],
+            metrics=means,
+        )
     return slices

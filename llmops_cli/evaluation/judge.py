@@ -9,11 +9,11 @@ is asked once more. The raw text is kept in the report for audit. 1-5 maps to [0
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from llmops_cli.evaluation.targets import Request
+from llmops_cli.jsonscan import json_candidates
 
 RUBRICS = {
     "faithfulness": "Is every claim in the ANSWER supported by the CONTEXT? 5 = fully supported, "
@@ -68,24 +68,6 @@ def parse_verdict(text: str) -> tuple[int, str]:
             if 1 <= value <= 5:
                 return value, str(data.get("reason", ""))
     raise JudgeParseError(f"no {{score: 1-5}} object in judge output: {text[:120]!r}")
-
-
-def json_candidates(text: str) -> list[str]:
-    stripped = text.strip()
-    found = [stripped]
-    fenced = re.search(r"```(?:json)?\s*(.*?)```", stripped, re.DOTALL)
-    if fenced:
-        found.append(fenced.group(1).strip())
-    braces = re.search(r"\{.*\}", stripped, re.DOTALL)
-    if braces:
-        found.append(braces.group(0))
-    repaired = []
-    for c in found:
-        fixed = re.sub(r",\s*([}\]])", r"\1", c)  # trailing commas
-        fixed = re.sub(r"(?<![\w\"])'([^']*)'", r'"\1"', fixed)  # 'single' -> "double"
-        fixed = re.sub(r"([{,]\s*)([A-Za-z_]+)\s*:", r'\1"\2":', fixed)  # bare keys
-        repaired.append(fixed)
-    return found + repaired
 
 
 def judge_request(messages: list[dict[str, str]], parameters: Mapping[str, Any]) -> Request:

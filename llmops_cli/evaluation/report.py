@@ -3,13 +3,21 @@ report.md, report.html and junit.xml, written all together or not at all."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 from llmops_cli import __version__
+from llmops_cli.contracts.report import (
+    CacheStats,
+    CaseRow,
+    CorpusInfo,
+    EvalReport,
+    GitInfo,
+    GoldenSetInfo,
+    RunOptions,
+    TargetInfo,
+)
 from llmops_cli.evaluation.aggregate import by_tag, summarize
 from llmops_cli.evaluation.calibration import calibration_warnings
 from llmops_cli.evaluation.local import BASELINE_LABEL
@@ -18,62 +26,66 @@ from llmops_cli.gitinfo import head_commit
 from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = EvalReport.SCHEMA_VERSION
 
 
-def build_report(project: Project, run: EvalRun) -> dict[str, Any]:
+def build_report(project: Project, run: EvalRun) -> EvalReport:
     resolved = run.resolved
     model = resolved.model
-    summary = resolved.summary()
     baseline = model.provider == "local"
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "run_id": run.run_id,
-        "pipeline": resolved.pipeline.ref,
-        "fingerprint": resolved.fingerprint,
-        "git": head_commit(project.root),
-        "llmops_version": __version__,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "wall_s": round(run.wall_s, 3),
-        "target": {
-            "model": model.ref,
-            "id": model.litellm_id,
-            "baseline": baseline,
-            "label": BASELINE_LABEL if baseline else model.litellm_id,
-        },
-        "manifests": summary["manifests"],
-        "golden_set": summary["golden_set"],
-        "corpus": summary["corpus"],
-        "options": {
-            "repeat": run.options.repeat,
-            "limit": run.options.limit,
-            "tags": list(run.options.tags),
-            "concurrency": run.options.concurrency,
-            "cache": str(run.options.cache),
-            "scrubbed": run.options.scrub_outputs,
-        },
-        "cache": {
-            "hits": run.cache_hits,
-            "misses": run.cache_misses,
-            "resumed_cases": run.resumed_rows,
-        },
-        "summary": summarize(run.rows),
-        "warnings": calibration_warnings(project, resolved),
-        "slices": by_tag(run.rows),
-        "cases": run.rows,
-    }
+    # the runner and its journal keep plain dicts; the report is where rows become typed
+    cases = tuple(CaseRow.from_dict(row, source=f"case {row.get('case_id')}") for row in run.rows)
+    corpus = resolved.summary()["corpus"]
+    return EvalReport(
+        schema_version=REPORT_SCHEMA_VERSION,
+        run_id=run.run_id,
+        pipeline=resolved.pipeline.ref,
+        fingerprint=resolved.fingerprint,
+        git=GitInfo.from_dict(head_commit(project.root)),
+        llmops_version=__version__,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        wall_s=round(run.wall_s, 3),
+        target=TargetInfo(
+            model=model.ref,
+            id=model.litellm_id,
+            baseline=baseline,
+            label=BASELINE_LABEL if baseline else model.litellm_id,
+        ),
+        manifests=resolved.summary()["manifests"],
+        golden_set=GoldenSetInfo(
+            path=resolved.golden.path,
+            cases=len(resolved.golden.cases),
+            sha256=resolved.golden.sha256,
+        ),
+        corpus=None if corpus is None else CorpusInfo.from_dict(corpus),
+        options=RunOptions(
+            repeat=run.options.repeat,
+            limit=run.options.limit,
+            tags=tuple(run.options.tags),
+            concurrency=run.options.concurrency,
+            cache=run.options.cache.value,
+            scrubbed=run.options.scrub_outputs,
+        ),
+        cache=CacheStats(
+            hits=run.cache_hits, misses=run.cache_misses, resumed_cases=run.resumed_rows
+        ),
+        summary=summarize(cases),
+        warnings=tuple(calibration_warnings(project, resolved)),
+        slices=by_tag(cases),
+        cases=cases,
+    )
 
 
-def write_report(project: Project, report: dict[str, Any]) -> Path:
+def write_report(project: Project, report: EvalReport) -> Path:
     """Write every file into a staging folder, then rename it into place."""
-    folder: Path = project.reports_dir / str(report["pipeline"]).split("@")[0] / report["run_id"]
+    folder: Path = project.reports_dir / report.pipeline_name / report.run_id
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         files = {
-            "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+            "report.json": report.to_json() + "\n",
             "report.md": markdown.render(report),
             "report.html": html.render(report),
             "junit.xml": junit.render(report),

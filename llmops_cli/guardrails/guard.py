@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from llmops_cli.guardrails.injection import detect
 from llmops_cli.guardrails.injection_rules import RULE_PACK
-from llmops_cli.guardrails.pii import detector
+from llmops_cli.guardrails.pii import DEFAULT_REGIONS, detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from llmops_cli.evaluation.targets import Target
+    from llmops_cli.guardrails.classifier import Classify
 
 CHECKS = ("pii", "injection", "toxicity")
+SEEN_MAX = 20_000  # reports kept for repeated texts
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class Guard:
         self,
         checks: Sequence[str] = CHECKS,
         toxicity_threshold: float = DEFAULT_THRESHOLD,
-        classifier: Target | None = None,
+        classifier: Classify | None = None,
+        regions: Sequence[str] = DEFAULT_REGIONS,
     ) -> None:
         unknown = set(checks) - set(CHECKS)
         if unknown:
@@ -67,12 +69,28 @@ class Guard:
         self.toxicity_threshold = toxicity_threshold
         self.classifier = classifier if "injection" in checks else None
         self.classifier_failures = 0  # texts the classifier could not label (call failed)
-        self.pii = detector()
+        self.pii = detector(tuple(regions))  # national phone formats of these regions
+        self._seen: dict[str, GuardReport] = {}  # text -> its report, for repeats
 
     def check(self, text: str) -> GuardReport:
         return self.check_many([text])[0]
 
     def check_many(self, texts: Sequence[str]) -> list[GuardReport]:
+        """Reports per text; a text seen before by this Guard (logs repeat prompts) is not
+        checked again, each occurrence getting its own copy of the report."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if len(self._seen) + len(todo) > SEEN_MAX:
+            self._seen.clear()  # bounded memory: a long log of distinct texts starts afresh
+        self._seen.update(zip(todo, self._check_unique(todo), strict=True))
+        out = [
+            GuardReport(dict(r.pii), list(r.injection), r.toxicity, r.toxicity_threshold)
+            for r in (self._seen[t] for t in texts)
+        ]
+        if self.classifier is not None:
+            self._classify(texts, out)
+        return out
+
+    def _check_unique(self, texts: Sequence[str]) -> list[GuardReport]:
         toxicity: Sequence[float | None] = [None] * len(texts)
         if "toxicity" in self.checks:
             from llmops_cli.guardrails.toxicity import scores
@@ -86,17 +104,13 @@ class Guard:
             if "injection" in self.checks:
                 injection = [f.to_dict() for f in detect(text)]
             reports.append(GuardReport(pii, injection, toxic, self.toxicity_threshold))
-        if self.classifier is not None:
-            self._classify(texts, reports)
         return reports
 
     def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:
         """Ask the LLM classifier about the texts the rules and the shipped model let through."""
-        from llmops_cli.guardrails.classifier import classify
-
         assert self.classifier is not None
         unflagged = [i for i, r in enumerate(reports) if not r.injection]
-        labels = classify(self.classifier, [texts[i] for i in unflagged])
+        labels = self.classifier([texts[i] for i in unflagged])
         for i, label in zip(unflagged, labels, strict=True):
             if label is None:
                 self.classifier_failures += 1

@@ -17,9 +17,20 @@ runs them on every view of a text and combines them with the shipped classifier.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
+from functools import cache
 
-from llmops_cli.guardrails.injection_rules import KEY_WORDS, RULE_PACK, compiled
+from llmops_cli.guardrails.injection_rules import RULE_PACK, compiled
+from llmops_cli.guardrails.injection_vocab_act import (
+    DECODE_CUE,
+    DECODED_VIAS,
+    KEY_WORDS,
+    MENTION_CUE,
+    MENTIONABLE,
+    OBEY_CUE,
+    QUOTES,
+)
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
 
@@ -45,19 +56,126 @@ class InjectionFinding:
         return out
 
 
+@cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    flags = re.IGNORECASE
+    return (
+        re.compile(rf"\b{DECODE_CUE}\b", flags),
+        re.compile(rf"\b{OBEY_CUE}\b", flags),
+        re.compile(MENTION_CUE, flags),
+    )
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Whether a match starts just inside quotation marks (or backticks)."""
+    return any(c in QUOTES for c in text[max(0, start - 3) : start])
+
+
+def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
+    """A match, unless the rule's words are only quoted in a text that talks about attacks
+    ("an attacker writes 'ignore previous instructions'"): a mention, not a use."""
+    if not (mention and rule in MENTIONABLE):
+        return pattern.search(text) is not None
+    if rule == "chat-template-tokens" and text.rstrip().endswith("?"):
+        return False  # a question about a chat format quotes its markers
+    return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
+
+
+@cache
+def _rules_of_key() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each key word once, with the rules it lets run (one substring test per word, not
+    per rule and word)."""
+    rules: dict[str, set[str]] = {}
+    for rule, words in KEY_WORDS.items():
+        for word in words:
+            rules.setdefault(word, set()).add(rule)
+    return tuple((word, frozenset(r)) for word, r in rules.items())
+
+
+def _candidates(text: str) -> set[str]:
+    """The rules one of whose key words occurs in the text."""
+    low = text.lower()
+    out: set[str] = set()
+    for word, rules in _rules_of_key():
+        if word in low:
+            out |= rules
+    return out
+
+
 def scan(text: str, via: str = "text", prefilter: bool = True) -> list[InjectionFinding]:
     """The rules that fire on one view (a rule none of whose key words occur is skipped)."""
-    low = text.lower()
+    wanted = _candidates(text) if prefilter else set(KEY_WORDS)
+    mention = bool(wanted & MENTIONABLE) and _cues()[2].search(text) is not None
     return [
         InjectionFinding(rule, category, via)
         for rule, (category, pattern) in compiled().items()
-        if (not prefilter or any(k in low for k in KEY_WORDS[rule])) and pattern.search(text)
+        if rule in wanted and _fires(rule, pattern, text, mention)
     ]
 
 
-def _mostly_latin(text: str) -> bool:
-    letters = sum(c.isascii() and c.isalpha() for c in text[:2000])
-    return letters > 0.6 * min(len(text), 2000) and len(text) >= 12
+def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
+    """An encoded run the text asks to have decoded and obeyed: the request anywhere in the
+    text (two linear searches), the payload whatever it says."""
+    decoded = next((v.via for v in normalised.views if v.via in DECODED_VIAS), None)
+    decode, obey, _ = _cues()
+    text = normalised.text
+    if decoded is None or not decode.search(text) or not obey.search(text):
+        return None
+    return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
+
+
+_WORD = re.compile(r"[a-z]+")
+# words frequent in any instruction: a rot13 reading holding more of them than the text is
+# worth scanning (plain prose read as rot13 holds next to none)
+_COMMON = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "and",
+        "or",
+        "you",
+        "your",
+        "all",
+        "any",
+        "is",
+        "are",
+        "be",
+        "in",
+        "on",
+        "for",
+        "with",
+        "this",
+        "that",
+        "it",
+        "me",
+        "my",
+        "now",
+        "ignore",
+        "previous",
+        "instructions",
+        "system",
+        "prompt",
+        "rules",
+        "say",
+        "tell",
+        "reveal",
+        "send",
+        "print",
+    ]
+)
+
+
+def _reads_better_as_rot13(text: str) -> bool:
+    head = text[:2000].lower()
+    letters = sum(c.isascii() and c.isalpha() for c in head)
+    if not (letters > 0.6 * len(head) and len(text) >= 12):
+        return False
+    plain = sum(w in _COMMON for w in _WORD.findall(head))
+    rotated = sum(w in _COMMON for w in _WORD.findall(codecs.encode(head, "rot13")))
+    return rotated > plain
 
 
 def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
@@ -70,8 +188,10 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
             if finding.rule not in seen:
                 seen.add(finding.rule)
                 findings.append(finding)
-    if not findings and _mostly_latin(text := normalised.text):  # rot13 needs no cue for rules
+    if not findings and _reads_better_as_rot13(text := normalised.text):  # rot13 needs no cue
         findings = scan(codecs.encode(text, "rot13"), "rot13")
+    if "decode-and-obey" not in seen and (obeyed := _decode_and_obey(normalised)) is not None:
+        findings.append(obeyed)
     if normalised.suspicious:
         findings.append(InjectionFinding("invisible-unicode", "hidden_characters", "unicode"))
     return findings

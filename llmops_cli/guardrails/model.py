@@ -28,9 +28,9 @@ _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
 
-def features(text: str) -> dict[int, float]:
-    """Hashed 3-5-grams of the padded lower-case text's UTF-8 bytes and word 1-2-grams,
-    sublinear tf, L2-normalised; the training script calls this same function."""
+def _counts(text: str) -> Counter[int]:
+    """Bucket -> count of the hashed 3-5-grams of the padded lower-case text's UTF-8 bytes
+    and its word 1-2-grams."""
     text = _SPACE.sub(" ", text.lower()).strip()
     padded = f" {text} ".encode()  # n-grams of UTF-8 bytes: slicing bytes is cheap
     crc = zlib.crc32
@@ -40,7 +40,13 @@ def features(text: str) -> dict[int, float]:
     words = _WORD.findall(text)
     hashes += [crc(b"w " + w.encode()) & mask for w in words]
     hashes += [crc(f"b {a} {b}".encode()) & mask for a, b in pairwise(words)]
-    counts = Counter(hashes)
+    return Counter(hashes)
+
+
+def features(text: str) -> dict[int, float]:
+    """`_counts` with sublinear tf, L2-normalised; the training script calls this function,
+    `InjectionModel.score` computes the same in one pass."""
+    counts = _counts(text)
     weighted = {k: 1.0 + math.log(v) for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
     return {k: v / norm for k, v in weighted.items()}
@@ -67,10 +73,14 @@ class InjectionModel:
     def score(self, text: str) -> float:
         """Probability that the text is an injection (the highest over its windows)."""
         best = -math.inf
-        w = self.weights
+        w, log = self.weights, math.log
         for window in windows(text):
-            z = sum(w[k] * v for k, v in features(window).items()) * self.scale + self.bias
-            best = max(best, z)
+            dot = norm = 0.0
+            for k, c in _counts(window).items():  # features(), without building the dict
+                v = 1.0 + log(c) if c > 1 else 1.0
+                dot += w[k] * v
+                norm += v * v
+            best = max(best, dot / (math.sqrt(norm) or 1.0) * self.scale + self.bias)
         return 1.0 / (1.0 + math.exp(-best))
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from llmops_cli.contracts.report import load_report
+from llmops_cli.contracts.verdict import GateVerdict, load_verdict
 from llmops_cli.errors import LlmopsError
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
@@ -28,7 +30,7 @@ from llmops_cli.registry.registry import (
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
 
-def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, dict[str, Any]]:
+def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, GateVerdict]:
     """The newest report of exactly this fingerprint whose gate passed."""
     folder = project.reports_dir / resolved.pipeline.name
     newest_first = sorted(folder.glob("*/report.json"), key=lambda p: -p.stat().st_mtime_ns)
@@ -36,8 +38,8 @@ def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, d
         gate_path = report_path.parent / "gate.json"
         if not gate_path.exists():
             continue
-        verdict = json.loads(gate_path.read_text("utf-8"))
-        if verdict.get("fingerprint") == resolved.fingerprint and verdict.get("verdict") == "pass":
+        verdict = load_verdict(gate_path)
+        if verdict.fingerprint == resolved.fingerprint and verdict.passed:
             return report_path, verdict
     raise LlmopsError(
         f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
@@ -125,9 +127,9 @@ def promote(
 
     def files(event_id: str, state: dict[str, Any]) -> dict[str, str]:
         out = {
-            f"evidence/{event_id}/gate.json": json.dumps(verdict, indent=2) + "\n",
+            f"evidence/{event_id}/gate.json": verdict.to_json() + "\n",
             f"evidence/{event_id}/report-summary.json": summary_of(
-                json.loads(report_path.read_text("utf-8"))
+                load_report(report_path).to_dict()
             ),
             # the whole (already scrubbed) report: the next gate's paired baseline
             f"evidence/{event_id}/report.json": report_path.read_text("utf-8"),
@@ -146,9 +148,9 @@ def promote(
         "from_stage": before,
         "fingerprint": fingerprint,
         "source_commit": head_commit(project.root)["sha"],
-        "report_run_id": verdict.get("run_id"),
+        "report_run_id": verdict.run_id,
         "report_sha256": file_sha256(report_path),
-        "gate_verdict": verdict.get("verdict"),
+        "gate_verdict": verdict.verdict,
         "approvers": list(approvers),
         "reason": reason,
         "forced": force,
@@ -396,10 +398,10 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
         raise LlmopsError(
             f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
         )
-    report = json.loads(matches[0].read_text("utf-8"))
-    commit = (report.get("git") or {}).get("sha") or "(unknown)"
+    report = load_report(matches[0])
+    commit = report.git.sha or "(unknown)"
     owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
-    return _artifacts(registry, {"pipeline": report["pipeline"], **report["manifests"]}, owner)
+    return _artifacts(registry, {"pipeline": report.pipeline, **report.manifests}, owner)
 
 
 def reproduce(project: Project, target: str, out: Path) -> list[Path]:

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from llmops_cli import __version__
+from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.model import Manifest, canonical_json, sha256_text
 from llmops_cli.project import Project
@@ -164,14 +165,15 @@ class Registry:
 
     def evidence_report(
         self, pipeline: str, stage: str, at: str | None = None
-    ) -> dict[str, Any] | None:
+    ) -> EvalReport | None:
         """The full report that put the version now in `stage` there (None if none)."""
         at = at or self.store.head()  # both reads from one commit
         current = self.current(pipeline, stage, at)
         if current is None or "evidence" not in current:
             return None
-        text = self.store.read(f"evidence/{current['evidence']}/report.json", at)
-        return None if text is None else json.loads(text)
+        path = f"evidence/{current['evidence']}/report.json"
+        text = self.store.read(path, at)
+        return None if text is None else EvalReport.from_json(text, source=f"{self.branch}:{path}")
 
     def artifact(
         self, kind: str, name: str, version: str, at: str | None = None

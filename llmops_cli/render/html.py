@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Any
 
+from llmops_cli.contracts.report import CaseRow, EvalReport, MetricSummary
 from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -14,24 +15,26 @@ text-align:left;vertical-align:top}th{background:#f4f4f4}.passed{color:#1a7f37}
 .baseline{background:#fff8c5;padding:2px 6px}code{font-size:12px}"""
 
 
-def _metric_chart(metrics: dict[str, Any]) -> str:
+def _metric_chart(metrics: dict[str, MetricSummary]) -> str:
     """Horizontal bars of [0,1] metric means with 95% CI whiskers."""
-    rows = [(n, m) for n, m in metrics.items() if m["mean"] is not None and 0 <= m["mean"] <= 1]
+    rows = [
+        (n, m.mean, m.ci95) for n, m in metrics.items() if m.mean is not None and 0 <= m.mean <= 1
+    ]
     if not rows:
         return ""
     width, bar_h, left = 560, 22, 150
     height = bar_h * len(rows) + 10
     parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="metric means">']
     scale = width - left - 20
-    for i, (name, m) in enumerate(rows):
+    for i, (name, mean, interval) in enumerate(rows):
         y = 5 + i * bar_h
         parts.append(f'<text x="0" y="{y + 15}">{escape(name)}</text>')
         parts.append(
-            f'<rect x="{left}" y="{y + 3}" width="{m["mean"] * scale:.1f}" '
+            f'<rect x="{left}" y="{y + 3}" width="{mean * scale:.1f}" '
             f'height="{bar_h - 8}" fill="#4c8bf5"/>'
         )
-        if m["ci95"]:
-            lo, hi = (left + v * scale for v in m["ci95"])
+        if interval:
+            lo, hi = (left + v * scale for v in interval)
             parts.append(
                 f'<line x1="{lo:.1f}" x2="{hi:.1f}" y1="{y + 11}" y2="{y + 11}" '
                 'stroke="#111" stroke-width="2"/>'
@@ -40,8 +43,8 @@ def _metric_chart(metrics: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _latency_histogram(rows: list[dict[str, Any]]) -> str:
-    values = [r["latency_ms"] for r in rows if r.get("latency_ms") is not None]
+def _latency_histogram(rows: Sequence[CaseRow]) -> str:
+    values = [r.latency_ms for r in rows if r.latency_ms is not None]
     if len(values) < 2:
         return ""
     low, high = min(values), max(values)
@@ -62,48 +65,48 @@ def _latency_histogram(rows: list[dict[str, Any]]) -> str:
     return f'<svg width="{width}" height="{height}" role="img">{label}{bars}</svg>'
 
 
-def render(report: dict[str, Any]) -> str:
-    s = report["summary"]
-    target = report["target"]
+def render(report: EvalReport) -> str:
+    s = report.summary
+    target = report.target
     badge = (
-        f'<span class="baseline">{escape(target["label"])}</span>'
-        if target["baseline"]
-        else escape(target["label"])
+        f'<span class="baseline">{escape(target.label)}</span>'
+        if target.baseline
+        else escape(target.label)
     )
     metric_rows = "".join(
-        f"<tr><td>{escape(n)}</td><td>{num(m['mean'])}</td><td>{ci(m['ci95'])}</td>"
-        f"<td>{pct(m['pass_rate']['mean']) if m['pass_rate'] else '–'}</td><td>{m['n']}</td></tr>"
-        for n, m in s["metrics"].items()
+        f"<tr><td>{escape(n)}</td><td>{num(m.mean)}</td><td>{ci(m.ci95)}</td>"
+        f"<td>{pct(m.pass_rate.mean) if m.pass_rate else '–'}</td><td>{m.n}</td></tr>"
+        for n, m in s.metrics.items()
     )
     tag_rows = "".join(
-        f"<tr><td>{escape(t)}</td><td>{sl['cases']}</td><td>{sl.get('checked', '–')}</td>"
-        f"<td>{pct(sl['pass_rate'])}</td><td>{sl.get('scored', 0)}</td>"
-        f"<td>{sl['errored']}</td></tr>"
-        for t, sl in report["slices"].items()
+        f"<tr><td>{escape(t)}</td><td>{sl.cases}</td><td>{num(sl.checked)}</td>"
+        f"<td>{pct(sl.pass_rate)}</td><td>{sl.scored}</td>"
+        f"<td>{sl.errored}</td></tr>"
+        for t, sl in report.slices.items()
     )
     warning = "".join(
         f'<p class="failed">Warning: {escape(n)}</p>\n' for n in report_warnings(report)
     )
     case_rows = "".join(
-        f"<tr><td><code>{escape(r['case_id'])}</code></td>"
-        f'<td class="{r["status"]}">{r["status"]}</td>'
-        f"<td>{escape(r['input'] or '')}</td>"
-        f"<td>{escape(r['output'] if r['output'] is not None else (r['error'] or ''))}</td>"
-        f"<td>{escape(', '.join(r.get('failed_checks', [])))}</td></tr>"
-        for r in report["cases"]
+        f"<tr><td><code>{escape(r.case_id)}</code></td>"
+        f'<td class="{r.status}">{r.status}</td>'
+        f"<td>{escape(r.input or '')}</td>"
+        f"<td>{escape(r.output if r.output is not None else (r.error or ''))}</td>"
+        f"<td>{escape(', '.join(r.failed_checks))}</td></tr>"
+        for r in report.cases
     )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(report["pipeline"])} eval</title>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(report.pipeline)} eval</title>
 <style>{_CSS}</style></head><body>
-<h1>Eval report: {escape(report["pipeline"])}</h1>
-<p>Run <code>{escape(report["run_id"])}</code> · model {badge} ·
-fingerprint <code>{escape(report["fingerprint"][:16])}…</code></p>
-<p>{escape(outcomes(s))} · {escape(pass_rate(s))} · latency p50 {num(s["latency_ms"]["p50"], 1)} ms,
-p95 {num(s["latency_ms"]["p95"], 1)} ms · cache hits {report["cache"]["hits"]}</p>
-{warning}<h2>Metrics</h2>{_metric_chart(s["metrics"])}
+<h1>Eval report: {escape(report.pipeline)}</h1>
+<p>Run <code>{escape(report.run_id)}</code> · model {badge} ·
+fingerprint <code>{escape(report.fingerprint[:16])}…</code></p>
+<p>{escape(outcomes(s))} · {escape(pass_rate(s))} · latency p50 {num(s.latency_ms.p50, 1)} ms,
+p95 {num(s.latency_ms.p95, 1)} ms · cache hits {report.cache.hits}</p>
+{warning}<h2>Metrics</h2>{_metric_chart(s.metrics)}
 <table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>pass rate</th><th>n</th></tr>
 {metric_rows}</table>
-<h2>Latency</h2>{_latency_histogram(report["cases"])}
+<h2>Latency</h2>{_latency_histogram(report.cases)}
 <h2>By tag</h2><table><tr><th>tag</th><th>cases</th><th>checked</th><th>pass rate</th>
 <th>scored</th><th>errored</th></tr>
 {tag_rows}</table>

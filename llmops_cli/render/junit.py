@@ -2,42 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
 from xml.etree import ElementTree as ET
 
+from llmops_cli.contracts.report import EvalReport
 
-def render(report: dict[str, Any]) -> str:
-    s = report["summary"]
+
+def render(report: EvalReport) -> str:
+    s = report.summary
     suite = ET.Element(
         "testsuite",
         {
-            "name": report["pipeline"],
-            "tests": str(s["cases"]),
-            "failures": str(s["failed"]),
-            "errors": str(s["errored"]),
-            "skipped": str(s.get("scored", 0)),
-            "time": f"{report['wall_s']:.3f}",
-            "timestamp": report["started_at"],
+            "name": report.pipeline,
+            "tests": str(s.cases),
+            "failures": str(s.failed),
+            "errors": str(s.errored),
+            "skipped": str(s.scored),
+            "time": f"{report.wall_s:.3f}",
+            "timestamp": report.started_at,
         },
     )
-    for row in report["cases"]:
-        name = row["case_id"] if row["repeat"] == 0 else f"{row['case_id']}#{row['repeat']}"
-        seconds = (row["latency_ms"] or 0) / 1000
+    for row in report.cases:
+        name = row.case_id if row.repeat == 0 else f"{row.case_id}#{row.repeat}"
+        seconds = (row.latency_ms or 0) / 1000
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": report["pipeline"], "name": name, "time": f"{seconds:.3f}"},
+            {"classname": report.pipeline, "name": name, "time": f"{seconds:.3f}"},
         )
-        if row["status"] == "scored":  # graded metrics only: not a pass CI should count
+        if row.status == "scored":  # graded metrics only: not a pass CI should count
             ET.SubElement(case, "skipped", {"message": "scored: no pass/fail check"})
-        elif row["status"] == "errored":
-            ET.SubElement(case, "error", {"message": row["error"] or ""})
-        elif row["status"] == "failed":
-            reasons = "; ".join(
-                f"{n}: {row['scores'][n]['reason']}" for n in row.get("failed_checks", [])
-            )
+        elif row.status == "errored":
+            ET.SubElement(case, "error", {"message": row.error or ""})
+        elif row.status == "failed":
+            reasons = "; ".join(f"{n}: {row.scores[n].reason}" for n in row.failed_checks)
             failure = ET.SubElement(case, "failure", {"message": reasons})
-            failure.text = f"output: {row['output']}"
+            failure.text = f"output: {row.output}"
     ET.indent(suite)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from llmops_cli.contracts.report import CaseRow, EvalReport
 from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
+
+if TYPE_CHECKING:
+    from llmops_cli.contracts.verdict import GateCheck, GateVerdict
 
 MAX_FAILURES_LISTED = 20
 
 
-def render(report: dict[str, Any]) -> str:
-    s = report["summary"]
-    target = report["target"]
+def render(report: EvalReport) -> str:
+    s = report.summary
+    target = report.target
+    lat = s.latency_ms
     lines = [
-        f"# Eval report: {report['pipeline']}",
+        f"# Eval report: {report.pipeline}",
         "",
-        f"- run `{report['run_id']}`, fingerprint `{report['fingerprint'][:16]}…`",
-        f"- model: **{target['label']}** (`{target['model']}`)",
+        f"- run `{report.run_id}`, fingerprint `{report.fingerprint[:16]}…`",
+        f"- model: **{target.label}** (`{target.model}`)",
         f"- {outcomes(s)} ({pass_rate(s)})",
-        f"- latency p50 {num(s['latency_ms']['p50'], 1)} ms, p95 {num(s['latency_ms']['p95'], 1)}"
-        f" ms, p99 {num(s['latency_ms']['p99'], 1)} ms; tokens {s['tokens']['total']};"
-        f" cost per 1K requests {num(s['cost_usd']['per_1k_requests'], 4)} USD",
-        f"- cache: {report['cache']['hits']} hits, {report['cache']['misses']} misses;"
-        f" {report['cache']['resumed_cases']} cases resumed from an interrupted run",
+        f"- latency p50 {num(lat.p50, 1)} ms, p95 {num(lat.p95, 1)}"
+        f" ms, p99 {num(lat.p99, 1)} ms; tokens {s.tokens.total};"
+        f" cost per 1K requests {num(s.cost_usd.per_1k_requests, 4)} USD",
+        f"- cache: {report.cache.hits} hits, {report.cache.misses} misses;"
+        f" {report.cache.resumed_cases} cases resumed from an interrupted run",
     ]
     for warning in report_warnings(report):
         lines.append(f"- **warning:** {warning}")
@@ -31,10 +37,10 @@ def render(report: dict[str, Any]) -> str:
         "| metric | mean | 95% CI | pass rate | n |",
         "|---|---|---|---|---|",
     ]
-    for name, m in s["metrics"].items():
-        rate = pct(m["pass_rate"]["mean"]) if m["pass_rate"] else "–"
-        lines.append(f"| {name} | {num(m['mean'])} | {ci(m['ci95'])} | {rate} | {m['n']} |")
-    if report["slices"]:
+    for name, m in s.metrics.items():
+        rate = pct(m.pass_rate.mean) if m.pass_rate else "–"
+        lines.append(f"| {name} | {num(m.mean)} | {ci(m.ci95)} | {rate} | {m.n} |")
+    if report.slices:
         lines += [
             "",
             "## By tag",
@@ -42,23 +48,51 @@ def render(report: dict[str, Any]) -> str:
             "| tag | cases | checked | pass rate | scored | errored |",
             "|---|---|---|---|---|---|",
         ]
-        for tag, sl in report["slices"].items():
+        for tag, sl in report.slices.items():
             lines.append(
-                f"| {tag} | {sl['cases']} | {sl.get('checked', '–')} | {pct(sl['pass_rate'])} "
-                f"| {sl.get('scored', 0)} | {sl['errored']} |"
+                f"| {tag} | {sl.cases} | {num(sl.checked)} | {pct(sl.pass_rate)} "
+                f"| {sl.scored} | {sl.errored} |"
             )
-    bad = [r for r in report["cases"] if r["status"] in ("failed", "errored")]
+    bad = [r for r in report.cases if r.status in ("failed", "errored")]
     if bad:
         lines += ["", "## Failed and errored cases", ""]
         for row in bad[:MAX_FAILURES_LISTED]:
-            why = (
-                row["error"]
-                if row["status"] == "errored"
-                else ", ".join(
-                    f"{n}: {row['scores'][n]['reason']}" for n in row.get("failed_checks", [])
-                )
-            )
-            lines.append(f"- `{row['case_id']}` ({row['status']}): {why}")
+            lines.append(f"- `{row.case_id}` ({row.status}): {failure_reason(row)}")
         if len(bad) > MAX_FAILURES_LISTED:
             lines.append(f"- … and {len(bad) - MAX_FAILURES_LISTED} more (see report.json)")
+    return "\n".join(lines) + "\n"
+
+
+def failure_reason(row: CaseRow) -> str:
+    """Why a case failed (each failed check's reason) or errored."""
+    if row.status == "errored":
+        return row.error or ""
+    return ", ".join(f"{n}: {row.scores[n].reason}" for n in row.failed_checks)
+
+
+def verdict_markdown(verdict: GateVerdict, checks: Sequence[GateCheck] | None = None) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY and PR comments."""
+    icon = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+    lines = [
+        f"## llmops gate: {verdict.pipeline} — {'PASSED' if verdict.passed else 'FAILED'}",
+        "",
+        f"Run `{verdict.run_id}`"
+        + (
+            f" vs baseline `{verdict.baseline_run_id}`"
+            if verdict.baseline_run_id
+            else f" ({verdict.baseline_note or 'no baseline'})"
+        ),
+        "",
+        "| | check | observed | expected | detail |",
+        "|---|---|---|---|---|",
+    ]
+    for c in checks if checks is not None else verdict.checks:
+        observed = "–" if c.observed is None else f"{c.observed:.4g}"
+        lines.append(f"| {icon[c.status]} | {c.name} | {observed} | {c.expected} | {c.detail} |")
+    if verdict.flipped:
+        lines += [
+            "",
+            f"Cases that flipped pass → fail ({len(verdict.flipped)}): "
+            + ", ".join(f"`{c}`" for c in verdict.flipped[:50]),
+        ]
     return "\n".join(lines) + "\n"

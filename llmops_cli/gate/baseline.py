@@ -1,40 +1,23 @@
-"""The I/O around the pure gate: find the report and its thresholds, write gate.json."""
+"""Where the gate's inputs come from: the report files, and the baseline report behind a
+registry stage (fetched from the remote when there is one). I/O only; the decision is in
+`gate.checks`."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
-from llmops_cli.evaluation.report import latest_report
-from llmops_cli.fileio import write_atomic
-from llmops_cli.gate import GateVerdict, check_gate
-from llmops_cli.manifests.catalog import Catalog
-from llmops_cli.manifests.model import thaw
-from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
 
 if TYPE_CHECKING:
     from llmops_cli.registry.registry import Registry
 
 
-def read_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise LlmopsError(f"{path}: cannot read report: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise LlmopsError(f"{path}: not a JSON report: {exc}") from exc
-    if not isinstance(data, dict) or data.get("schema_version") != 1 or "summary" not in data:
-        raise LlmopsError(f"{path}: not an llmops report (schema_version 1)")
-    return data
-
-
 @dataclass(frozen=True)
 class Baseline:
-    report: dict[str, Any] | None
+    report: EvalReport | None
     note: str  # one line: which baseline, or why there is none
 
 
@@ -95,41 +78,3 @@ def _fetch(registry: Registry) -> str:
     except GitError as exc:  # not a bad setting (LLMOPS_GIT_TIMEOUT): that fails the gate
         return scrub_secrets(str(exc))  # the note is published: no token from a remote URL
     return ""
-
-
-def run_gate(
-    project: Project,
-    pipeline: str,
-    report_path: Path | None,
-    baseline_path: Path | None,
-    *,
-    strict: bool,
-    baseline_stage: str | None = None,
-    allow_missing_baseline: bool = False,
-) -> tuple[GateVerdict, Path]:
-    catalog = Catalog.load(project)
-    resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
-    path = report_path or latest_report(project, resolved.pipeline.name)
-    report = read_report(path)
-    if report["pipeline"].split("@")[0] != resolved.pipeline.name:
-        raise LlmopsError(f"{path}: the report is for {report['pipeline']}, not {pipeline}")
-    stage = baseline_stage or resolved.thresholds.get("regression", {}).get("baseline")
-    if baseline_path is not None:
-        baseline = Baseline(read_report(baseline_path), f"baseline: {baseline_path}")
-    elif stage:
-        baseline = registry_baseline(
-            project, resolved.pipeline.name, stage, allow_missing=allow_missing_baseline
-        )
-    else:
-        baseline = Baseline(None, "")
-    verdict = check_gate(
-        report,
-        thaw(resolved.thresholds.data),
-        baseline.report,
-        strict=strict,
-        current_fingerprint=resolved.fingerprint,
-    )
-    verdict = replace(verdict, baseline_note=baseline.note)
-    out = path.parent / "gate.json"
-    write_atomic(out, json.dumps(verdict.to_dict(), indent=2) + "\n")
-    return verdict, out

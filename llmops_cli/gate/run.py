@@ -1,0 +1,88 @@
+"""The gate run: resolve the pipeline, find the report and its baseline, decide (pure, in
+`gate.checks`), write gate.json beside the report. Imports are lazy: `llmops_cli.api`
+imports this module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from llmops_cli.contracts.report import load_report
+from llmops_cli.contracts.verdict import GateVerdict
+from llmops_cli.errors import LlmopsError
+from llmops_cli.fileio import write_atomic
+from llmops_cli.gate.baseline import Baseline, registry_baseline
+from llmops_cli.gate.checks import check_gate
+from llmops_cli.project import Project
+
+
+def run_gate(
+    project: Project,
+    pipeline: str,
+    report_path: Path | None,
+    baseline_path: Path | None,
+    *,
+    strict: bool,
+    baseline_stage: str | None = None,
+    allow_missing_baseline: bool = False,
+) -> tuple[GateVerdict, Path]:
+    from llmops_cli.evaluation.report import latest_report
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.model import thaw
+    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+
+    catalog = Catalog.load(project)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
+    path = report_path or latest_report(project, resolved.pipeline.name)
+    report = load_report(path)
+    if report.pipeline_name != resolved.pipeline.name:
+        raise LlmopsError(f"{path}: the report is for {report.pipeline}, not {pipeline}")
+    stage = baseline_stage or resolved.thresholds.get("regression", {}).get("baseline")
+    if baseline_path is not None:
+        baseline = Baseline(load_report(baseline_path), f"baseline: {baseline_path}")
+    elif stage:
+        baseline = registry_baseline(
+            project, resolved.pipeline.name, stage, allow_missing=allow_missing_baseline
+        )
+    else:
+        baseline = Baseline(None, "")
+    verdict = check_gate(
+        report,
+        thaw(resolved.thresholds.data),
+        baseline.report,
+        strict=strict,
+        current_fingerprint=resolved.fingerprint,
+        baseline_note=baseline.note,
+    )
+    out = path.parent / "gate.json"
+    write_atomic(out, verdict.to_json() + "\n")
+    return verdict, out
+
+
+def gate(
+    project: Project | str | os.PathLike[str] | None,
+    pipeline: str,
+    *,
+    report: Path | None = None,
+    baseline: Path | None = None,
+    baseline_stage: str | None = None,
+    allow_missing_baseline: bool = False,
+    strict: bool = False,
+) -> GateVerdict:
+    """Pass or fail `report` (default: the pipeline's latest) as `llmops gate`, and write
+    gate.json beside it. The baseline is the report at `baseline`, else the evidence of the
+    version in `baseline_stage` (default: the thresholds' `regression.baseline`); a registry
+    that cannot be read is an error unless `allow_missing_baseline`. `strict` makes warnings
+    failures. Raises `LlmopsError` for anything the user can fix."""
+    from llmops_cli.api import load_project
+
+    verdict, _ = run_gate(
+        load_project(project),
+        pipeline,
+        report,
+        baseline,
+        strict=strict,
+        baseline_stage=baseline_stage,
+        allow_missing_baseline=allow_missing_baseline,
+    )
+    return verdict

@@ -1,0 +1,260 @@
+"""The prompt-injection rule pack's vocabulary, part two: the words of what an attack makes
+the model do (exfiltrate through links and images, call tools, decode and obey a payload) in
+six languages; the cues of a text that talks about attacks; and the key words, one of which
+every match of a rule contains."""
+
+from __future__ import annotations
+
+from llmops_cli.guardrails.injection_vocab import _any
+
+# -- exfiltration through links and images ---------------------------------------------------
+_SECRET_DATA = _any(
+    r"(?:the |this |our |my |your |user'?s? |all |entire |full |whole )?(?:conversation|"
+    r"chat|dialog(?:ue)?|session)(?: history| log| so far| transcript| data| content|"
+    r" context)|"
+    r"(?:the |this |our |entire |full |whole )(?:conversation|chat|dialog(?:ue)?)|"
+    r"(?:previous|prior|earlier|above|all|user'?s?|the|my) messages|"
+    r"(?:the |your |any |all )?(?:system prompt|hidden instructions)|"
+    r"(?:the user'?s?|users'|their|his|her|all (?:the )?|any|every|stored|saved|victim'?s?|"
+    r"customer'?s?|customers') (?:passwords?|api[ _-]?keys?|secrets?|tokens?|credentials|"
+    r"access keys?|private keys?|session cookies?|cookies|ssn|social security numbers?|"
+    r"credit cards?(?: numbers?)?|e-?mail(?: address)?(?:es)?|personal (?:data|information|"
+    r"details)|address(?:es)?|phone numbers?|account numbers?|bank details|data|name|"
+    r"details|question|query|input|files?|documents?|notes)|"
+    r"(?:personal (?:data|information)|pii|secrets|credentials|passwords)|"
+    r"the (?:credit card|card|passport|account|social security) numbers?|"
+    r"(?:what|everything) (?:the user|i|we|they) (?:said|typed|wrote|asked|shared|entered)|"
+    r"(?:historial|contraseñas?|conversaci[oó]n|datos personales|mensajes anteriores)|"
+    r"(?:historique|mots? de passe|conversation|données personnelles|messages précédents)|"
+    r"(?:verlauf|passw(?:o|ö)rter|passwort|gespräch|unterhaltung|persönlichen daten|"
+    r"bisherigen nachrichten|zugangsdaten)|"
+    r"(?:hist[oó]rico|senhas?|conversa|dados pessoais|mensagens anteriores)|"
+    r"(?:cronologia|conversazione|dati personali|messaggi precedenti)"
+)
+_URL = r"https?://[^\s)\]\"'<>]{1,300}?"
+_PLACEHOLDER = (
+    r"(?:\{\{?[^}\s]{0,40}\}?\}|\$\{?[A-Za-z_]{1,40}\}?|<[A-Za-z_ -]{1,40}>|"
+    r"(?-i:\[[A-Z_ -]{2,40}\])|"
+    r"%s|\.\.\.|…|(?-i:[A-Z][A-Z_]{3,40}\b))"
+)
+_EXFIL_VERB = _any(
+    r"append|add|include|insert|put|place|embed|attach|encode|fill|replace|substitute|"
+    r"concatenate|send|post|submit|upload|forward|transmit|leak|exfiltrate|render|visit|fetch|"
+    r"load|open|navigate to|browse to|call|añade|agrega|incluye|inserta|envía|envia|manda|"
+    r"ajoute[zr]?|inclu[st]|insère|envoie[zr]?|füg\w*|häng\w*|schick\w*|send\w*|adicione|"
+    r"inclua|insira|aggiungi|includi|inserisci|invia"
+)
+_LINK_WORD = _any(
+    r"url|link|query(?: string| parameter)?|parameter|image|img|markdown|webhook|endpoint|"
+    r"server|address|enlace|imagen|lien|bild|imagem|immagine|collegamento|https?://"
+)
+# -- tool hijacking ---------------------------------------------------------------------------
+_TOOL_CALL = _any(
+    r"call|invoke|use|run|execute|trigger|fire|perform|issue|make|llama|ejecuta|usa|utiliza|"
+    r"invoca|appelle[zr]?|exécute[zr]?|utilise[zr]?|lance[zr]?|ruf\w*|führ\w*|verwende\w*|"
+    r"nutze\w*|chame|execute|use|chiama|esegui|usa"
+)
+_TOOL = _any(
+    r"tools?|functions?|plugins?|actions?|api|commands?|endpoints?|skills?|herramienta|"
+    r"función|outil|fonction|werkzeug|funktion|ferramenta|função|strumento|funzione|"
+    r"`[A-Za-z_][\w.]{1,60}`|[a-z]+_[a-z_]{2,40}"
+)
+_WILDCARD = _any(
+    r"\(\s*[^)\n]{0,80}?(?:\"\*\"|'\*'|=\s*\*|\*\.\*|\"all\"|'all'|=\s*all\b|"
+    r"\ball\s*=\s*true|recursive\s*=\s*true|\*\s*\))|"
+    r"(?:path|target|to|recipient|scope|files?|folder|query|where|ids?|"
+    r"filter|caminho|ruta|chemin|pfad|percorso)\s*[=:]\s*[\"']?(?:\*|all|everyone|/|~|\.\*|"
+    r"[\w./~-]{0,40}/\*)[\"']?(?=[\s,)}\]]|$)|\brecursive\s*=\s*true\b|"
+    r"\b(?:all|every|each|entire|whole)\s+(?:the\s+|of the\s+|my\s+|your\s+|"
+    r"their\s+)?(?:files?|records?|users?|accounts?|contacts?|emails?|messages?|documents?|"
+    r"repos(?:itories)?|rows|tables?|data(?:base)?|folders?|directories|customers?|backups?|"
+    r"branches|notes?|items?|entries|events|tickets|orders|invoices|logs?|projects?|"
+    r"workspaces?|drives?|buckets?|inbox|mailbox|calendar|history)\b|"
+    r"\beverything\b|"
+    r"\b(?:todos los|todas las|tous les|toutes les|alle|todos os|todas as|tutti i|tutte le)\s+\w+"
+)
+_NO_CONFIRM_USER = _any(
+    r"without (?:asking|telling|notifying|informing|alerting|warning) (?:the user|the owner|"
+    r"anyone|them|him|her)|without (?:the )?(?:user'?s?|owner'?s?|human) (?:confirmation|approval|"
+    r"consent|knowledge|permission|review)|silently|secretly|covertly|behind the user's back|"
+    r"(?:do not|don't|dont|never) (?:ask|tell|notify|inform|alert|warn) (?:the user|the owner|"
+    r"anyone)|skip (?:the )?(?:user )?(?:confirmation|approval)|sin (?:avisar|decir nada) al "
+    r"usuario|sans (?:prévenir|avertir|informer) l'utilisateur|ohne (?:den nutzer|den benutzer) "
+    r"zu (?:fragen|informieren)|sem avisar o usuário|senza avvisare l'utente"
+)
+_NO_CONFIRM = _any(
+    r"without (?:asking|confirm(?:ing|ation)?|approval|permission|(?:user |"
+    r"human )?(?:review|consent|verification)|telling|notifying|informing|checking|"
+    r"prompting|waiting)|"
+    r"(?:do not|don't|dont|never|no need to) (?:ask|confirm|check|wait|prompt|notify|tell|"
+    r"inform|alert|warn)(?: (?:the )?(?:user|anyone|them|for (?:confirmation|approval|"
+    r"permission)))?|"
+    r"(?:silently|quietly|secretly|covertly|automatically|immediately)|"
+    r"skip (?:the )?(?:confirmation|approval|review|verification)|"
+    r"(?:already|pre-?) ?approved|no hace falta confirmar|no es necesario confirmar|"
+    r"pas besoin de confirmer|inutile de confirmer|keine bestätigung nötig|"
+    r"não (?:precisa|é preciso) confirmar|non serve confermare|"
+    r"(?:auto|pre)-?(?:approved?|confirmed?)|"
+    r"sin (?:preguntar|confirmar|confirmación|permiso|avisar)|"
+    r"sans (?:demander|confirmer|confirmation|permission|prévenir|avertir)|"
+    r"ohne (?:nachzufragen|zu fragen|bestätigung|rückfrage|erlaubnis|zu bestätigen)|"
+    r"sem (?:perguntar|confirmar|confirmação|permissão|avisar)|"
+    r"senza (?:chiedere|confermare|conferma|permesso|avvisare)"
+)
+_DANGEROUS = _any(
+    r"delete|remove|erase|wipe|drop|destroy|purge|transfer|wire|pay|send|forward|share|export|"
+    r"upload|post|publish|email|grant|invite|add (?:me|user|admin)|change (?:the )?password|"
+    r"reset|disable|approve|merge|push|deploy|install|download|rm -rf|chmod|curl|borra\w*|"
+    r"elimina\w*|envía|transfiere|supprime\w*|efface\w*|envoie\w*|transfère\w*|lösch\w*|"
+    r"entfern\w*|überweis\w*|apag\w*|exclu\w*|transfira|cancella\w*|trasferisci"
+)
+_IDENTIFIER = r"`[A-Za-z_][\w.]{1,60}`|[a-z]+_[a-z_]{2,40}\b"  # delete_files, `shell.run`
+# a fiction frame that asks to drop the warnings: the story is the wrapper, not the point
+_FICTION = _any(
+    r"story|novel|fiction|fictional|role-?play|screenplay|script|monologue|poem|game|tale|"
+    r"historia|relato|novela|histoire|roman|geschichte|roman|história|romance|storia|racconto"
+)
+_DROP_WARNINGS = _any(
+    r"(?:skip|drop|omit|leave out|no|without|don't add|do not add|never add) (?:the |any |all )?"
+    r"(?:warnings?|disclaimers?|caveats?|safety notes?|moralizing|lectures?)|"
+    r"(?:it's|it is|this is|its) (?:only|just|purely) (?:fiction|a story|fictional|pretend)|"
+    r"the more (?:accurate|realistic|detailed),? the better|"
+    r"sin (?:advertencias|avisos)|sans (?:avertissements?|mises en garde)|ohne (?:warnungen|"
+    r"hinweise)|sem (?:avisos|advertências)|senza (?:avvertenze|avvisi)"
+)
+# -- encoded payloads to be decoded and obeyed -----------------------------------------------
+_DECODE = _any(
+    r"decode|decrypt|decipher|unscramble|reverse|translate|convert|interpret|read|unpack|"
+    r"deobfuscate|decodifica\w*|descifra\w*|décode[zr]?|déchiffre[zr]?|dekodier\w*|"
+    r"entschlüssel\w*|decifr\w*"
+)
+_ENCODING = _any(
+    r"base ?64|b64|hex(?:adecimal)?|rot[- ]?13|caesar|cipher|binary|morse|leet(?:speak)?|"
+    r"url[- ]?encod\w*|percent[- ]encod\w*|ascii|unicode|encoded|encrypted|backwards|reversed|"
+    r"this (?:string|payload|message|text|code)|the following|below|codificad[oa]|codé|"
+    r"kodiert|codificato"
+)
+_OBEY = _any(
+    r"follow|execute|obey|do (?:what|as) it says|do it|run|carry out|act on|act upon|perform|"
+    r"comply|apply|treat (?:it|them) as (?:your |new )?(?:instructions|a command|orders)|"
+    r"without (?:commentary|comment|explanation|question)|"
+    r"respond to (?:it|the (?:decoded|hidden))|answer (?:it|the decoded)|"
+    r"(?:instructions|command|commands|orders) (?:inside|within|in it|it contains)|sigue\w*|"
+    r"ejecuta\w*|obedece\w*|suivez|suis|exécute[zr]?|obéis\w*|applique[zr]?|"
+    r"befolge\w*|führ\w* \w+ aus|gehorche|siga|execute|obedeça|segui|esegui\w*|obbedisci"
+)
+
+# A text that holds an encoded run (a decoded view) and asks for it to be decoded and obeyed,
+# anywhere in the text: `injection.rule_findings` checks both cues on the original text.
+DECODE_CUE = _any(
+    _DECODE,
+    r"rot-?13|base ?64|hex|aplica|applique[zr]?|wende \w+ an|applica",
+)
+OBEY_CUE = _any(
+    _OBEY,
+    r"obey|do (?:what|as) (?:it|the \w+) (?:says|tells)|respond according to|"
+    r"(?:as|a) (?:your |the |a )?new (?:task|instruction|instructions|command|order)|"
+    r"lo que diga|ce qu'il dit|"
+    r"was (?:es|darin) steht|(?:o )?que (?:ele )?diz|quello che dice|ausführen|instead of|"
+    r"carry (?:it|them) out|decode_and_run|and run",
+)
+DECODED_VIAS = ("base64", "hex", "url", "rot13", "reversed")
+# Words of a text that talks about attacks; in such a text, a rule of MENTIONABLE whose every
+# match starts just inside QUOTES is a quotation, not an instruction.
+MENTION_CUE = (
+    r"prompt[ -]injection|injection (?:de|di) prompt|inyecci[oó]n de prompt|injeção de prompt|"
+    r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
+    r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
+    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b"
+)
+MENTIONABLE = frozenset(
+    {
+        "override-prior-instructions",
+        "override-instructions-first",
+        "chat-template-tokens",
+        "persona-named-jailbreak",
+    }
+)
+QUOTES = "'\"`«»“”‘’„‹›"
+
+
+# Words one of which every match of a rule contains (lower case): a rule whose words are all
+# absent is not run. tests/test_injection.py checks that this changes no verdict.
+def _words(joined: str) -> tuple[str, ...]:
+    return tuple(joined.split("|"))
+
+
+_OBJECT_WORDS = _words(
+    "instru|prompt|rule|direction|directive|guideline|guardrail|constraint|programming|polic|"
+    "restrict|filter|safeguard|limitation|training|order|command|configur|message|context|"
+    "conversation|everything|what you|indicacion|regla|norma|directri|restric|órden|orden|"
+    "regra|diretri|consigne|règle|anweisung|instruktion|regel|befehl|vorgabe|richtlinie|"
+    "einschränkung|istruzion|regole|diretti|linee guida|vincoli|restri"
+)
+_LINK_WORDS = _words(
+    "http|url|link|query|parameter|image|img|markdown|webhook|endpoint|server|address|enlace|"
+    "imagen|lien|bild|imagem|immagine|collegamento"
+)
+KEY_TOOL_UNCONFIRMED = _words(
+    "without|not |don't|dont|never|no need|silent|quiet|secret|covert|automatic|immediate|"
+    "skip|approv|confirm|sin |sans |ohne |sem |senza |pas besoin|inutile|bestätigung|"
+    "precisa|preciso|serve"
+)
+KEY_WORDS: dict[str, tuple[str, ...]] = {
+    "override-prior-instructions": _OBJECT_WORDS
+    + _words(
+        "antes|anterior|avant|auparavant|vorher|zuvor|bisher|prima|finora|received|recibiste|"
+        "lo que|ce qu|o que|quello che|was|"
+        "dieron|donn|reçu|bekommen|recebeu|deram|ricevuto|dato|said|disseram|dijeron|dicho|dit|"
+        "gesagt|detto|detti|dito|falado"
+    )
+    + _words("above|before|earlier|previously|so far|told|given"),
+    "override-instructions-first": _OBJECT_WORDS,
+    "override-new-instructions": _words(":|-"),
+    "override-from-now-on": _words(
+        "from now|from this|henceforth|rest of|a partir|de ahora|désormais|dorénavant|ab jetzt|"
+        "ab sofort|ab nun|von nun|de agora|d'ora|da ora|da adesso"
+    ),
+    "persona-without-limits": _words(
+        "no |without|not |never|free |unrestrict|unfilter|uncensor|jailbr|amoral|unethical|"
+        "evil|unaligned|dan|stan|dude|aim|mode|anything|everything|every question|refus|sin |"
+        "sans |ohne |sem |senza |keine|aucune|ningun|nenhuma|nessuna"
+    ),
+    "persona-named-jailbreak": _words(
+        "anything now|dan|developer mode|jailbreak|modo |mode |entwicklermodus|modalità|stan|"
+        "dude|aim|machiavellian|antigpt|evil|opposite"
+    ),
+    "reveal-hidden-instructions": _OBJECT_WORDS + _words("above|before|told|given"),
+    "reveal-verbatim": _words("above|before|verbatim|word for word|starting with"),
+    "role-spoof-prefix": _words(":"),
+    "chat-template-tokens": _words("<|[|{"),
+    "fake-boundary": _words("end|close|stop|terminat|begin|start|system|admin|developer|fin "),
+    "addressed-to-ai-reader": _words(
+        "ai|a.i.|assistant|llm|language model|bot|copilot|gpt|claude|gemini|summari|crawler|ia|"
+        "asistente|assistente|ki|sprachmodell|modell|modelo|modèle|modello|intelligen|"
+        "künstliche|hidden|invisible|secret|<!--|this document|this page|this email|"
+        "this e-mail|this file|this article|this text|this message|this review|this resume|"
+        "this cv|this website|this ticket|this pdf"
+    ),
+    "markdown-image-exfiltration": _words("!["),
+    "link-with-data-template": _words("http"),
+    "exfiltrate-to-url": _LINK_WORDS,
+    "url-with-secret-data": _LINK_WORDS,
+    "tool-call-wildcard": _words(
+        "(|=|:|recursive|all|every|each|entire|whole|todo|toda|tous|toutes|alle|tutti|tutte"
+    ),
+    "tool-call-unconfirmed": KEY_TOOL_UNCONFIRMED,
+    "tool-call-exfiltrate": _words("@|http|to |into |list|data|record"),
+    "tool-call-json": ('"',),
+    "tool-call-then-unconfirmed": KEY_TOOL_UNCONFIRMED,
+    "fiction-wrapper": _words(
+        "warning|disclaimer|caveat|safety note|moraliz|lecture|fiction|pretend|a story|the more|"
+        "advertencia|aviso|avertissement|mise en garde|warnung|hinweis|advertência|avvertenz|"
+        "avvis"
+    ),
+    "decode-and-obey": _words(
+        "follow|execut|obey|do |run|carry out|act on|act upon|perform|comply|apply|treat|"
+        "without|respond to|answer|instruc|command|orders|sigue|ejecut|obedec|suiv|suis|exécut|"
+        "obéi|appliqu|befolg|führ|gehorch|siga|obedeç|segui|esegui|obbedisci"
+    ),
+}
