@@ -46,9 +46,17 @@ __all__ = [
 
 # evaluation (evaluate, calibrate_judge) ------------------------------------------------------
 from llmops_cli.contracts.report import CaseRow, EvalReport, load_report  # noqa: E402
+from llmops_cli.evaluation.calibrate import JudgeCalibrationReport, calibrate_judge  # noqa: E402
 from llmops_cli.evaluation.session import evaluate  # noqa: E402
 
-__all__ += ["CaseRow", "EvalReport", "evaluate", "load_report"]
+__all__ += [
+    "CaseRow",
+    "EvalReport",
+    "JudgeCalibrationReport",
+    "calibrate_judge",
+    "evaluate",
+    "load_report",
+]
 
 # gate ----------------------------------------------------------------------------------------
 from llmops_cli.contracts.verdict import GateCheck, GateVerdict, load_verdict  # noqa: E402

@@ -164,8 +164,11 @@ def _open(project: Project) -> str:
     """Point MLflow at the project's store; the id of its experiment (created when missing)."""
     import logging
 
-    import mlflow
-    from mlflow.tracking import MlflowClient
+    from llmops_cli.extras import needed
+
+    with needed("tracking"):
+        import mlflow
+        from mlflow.tracking import MlflowClient
 
     print(json.dumps({"phase": "store"}), flush=True)  # imported; the store's wait starts
 

@@ -10,14 +10,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fakeserver import FakeOpenAI
+from fakeserver import StartServer
 from helpers import add_judge, latest
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
-from llmops_cli.evaluation.calibration import confusion, quadratic_kappa, spearman
+from llmops_cli.evaluation.calibration import confusion, quadratic_kappa
 from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
+from llmops_cli.stats.ranks import spearman
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -82,9 +83,11 @@ class LenientJudge:
 
 
 @pytest.fixture
-def judge_server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def judge_server(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> LenientJudge:
     judge = LenientJudge()
-    server = FakeOpenAI(responder=judge).start()
+    server = fake_openai(responder=judge)
     add_judge(
         project,
         server.url,
@@ -92,8 +95,7 @@ def judge_server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         transport="openai-http",
         scorer="judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n",
     )
-    yield judge
-    server.stop()
+    return judge
 
 
 def test_calibrate_over_http_then_eval_stops_warning(
@@ -192,3 +194,25 @@ def test_unknown_or_ambiguous_judge_is_a_user_error(project: Path, cli: Any) -> 
         "judge", "calibrate", "--labels", str(labels), "--judge", "nope@1.0.0", cwd=project
     )
     assert result.exit_code == 1 and "--judge: no model named 'nope'" in result.stderr
+
+
+def test_calibrate_judge_is_a_library_call(project: Path, judge_server: LenientJudge) -> None:
+    """`api.calibrate_judge` returns a frozen, typed report (the judge the pipelines name,
+    by default) and saves the record the eval warnings read; no CLI involved."""
+    import dataclasses
+
+    from llmops_cli import api
+
+    labels = _labels(project / "human.jsonl", [1, 2, 3, 4, 5] * 2)
+    started: list[tuple[int, str]] = []
+    report = api.calibrate_judge(
+        project, labels, repeats=2, concurrency=1, on_start=lambda n, j: started.append((n, j))
+    )
+    assert isinstance(report, api.JudgeCalibrationReport)
+    assert started == [(10, "judge@1.0.0")] and report.judge == "judge@1.0.0"
+    assert report.n == report.judged == 10 and report.failed == 0
+    assert report.self_consistency is not None and report.self_consistency.repeats == 2
+    assert sum(map(sum, report.confusion)) == 10
+    assert (project / report.record).is_file()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.judge = "other"  # type: ignore[misc]
