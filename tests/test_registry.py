@@ -62,7 +62,8 @@ def test_promote_refuses_a_newer_failed_or_partial_gate(repo: Path, cli: Cli) ->
     assert event.data["evidence_overridden"].startswith(f"run {subset_run} judged a partial")
     # a newer whole-set run that passes is the evidence again
     evaluate(cli, repo)
-    assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
+    staged = cli("promote", "support-bot", "--to", "staging", cwd=repo)
+    assert staged.exit_code == 0, staged.output
     event = Registry(Project.load(repo)).events("support-bot")[-1]
     assert event.data["report_run_id"] == latest(repo)["run_id"]
     assert "evidence_overridden" not in event.data
@@ -95,7 +96,8 @@ def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli: Cli) -> Non
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     again = cli("promote", "support-bot", "--to", "dev", cwd=repo)
     assert again.exit_code == 1 and "already in dev" in again.stderr
-    assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
+    staged = cli("promote", "support-bot", "--to", "staging", cwd=repo)
+    assert staged.exit_code == 0, staged.output
     unapproved = cli("promote", "support-bot", "--to", "prod", "--approver", "mallory", cwd=repo)
     assert unapproved.exit_code == 1 and "protected" in unapproved.stderr
     assert (

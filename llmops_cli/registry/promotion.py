@@ -33,7 +33,7 @@ def find_evidence(
     why it is no evidence ("" when it is): its gate failed, or it covers part of the golden
     set. A reason is an error unless `force` (then it is recorded with the promotion)."""
     folder = project.reports_dir / resolved.pipeline.name
-    gated: list[tuple[str, Path, GateVerdict]] = []
+    gated: list[tuple[tuple[str, int], Path, GateVerdict]] = []
     for report_path in folder.glob("*/report.json"):
         gate_path = report_path.parent / "gate.json"
         if not gate_path.exists():
@@ -42,14 +42,15 @@ def find_evidence(
         if verdict.fingerprint == resolved.fingerprint:
             # verdicts written before finished_at was recorded: read it from the report
             finished = verdict.finished_at or load_report(report_path).finished_at
-            gated.append((finished, report_path, verdict))
+            # finished_at is to the second; runs in the same second go by when written
+            gated.append(((finished, report_path.stat().st_mtime_ns), report_path, verdict))
     if not gated:
         raise LlmopsError(
             f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
             f"{resolved.fingerprint[:12]}); run `llmops eval {resolved.pipeline.name}` and "
             f"`llmops gate {resolved.pipeline.name}` first"
         )
-    _, report_path, verdict = max(gated, key=lambda g: (g[0], g[2].run_id))
+    _, report_path, verdict = max(gated, key=lambda g: g[0])
     why = _not_evidence(report_path, verdict)
     if why and not force:
         raise LlmopsError(
