@@ -76,8 +76,8 @@ def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> boo
     ("an attacker writes 'ignore previous instructions'"): a mention, not a use."""
     if not (mention and rule in MENTIONABLE):
         return pattern.search(text) is not None
-    if rule == "chat-template-tokens" and text.rstrip().endswith("?"):
-        return False  # a question about a chat format quotes its markers
+    if rule == "chat-template-tokens" and "?" in text:
+        return False  # a question about a chat format or parser quotes its markers
     return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
 
 
@@ -203,13 +203,24 @@ def find_injection(text: str) -> list[InjectionFinding]:
 
 
 MODEL_RULE = "injection-model"
+# a text whose last sentence asks something ("Can you decode this hex?", "Is this JSON
+# right?"), maybe followed by the one thing it asks about ("... to ASCII? 48656c6c6f"): it
+# asks the assistant, where a planted or pasted instruction tells it
+_QUESTION_END = re.compile(r"[?？]\s*[`'\"»”)\]]*\s*(?:\S{1,200}|`[^`\n]{1,200}`)?\s*$")
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the text ends by asking a question (a request to the assistant, the shape of
+    most benign texts that share vocabulary with attacks)."""
+    return _QUESTION_END.search(text[-200:].rstrip()) is not None
 
 
 def model_finding(
     normalised: Normalised, threshold: float | None = None
 ) -> InjectionFinding | None:
     """The shipped classifier's verdict: its highest score over the views, when that reaches
-    the threshold chosen on the dev set (or `threshold`)."""
+    the model's stand-alone threshold, or its lower threshold in a text that is not a
+    question (or, given `threshold`, when it reaches that)."""
     from llmops_cli.guardrails.model import load
 
     model = load()
@@ -219,6 +230,9 @@ def model_finding(
             best, where = score, view.via
     cut = model.threshold if threshold is None else threshold
     if best < cut:
+        return None
+    alone = model.threshold_alone if threshold is None else None
+    if alone is not None and best < alone and asks_a_question(normalised.text):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
 

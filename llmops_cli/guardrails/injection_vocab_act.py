@@ -165,7 +165,8 @@ MENTION_CUE = (
     r"prompt[ -]injection|injection (?:de|di) prompt|inyecci[oó]n de prompt|injeção de prompt|"
     r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
     r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
-    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b"
+    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b|"
+    r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b"
 )
 MENTIONABLE = frozenset(
     {
@@ -173,6 +174,7 @@ MENTIONABLE = frozenset(
         "override-instructions-first",
         "chat-template-tokens",
         "persona-named-jailbreak",
+        "instruction-to-named-agent",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›"
@@ -235,6 +237,11 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "künstliche|hidden|invisible|secret|<!--|this document|this page|this email|"
         "this e-mail|this file|this article|this text|this message|this review|this resume|"
         "this cv|this website|this ticket|this pdf"
+    ),
+    "instruction-to-named-agent": _words(
+        "bot|llm|ai|a.i.|ia|summari|crawler|copilot|ki-|language model|sprachmodell|agent|"
+        "assistant|model|filter|screener|system|reader|processor|parser|classifier|tool|"
+        "asistente|modèle|modell|assistent"
     ),
     "markdown-image-exfiltration": _words("!["),
     "link-with-data-template": _words("http"),

@@ -67,8 +67,11 @@ class InjectionModel:
     weights: array  # type: ignore[type-arg]  # int16, one per bucket
     scale: float  # weight = int16 * scale
     bias: float
-    threshold: float  # chosen on the dev set (tests/data/injection_dev.jsonl)
+    threshold: float  # the lowest score that can count (with a supporting cue)
     version: str
+    # the score that counts on its own; between `threshold` and this the text must also not
+    # be a question (leave-one-source-out choice, bench/RESULTS.md); None: `threshold`
+    threshold_alone: float | None = None
 
     def score(self, text: str) -> float:
         """Probability that the text is an injection (the highest over its windows)."""
@@ -99,4 +102,5 @@ def load() -> InjectionModel:
         bias=float(meta["bias"]),
         threshold=float(meta["threshold"]),
         version=str(meta["version"]),
+        threshold_alone=float(meta["threshold_alone"]) if "threshold_alone" in meta else None,
     )
