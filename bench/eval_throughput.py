@@ -5,11 +5,21 @@
 2. The same 1,000 cases fully cached: whole-process wall time (target <= 2 s).
 3. 10,000 cases (0 ms latency, concurrency 64): peak RSS.
 Run: .venv/bin/python bench/eval_throughput.py  (add --skip-10k to skip part 3)
+
+`--goals [--repeat N]` measures issue 18's goals 3 and 4 instead (default transport, `openai-http`):
+3. 1,000 cases, 50 ms latency, concurrency 64, `--no-track --cache off`: the time beyond a
+   1-case run of the same command, against the floor 1000 / 64 x 50 ms = 0.78 s (target
+   <= 1.3x), once with `.llmops/` cleared of kept verdicts (first sight of these answers) and
+   once repeated;
+4. the same 1,000 cases all answered from the cache, tracking on (the default: a detached
+   logger) and off (target <= 1.0 s wall).
+Wall and CPU (user + sys of the eval process; not the server's, not the detached logger's).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +30,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 LLMOPS = str(BIN / "llmops")
+# the checkout PYTHONPATH names (a worktree), else the one installed in the venv
+ENV = {"BENCH_KEY": "sk-bench-000000000000000000", "PATH": str(BIN) + ":/usr/bin:/bin"} | {
+    k: v for k, v in os.environ.items() if k == "PYTHONPATH"
+}
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
@@ -57,20 +71,89 @@ def make_project(
     pipeline.write_text(pipeline.read_text().replace("support-model-local@1.0.0", "bench@1.0.0"))
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one whole process, via /usr/bin/time -v."""
+def _time_v(args: list[str], cwd: Path) -> tuple[float, str]:
+    """Wall seconds of one whole process and /usr/bin/time -v's report of it."""
     start = time.perf_counter()
     out = subprocess.run(
         ["/usr/bin/time", "-v", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"BENCH_KEY": "sk-bench-000000000000000000", "PATH": str(BIN) + ":/usr/bin:/bin"},
+        env=ENV,
     )
     wall = time.perf_counter() - start
     assert out.returncode == 0, out.stderr[-2000:]
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))  # type: ignore[union-attr]
+    return wall, out.stderr
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one whole process."""
+    wall, report = _time_v(args, cwd)
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report).group(1))  # type: ignore[union-attr]
     return wall, rss
+
+
+def timed_cpu(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one whole process."""
+    wall, report = _time_v(args, cwd)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", report)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", report)
+    assert user and system
+    return wall, float(user.group(1)) + float(system.group(1))
+
+
+def median_of(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return sorted(r[0] for r in runs)[len(runs) // 2], sorted(r[1] for r in runs)[len(runs) // 2]
+
+
+def wait_for_loggers(root: Path) -> None:
+    """Every detached MLflow logger of `root` has written its outcome (none left running)."""
+    deadline = time.monotonic() + 180
+    runs = root / ".llmops/runs"
+    while any('"pending"' in p.read_text() for p in runs.glob("*.tracking.json")):
+        assert time.monotonic() < deadline, "a tracking logger did not finish"
+        time.sleep(0.2)
+
+
+def goals(repeats: int = 3) -> None:
+    server, url = start_server(0.05)
+    floor = 1000 / 64 * 0.05
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "p"
+            make_project(root, url, 1000, 64, None)
+            args = [LLMOPS, "eval", "support-bot", "--format", "json"]
+            off = [*args, "--no-track", "--cache", "off"]
+            timed_cpu([*off, "--limit", "1"], root)  # seals the manifests, keeps verdicts
+            fresh, again, one = [], [], []
+            for _ in range(repeats):  # alternated, so the load hits all alike
+                # answers never seen: no guardrail verdict kept (manifests stay sealed)
+                (root / ".llmops/cache/guardrails.sqlite").unlink(missing_ok=True)
+                one.append(timed_cpu([*off, "--limit", "1"], root))
+                fresh.append(timed_cpu(off, root))
+                again.append(timed_cpu(off, root))
+            (w1, c1), (wf, cf), (wa, ca) = median_of(one), median_of(fresh), median_of(again)
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            print(f"[goal 3] 1,000 cases, 50 ms, c=64, --no-track --cache off; floor {floor:.2f} s")
+            print(f"  1-case start-up            {w1:.2f} s wall  {c1:.2f} s CPU")
+            for label, w, c in (("first sight", wf, cf), ("repeated", wa, ca)):
+                print(
+                    f"  {label:<12} 1,000 cases {w:.2f} s wall  {c:.2f} s CPU; beyond start-up "
+                    f"{w - w1:.2f} s = {(w - w1) / floor:.2f}x the floor (target <= 1.3x)"
+                )
+            timed_cpu([*args, "--no-track"], root)  # record every answer
+            cached_off, cached_on = [], []
+            for _ in range(repeats):
+                cached_off.append(timed_cpu([*args, "--no-track"], root))
+                cached_on.append(timed_cpu(args, root))
+                wait_for_loggers(root)
+            (wo, co), (wt, ct) = median_of(cached_off), median_of(cached_on)
+            print("[goal 4] 1,000 cases all answered from the cache (target <= 1.0 s wall)")
+            print(f"  tracking on (default)  {wt:.2f} s wall  {ct:.2f} s CPU")
+            print(f"  --no-track             {wo:.2f} s wall  {co:.2f} s CPU")
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def main() -> None:
@@ -131,4 +214,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--goals" in sys.argv:
+        goals(int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3)
+    else:
+        main()

@@ -14,6 +14,7 @@ Targets: `--limit 20` flat in history length, `--all` linear at worst, >= 20x GT
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -26,10 +27,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import cpu_seconds, median_seconds
 
 LLMOPS = str(Path(sys.executable).parent / "llmops")
+YAML_EVENTS = "--yaml-events" in sys.argv
+if YAML_EVENTS:
+    sys.argv.remove("--yaml-events")
 
 
 def git(root: Path, *args: str, input: bytes | None = None) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, input=input, capture_output=True)
+
+
+def event_text(event: dict[str, object]) -> str:
+    """An event file as the registry writes it (JSON since 2026-12; `--yaml-events`: YAML, as
+    written by earlier versions)."""
+    if YAML_EVENTS:
+        return dump(event)
+    return json.dumps(event, indent=2, ensure_ascii=False) + "\n"
 
 
 def dump(data: object) -> str:
@@ -56,7 +68,7 @@ def synthetic_history(root: Path, events: int) -> None:
         if previous is not None:
             histories[name] = [*histories.get(name, []), previous][-100:]
         pipelines[name]["dev"] = entry
-        files[f"events/{seq:08d}-{event_id}.yaml"] = dump(
+        files[f"events/{seq:08d}-{event_id}.yaml"] = event_text(
             {  # every field a real promote event has, so that reading one costs the same
                 "id": event_id,
                 "seq": seq,

@@ -7,6 +7,11 @@ registrations (`p-K@v1.0.J`) and half stage assignments (`p-K#dev#M`), over 100 
 each tag on its own commit. Whole processes, alternating tool by tool; medians. GTO's reads
 are quadratic in the number of tags, so at 10,000 it runs once per operation.
 Run: .venv/bin/python bench/registry_vs_gto.py   (GTO from .bench/gto: `make bench` installs it)
+
+`registry_vs_gto.py history [SIZES...]` (issue 18 goal 5): `llmops registry history` beside
+`gto history`, CPU seconds (user + system, git children included), medians, the two tools
+alternated run by run: the whole history (`--all` / `gto history`), one artifact (`p-1
+--limit 20` / `gto history p-1`), and llmops's default `--limit 20`. Target: >= 20x GTO.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from registry_scale import LLMOPS, git, make_root
+from _timing import cpu_seconds
+from registry_scale import HISTORY_CASES, LLMOPS, git, make_root
 
 GTO = str(Path(__file__).resolve().parents[1] / ".bench/gto/bin/gto")
 ENV = {
@@ -70,7 +76,47 @@ def seconds(cmd: list[str], cwd: Path, undo: list[str] | None = None) -> float:
     return elapsed
 
 
+HISTORY_PAIRS = (  # llmops case (registry_scale.HISTORY_CASES), the GTO command it answers
+    ("--all", ["history"]),
+    ("p-1 --limit 20", ["history", "p-1"]),
+    ("--limit 20", ["history"]),
+)
+
+
+def history_side_by_side(sizes: tuple[int, ...], runs: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            ours = make_root(Path(tmp), n, evidence=False)
+            theirs = Path(tmp) / f"gto{n}"
+            theirs.mkdir()
+            gto_history(theirs, n)
+            cpu: dict[str, list[float]] = {}
+            # GTO is quadratic in tags: past 1,500 entries one run of its whole history only
+            pairs = HISTORY_PAIRS if n <= 1_500 else HISTORY_PAIRS[::2]
+            runs = runs if n <= 1_500 else 1
+            for _ in range(runs):  # alternate the tools, run by run
+                for case, args in HISTORY_CASES.items():
+                    cmd = [LLMOPS, "registry", "history", *args]
+                    cpu.setdefault(case, []).append(cpu_seconds(cmd, ours))
+                for gto_args in ({" ".join(a): a for _, a in pairs}).values():
+                    cpu.setdefault(f"gto {' '.join(gto_args)}", []).append(
+                        cpu_seconds([GTO, *gto_args], theirs, env=ENV)
+                    )
+            med = {k: statistics.median(v) for k, v in cpu.items()}
+            print(f"{n:>6,} history entries, CPU seconds (median of {runs}):")
+            for case, gto_args in pairs:
+                gto_case = f"gto {' '.join(gto_args)}"
+                print(
+                    f"  llmops registry history {case:<15} {med[case]:6.2f} s   "
+                    f"{gto_case:<17} {med[gto_case]:6.2f} s   "
+                    f"llmops {med[gto_case] / med[case]:5.1f}x less"
+                )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["history"]:
+        history_side_by_side(tuple(int(a) for a in sys.argv[2:]) or (1_000, 1_500))
+        return
     sizes = tuple(int(a) for a in sys.argv[1:]) or (1_500, 10_000)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:

@@ -1,25 +1,99 @@
-"""A user's project: its root folder, its `llmops.yaml`, and the rule that every path a
-manifest names stays inside the root."""
+"""A user's project: its root folder, its `llmops.yaml` (typed: `ProjectConfig`), and the rule
+that every path a manifest names stays inside the root."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
+from llmops_cli.contracts.base import Contract
 from llmops_cli.errors import ManifestError, Problem, ProjectNotFound
 
 CONFIG_FILE = "llmops.yaml"
 STATE_DIR = ".llmops"
 DEFAULT_STAGES = ("dev", "staging", "prod")
+DEFAULT_REGISTRY_BRANCH = "llmops/registry"
+
+
+# -- llmops.yaml, typed (the JSON Schema `project.json` checks it first) ----------------------
+
+
+@dataclass(frozen=True)
+class ProtectedStage(Contract):
+    approvers: tuple[str, ...] = ()
+    min_approvals: int | None = None  # default: 1 when approvers are named, else 0
+
+    @property
+    def needed(self) -> int:
+        return self.min_approvals if self.min_approvals is not None else int(bool(self.approvers))
+
+
+@dataclass(frozen=True)
+class RegistrySettings(Contract):
+    branch: str = DEFAULT_REGISTRY_BRANCH
+    repo: str | None = None  # a separate registry repository (path or URL)
+    remote: str = "origin"
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    protected: dict[str, ProtectedStage] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrackingSettings(Contract):
+    enabled: bool = True
+    uri: str | None = None
+    experiment: str | None = None
+    mode: Literal["background", "sync"] = "background"
+    timeout_s: float | None = None
+
+
+@dataclass(frozen=True)
+class PolicySettings(Contract):
+    allowed_models: tuple[str, ...] = ()  # glob patterns over provider/model; () allows all
+    require_pinned_models: bool = True
+
+
+@dataclass(frozen=True)
+class DefaultSettings(Contract):
+    concurrency: int | None = None
+    cache: Literal["read-write", "read-only", "off"] | None = None
+    reports_dir: str = "reports"
+
+
+@dataclass(frozen=True)
+class GuardrailSettings(Contract):
+    injection_classifier: str | None = None  # a model manifest name@version
+    pii_regions: tuple[str, ...] | None = None  # None: the PII check's default regions
+
+
+@dataclass(frozen=True)
+class ProjectConfig(Contract):
+    """`llmops.yaml`, each section with its defaults filled in."""
+
+    kind: Literal["project"] = "project"
+    name: str = "llmops"
+    description: str = ""
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    defaults: DefaultSettings = field(default_factory=DefaultSettings)
+    guardrails: GuardrailSettings = field(default_factory=GuardrailSettings)
+
+    def get(self, section: str, default: Any = None) -> Any:
+        """Deprecated: `config.get("tracking", {})` read the old mapping; read the typed
+        field (`config.tracking`) instead. Kept while branches written against the mapping
+        are merged (issue 17); the value is the section as plain data, defaults filled in."""
+        value = self.to_dict().get(section, default)
+        if isinstance(value, dict):  # an unset field reads as absent, as in the mapping
+            return {k: v for k, v in value.items() if v is not None}
+        return value
 
 
 @dataclass(frozen=True)
 class Project:
     root: Path
-    config: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    config: ProjectConfig = field(default_factory=ProjectConfig)
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
@@ -36,7 +110,6 @@ class Project:
     @classmethod
     def load(cls, root: Path) -> Project:
         from llmops_cli.manifests import schema
-        from llmops_cli.manifests.model import freeze
         from llmops_cli.yamlio import load_yaml, read_text
 
         root = root.resolve()
@@ -56,7 +129,7 @@ class Project:
             if problems:
                 raise ManifestError(problems)
             _write_seal(seal, key)
-        return cls(root=root, config=freeze(doc.data))
+        return cls(root=root, config=ProjectConfig.from_dict(doc.data, source=CONFIG_FILE))
 
     # -- paths -----------------------------------------------------------------------------
 
@@ -106,9 +179,8 @@ class Project:
 
     @property
     def reports_dir(self) -> Path:
-        defaults = self.config.get("defaults", {})
         return self.inside(
-            defaults.get("reports_dir", "reports"),
+            self.config.defaults.reports_dir,
             origin=CONFIG_FILE,
             line=None,
             field_name="defaults.reports_dir",
@@ -116,16 +188,25 @@ class Project:
 
     @property
     def stages(self) -> tuple[str, ...]:
-        registry = self.config.get("registry", {})
-        return tuple(registry.get("stages", DEFAULT_STAGES))
+        return self.config.registry.stages
 
     @property
     def pii_regions(self) -> tuple[str, ...]:
         """Regions whose national phone formats the PII check reads (guardrails.pii_regions)."""
         from llmops_cli.guardrails.pii import DEFAULT_REGIONS
 
-        guardrails = self.config.get("guardrails") or {}
-        return tuple(guardrails.get("pii_regions", DEFAULT_REGIONS))
+        return self.config.guardrails.pii_regions or DEFAULT_REGIONS
+
+
+ProjectLike: TypeAlias = "Project | str | os.PathLike[str] | None"
+
+
+def as_project(where: ProjectLike = None) -> Project:
+    """`where` itself when it is a `Project`, else the project at or above that folder
+    (default: the working directory)."""
+    if isinstance(where, Project):
+        return where
+    return Project.find(Path(where) if where is not None else None)
 
 
 # -- validation seal ---------------------------------------------------------------------------

@@ -32,9 +32,7 @@ IMPORT_TIMEOUT_S = 120.0  # importing MLflow (~2.4 s; far more on a loaded CI ru
 
 def tracking_uri(project: Project) -> str:
     """MLFLOW_TRACKING_URI, else llmops.yaml `tracking.uri`, else sqlite in `.llmops/`."""
-    configured = os.environ.get("MLFLOW_TRACKING_URI") or project.config.get("tracking", {}).get(
-        "uri"
-    )
+    configured = os.environ.get("MLFLOW_TRACKING_URI") or project.config.tracking.uri
     if configured:
         return str(configured)
     project.state_dir.mkdir(parents=True, exist_ok=True)
@@ -42,20 +40,21 @@ def tracking_uri(project: Project) -> str:
 
 
 def tracking_enabled(project: Project) -> bool:
-    return bool(project.config.get("tracking", {}).get("enabled", True))
+    return project.config.tracking.enabled
 
 
 def tracking_timeout(project: Project) -> float:
     """llmops.yaml `tracking.timeout_s`: how long the eval waits for MLflow once the report
     is written."""
-    return float(project.config.get("tracking", {}).get("timeout_s", DEFAULT_TIMEOUT_S))
+    timeout = project.config.tracking.timeout_s
+    return DEFAULT_TIMEOUT_S if timeout is None else timeout
 
 
 def tracking_mode(project: Project) -> str:
     """llmops.yaml `tracking.mode`: `background` (default: the eval returns once the report is
     written and a detached logger sends it to MLflow) or `sync` (the eval waits for the run
     id, e.g. in CI)."""
-    return str(project.config.get("tracking", {}).get("mode", "background"))
+    return project.config.tracking.mode
 
 
 def _helper_env(timeout_s: float) -> dict[str, str]:
@@ -251,8 +250,7 @@ def _open(project: Project) -> str:
 
 
 def _experiment_name(project: Project) -> str:
-    tracking = project.config.get("tracking", {})
-    return str(tracking.get("experiment") or project.config.get("name", "llmops"))
+    return project.config.tracking.experiment or project.config.name
 
 
 def log_run(

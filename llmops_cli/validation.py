@@ -64,7 +64,7 @@ def validate_project(
     against the whole project)."""
     selected = _select(project, paths)
     catalog = Catalog.load(project)
-    policy = project.config.get("policy", {})
+    policy = project.config.policy
     problems = [p for p in catalog.problems if _chosen(project, p.file, selected)]
     manifests = [m for m in catalog.manifests if _chosen(project, m.path, selected)]
     for manifest in manifests:

@@ -192,3 +192,25 @@ def test_unknown_or_ambiguous_judge_is_a_user_error(project: Path, cli: Any) -> 
         "judge", "calibrate", "--labels", str(labels), "--judge", "nope@1.0.0", cwd=project
     )
     assert result.exit_code == 1 and "--judge: no model named 'nope'" in result.stderr
+
+
+def test_calibrate_judge_is_a_library_call(project: Path, judge_server: LenientJudge) -> None:
+    """`api.calibrate_judge` returns a frozen, typed report (the judge the pipelines name,
+    by default) and saves the record the eval warnings read; no CLI involved."""
+    import dataclasses
+
+    from llmops_cli import api
+
+    labels = _labels(project / "human.jsonl", [1, 2, 3, 4, 5] * 2)
+    started: list[tuple[int, str]] = []
+    report = api.calibrate_judge(
+        project, labels, repeats=2, concurrency=1, on_start=lambda n, j: started.append((n, j))
+    )
+    assert isinstance(report, api.JudgeCalibrationReport)
+    assert started == [(10, "judge@1.0.0")] and report.judge == "judge@1.0.0"
+    assert report.n == report.judged == 10 and report.failed == 0
+    assert report.self_consistency is not None and report.self_consistency.repeats == 2
+    assert sum(map(sum, report.confusion)) == 10
+    assert (project / report.record).is_file()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.judge = "other"  # type: ignore[misc]

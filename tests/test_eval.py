@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -513,3 +514,139 @@ def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path,
     checks = {c["name"]: c for c in json.loads(verdict.output)["checks"]}
     assert checks["pass_rate"]["kind"] == "unmeasured"
     assert checks["pass_rate"]["detail"] == "no case has a pass/fail check"
+
+
+# What a 1-case eval of the sample must not import: it needs none of them (issue 18, goal 2).
+ONE_CASE_HEAVY = (
+    "numpy",
+    "scipy",
+    "bm25s",
+    "jsonschema",
+    "aiohttp",
+    "litellm",
+    "mlflow",
+    "llmops_cli.evaluation.calibration",
+)
+
+
+def eval_imports(project: Path, *args: str, heavy: tuple[str, ...] = ONE_CASE_HEAVY) -> list[str]:
+    """The `heavy` modules a whole `llmops eval support-bot --no-track ARGS` process loads."""
+    argv = ["llmops", "eval", "support-bot", "--no-track", *args]
+    code = (
+        f"import sys\nfrom llmops_cli.cli.main import main\nsys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('heavy:' + ','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    found = out.stdout.strip().splitlines()[-1].removeprefix("heavy:")
+    return [m for m in found.split(",") if m]
+
+
+def test_a_one_case_rerun_imports_no_heavy_module(project: Path) -> None:
+    """The first run validates the manifests and golden set (jsonschema) and asks bm25s; the
+    seals and the kept BM25 answer spare every later run of unchanged files all of that."""
+    first = eval_imports(project, "--limit", "1")
+    assert "jsonschema" in first and "bm25s" in first
+    assert eval_imports(project, "--limit", "1") == []
+
+
+def test_an_edited_golden_set_is_validated_again(project: Path, cli: Any) -> None:
+    """The golden set's seal holds only for the text that passed: a case broken after a run
+    is still reported, with its line."""
+    assert cli("eval", "support-bot", "--no-track", "--limit", "1", cwd=project).exit_code == 0
+    golden = project / "golden_sets/support/cases.jsonl"
+    golden.write_text(golden.read_text() + '{"id": "bad", "vars": {"question": 7}, "tags": 3}\n')
+    result = cli("eval", "support-bot", "--no-track", "--limit", "1", cwd=project)
+    assert result.exit_code == 1
+    assert "golden_sets/support/cases.jsonl:55: tags" in result.stderr
+
+
+def test_kept_bm25_answers_equal_a_fresh_search(project: Path) -> None:
+    """A rerun answered from `answers.json` retrieves exactly what bm25s found."""
+    first = run(project, limit=6)
+    (project / ".llmops/runs").rename(project / ".llmops/runs-first")  # no resume
+    answers = list((project / ".llmops/index").glob("*/answers.json"))
+    assert len(answers) == 1 and len(json.loads(answers[0].read_text())) == 6
+    again = run(project, limit=6)
+    assert [r["retrieved"] for r in again.rows] == [r["retrieved"] for r in first.rows]  # type: ignore[attr-defined]
+    assert any(r["retrieved"] for r in first.rows)  # type: ignore[attr-defined]
+
+
+def test_a_rerun_scrubs_from_the_memo_without_presidio(project: Path) -> None:
+    """The guardrails' verdicts on a text are kept (scrubbed text only, never the value): a
+    rerun over the same cases stores the same scrubbed rows without importing Presidio."""
+    args = ("--filter", "support", "--format", "json")
+    assert "presidio_analyzer" in eval_imports(project, *args, heavy=("presidio_analyzer",))
+    first = latest(project)["cases"]
+    assert any("<EMAIL_ADDRESS>" in json.dumps(r) for r in first)
+    assert eval_imports(project, *args, heavy=("presidio_analyzer",)) == []
+    again = latest(project)["cases"]
+    assert [(r["input"], r["output"], r["expected"], r.get("screening")) for r in again] == [
+        (r["input"], r["output"], r["expected"], r.get("screening")) for r in first
+    ]
+    memo = (project / ".llmops/cache/guardrails.sqlite").read_bytes()
+    assert b"support@quillnote.example" not in memo
+
+
+def test_the_memo_forgets_when_the_guardrails_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict is keyed by every file of the guardrails package: editing a rule (or new
+    classifier weights) asks again."""
+    import shutil
+
+    from llmops_cli.evaluation import memo as memo_module
+
+    guardrails = tmp_path / "guardrails"
+    shutil.copytree(memo_module.GUARDRAILS, guardrails)
+    monkeypatch.setattr(memo_module, "GUARDRAILS", guardrails)
+    calls: list[str] = []
+
+    def compute(text: str) -> str:
+        calls.append(text)
+        return "x"
+
+    def ask(path: Path) -> str:
+        memo = memo_module.GuardrailMemo(path)
+        value = memo.remember("scrub", "mail bob@example.com", compute)
+        memo.save()
+        memo.close()
+        return str(value)
+
+    store = tmp_path / "memo.sqlite"
+    assert ask(store) == ask(store) == "x" and len(calls) == 1
+    rules = guardrails / "injection_rules.py"
+    rules.write_text(rules.read_text() + "\n# a new rule\n")
+    assert ask(store) == "x" and len(calls) == 2
+
+
+def test_bootstrap_intervals_are_the_plain_percentile_bootstrap() -> None:
+    """Every interval of a run reuses one resample draw (and a 0/1 metric counts instead of
+    averaging); each still equals the textbook percentile bootstrap with the fixed seed."""
+    import random
+
+    import numpy as np
+
+    from llmops_cli.evaluation import aggregate
+
+    def textbook(values: list[float]) -> tuple[float, float]:
+        data = np.asarray(values)
+        rng = np.random.default_rng(aggregate.SEED)
+        idx = rng.integers(0, len(values), size=(aggregate.BOOTSTRAP_SAMPLES, len(values)))
+        low, high = np.percentile(data[idx].mean(axis=1), [2.5, 97.5])
+        return float(low), float(high)
+
+    from llmops_cli.stats import bootstrap
+
+    rnd = random.Random(3)
+    bootstrap._one_draw.cache_clear()
+    for values in (
+        [rnd.random() for _ in range(300)],
+        [float(rnd.random() < 0.7) for _ in range(300)],
+        [float(rnd.randint(1, 5)) for _ in range(300)],
+    ):
+        assert aggregate.bootstrap_ci(values) == textbook(values)
+    assert bootstrap._one_draw.cache_info().misses == 1  # one draw for the three metrics

@@ -17,7 +17,8 @@ import yaml
 from helpers import latest
 
 from llmops_cli.project import Project
-from llmops_cli.registry.registry import Registry, replay
+from llmops_cli.registry.layout import replay
+from llmops_cli.registry.registry import Registry
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -406,7 +406,7 @@ def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
 def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
     remote: Path, tmp_path: Path, cli
 ) -> None:  # type: ignore[no-untyped-def]
-    from llmops_cli.registry.registry import RegistryDiverged
+    from llmops_cli.registry.remote import RegistryDiverged
 
     w = clone(remote, tmp_path / "w")
     evaluate(cli, w)
@@ -430,7 +430,7 @@ def test_a_baseline_is_read_from_one_commit(
     remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from llmops_cli.gate.baseline import registry_baseline
-    from llmops_cli.registry.promotion import stage_manifests
+    from llmops_cli.registry.export import stage_manifests
     from llmops_cli.registry.store import BranchStore
 
     a = clone(remote, tmp_path / "a")

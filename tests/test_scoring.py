@@ -10,9 +10,11 @@ from fakeclock import FakeClock
 
 from llmops_cli.contracts.report import CaseRow
 from llmops_cli.evaluation.aggregate import bootstrap_ci, by_tag, percentiles, summarize
+from llmops_cli.evaluation.calls import backoff_seconds
 from llmops_cli.evaluation.local import NO_ANSWER, extractive_answer
+from llmops_cli.evaluation.ratelimit import RateLimiter
 from llmops_cli.evaluation.retrieval import chunk_corpus
-from llmops_cli.evaluation.runner import RateLimiter, backoff_seconds, set_status
+from llmops_cli.evaluation.rows import set_status
 from llmops_cli.evaluation.scorers import Answer, rouge_l, score, token_f1
 from llmops_cli.guardrails.scrub import scrub
 

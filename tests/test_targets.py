@@ -180,7 +180,10 @@ def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: 
     no `pricing:` the cost comes from litellm's bundled price map, read without litellm."""
     import litellm
 
-    from llmops_cli.evaluation.targets import HttpTarget, LiteLLMTarget, cost_usd, make_target
+    from llmops_cli.evaluation.http_target import HttpTarget
+    from llmops_cli.evaluation.litellm_target import LiteLLMTarget
+    from llmops_cli.evaluation.pricing import cost_usd
+    from llmops_cli.evaluation.targets import make_target
     from llmops_cli.manifests.catalog import load_manifest
 
     def model(extra: str) -> ModelManifest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, op
 from llmops_cli.errors import ExitCode
 
 if TYPE_CHECKING:
-    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.evaluation.calibrate import JudgeCalibrationReport
 
 app = typer.Typer(help="LLM judges: calibration against human labels.", no_args_is_help=True)
 
@@ -64,77 +64,59 @@ def calibrate(
     quadratic-weighted Cohen's kappa, Spearman, exact agreement, bias, a confusion table, and
     self-consistency over --repeats. The result is saved under calibration/judges/ (commit it):
     eval reports warn when their judge has no calibration for its rubric."""
-    from llmops_cli.errors import LlmopsError
-    from llmops_cli.evaluation import calibration
-    from llmops_cli.evaluation.targets import make_target
-    from llmops_cli.manifests.catalog import Catalog
-    from llmops_cli.manifests.model import ModelManifest
+    from llmops_cli.evaluation.calibrate import calibrate_judge
 
-    proj = open_project(project)
-    items = calibration.load_labels(labels)
-    catalog = Catalog.load(proj)
-    ref = judge or _default_judge(catalog)
-    try:
-        model = catalog.find("model", ref)
-    except LookupError as exc:
-        raise LlmopsError(f"--judge: {exc}") from None
-    assert isinstance(model, ModelManifest)
-    spec = {"rubric": rubric}
-    if output is OutputFormat.text:
-        typer.echo(
-            f"judging {len(items)} labelled answers x {repeats} with {model.ref} ({rubric})...",
-            err=True,
-        )
-    grades = calibration.grade_all(
-        make_target(model, proj.root), spec, items, repeats, concurrency=concurrency
+    def announce(count: int, judge_ref: str) -> None:
+        if output is OutputFormat.text:
+            typer.echo(
+                f"judging {count} labelled answers x {repeats} with {judge_ref} ({rubric})...",
+                err=True,
+            )
+
+    report = calibrate_judge(
+        open_project(project),
+        labels,
+        judge=judge,
+        rubric=rubric,
+        repeats=repeats,
+        concurrency=concurrency,
+        on_start=announce,
     )
-    result = calibration.summarize(items, grades)
-    path = calibration.save_record(proj, model.ref, spec, labels, result)
     if output is OutputFormat.json:
-        typer.echo(json.dumps({**result, "judge": model.ref, "record": proj.relative(path)}))
+        typer.echo(json.dumps(report.to_dict()))
     else:
-        for line in _summary(result, model.ref, rubric):
+        for line in _summary(report):
             typer.echo(line)
-        typer.echo(f"saved: {proj.relative(path)}")
-    if min_kappa is not None and result["weighted_kappa"] < min_kappa:
+        typer.echo(f"saved: {report.record}")
+    if min_kappa is not None and report.weighted_kappa < min_kappa:
         typer.echo(
-            f"weighted kappa {result['weighted_kappa']:.3f} is below --min-kappa {min_kappa}",
+            f"weighted kappa {report.weighted_kappa:.3f} is below --min-kappa {min_kappa}",
             err=True,
         )
         raise typer.Exit(int(ExitCode.GATE_FAILED))
 
 
-def _default_judge(catalog: Catalog) -> str:
-    from llmops_cli.errors import LlmopsError
-
-    judges = {str(p.get("judge")) for p in catalog.of_kind("pipeline") if p.get("judge")}
-    if len(judges) != 1:
-        found = ", ".join(sorted(judges)) or "none"
-        raise LlmopsError(f"name the judge with --judge MODEL@VERSION (pipelines' judges: {found})")
-    return judges.pop()
-
-
-def _summary(result: dict[str, Any], judge: str, rubric: str) -> list[str]:
+def _summary(report: JudgeCalibrationReport) -> list[str]:
     from llmops_cli.evaluation.calibration import MIN_KAPPA, SCALE
     from llmops_cli.render.fmt import num
 
-    kappa = result["weighted_kappa"]
+    kappa = report.weighted_kappa
     lines = [
-        f"judge {judge} ({rubric}): {result['judged']}/{result['n']} answers judged, "
-        f"{result['failed']} failed call(s) or unparseable verdict(s)",
+        f"judge {report.judge} ({report.rubric}): {report.judged}/{report.n} answers judged, "
+        f"{report.failed} failed call(s) or unparseable verdict(s)",
         f"  weighted kappa (quadratic) {num(kappa)}"
         + ("" if kappa >= MIN_KAPPA else f"  -- below {MIN_KAPPA}: do not trust this judge alone"),
-        f"  spearman {num(result['spearman'])}; exact agreement {num(result['exact_agreement'])}; "
-        f"mean bias {result['mean_bias']:+.2f} (judge - human)",
+        f"  spearman {num(report.spearman)}; exact agreement {num(report.exact_agreement)}; "
+        f"mean bias {report.mean_bias:+.2f} (judge - human)",
     ]
-    if consistency := result["self_consistency"]:
+    if consistency := report.self_consistency:
         lines.append(
-            f"  self-consistency over {consistency['repeats']} repeats: "
-            f"{num(consistency['all_agree'])} identical, mean range "
-            f"{num(consistency['mean_range'], 2)}"
+            f"  self-consistency over {consistency.repeats} repeats: "
+            f"{num(consistency.all_agree)} identical, mean range "
+            f"{num(consistency.mean_range, 2)}"
         )
     lines.append("  confusion (rows human, columns judge):")
     lines.append("        " + " ".join(f"{j:>4}" for j in range(1, SCALE + 1)))
-    for i, row in enumerate(result["confusion"], start=1):
+    for i, row in enumerate(report.confusion, start=1):
         lines.append(f"    {i:>2}  " + " ".join(f"{c:>4}" for c in row))
     return lines

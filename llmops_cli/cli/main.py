@@ -25,7 +25,7 @@ from llmops_cli.cli import (
     validate,
 )
 from llmops_cli.cli import eval as eval_cmd
-from llmops_cli.errors import ExitCode, LlmopsError
+from llmops_cli.errors import ExitCode, LlmopsError, ManifestError
 
 
 class LlmopsGroup(TyperGroup):
@@ -35,12 +35,9 @@ class LlmopsGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except LlmopsError as exc:
-            for line in str(exc).splitlines() or [type(exc).__name__]:
-                typer.echo(f"error: {line}", err=True)
-            raise typer.Exit(int(exc.exit_code)) from None
+            _fail(ctx, str(exc).splitlines() or [type(exc).__name__], exc.exit_code, exc)
         except (KeyboardInterrupt, typer.Abort):
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            _fail(ctx, ["interrupted"], ExitCode.INTERRUPTED, prefix="")
         except BrokenPipeError as exc:
             if _stdout_reader_gone():  # `llmops ... | head -1`: the reader has all it wanted
                 raise typer.Exit(_stdout_closed()) from None
@@ -51,8 +48,7 @@ class LlmopsGroup(TyperGroup):
             # a full disk (`> /dev/full` too), a read-only or forbidden folder: the machine's
             # state, not a bug
             where = f" {exc.filename}" if exc.filename else " (output)"
-            typer.echo(f"error: cannot write{where}: {exc.strerror}", err=True)
-            raise typer.Exit(int(ExitCode.USER_ERROR)) from None
+            _fail(ctx, [f"cannot write{where}: {exc.strerror}"], ExitCode.USER_ERROR)
         except Exception as exc:
             if _from_framework(exc):
                 raise  # usage errors and exits: Typer reports them itself (exit 2 / as given)
@@ -62,18 +58,40 @@ class LlmopsGroup(TyperGroup):
 _ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES})
 
 
+def _fail(
+    ctx: Any,
+    lines: list[str],
+    code: ExitCode,
+    exc: LlmopsError | None = None,
+    prefix: str = "error: ",
+) -> NoReturn:
+    """The one way out on an error: `error: ...` lines on stderr, or under `--format json`
+    one JSON object there (`{"error", "exit_code"}`, plus `problems` for manifest errors)
+    so that a script reading JSON gets JSON; stdout carries only results."""
+    if ctx.meta.get("llmops.format") == "json":
+        import json
+
+        body: dict[str, Any] = {"error": "\n".join(lines), "exit_code": int(code)}
+        if isinstance(exc, ManifestError):
+            body["problems"] = [p.to_dict() for p in exc.problems]
+        typer.echo(json.dumps(body), err=True)
+    else:
+        for line in lines:
+            typer.echo(f"{prefix}{line}", err=True)
+    raise typer.Exit(int(code)) from None
+
+
 def _bug(ctx: Any, exc: Exception) -> NoReturn:
     if _debug(ctx):
         import traceback
 
         traceback.print_exc()
-    else:
-        typer.echo(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(this is a bug; rerun with --debug for the traceback and report it)",
-            err=True,
-        )
-    raise typer.Exit(int(ExitCode.BUG)) from None
+        raise typer.Exit(int(ExitCode.BUG)) from None
+    message = (
+        f"internal error: {type(exc).__name__}: {exc} "
+        "(this is a bug; rerun with --debug for the traceback and report it)"
+    )
+    _fail(ctx, [message], ExitCode.BUG, prefix="")
 
 
 def _stdout_reader_gone() -> bool:

@@ -28,9 +28,21 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _remember_format(ctx: typer.Context, value: OutputFormat) -> OutputFormat:
+    """Keep the chosen format where the error funnel (cli/main.py) finds it: an error under
+    `--format json` is a JSON object too."""
+    ctx.meta["llmops.format"] = value
+    return value
+
+
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output format: text for people, json for tools."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text for people, json for tools.",
+        callback=_remember_format,
+    ),
 ]
 
 

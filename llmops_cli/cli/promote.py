@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+
+if TYPE_CHECKING:
+    from llmops_cli.registry.types import PromotionResult, RegistryEvent
 
 PushOption = Annotated[
     bool,
@@ -60,7 +63,7 @@ def promote(
     """
     from llmops_cli.registry.promotion import promote as do_promote
 
-    event = do_promote(
+    result = do_promote(
         open_project(project),
         pipeline,
         to,
@@ -68,18 +71,16 @@ def promote(
         reason=reason,
         force=force,
         push=push,
-        canary=evidence,
+        evidence=evidence,
     )
-    if event.get("warning"):
-        typer.echo(f"warning: {event['warning']}", err=True)
+    event = _warn(result)
     if output is OutputFormat.json:
-        typer.echo(event_json(event, pushed=push))
+        typer.echo(event_json(result))
         return
-    previous = event["previous_version"] or "nothing"
     typer.echo(
-        f"promoted {event['pipeline']}@{event['version']} to {event['stage']} "
-        f"(was {previous}); changed: {', '.join(event['change_type']) or 'nothing'}; "
-        f"event {event['id']}"
+        f"promoted {event.pipeline}@{event.version} to {event.stage} "
+        f"(was {event.previous_version or 'nothing'}); "
+        f"changed: {', '.join(event.change_type) or 'nothing'}; event {event.id}"
     )
 
 
@@ -109,45 +110,52 @@ def rollback(
     """
     from llmops_cli.registry.promotion import rollback as do_rollback
 
-    event = do_rollback(
+    result = do_rollback(
         open_project(project),
         pipeline,
         stage,
-        to_version=to,
+        to=to,
         reason=reason,
         approvers=approver or (),
         push=push,
     )
-    if event.get("warning"):
-        typer.echo(f"warning: {event['warning']}", err=True)
+    event = _warn(result)
     if output is OutputFormat.json:
-        typer.echo(event_json(event, pushed=push))
+        typer.echo(event_json(result))
         return
-    direction = "forward" if event.get("direction") == "forward" else "back"
+    direction = "forward" if event.direction == "forward" else "back"
     typer.echo(
-        f"rolled {direction} {event['pipeline']} in {event['stage']}: {event['from_version']} -> "
-        f"{event['version']}; changed: {', '.join(event['change_type']) or 'nothing'}; "
-        f"event {event['id']}"
+        f"rolled {direction} {event.pipeline} in {event.stage}: {event.from_version} -> "
+        f"{event.version}; changed: {', '.join(event.change_type) or 'nothing'}; "
+        f"event {event.id}"
     )
 
 
-def event_json(event: dict[str, Any], *, pushed: bool) -> str:
+def _warn(result: PromotionResult) -> RegistryEvent:
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return result.event
+
+
+def event_json(result: PromotionResult) -> str:
     """One JSON object with stable keys, for CI (e.g. the payload of a deploy dispatch)."""
+    event = result.event
     return json.dumps(
         {
-            "event_id": event["id"],
-            "seq": event["seq"],
-            "type": event["type"],
-            "pipeline": event["pipeline"],
-            "stage": event["stage"],
-            "version": event["version"],
-            "previous_version": event.get("previous_version"),
-            "direction": event.get("direction"),  # rollback: back or forward; promote: null
-            "fingerprint": event.get("fingerprint"),
-            "change_type": list(event.get("change_type") or []),
-            "at": event["at"],
-            "pushed": pushed,
-            "warning": event.get("warning"),  # e.g. written while the remote was not reached
+            "event_id": event.id,
+            "seq": event.seq,
+            "type": event.type,
+            "pipeline": event.pipeline,
+            "stage": event.stage,
+            "version": event.version,
+            "previous_version": event.previous_version,
+            "direction": event.direction,  # rollback: back or forward; promote: null
+            "fingerprint": event.fingerprint,
+            "change_type": list(event.change_type),
+            "at": event.at,
+            "pushed": result.pushed,
+            # e.g. written while the remote was not reached
+            "warning": "; ".join(result.warnings) or None,
         },
         indent=2,
     )

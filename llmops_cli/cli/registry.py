@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
+
+if TYPE_CHECKING:
+    from llmops_cli.registry.types import ExportFormat, ReadPoint, StageStatus
 
 app = typer.Typer(help="Read the registry: stages, history, versions.", no_args_is_help=True)
 
@@ -14,22 +17,19 @@ app = typer.Typer(help="Read the registry: stages, history, versions.", no_args_
 @app.command("list")
 def list_command(project: ProjectOption = None, output: FormatOption = OutputFormat.text) -> None:
     """Every pipeline and the version in each stage."""
-    from llmops_cli.registry.registry import Registry
+    from llmops_cli.registry.reads import registry_list
 
-    registry = Registry(open_project(project))
-    state = registry.state()
-    rows = {
-        name: {stage: entry["version"] for stage, entry in stages.items()}
-        for name, stages in state.get("pipelines", {}).items()
-    }
+    listing = registry_list(open_project(project))
     if output is OutputFormat.json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps({p.name: p.versions for p in listing.pipelines}, indent=2))
+        _note_fetched(listing.read_from, output)
         return
-    if not rows:
+    if not listing.pipelines:
         typer.echo("the registry is empty; `llmops promote PIPELINE --to STAGE` starts it")
-    for name, stages in sorted(rows.items()):
-        cells = "  ".join(f"{s}={stages.get(s, '-')}" for s in registry.stages)
-        typer.echo(f"{name:<24} {cells}")
+    for row in listing.pipelines:
+        cells = "  ".join(f"{s}={row.versions.get(s, '-')}" for s in listing.stages)
+        typer.echo(f"{row.name:<24} {cells}")
+    _note_fetched(listing.read_from, output)
 
 
 @app.command("show")
@@ -39,42 +39,45 @@ def show(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """What is in each stage for one pipeline, with fingerprints and earlier versions."""
-    from llmops_cli.registry.registry import Registry
+    from llmops_cli.registry.reads import registry_show
 
-    registry = Registry(open_project(project))
-    stages = registry.state().get("pipelines", {}).get(pipeline)
-    if stages is None:
-        from llmops_cli.errors import LlmopsError
-
-        raise LlmopsError(f"{pipeline} is not in the registry")
-    history = registry.history(pipeline, registry.stages)
+    status = registry_show(open_project(project), pipeline)
     if output is OutputFormat.json:
-        typer.echo(
-            json.dumps(
-                {
-                    s: {
-                        "current": stages.get(s),
-                        "history": history[s].earlier,
-                        "rolled_back": history[s].rolled_back,
-                    }
-                    for s in registry.stages
-                },
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps({s.stage: _stage_json(s) for s in status.stages}, indent=2))
+        _note_fetched(status.read_from, output)
         return
-    for stage in registry.stages:
-        current = stages.get(stage)
+    for stage in status.stages:
+        current = stage.current
         if current is None:
-            typer.echo(f"{stage:<10} -")
+            typer.echo(f"{stage.stage:<10} -")
             continue
-        earlier = ", ".join(h["version"] for h in history[stage].earlier[-5:]) or "none"
-        left = ", ".join(h["version"] for h in history[stage].rolled_back[-5:])
+        earlier = ", ".join(h.version for h in stage.earlier[-5:]) or "none"
+        left = ", ".join(h.version for h in stage.rolled_back[-5:])
         typer.echo(
-            f"{stage:<10} {current['version']}  fingerprint {current['fingerprint'][:12]}  "
-            f"since {current['at']}  (earlier: {earlier}"
+            f"{stage.stage:<10} {current.version}  fingerprint {current.fingerprint[:12]}  "
+            f"since {current.at}  (earlier: {earlier}"
             + (f"; rolled back: {left})" if left else ")")
         )
+    _note_fetched(status.read_from, output)
+
+
+def _stage_json(stage: StageStatus) -> dict[str, Any]:
+    return {
+        "current": stage.current.to_dict() if stage.current else None,
+        "history": [e.to_dict() for e in stage.earlier],
+        "rolled_back": [e.to_dict() for e in stage.rolled_back],
+    }
+
+
+def _note_fetched(point: ReadPoint, output: OutputFormat) -> None:
+    """Say when a read showed the registry as last fetched (the local branch is missing or
+    behind): on stdout for people, on stderr beside JSON."""
+    if point.source != "remote-tracking":
+        return
+    when = f" {point.fetched_at}" if point.fetched_at else ""
+    branch = point.ref.removeprefix("refs/remotes/")
+    note = f"(read from {branch}, as of last fetch{when}; `git fetch` for newer)"
+    typer.echo(note, err=output is OutputFormat.json)
 
 
 @app.command("history")
@@ -95,19 +98,19 @@ def history(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """The promote and rollback events, oldest first."""
-    from llmops_cli.registry.registry import Registry
+    from llmops_cli.registry.reads import registry_history
 
-    events = Registry(open_project(project)).events(pipeline, None if whole else limit, stage)
+    events = registry_history(
+        open_project(project), pipeline, stage=stage, limit=None if whole else limit
+    )
     if output is OutputFormat.json:
-        typer.echo(json.dumps([dict(e.data) for e in events], indent=2))
+        typer.echo(json.dumps([e.data for e in events], indent=2))
         return
-    lines = []
-    for e in events:
-        who = ",".join(e.data.get("approvers") or []) or "-"
-        lines.append(
-            f"#{e.seq:<5} {e.data['at']}  {e.type:<8} {e.pipeline}@{e.version} -> "
-            f"{e.stage}  approvers {who}  {e.data.get('reason') or ''}".rstrip()
-        )
+    lines = [
+        f"#{e.seq:<5} {e.at}  {e.type:<8} {e.pipeline}@{e.version} -> {e.stage}  approvers "
+        f"{','.join(e.approvers) or '-'}  {e.reason}".rstrip()
+        for e in events
+    ]
     if lines:
         typer.echo("\n".join(lines))
 
@@ -121,48 +124,15 @@ def diff(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """A readable diff of what two stages run: prompt text, parameters, model, retrieval."""
-    import difflib
+    from llmops_cli.registry.reads import registry_diff
 
-    import yaml
-
-    from llmops_cli.registry.promotion import stage_manifests
-    from llmops_cli.registry.registry import Registry
-
-    registry = Registry(open_project(project))
-    left, right = stage_manifests(registry, pipeline, a), stage_manifests(registry, pipeline, b)
-    diffs: dict[str, str] = {}
-    for role in dict.fromkeys([*left, *right]):
-        old = yaml.safe_dump(left.get(role, {}), sort_keys=False).splitlines()
-        new = yaml.safe_dump(right.get(role, {}), sort_keys=False).splitlines()
-        lines = list(difflib.unified_diff(old, new, f"{a}/{role}", f"{b}/{role}", lineterm=""))
-        if lines:
-            diffs[role] = "\n".join(lines)
+    diff = registry_diff(open_project(project), pipeline, a, b)
     if output is OutputFormat.json:
-        typer.echo(json.dumps(_diff_json(pipeline, (a, left), (b, right), diffs), indent=2))
-    elif diffs:
-        typer.echo("\n".join(diffs.values()))
+        typer.echo(diff.to_json())
+    elif diff.diff:
+        typer.echo("\n".join(diff.diff.values()))
     else:
         typer.echo(f"{a} and {b} run the same manifests")
-
-
-def _diff_json(
-    pipeline: str,
-    a: tuple[str, dict[str, dict[str, Any]]],
-    b: tuple[str, dict[str, dict[str, Any]]],
-    diffs: dict[str, str],
-) -> dict[str, Any]:
-    def side(stage: str, manifests: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        refs = {role: f"{m.get('name')}@{m.get('version')}" for role, m in manifests.items()}
-        return {"stage": stage, "manifests": refs}
-
-    return {
-        "pipeline": pipeline,
-        "a": side(*a),
-        "b": side(*b),
-        "same": not diffs,
-        "changed": list(diffs),
-        "diff": diffs,
-    }
 
 
 def export(
@@ -184,14 +154,26 @@ def export(
     canary_weight: Annotated[
         float, typer.Option(help="... with this share of the traffic (LiteLLM `weight`).")
     ] = 0.05,
+    fingerprint: Annotated[
+        str | None,
+        typer.Option(
+            help="Export the version with this fingerprint (8+ characters) instead, wherever "
+            "it is in the stages' history (e.g. what ran before a rollback).",
+            show_default=False,
+        ),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Print the resolved serving config of the version in a stage; with --canary-stage, a
     LiteLLM router config that splits traffic between two stages' versions."""
-    from llmops_cli.registry.promotion import export_config
+    from llmops_cli.registry.export import export as do_export
 
     canary = (canary_stage, canary_weight) if canary_stage else None
-    typer.echo(export_config(open_project(project), pipeline, stage, fmt, canary), nl=False)
+    fmt_ = cast("ExportFormat", fmt)  # export() refuses an unknown one
+    exported = do_export(
+        open_project(project), pipeline, stage, fmt=fmt_, canary=canary, fingerprint=fingerprint
+    )
+    typer.echo(exported.text, nl=False)
 
 
 def reproduce(
@@ -209,7 +191,7 @@ def reproduce(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Write back the exact manifests that sit in a stage or produced a run."""
-    from llmops_cli.registry.promotion import reproduce as do_reproduce
+    from llmops_cli.registry.export import reproduce as do_reproduce
 
     paths = do_reproduce(open_project(project), target, out)
     if output is OutputFormat.json:

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.judge import (
     JudgeParseError,
@@ -33,6 +31,8 @@ from llmops_cli.project import Project
 from llmops_cli.stats.ranks import spearman
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from llmops_cli.evaluation.targets import Target
     from llmops_cli.manifests.resolve import ResolvedPipeline
 
@@ -83,6 +83,8 @@ def rubric_hash(spec: Mapping[str, Any]) -> str:
 def quadratic_kappa(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> float:
     """Cohen's kappa with quadratic weights on a 1..k scale (sklearn's cohen_kappa_score with
     weights="quadratic")."""
+    import numpy as np
+
     table = confusion(a, b, k).astype(float)
     n = table.sum()
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
@@ -94,6 +96,8 @@ def quadratic_kappa(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> float
 
 def confusion(a: Sequence[int], b: Sequence[int], k: int = SCALE) -> np.ndarray:
     """Rows: human score 1..k; columns: judge score 1..k."""
+    import numpy as np
+
     table = np.zeros((k, k), dtype=int)
     np.add.at(table, (np.asarray(a) - 1, np.asarray(b) - 1), 1)
     return table
@@ -144,6 +148,8 @@ def grade_all(
 
 def summarize(labels: Sequence[Label], grades: Sequence[Sequence[int | None]]) -> dict[str, Any]:
     """Agreement with the humans (first verdict of each label) and self-consistency."""
+    import numpy as np
+
     pairs = [(lab.human, g[0]) for lab, g in zip(labels, grades, strict=True) if g[0] is not None]
     if len(pairs) < 2:
         raise LlmopsError("the judge gave fewer than 2 usable verdicts; check the judge model")

@@ -35,7 +35,7 @@ def classifier_for(
 
             Project.find(root)  # raises the one-line "no llmops.yaml" error
         return None
-    ref = ref or (proj.config.get("guardrails") or {}).get("injection_classifier")
+    ref = ref or proj.config.guardrails.injection_classifier
     if ref is None:
         return None
     from llmops_cli.evaluation.targets import make_target

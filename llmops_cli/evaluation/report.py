@@ -19,10 +19,10 @@ from llmops_cli.contracts.report import (
     TargetInfo,
 )
 from llmops_cli.evaluation.aggregate import by_tag, summarize
-from llmops_cli.evaluation.calibration import calibration_warnings
 from llmops_cli.evaluation.local import BASELINE_LABEL
 from llmops_cli.evaluation.runner import EvalRun
 from llmops_cli.gitinfo import head_commit
+from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
 
@@ -71,10 +71,18 @@ def build_report(project: Project, run: EvalRun) -> EvalReport:
             hits=run.cache_hits, misses=run.cache_misses, resumed_cases=run.resumed_rows
         ),
         summary=summarize(cases),
-        warnings=tuple(calibration_warnings(project, resolved)),
+        warnings=tuple(_judge_warnings(project, resolved)),
         slices=by_tag(cases),
         cases=cases,
     )
+
+
+def _judge_warnings(project: Project, resolved: ResolvedPipeline) -> list[str]:
+    if not any(s["type"] == "judge" for s in resolved.pipeline.get("scorers", ())):
+        return []  # the calibration code (and numpy) only for pipelines with a judge
+    from llmops_cli.evaluation.calibration import calibration_warnings
+
+    return calibration_warnings(project, resolved)
 
 
 def write_report(project: Project, report: EvalReport) -> Path:

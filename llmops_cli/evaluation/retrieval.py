@@ -10,6 +10,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,30 +59,79 @@ def chunk_corpus(corpus: Path, chunk_size: int, overlap: int) -> list[Chunk]:
 
 
 class BM25Retriever:
-    def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
-        import bm25s
+    """BM25 over the chunks. Each query's answer is kept beside the index (`answers.json`,
+    keyed by the hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
+    and does not import it (with scipy, ~0.2 s, most of a small eval's start-up)."""
 
+    def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
         self.chunks = chunks
-        self._bm25s = bm25s
-        if cache_dir is not None and (cache_dir / "params.index.json").exists():
-            self.index = bm25s.BM25.load(str(cache_dir))
-            return
-        self.index = bm25s.BM25()
-        tokenized = bm25s.tokenize([c.text for c in chunks], stopwords="en", show_progress=False)
-        self.index.index(tokenized, show_progress=False)
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self.index.save(str(cache_dir))
+        self.cache_dir = cache_dir
+        self._index: Any = None
+        self._answers: dict[str, list[int]] = self._load_answers()
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
         k = min(k, len(self.chunks))
-        tokenized = self._bm25s.tokenize(list(queries), stopwords="en", show_progress=False)
-        ids, scores = self.index.retrieve(tokenized, k=k, show_progress=False, n_threads=1)
+        keys = [_answer_key(k, query) for query in queries]
+        missing = [q for q in dict.fromkeys(queries) if _answer_key(k, q) not in self._answers]
+        if missing:
+            for query, found in zip(missing, self._search(missing, k), strict=True):
+                self._answers[_answer_key(k, query)] = found
+            self._save_answers()
+        return [[self.chunks[i] for i in self._answers[key]] for key in keys]
+
+    def _search(self, queries: list[str], k: int) -> list[list[int]]:
+        import bm25s
+
+        index = self._load_index(bm25s)
+        tokenized = bm25s.tokenize(queries, stopwords="en", show_progress=False)
+        ids, scores = index.retrieve(tokenized, k=k, show_progress=False, n_threads=1)
         # bm25s returns k ids even when nothing matches; keep only chunks with a positive score
         return [
-            [self.chunks[int(i)] for i, s in zip(row_ids, row_scores, strict=True) if s > 0]
+            [int(i) for i, s in zip(row_ids, row_scores, strict=True) if s > 0]
             for row_ids, row_scores in zip(ids, scores, strict=True)
         ]
+
+    def _load_index(self, bm25s: Any) -> Any:
+        if self._index is not None:
+            return self._index
+        cache_dir = self.cache_dir
+        if cache_dir is not None and (cache_dir / "params.index.json").exists():
+            self._index = bm25s.BM25.load(str(cache_dir))
+            return self._index
+        self._index = bm25s.BM25()
+        tokenized = bm25s.tokenize(
+            [c.text for c in self.chunks], stopwords="en", show_progress=False
+        )
+        self._index.index(tokenized, show_progress=False)
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._index.save(str(cache_dir))
+        return self._index
+
+    def _load_answers(self) -> dict[str, list[int]]:
+        if self.cache_dir is None:
+            return {}
+        try:
+            answers = json.loads((self.cache_dir / "answers.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        valid = isinstance(answers, dict) and all(
+            isinstance(v, list) and all(isinstance(i, int) and 0 <= i < len(self.chunks) for i in v)
+            for v in answers.values()
+        )
+        return answers if valid else {}
+
+    def _save_answers(self) -> None:
+        if self.cache_dir is None:
+            return
+        from llmops_cli.fileio import write_atomic
+
+        with suppress(OSError):  # a read-only state folder: search again next time
+            write_atomic(self.cache_dir / "answers.json", json.dumps(self._answers))
+
+
+def _answer_key(k: int, query: str) -> str:
+    return hashlib.sha256(f"{k}\t{query}".encode()).hexdigest()[:32]
 
 
 class EmbeddingRetriever:
@@ -105,7 +155,7 @@ class EmbeddingRetriever:
     def _embed(self, texts: list[str]) -> Any:
         import numpy as np
 
-        from llmops_cli.evaluation.targets import quiet_litellm
+        from llmops_cli.evaluation.litellm_target import quiet_litellm
 
         response = quiet_litellm().embedding(model=self.model, input=texts)
         vectors = np.array([item["embedding"] for item in response.data], dtype=np.float32)

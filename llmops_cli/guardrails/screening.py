@@ -5,7 +5,7 @@ the case's score."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -25,14 +25,19 @@ def injection_rules(text: str) -> tuple[str, ...]:
     return tuple(sorted({f.rule for f in detect(text)}))
 
 
-def screen(variables: Mapping[str, Any], chunks: Sequence[_Chunk]) -> dict[str, Any]:
-    """`{"vars": {name: [rule...]}, "chunks": {source: [rule...]}}`, empty parts left out."""
+def screen(
+    variables: Mapping[str, Any],
+    chunks: Sequence[_Chunk],
+    rules_of: Callable[[str], tuple[str, ...]] = injection_rules,
+) -> dict[str, Any]:
+    """`{"vars": {name: [rule...]}, "chunks": {source: [rule...]}}`, empty parts left out.
+    `rules_of`: `injection_rules` or one that remembers its answers (eval's memo)."""
     found: dict[str, dict[str, list[str]]] = {}
     for name, value in variables.items():
-        if isinstance(value, str) and (rules := injection_rules(value)):
+        if isinstance(value, str) and (rules := rules_of(value)):
             found.setdefault("vars", {})[name] = list(rules)
     for chunk in chunks:
-        if rules := injection_rules(chunk.text):
+        if rules := rules_of(chunk.text):
             merged = found.setdefault("chunks", {}).setdefault(chunk.source, [])
             merged.extend(r for r in rules if r not in merged)
     return found

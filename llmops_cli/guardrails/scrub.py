@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,26 +90,29 @@ def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
     return detector().redact(text, found) if found else text
 
 
-def scrub_row(row: dict[str, Any], pii: bool = True) -> None:
+def scrub_row(
+    row: dict[str, Any], pii: bool = True, scrub_text: Callable[..., str] = scrub
+) -> None:
     """Scrub every free-text field of a finished row in place, before it is stored: input,
-    expected, output, error, and each score's reason and the judge's raw reply."""
+    expected, output, error, and each score's reason and the judge's raw reply. `scrub_text`:
+    `scrub` or one that remembers its answers (eval's memo)."""
     for name in ("input", "output", "expected"):
-        row[name] = _scrubbed(row.get(name), pii)
+        row[name] = _scrubbed(row.get(name), pii, scrub_text)
     if row.get("error"):
-        row["error"] = scrub(row["error"], pii=pii, keep_urls=True)
+        row["error"] = scrub_text(row["error"], pii=pii, keep_urls=True)
     for result in row["scores"].values():
         for key in ("reason", "raw"):
             if isinstance(result.get(key), str):
-                result[key] = scrub(result[key], pii=pii)
+                result[key] = scrub_text(result[key], pii=pii)
 
 
-def _scrubbed(value: Any, pii: bool) -> Any:
+def _scrubbed(value: Any, pii: bool, scrub_text: Callable[..., str]) -> Any:
     if isinstance(value, str):
-        return scrub(value, pii=pii)
+        return scrub_text(value, pii=pii)
     if isinstance(value, list):
-        return [_scrubbed(v, pii) for v in value]
+        return [_scrubbed(v, pii, scrub_text) for v in value]
     if isinstance(value, dict):
-        return {k: _scrubbed(v, pii) for k, v in value.items()}
+        return {k: _scrubbed(v, pii, scrub_text) for k, v in value.items()}
     return value
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from llmops_cli.errors import ManifestError, Problem
+from llmops_cli.errors import ManifestError, Problem, did_you_mean
 from llmops_cli.manifests import schema
 from llmops_cli.manifests.model import KIND_CLASSES, Manifest, freeze
+from llmops_cli.manifests.seal import Seal
 from llmops_cli.project import Project
 from llmops_cli.yamlio import load_yaml, read_text
 
@@ -44,9 +45,10 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return ref, None
 
 
-def load_manifest(path: Path, display: str) -> Manifest:
-    """Read, parse and schema-check one manifest file."""
-    doc = load_yaml(read_text(path, display), display)
+def load_manifest(path: Path, display: str, seal_dir: Path | None = None) -> Manifest:
+    """Read, parse and schema-check one manifest file (not again while sealed in `seal_dir`)."""
+    text = read_text(path, display)
+    doc = load_yaml(text, display)
     if not isinstance(doc.data, dict):
         raise ManifestError(
             [
@@ -70,9 +72,12 @@ def load_manifest(path: Path, display: str) -> Manifest:
                 )
             ]
         )
-    problems = schema.check(kind, doc, display)
-    if problems:
-        raise ManifestError(problems)
+    seal = Seal(seal_dir, "manifest", display, kind, text)
+    if not seal.valid():
+        problems = schema.check(kind, doc, display)
+        if problems:
+            raise ManifestError(problems)
+        seal.write()
     cls = KIND_CLASSES[kind]
     return cls(
         kind=kind,
@@ -103,7 +108,7 @@ class Catalog:
         for path in files:
             display = project.relative(path)
             try:
-                manifest = load_manifest(path, display)
+                manifest = load_manifest(path, display, project.state_dir / "cache")
             except ManifestError as exc:
                 catalog.problems.extend(exc.problems)
                 catalog.failed_files += 1
@@ -158,7 +163,8 @@ class Catalog:
             versions = ", ".join(sorted((m.version for m in found), key=semver_key))
             message = f"{kind} {name}@{version} not found; known versions: {versions}"
         else:
-            message = f"no {kind} named {name!r} under manifests/"
+            known = sorted(n for k, n in self._by_name if k == kind)
+            message = f"no {kind} named {name!r} under manifests/{did_you_mean(name, known)}"
         if self.failed_files:
             message += f" ({self.failed_files} manifest file(s) failed to load; fix those first)"
         return message

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from llmops_cli.errors import Problem
 from llmops_cli.manifests.golden import GoldenCase
@@ -20,6 +20,9 @@ from llmops_cli.manifests.pinning import is_pinned
 from llmops_cli.metrics import info
 from llmops_cli.templates import RETRIEVAL_VARIABLES, TemplateProblem, render, variables_used
 
+if TYPE_CHECKING:
+    from llmops_cli.project import PolicySettings
+
 LOCAL_MODELS = ("extractive-baseline",)
 RENDER_CASES = 1_000  # rendered up front: ~15 µs a template, <30 ms for any golden set
 # What the runner passes a prompt of a pipeline with retrieval, in the shape it passes it.
@@ -29,7 +32,7 @@ SAMPLE_RETRIEVAL = {
 }
 
 
-def check_manifest(manifest: Manifest, policy: Mapping[str, Any]) -> list[Problem]:
+def check_manifest(manifest: Manifest, policy: PolicySettings) -> list[Problem]:
     if isinstance(manifest, PromptManifest):
         return check_prompt(manifest)
     if isinstance(manifest, ModelManifest):
@@ -124,7 +127,7 @@ def check_prompt(prompt: PromptManifest) -> list[Problem]:
     return problems
 
 
-def check_model(model: ModelManifest, policy: Mapping[str, Any]) -> list[Problem]:
+def check_model(model: ModelManifest, policy: PolicySettings) -> list[Problem]:
     problems = []
     if model.provider == "local":
         if model.model not in LOCAL_MODELS:
@@ -151,7 +154,7 @@ def check_model(model: ModelManifest, policy: Mapping[str, Any]) -> list[Problem
                 field="model",
             )
         )
-    allowed = policy.get("allowed_models")
+    allowed = policy.allowed_models
     if allowed and not any(fnmatch.fnmatchcase(model.litellm_id, pat) for pat in allowed):
         problems.append(
             Problem(

@@ -194,7 +194,9 @@ def pipeline_problems(
         else:
             display = _display(pipeline.golden_set)
             golden = catalog.memo(
-                "golden", golden_path, lambda: load_golden_set(golden_path, display)
+                "golden",
+                golden_path,
+                lambda: load_golden_set(golden_path, display, project.state_dir / "cache"),
             )
     except ManifestError as exc:
         problems.extend(exc.problems)

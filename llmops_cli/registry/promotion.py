@@ -1,4 +1,4 @@
-"""Promote, roll back, export and reproduce: the rules on top of the registry."""
+"""Promote and roll back: the rules on top of the registry."""
 
 from __future__ import annotations
 
@@ -12,20 +12,16 @@ import yaml
 
 from llmops_cli.contracts.report import load_report
 from llmops_cli.contracts.verdict import GateVerdict, load_verdict
-from llmops_cli.errors import LlmopsError
+from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
-from llmops_cli.manifests.model import ROLE_KINDS, thaw
+from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
-from llmops_cli.project import Project
-from llmops_cli.registry.registry import (
-    Registry,
-    StageHistory,
-    artifact_path,
-    file_sha256,
-    summary_of,
-)
+from llmops_cli.project import Project, ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
+from llmops_cli.registry.registry import Registry
+from llmops_cli.registry.types import PromotionResult, RegistryEvent
 
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
@@ -62,7 +58,7 @@ def change_type(old: dict[str, Any] | None, new: dict[str, str]) -> list[str]:
 
 
 def promote(
-    project: Project,
+    project: ProjectLike,
     pipeline: str,
     stage: str,
     *,
@@ -70,8 +66,13 @@ def promote(
     reason: str = "",
     force: bool = False,
     push: bool = False,
-    canary: Path | None = None,
-) -> dict[str, Any]:
+    evidence: Path | None = None,
+) -> PromotionResult:
+    """Move `pipeline` (a name, or name@version) into `stage`. Needs a passing gate verdict
+    for exactly its content, the stage order (or `force` with a `reason`) and approvers for a
+    protected stage; `evidence`: a `canary analyze --out` decision to attach. `push`: write
+    on top of the remote's registry and push atomically."""
+    project = as_project(project)
     registry = Registry(project)
     if stage not in registry.stages:
         raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
@@ -85,27 +86,12 @@ def promote(
         resolved.fingerprint,
     )
     report_path, verdict = find_evidence(project, resolved)
-    decision = _canary_evidence(canary, resolved, force) if canary is not None else None
+    decision = _canary_evidence(evidence, resolved, force) if evidence is not None else None
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
     warning = registry.sync(offline_ok=not push)
-    rule = registry.protected.get(stage, {})
-    allowed = list(rule.get("approvers", []))
-    needed = int(rule.get("min_approvals", 1 if allowed else 0))
-    valid = [a for a in approvers if not allowed or a in allowed]
-    if len(set(valid)) < needed:
-        raise LlmopsError(
-            f"stage {stage!r} is protected: it needs {needed} approval(s) from "
-            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
-        )
-    registered = registry.registered_hashes(resolved.manifests)
-    for manifest in resolved.manifests:
-        known = registered.get((manifest.kind, manifest.name, manifest.version))
-        if known is not None and known != manifest.content_hash:
-            raise LlmopsError(
-                f"{manifest.path}: {manifest.kind} {manifest.ref} is already registered with "
-                f"different content; bump the version (e.g. {next_patch(manifest.version)})"
-            )
+    _check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
+    registered = _registered_unchanged(registry, resolved)
     refs = _refs(resolved)
     index = registry.stages.index(stage)
     before = registry.stages[index - 1] if index > 0 else None
@@ -161,12 +147,37 @@ def promote(
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return _warned(write("promote", name, stage, fields, precheck, files), warning)
+    return _result(write("promote", name, stage, fields, precheck, files), push, warning)
 
 
-def _warned(event: dict[str, Any], warning: str) -> dict[str, Any]:
-    """The event as written, with the warning the CLI shows (e.g. the remote not reached)."""
-    return {**event, "warning": warning} if warning else event
+def _result(event: dict[str, Any], pushed: bool, warning: str) -> PromotionResult:
+    """The event as written, with the warning to show (e.g. the remote not reached)."""
+    return PromotionResult(RegistryEvent.from_record(event), pushed, (warning,) if warning else ())
+
+
+def _check_approvals(rule: ProtectedStage, stage: str, approvers: Sequence[str]) -> None:
+    allowed = list(rule.approvers)
+    valid = [a for a in approvers if not allowed or a in allowed]
+    if len(set(valid)) < rule.needed:
+        raise LlmopsError(
+            f"stage {stage!r} is protected: it needs {rule.needed} approval(s) from "
+            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
+        )
+
+
+def _registered_unchanged(
+    registry: Registry, resolved: ResolvedPipeline
+) -> dict[tuple[str, str, str], str]:
+    """The content hashes of the manifests already registered, none of them edited since."""
+    registered = registry.registered_hashes(resolved.manifests)
+    for manifest in resolved.manifests:
+        known = registered.get((manifest.kind, manifest.name, manifest.version))
+        if known is not None and known != manifest.content_hash:
+            raise LlmopsError(
+                f"{manifest.path}: {manifest.kind} {manifest.ref} is already registered with "
+                f"different content; bump the version (e.g. {next_patch(manifest.version)})"
+            )
+    return registered
 
 
 def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dict[str, Any]:
@@ -194,15 +205,18 @@ def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dic
 
 
 def rollback(
-    project: Project,
+    project: ProjectLike,
     pipeline: str,
-    stage: str,
+    stage: str = "prod",
     *,
-    to_version: str | None = None,
     reason: str,
+    to: str | None = None,
     approvers: Sequence[str] = (),
     push: bool = False,
-) -> dict[str, Any]:
+) -> PromotionResult:
+    """Put `stage` back to its previous version, or to version `to` (also forward again to
+    one a rollback left), reusing that version's original evidence; `reason` is recorded."""
+    project = as_project(project)
     registry = Registry(project)
     name = split_ref(pipeline)[0]
     if stage not in registry.stages:
@@ -211,10 +225,14 @@ def rollback(
     def precheck(
         state: dict[str, Any], history: StageHistory
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        current = state.get("pipelines", {}).get(name, {}).get(stage)
+        pipelines = state.get("pipelines", {})
+        current = pipelines.get(name, {}).get(stage)
         if current is None:
-            raise LlmopsError(f"{name} has never been promoted to {stage}; nothing to roll back")
-        where = _rollback_target(name, stage, current, history, to_version)
+            raise LlmopsError(
+                f"{name} has never been promoted to {stage}; nothing to roll back"
+                + ("" if name in pipelines else did_you_mean(name, pipelines))
+            )
+        where = _rollback_target(name, stage, current, history, to)
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
         return target, {
@@ -237,7 +255,7 @@ def rollback(
     }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
     event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
-    return _warned(event, warning)
+    return _result(event, push, warning)
 
 
 def _rollback_target(
@@ -272,160 +290,3 @@ def _rollback_target(
         f"{name}@{to_version} was never in {stage}; versions it held: {known or 'none'} "
         f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
     )
-
-
-def _artifacts(
-    registry: Registry, refs: dict[str, str], owner: str, at: str | None = None
-) -> dict[str, dict[str, Any]]:
-    """Role -> registered manifest content for `refs` (role -> name@version)."""
-    out: dict[str, dict[str, Any]] = {}
-    for role, ref in refs.items():
-        if role not in ROLE_KINDS and role != "pipeline":
-            continue  # e.g. the golden set's hash
-        kind = "pipeline" if role == "pipeline" else ROLE_KINDS[role]
-        ref_name, version = split_ref(ref)
-        data = registry.artifact(kind, ref_name, version or "", at)
-        if data is None:
-            raise LlmopsError(f"registry has no artifact for {kind} {ref} ({owner})")
-        out[role] = data
-    return out
-
-
-def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
-    """Role -> manifest content of the version currently in `stage`."""
-    tip = registry.store.head()  # the stage and its artifacts from one commit
-    current = registry.current(split_ref(pipeline)[0], stage, tip)
-    if current is None:
-        raise LlmopsError(f"{pipeline} has nothing in stage {stage!r}")
-    refs = {"pipeline": f"{split_ref(pipeline)[0]}@{current['version']}", **current["manifests"]}
-    return _artifacts(registry, refs, f"{pipeline} in {stage}", tip)
-
-
-def _litellm_router(
-    name: str, manifests: dict[str, Any], params: dict[str, Any], weight: float | None = None
-) -> dict[str, Any]:
-    """A LiteLLM proxy/router config serving `manifests`' model under the pipeline's name.
-    With a `weight`, the deployment carries it (LiteLLM's simple-shuffle routes by it) and an
-    id naming the pipeline version, so the application can log which arm answered."""
-    model = manifests["model"]
-    litellm_params: dict[str, Any] = {"model": f"{model['provider']}/{model['model']}", **params}
-    if model.get("api_base"):
-        litellm_params["api_base"] = model["api_base"]
-    if model.get("api_key_env"):
-        litellm_params["api_key"] = f"os.environ/{model['api_key_env']}"
-    deployment: dict[str, Any] = {"model_name": name, "litellm_params": litellm_params}
-    if weight is not None:
-        litellm_params["weight"] = round(weight, 6)
-        version = manifests["pipeline"]["version"]
-        deployment["model_info"] = {"id": f"{name}@{version}", "pipeline_version": version}
-    config: dict[str, Any] = {"model_list": [deployment]}
-    limits = model.get("limits", {})
-    settings = {k: limits[k] for k in ("timeout_s", "max_retries") if k in limits}
-    if settings:
-        config["router_settings"] = {
-            "timeout": settings.get("timeout_s"),
-            "num_retries": settings.get("max_retries"),
-        }
-    return config
-
-
-def export_config(
-    project: Project,
-    pipeline: str,
-    stage: str,
-    fmt: str,
-    canary: tuple[str, float] | None = None,
-) -> str:
-    """The resolved serving config of the version in `stage`: json, env or a litellm router;
-    `canary=(stage, weight)` adds that stage's version as a weighted second deployment."""
-    registry = Registry(project)
-    manifests = stage_manifests(registry, pipeline, stage)
-    model, prompt = manifests["model"], manifests["prompt"]
-    name = manifests["pipeline"]["name"]
-    params = {**model.get("parameters", {}), **prompt.get("parameters", {})}
-    if canary is not None and fmt != "litellm":
-        raise LlmopsError("--canary-stage needs --format litellm (a weighted router config)")
-    if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "pipeline": f"{name}@{manifests['pipeline']['version']}",
-                    "stage": stage,
-                    **manifests,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    if fmt == "env":
-        lines = {
-            "LLMOPS_PIPELINE": f"{name}@{manifests['pipeline']['version']}",
-            "LLMOPS_MODEL": f"{model['provider']}/{model['model']}",
-            "LLMOPS_PROMPT": f"{prompt['name']}@{prompt['version']}",
-            "LLMOPS_MODEL_PARAMETERS": json.dumps(params, sort_keys=True),
-        }
-        if model.get("api_base"):
-            lines["LLMOPS_API_BASE"] = model["api_base"]
-        if "retrieval" in manifests:
-            r = manifests["retrieval"]
-            lines["LLMOPS_RETRIEVAL"] = f"{r['name']}@{r['version']}"
-            lines["LLMOPS_TOP_K"] = str(r["top_k"])
-        return "".join(f"{k}={json.dumps(v) if ' ' in v else v}\n" for k, v in lines.items())
-    if fmt == "litellm":
-        config = _litellm_router(name, manifests, params)
-        if canary is not None:
-            canary_stage, weight = canary
-            if not 0 < weight < 1:
-                raise LlmopsError("--canary-weight is the canary's share, between 0 and 1")
-            other = stage_manifests(registry, pipeline, canary_stage)
-            other_params = {
-                **other["model"].get("parameters", {}),
-                **other["prompt"].get("parameters", {}),
-            }
-            deployments = [
-                *_litellm_router(name, manifests, params, 1 - weight)["model_list"],
-                *_litellm_router(name, other, other_params, weight)["model_list"],
-            ]
-            config["model_list"] = deployments
-        return yaml.safe_dump(config, sort_keys=False)
-    raise LlmopsError(f"unknown format {fmt!r}; choose json, env or litellm")
-
-
-def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[str, Any]:
-    """Role -> manifest content of the run `run_id`, from its report and the registry."""
-    matches = list(project.reports_dir.glob(f"*/{run_id}/report.json"))
-    if not matches:
-        raise LlmopsError(
-            f"no report with run id {run_id!r} under {project.relative(project.reports_dir)}"
-        )
-    report = load_report(matches[0])
-    commit = report.git.sha or "(unknown)"
-    owner = f"run {run_id}; only promoted versions are kept, so check out commit {commit}"
-    return _artifacts(registry, {"pipeline": report.pipeline, **report.manifests}, owner)
-
-
-def reproduce(project: Project, target: str, out: Path) -> list[Path]:
-    """Write the exact manifests of `PIPELINE@STAGE`, or of a run id, into `out`/manifests/."""
-    if out.exists() and any(out.iterdir()):
-        raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
-    registry = Registry(project)
-    pipeline, _, stage = target.rpartition("@")
-    if pipeline and stage in registry.stages:
-        manifests = stage_manifests(registry, pipeline, stage)
-    else:
-        manifests = _run_manifests(project, registry, target)
-    folders = {
-        "pipeline": "pipelines",
-        "prompt": "prompts",
-        "model": "models",
-        "retrieval": "retrieval",
-        "thresholds": "thresholds",
-        "judge": "models",
-    }
-    written = []
-    for role, data in manifests.items():
-        path = out / "manifests" / folders[role] / f"{data['name']}-{data['version']}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-        written.append(path)
-    return written

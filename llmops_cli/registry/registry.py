@@ -12,109 +12,67 @@ re-reads the state, re-checks its preconditions and tries again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from llmops_cli import __version__
 from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
 from llmops_cli.manifests.model import Manifest, canonical_json, sha256_text
-from llmops_cli.project import Project
-from llmops_cli.registry.store import (
-    BranchStore,
-    GitError,
-    RegistryConflict,
-    find_repo,
-    git_message,
+from llmops_cli.project import Project, ProtectedStage
+from llmops_cli.registry.layout import (
+    StageHistory,
+    artifact_path,
+    event_text,
+    from_yaml,
+    history_path,
+    latest_per_version,
+    moved_history,
+    parse_event,
+    rolled_back_path,
+    to_yaml,
 )
+from llmops_cli.registry.remote import RemoteSync
+from llmops_cli.registry.store import BranchStore, RegistryConflict, find_repo
+from llmops_cli.registry.types import ReadPoint, RegistryEvent
 
-DEFAULT_BRANCH = "llmops/registry"
 MAX_ATTEMPTS = 50
 HISTORY_KEPT = 100
 
 
-@dataclass(frozen=True)
-class RegistryEvent:
-    id: str
-    seq: int
-    type: str
-    pipeline: str
-    version: str
-    stage: str
-    data: Mapping[str, Any]
-
-
-try:  # libyaml: state files are parsed on every command
-    from yaml import CSafeDumper as _Dumper
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-
-def _dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
-
-
-def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
-
-
-def history_path(pipeline: str, stage: str) -> str:
-    return f"history/{pipeline}/{stage}.yaml"
-
-
-def rolled_back_path(pipeline: str, stage: str) -> str:
-    return f"history/{pipeline}/{stage}.rolled-back.yaml"  # stage names have no dot
-
-
-def artifact_path(kind: str, name: str, version: str) -> str:
-    return f"artifacts/{kind}/{name}/{version}.yaml"
-
-
-class RegistryDiverged(LlmopsError):
-    """The local registry branch and the remote's each hold events the other lacks."""
-
-
-@dataclass(frozen=True)
-class StageHistory:
-    """Entries that were in a stage before the current one: `earlier` is what a rollback
-    returns to (newest last); `rolled_back` holds the versions rollbacks left, which
-    `rollback --to` can bring forward again."""
-
-    earlier: list[dict[str, Any]]
-    rolled_back: list[dict[str, Any]]
-
-
-class Registry:
+class Registry(RemoteSync):
     def __init__(self, project: Project) -> None:
-        config = project.config.get("registry", {})
-        repo = config.get("repo")
+        config = project.config.registry
+        repo = config.repo
         root = (project.root / repo).resolve() if repo else find_repo(project.root)
         if repo and not (root / ".git").exists() and not (root / "HEAD").exists():
             raise LlmopsError(f"registry.repo {repo!r} is not a git repository")
         self.project = project
-        self.remote = str(config.get("remote", "origin"))
-        self.branch = str(config.get("branch", DEFAULT_BRANCH))
+        self.remote = config.remote
+        self.branch = config.branch
         self.store = BranchStore(root, self.branch, self.remote)
         self.stages = project.stages
-        self.protected: Mapping[str, Any] = config.get("protected", {})
+        self.protected: Mapping[str, ProtectedStage] = config.protected
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
     def state(self, at: str | None = None) -> dict[str, Any]:
         text = self.store.read("state.yaml", at)
-        return _load(text) if text else {"seq": 0, "pipelines": {}}
+        return from_yaml(text) if text else {"seq": 0, "pipelines": {}}
+
+    def read_point(self) -> tuple[str | None, ReadPoint]:
+        """The commit reads look at (None: no registry yet), and which copy of the branch it
+        is: a read from the remote-tracking branch shows the registry as last fetched."""
+        commit, tracking = self.store.read_source()
+        if commit is None:
+            return None, ReadPoint("empty")
+        if not tracking:
+            return commit, ReadPoint("local", self.store.ref)
+        return commit, ReadPoint("remote-tracking", self.store.tracking, self.store.fetched_at())
 
     def current(self, pipeline: str, stage: str, at: str | None = None) -> dict[str, Any] | None:
         entry = self.state(at).get("pipelines", {}).get(pipeline, {}).get(stage)
@@ -128,7 +86,7 @@ class Registry:
         texts = self.store.read_many(paths, at)
 
         def entries(path: str) -> list[dict[str, Any]]:
-            return list(_load(texts[path] or "[]") or [])
+            return list(from_yaml(texts[path] or "[]") or [])
 
         return {
             s: StageHistory(
@@ -155,7 +113,11 @@ class Registry:
         found: list[RegistryEvent] = []
         with self.store.reader(tip) as reader:
             for batch in _rounds(newest_first, limit):
-                events = (_event(_load(t)) for t in reader.read(batch) if t is not None)
+                events = (
+                    RegistryEvent.from_record(parse_event(t))
+                    for t in reader.read(batch)
+                    if t is not None
+                )
                 found += (
                     e for e in events if pipeline in (None, e.pipeline) and stage in (None, e.stage)
                 )
@@ -179,7 +141,7 @@ class Registry:
         self, kind: str, name: str, version: str, at: str | None = None
     ) -> dict[str, Any] | None:
         text = self.store.read(artifact_path(kind, name, version), at)
-        return None if text is None else _load(text)
+        return None if text is None else from_yaml(text)
 
     def registered_hash(self, kind: str, name: str, version: str) -> str | None:
         data = self.artifact(kind, name, version)
@@ -195,7 +157,7 @@ class Registry:
         for key, path in keys.items():
             text = texts[path]
             if text is not None:
-                found[key] = sha256_text(canonical_json(_load(text)))
+                found[key] = sha256_text(canonical_json(from_yaml(text)))
         return found
 
     # -- writes -----------------------------------------------------------------------------
@@ -214,74 +176,6 @@ class Registry:
                 # jittered exponential backoff, so a slow writer is not starved by a fast one
                 time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))
         raise RegistryConflict(f"the registry kept moving; gave up after {MAX_ATTEMPTS} attempts")
-
-    # -- sharing through a remote -----------------------------------------------------------
-
-    def has_remote(self) -> bool:
-        return self.store.git.has_remote(self.remote)
-
-    def sync(self, *, offline_ok: bool = False) -> str:
-        """Before a write: fetch the remote's registry (when the remote exists) and move the
-        local branch up to it, so the write builds on the shared history instead of forking
-        it. Events written here and not pushed yet are kept (they go with the next push).
-        `offline_ok`: a failed fetch is not fatal (a local write while the git host is down);
-        the warning to show is returned, and the write builds on the copy fetched before."""
-        warning = ""
-        if self.has_remote():
-            try:
-                self.store.fetch()
-            except GitError as exc:
-                if not offline_ok:
-                    raise
-                warning = (
-                    f"{self.remote} not reached ({exc}); written on the registry as last "
-                    "fetched, the next --push sends it"
-                )
-        self.catch_up()
-        return warning
-
-    def catch_up(self) -> None:
-        """Move the local branch up to the remote-tracking one when it is missing or behind
-        (no network); refuse when they have diverged."""
-        local, remote = self.store.refs()
-        relation = self.store.relation(local, remote)
-        if relation in ("same", "ahead"):
-            return
-        if relation == "behind":
-            self.store.move(remote, expected=local)
-            return
-        if relation == "unknown":
-            raise RegistryDiverged(
-                f"git cannot tell whether the local registry branch {self.branch} is behind "
-                f"{self.remote}'s: its history was fetched shallow; nothing was written. Fetch "
-                f"all of it (`git fetch --unshallow {self.remote} {self.branch}`) and retry"
-            )
-        ours = self.store.git.out("rev-list", "--count", f"{remote}..{local}")
-        raise RegistryDiverged(
-            f"the local registry branch {self.branch} has {ours} event(s) that {self.remote} "
-            f"does not, and {self.remote} has moved since; nothing was written. See them with "
-            f"`llmops registry history`; to keep {self.remote}'s and drop them, run `git "
-            f"update-ref {self.store.ref} {self.store.tracking}`, then write again with --push"
-        )
-
-    def push(self) -> bool:
-        """Push the branch atomically; False when the remote moved first (non-fast-forward)."""
-        tip = self.store.tip()
-        out = self.store.git.network(
-            "push", "--atomic", "--porcelain", self.remote, f"{self.store.ref}:{self.store.ref}"
-        )
-        if out.returncode == 0:
-            if tip:  # the remote-tracking branch now matches what the remote has
-                self.store.git.run("update-ref", self.store.tracking, tip, check=False)
-            return True
-        reason = _push_rejection(out.stdout)
-        if reason in LOST_RACE:
-            return False
-        why = f"{self.remote} refused it ({reason})" if reason else git_message(out.stderr)
-        raise GitError(
-            f"git push {self.remote} failed: {why}; the event is written locally, and the "
-            "next --push sends it"
-        )
 
     def record_and_push(
         self, *args: Any, attempts: int = 5, synced: bool = False
@@ -349,46 +243,23 @@ class Registry:
             earlier, rolled_back = moved_history(history, previous, more)
             event.pop("history_index", None)
             event.pop("rolled_back_index", None)
-            rolled_back = _latest_per_version(rolled_back, but=entry["version"])
+            rolled_back = latest_per_version(rolled_back, but=entry["version"])
             stages[stage] = entry
             state["seq"] = seq
             files = {
-                "state.yaml": _dump(state),
-                history_path(pipeline, stage): _dump(earlier[-HISTORY_KEPT:]),
-                f"events/{seq:08d}-{event_id}.yaml": _dump(event),
+                "state.yaml": to_yaml(state),
+                history_path(pipeline, stage): to_yaml(earlier[-HISTORY_KEPT:]),
+                f"events/{seq:08d}-{event_id}.yaml": event_text(event),
                 **extra_files(event_id, state),
             }
             if rolled_back or history.rolled_back:
-                files[rolled_back_path(pipeline, stage)] = _dump(rolled_back[-HISTORY_KEPT:])
+                files[rolled_back_path(pipeline, stage)] = to_yaml(rolled_back[-HISTORY_KEPT:])
             result.clear()
             result.update(event)
             return files, f"{event_type} {pipeline}@{entry['version']} -> {stage}"
 
         self._commit(build)
         return result
-
-
-# why `push --porcelain` says a ref was refused when someone else pushed first (the last two:
-# the remote's own compare-and-swap lost, after it advertised the old tip); any other reason
-# (a hook, branch protection) is not a race, and retrying cannot win it
-LOST_RACE = (
-    "fetch first",
-    "non-fast-forward",
-    "stale info",
-    "atomic transaction failed",
-    "failed to update ref",
-)
-
-
-def _push_rejection(porcelain: str) -> str:
-    """The reason on the `!` (rejected) line of `git push --porcelain`: `!<TAB>src:dst<TAB>
-    [rejected] (fetch first)` -> `fetch first`; "" when no ref was rejected."""
-    for line in porcelain.splitlines():
-        flag, _, rest = line.partition("\t")
-        if flag == "!":
-            summary = rest.partition("\t")[2]
-            return summary.partition("(")[2].rpartition(")")[0] or summary.strip()
-    return ""
 
 
 def _event_seq(name: str) -> int:
@@ -407,71 +278,3 @@ def _rounds(items: Sequence[str], limit: int | None) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
         start += size
         size *= 2
-
-
-def _event(data: Mapping[str, Any]) -> RegistryEvent:
-    return RegistryEvent(
-        data["id"],
-        data["seq"],
-        data["type"],
-        data["pipeline"],
-        data["version"],
-        data["stage"],
-        data,
-    )
-
-
-def moved_history(
-    history: StageHistory, previous: dict[str, Any] | None, more: Mapping[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The stage's earlier and rolled-back entries once `previous` is replaced: a rollback to
-    earlier[i] leaves what came after it as rolled back; a roll forward takes its entry out of
-    the rolled-back list; both (and a promote) put `previous` where rollbacks find it."""
-    earlier, rolled_back = list(history.earlier), list(history.rolled_back)
-    kept = [previous] if previous else []
-    if "history_index" in more:
-        index = more["history_index"]
-        return earlier[:index], [*rolled_back, *earlier[index + 1 :], *kept]
-    if "rolled_back_index" in more:
-        del rolled_back[more["rolled_back_index"]]
-    return [*earlier, *kept], rolled_back
-
-
-def _latest_per_version(entries: list[dict[str, Any]], but: str) -> list[dict[str, Any]]:
-    """One entry per version (the newest, in its place), leaving out version `but`."""
-    latest: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        latest.pop(entry["version"], None)
-        latest[entry["version"]] = entry
-    latest.pop(but, None)
-    return list(latest.values())
-
-
-def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The current version per pipeline and stage, rebuilt from the event log alone."""
-    current: dict[str, Any] = {}
-    for event in sorted(events, key=lambda e: e["seq"]):
-        current.setdefault(event["pipeline"], {})[event["stage"]] = event["version"]
-    return current
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def summary_of(report: Mapping[str, Any]) -> str:
-    keep = {
-        k: report[k]
-        for k in (
-            "run_id",
-            "pipeline",
-            "fingerprint",
-            "git",
-            "target",
-            "manifests",
-            "golden_set",
-            "summary",
-        )
-        if k in report
-    }
-    return json.dumps(keep, indent=2) + "\n"

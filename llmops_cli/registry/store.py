@@ -15,15 +15,18 @@ import os
 import signal
 import subprocess
 import tempfile
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from llmops_cli.errors import LlmopsError
 from llmops_cli.guardrails.scrub import scrub_secrets
+
+if TYPE_CHECKING:
+    from llmops_cli.registry.batch import BatchReader
 
 ZERO = "0" * 40
 Relation = Literal["same", "behind", "ahead", "diverged", "unknown"]
@@ -201,8 +204,38 @@ class BranchStore:
         local branch is missing or behind it (a fresh clone has only the latter). Ahead
         (events not pushed yet) or diverged: what was written here. Unknown: the fetched
         one, the shared state (writes refuse until the history is complete)."""
+        return self.read_source()[0]
+
+    def read_source(self) -> tuple[str | None, bool]:
+        """`head()`, and whether it is the remote-tracking branch (as fetched, not fetched now)."""
         local, remote = self.refs()
-        return remote if self.relation(local, remote) in ("behind", "unknown") else local
+        tracking = remote is not None and self.relation(local, remote) in ("behind", "unknown")
+        return (remote if tracking else local), tracking
+
+    def fetched_at(self) -> str | None:
+        """When the remote-tracking branch was last brought here (UTC): the newest of its own
+        reflog (a fetch that moved it), FETCH_HEAD when the last fetch named this branch, and
+        the clone (which writes no reflog for remote-tracking branches). None: unknown."""
+        paths = self.git.out(
+            "rev-parse",
+            "--git-path",
+            f"logs/{self.tracking}",
+            "--git-path",
+            "FETCH_HEAD",
+            "--git-path",
+            "logs/HEAD",
+        ).splitlines()
+        moved, fetch_head, head = (self.git.repo / p for p in paths)
+        branch = self.ref.removeprefix("refs/heads/")
+        times = [
+            _reflog_time(_lines(moved)[-1:]),
+            _mtime(fetch_head) if f"branch '{branch}' of" in "".join(_lines(fetch_head)) else None,
+            _reflog_time(line for line in _lines(head)[:1] if "\tclone: " in line),
+        ]
+        known = [t for t in times if t is not None]
+        if not known:
+            return None
+        return datetime.fromtimestamp(max(known), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def relation(self, local: str | None, remote: str | None) -> Relation:
         """How the local branch stands to the remote-tracking one, from one merge-base:
@@ -257,6 +290,8 @@ class BranchStore:
     @contextmanager
     def reader(self, commit: str) -> Iterator[BatchReader]:
         """One `git cat-file --batch` process reading objects of `commit`, in rounds."""
+        from llmops_cli.registry.batch import BatchReader
+
         reader = BatchReader(self.git.repo, commit)
         try:
             with reader:
@@ -323,101 +358,24 @@ class BranchStore:
         return made.stdout.strip()
 
 
-class BatchReader:
-    """A `git cat-file --batch` process answering requests in rounds, so a caller reading the
-    newest events first can stop as soon as it has enough. Each round's names are written from
-    a thread while this one reads the answers: neither pipe can fill up with both sides
-    waiting. The process is killed at the deadline, and ends when the reader is closed."""
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
-    def __init__(self, repo: Path, commit: str, timeout: float = 120.0) -> None:
-        self.repo, self.commit, self.requested = repo, commit, 0
-        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
-        try:
-            self.proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=repo,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self.stderr,
-                env=git_env(),
-            )
-        except OSError as exc:
-            self.stderr.close()
-            raise GitError(f"git cat-file --batch failed: {exc}") from exc
-        self.timed_out = False
-        self.deadline = threading.Timer(timeout, self._kill)
-        self.deadline.daemon = True
-        self.deadline.start()
 
-    def _kill(self) -> None:
-        self.timed_out = True
-        self.proc.kill()
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
-    def __enter__(self) -> BatchReader:
-        return self
 
-    def __exit__(self, *_: object) -> None:
-        self.deadline.cancel()
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        with suppress(BrokenPipeError):  # it died already; the read said so
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.stderr.close()
-
-    def read(self, names: Sequence[str]) -> list[str | None]:
-        """The content of each object named (None: no such object), in order."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.requested += len(names)
-        feeder = threading.Thread(target=self._feed, args=("".join(f"{n}\n" for n in names),))
-        feeder.start()
-        try:
-            return [self._answer(name) for name in names]
-        except (ValueError, IndexError) as exc:
-            why = self._why(exc)
-            raise GitError(
-                f"git cat-file --batch could not read the registry at {self.commit[:12]} in "
-                f"{self.repo} ({why}); run `git fsck` there"
-            ) from None
-        except BaseException:  # e.g. ^C: end git first, or the feeder may wait on it forever
-            self.proc.kill()
-            raise
-        finally:
-            feeder.join()
-
-    def _feed(self, request: str) -> None:
-        assert self.proc.stdin is not None
-        try:
-            self.proc.stdin.write(request.encode())
-            self.proc.stdin.flush()
-        except (BrokenPipeError, ValueError):  # git died; the answers stop short, which says so
-            pass
-
-    def _answer(self, name: str) -> str | None:
-        """`<oid> <type> <size>\\n<content>\\n`, or `<name> missing`."""
-        assert self.proc.stdout is not None
-        header = self.proc.stdout.readline().decode()
-        if not header.endswith("\n"):
-            raise ValueError(f"{name}: output cut short")
-        if header.rstrip().endswith(" missing"):
-            return None
-        size = int(header.split()[2])
-        content = self.proc.stdout.read(size + 1)
-        if len(content) != size + 1:
-            raise ValueError(f"{name}: output cut short")
-        return content[:size].decode("utf-8")
-
-    def _why(self, exc: Exception) -> str:
-        if self.timed_out:
-            return "no answer within the deadline"
-        try:  # it stopped answering: it dies, having said why; or it is stuck, and is ended
-            self.proc.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.stderr.seek(0)
-        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else str(exc)
+def _reflog_time(lines: Iterable[str]) -> float | None:
+    """The time of a reflog line (`OLD NEW Name <email> 1700000000 +0000<TAB>message`)."""
+    for line in lines:
+        stamp = line.partition("\t")[0].rsplit(" ", 2)[-2]
+        if stamp.isdigit():
+            return float(stamp)
+    return None
