@@ -64,6 +64,12 @@ DEV = ROOT / "tests" / "data" / "injection_dev.jsonl"
 SELFTEST = ROOT / "bench" / "data" / "injection_selftest.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "injection_heldout.jsonl"  # dev data since 2026-12-02
 MAX_DEV_FPR = 0.03  # rules OR classifier, on the dev pool's benign and hard-negative texts
+# The shipped cuts (bench/RESULTS.md, "leave one source out"): the dev-pool cut below was too
+# low for text written by someone else, so the classifier counts from THRESHOLD, and from
+# THRESHOLD_ALONE when the text ends by asking a question; the dev-pool cut is kept as
+# `threshold_dev` for comparison.
+THRESHOLD = 0.85
+THRESHOLD_ALONE = 0.90
 SEED = 20261201
 
 
@@ -932,7 +938,9 @@ def main() -> None:
                 "buckets": BUCKETS,
                 "scale": scale,
                 "bias": float(model.intercept_[0]),
-                "threshold": round(threshold, 6),
+                "threshold": THRESHOLD,
+                "threshold_alone": THRESHOLD_ALONE,
+                "threshold_dev": round(threshold, 6),
                 "C": args.C,
                 "training_texts": len(rows),
                 "training_injections": sum(y),
