@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from llmops_cli import procs
 from llmops_cli.errors import LlmopsError
 
 # Files renamed on the way out: packaging tools treat dotfiles inconsistently.
@@ -153,9 +154,7 @@ def _schema_files(root: Path) -> list[Path]:
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
     try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30, check=False
-        )
+        return procs.run(["git", *args], cwd=cwd, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None  # no git: the project still works; promote says what to do
 

@@ -43,6 +43,18 @@ def tracking_enabled(project: Project) -> bool:
     return project.config.tracking.enabled
 
 
+def tracking_unavailable(project: Project) -> str | None:
+    """Why this install cannot track the project's runs (one warning; the eval goes on
+    untracked, as with an unreachable server), or None. A local store is written through
+    MLflow (the `tracking` extra); a server is spoken to over REST and needs no extra."""
+    from llmops_cli import extras
+    from llmops_cli.tracking_rest import rest_server
+
+    if extras.available("tracking") or rest_server(tracking_uri(project)):
+        return None
+    return f"{extras.MissingExtra('tracking')}; this run is not tracked (or pass --no-track)"
+
+
 def tracking_timeout(project: Project) -> float:
     """llmops.yaml `tracking.timeout_s`: how long the eval waits for MLflow once the report
     is written."""
@@ -228,8 +240,11 @@ def _open(project: Project) -> str:
     """Point MLflow at the project's store; the id of its experiment (created when missing)."""
     import logging
 
-    import mlflow
-    from mlflow.tracking import MlflowClient
+    from llmops_cli.extras import needed
+
+    with needed("tracking"):
+        import mlflow
+        from mlflow.tracking import MlflowClient
 
     print(json.dumps({"phase": "store"}), flush=True)  # imported; the store's wait starts
 

@@ -3,14 +3,14 @@ projects built from the shipped sample."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from fakeserver import FakeOpenAI, StartServer, echo
+from helpers import Cli, Write, git
 
-from llmops_cli.cli.main import app
 from llmops_cli.scaffold import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +35,21 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture
+def fake_openai() -> Iterator[StartServer]:
+    """Starts real OpenAI-compatible servers on 127.0.0.1 (tests/fakeserver.py); every one
+    is stopped when the test ends, passed or failed."""
+    started: list[FakeOpenAI] = []
+
+    def start(latency_s: float = 0.0, responder: Callable[[Any], str] = echo) -> FakeOpenAI:
+        started.append(FakeOpenAI(latency_s, responder).start())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the sample project."""
     root = tmp_path / "proj"
@@ -43,7 +58,16 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def write(project: Path) -> Callable[[str, str | bytes], Path]:
+def repo(project: Path) -> Path:
+    """The sample project as a git repository with one commit (the registry's home)."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "init")
+    return project
+
+
+@pytest.fixture
+def write(project: Path) -> Write:
     """Write (or overwrite) a file inside the project."""
 
     def _write(rel: str, content: str | bytes) -> Path:
@@ -56,20 +80,6 @@ def write(project: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return _write
-
-
-class Cli:
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, cwd: Path | None = None, input: str | None = None):  # type: ignore[no-untyped-def]
-        old = Path.cwd()
-        if cwd is not None:
-            os.chdir(cwd)
-        try:
-            return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        finally:
-            os.chdir(old)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from llmops_cli.evaluation.runner import Clock
+from llmops_cli.evaluation.ratelimit import Clock
 
 
 class FakeClock:

@@ -14,13 +14,21 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 
 def echo(messages: list[dict[str, str]]) -> str:
     return f"echo: {messages[-1]['content']}"
+
+
+class StartServer(Protocol):
+    """The `fake_openai` fixture (conftest): starts a server, stopped when the test ends."""
+
+    def __call__(
+        self, latency_s: float = 0.0, responder: Callable[[Any], str] = ...
+    ) -> FakeOpenAI: ...
 
 
 class FakeOpenAI:
@@ -63,7 +71,7 @@ class FakeOpenAI:
             loop.run_until_complete(self._runner.setup())
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
             loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self.port = int(self._runner.addresses[0][1])
             ready.set()
             loop.run_forever()
 
@@ -160,7 +168,7 @@ class FakeOpenAI:
                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
             }
             if mode == "null_content":  # a well-formed 200 without an answer
-                payload["choices"][0]["message"]["content"] = None  # type: ignore[index]
+                payload["choices"][0]["message"]["content"] = None
             if mode == "no_choices":
                 payload["choices"] = []
             raw = json.dumps(payload)

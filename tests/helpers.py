@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner, Result
+
+from llmops_cli.cli.main import app
 from llmops_cli.contracts.report import (
     CacheStats,
     CaseRow,
@@ -20,9 +27,45 @@ from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
 
 
+class Cli:
+    """The `cli` fixture: `llmops ARGS` in this process (Typer's runner), from `cwd`."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, cwd: Path | None = None, input: str | None = None) -> Result:
+        old = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+
+Write = Callable[[str, str | bytes], Path]  # the `write` fixture
+
+
+def git(root: Path, *args: str) -> str:
+    """`git ARGS` in `root`; its stdout (a failure fails the test)."""
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """The current version per pipeline and stage, rebuilt from the event log alone: what
+    the registry's state must agree with."""
+    current: dict[str, dict[str, str]] = {}
+    for event in sorted(events, key=lambda e: e["seq"]):
+        current.setdefault(event["pipeline"], {})[event["stage"]] = event["version"]
+    return current
+
+
 def latest(project: Path, pipeline: str = "support-bot") -> dict[str, Any]:
     """The newest report.json of a pipeline, parsed."""
-    return json.loads(latest_report(Project.load(project), pipeline).read_text())  # type: ignore[no-any-return]
+    report: dict[str, Any] = json.loads(latest_report(Project.load(project), pipeline).read_text())
+    return report
 
 
 def add_judge(
@@ -74,6 +117,52 @@ def _running(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+_ABSENT = """
+import sys
+from importlib.machinery import PathFinder
+
+
+class Absent:
+    '''The path finder, blind to the blocked top-level modules: `import` fails and
+    `importlib.util.find_spec` answers None, as when they were never installed.'''
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            return None
+        return PathFinder.find_spec(name, path, target)
+
+    def __getattr__(self, attribute):
+        return getattr(PathFinder, attribute)
+
+
+BLOCKED = frozenset(sys.argv.pop(1).split(","))
+sys.meta_path[:] = [Absent() if f is PathFinder else f for f in sys.meta_path]
+"""
+
+
+def python_without(
+    modules: Iterable[str], code: str, *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter in which `modules` (top-level names) cannot be
+    imported: an install without the extra that brings them, minus the minutes a real
+    venv takes to build."""
+    return subprocess.run(
+        [sys.executable, "-c", _ABSENT + code, ",".join(modules), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def llmops_without(
+    modules: Iterable[str], *args: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`llmops ARGS` where `modules` cannot be imported (see `python_without`)."""
+    main = "from llmops_cli.cli.main import main\nsys.argv[0] = 'llmops'\nmain()\n"
+    return python_without(modules, main, *args, cwd=cwd)
 
 
 def make_report(

@@ -10,14 +10,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fakeserver import FakeOpenAI
+from fakeserver import StartServer
 from helpers import add_judge, latest
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
-from llmops_cli.evaluation.calibration import confusion, quadratic_kappa, spearman
+from llmops_cli.evaluation.calibration import confusion, quadratic_kappa
 from llmops_cli.evaluation.report import latest_report
 from llmops_cli.project import Project
+from llmops_cli.stats.ranks import spearman
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -82,9 +83,11 @@ class LenientJudge:
 
 
 @pytest.fixture
-def judge_server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def judge_server(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> LenientJudge:
     judge = LenientJudge()
-    server = FakeOpenAI(responder=judge).start()
+    server = fake_openai(responder=judge)
     add_judge(
         project,
         server.url,
@@ -92,8 +95,7 @@ def judge_server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         transport="openai-http",
         scorer="judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n",
     )
-    yield judge
-    server.stop()
+    return judge
 
 
 def test_calibrate_over_http_then_eval_stops_warning(

@@ -7,18 +7,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import Cli
 
 from llmops_cli import __version__
 from llmops_cli.errors import ExitCode
 
 
-def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+def test_version(cli: Cli) -> None:
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"llmops {__version__}"
 
 
-def test_validate_sample_text_and_json(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_validate_sample_text_and_json(project: Path, cli: Cli) -> None:
     result = cli("validate", cwd=project / "manifests")  # found by walking up
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("ok: 6 manifests, 1 golden set(s), 1 pipeline(s) resolved")
@@ -34,7 +35,7 @@ def test_validate_sample_text_and_json(project: Path, cli) -> None:  # type: ign
     assert data["pipelines"][0]["golden_set"]["cases"] == 54
 
 
-def test_validate_json_lists_problems(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_validate_json_lists_problems(project: Path, cli: Cli) -> None:
     (project / "manifests/models/support-model-local.yaml").write_text("kind: model\n")
     result = cli("validate", "--project", str(project), "-f", "json")
     assert result.exit_code == 1
@@ -48,7 +49,7 @@ def test_validate_json_lists_problems(project: Path, cli) -> None:  # type: igno
     } in problems
 
 
-def test_validate_selected_paths(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_validate_selected_paths(project: Path, cli: Cli) -> None:
     (project / "manifests/models/support-model-hosted.yaml").write_text("kind: model\n")
     only_prompts = cli("validate", "manifests/prompts", cwd=project)
     assert only_prompts.exit_code == 0, only_prompts.output
@@ -60,20 +61,20 @@ def test_validate_selected_paths(project: Path, cli) -> None:  # type: ignore[no
     assert missing.exit_code == 1 and "no such file" in missing.stderr
 
 
-def test_no_project_found(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_no_project_found(tmp_path: Path, cli: Cli) -> None:
     result = cli("validate", cwd=tmp_path)
     assert result.exit_code == 1
     assert "no llmops.yaml" in result.stderr and "llmops init" in result.stderr
 
 
-def test_broken_project_config(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_broken_project_config(project: Path, cli: Cli) -> None:
     (project / "llmops.yaml").write_text("kind: project\nname: x\nbogus: 1\n")
     result = cli("validate", cwd=project)
     assert result.exit_code == 1
     assert "error: llmops.yaml:3: bogus: unknown key 'bogus'" in result.stderr
 
 
-def test_an_unchanged_config_is_not_validated_again(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_unchanged_config_is_not_validated_again(project: Path, cli: Cli) -> None:
     """The seal in .llmops/ spares later commands the jsonschema import; any edit (or another
     schema) breaks it, so a config that became invalid is still caught."""
     import subprocess
@@ -98,7 +99,7 @@ def test_an_unchanged_config_is_not_validated_again(project: Path, cli) -> None:
     assert result.exit_code == 1 and "bogus: unknown key 'bogus'" in result.stderr
 
 
-def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli: Cli) -> None:
     target = tmp_path / "new"
     result = cli("init", str(target))
     assert result.exit_code == 0, result.output
@@ -110,7 +111,7 @@ def test_init_writes_a_valid_project_and_refuses_overwrite(tmp_path: Path, cli) 
     assert [p.name for p in tmp_path.iterdir()] == ["new"]  # no staging folder left behind
 
 
-def test_init_into_empty_existing_folder(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_into_empty_existing_folder(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "empty").mkdir()
     assert cli("init", str(tmp_path / "empty")).exit_code == 0
     assert (tmp_path / "empty/llmops.yaml").is_file()
@@ -129,20 +130,20 @@ def test_init_into_empty_existing_folder(tmp_path: Path, cli) -> None:  # type: 
         "manifest",
     ],
 )
-def test_schema_prints_json_schema(cli, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_schema_prints_json_schema(cli: Cli, kind: str) -> None:
     result = cli("schema", kind)
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"].endswith("2020-12/schema")
 
 
-def test_schema_unknown_kind(cli) -> None:  # type: ignore[no-untyped-def]
+def test_schema_unknown_kind(cli: Cli) -> None:
     result = cli("schema", "promt")
     assert result.exit_code == 1
     assert "unknown schema 'promt'" in result.stderr and "report, verdict" in result.stderr
 
 
-def test_resolve_text_and_json(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_text_and_json(project: Path, cli: Cli) -> None:
     text = cli("resolve", "support-bot", cwd=project)
     assert text.exit_code == 0, text.output
     assert "retrieval    support-kb@1.0.0" in text.stdout
@@ -151,18 +152,20 @@ def test_resolve_text_and_json(project: Path, cli) -> None:  # type: ignore[no-u
     assert len(data["fingerprint"]) == 64
 
 
-def test_resolve_unknown_pipeline(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_unknown_pipeline(project: Path, cli: Cli) -> None:
     result = cli("resolve", "nope", cwd=project)
     assert result.exit_code == 1
     assert "no pipeline named 'nope'" in result.stderr
 
 
-def test_usage_error_is_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+def test_usage_error_is_exit_2(cli: Cli) -> None:
     assert cli("validate", "--format", "xml").exit_code == ExitCode.USAGE
     assert cli("no-such-command").exit_code == ExitCode.USAGE
 
 
-def test_internal_bug_is_one_line_exit_3(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_internal_bug_is_one_line_exit_3(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import llmops_cli.validation as validation
 
     def boom(*_args: object, **_kw: object) -> None:
@@ -176,7 +179,7 @@ def test_internal_bug_is_one_line_exit_3(project: Path, cli, monkeypatch) -> Non
     assert debug.exit_code == ExitCode.BUG and "Traceback" in debug.stderr
 
 
-def test_interrupt_is_exit_130(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_interrupt_is_exit_130(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     import llmops_cli.validation as validation
 
     def interrupted(*_args: object, **_kw: object) -> None:
@@ -192,7 +195,7 @@ def test_interrupt_is_exit_130(project: Path, cli, monkeypatch) -> None:  # type
 )
 def test_a_broken_manifest_is_named_before_its_echo(
     project: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     command: str,
     rel: str,
 ) -> None:

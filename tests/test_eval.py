@@ -11,17 +11,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from fakeclock import FakeClock
-from fakeserver import FakeOpenAI
-from helpers import latest, wait_tracking
+from fakeserver import FakeOpenAI, StartServer
+from helpers import Cli, latest, wait_tracking
 
-from llmops_cli.evaluation.runner import Clock, EvalOptions, finish_journal, run_eval
+from llmops_cli.evaluation.ratelimit import Clock
+from llmops_cli.evaluation.runner import EvalOptions, EvalRun, finish_journal, run_eval
 from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
@@ -36,12 +36,9 @@ def expected_answers(project: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(project: Path) -> Iterator[FakeOpenAI]:
+def server(project: Path, fake_openai: StartServer) -> FakeOpenAI:
     answers = expected_answers(project)
-    srv = FakeOpenAI(responder=lambda messages: answers.get(messages[-1]["content"], "no idea"))
-    srv.start()
-    yield srv
-    srv.stop()
+    return fake_openai(responder=lambda messages: answers.get(messages[-1]["content"], "no idea"))
 
 
 TRANSPORTS = ["litellm", "openai-http"]
@@ -71,13 +68,13 @@ def use_server(
     )
 
 
-def run(project: Path, clock: Clock | None = None, **options) -> object:  # type: ignore[no-untyped-def]
+def run(project: Path, clock: Clock | None = None, **options: Any) -> EvalRun:
     catalog = Catalog.load(Project.load(project))
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
     return run_eval(Project.load(project), resolved, EvalOptions(**options), clock=clock)
 
 
-def test_local_baseline_eval_writes_all_report_files(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_local_baseline_eval_writes_all_report_files(project: Path, cli: Cli) -> None:
     result = cli("eval", "support-bot", "--no-track", cwd=project)
     assert result.exit_code == 0, result.output
     assert "extractive BASELINE" in result.stderr
@@ -112,17 +109,17 @@ def test_retrieval_config_changes_results(project: Path) -> None:
     pipeline = project / PIPELINE
     pipeline.write_text(pipeline.read_text().replace("support-kb@1.0.0", "support-kb@1.1.0"))
     second = run(project, limit=10)
-    before = [len(r["retrieved"]) for r in first.rows]  # type: ignore[attr-defined]
-    after = [len(r["retrieved"]) for r in second.rows]  # type: ignore[attr-defined]
+    before = [len(r["retrieved"]) for r in first.rows]
+    after = [len(r["retrieved"]) for r in second.rows]
     # a query sharing no term with the corpus retrieves nothing rather than noise
     assert max(before) == 3 and max(after) == 1 and sum(before) > sum(after)
-    assert [r["retrieved"][:1] for r in first.rows] == [r["retrieved"] for r in second.rows]  # type: ignore[attr-defined]
+    assert [r["retrieved"][:1] for r in first.rows] == [r["retrieved"] for r in second.rows]
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_end_to_end_over_http_with_cache(
-    project: Path, server: FakeOpenAI, cli, monkeypatch, transport: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, server: FakeOpenAI, cli: Cli, monkeypatch: pytest.MonkeyPatch, transport: str
+) -> None:
     use_server(project, server.url, monkeypatch, transport)
     server.latency_s = 0.05  # long enough for calls to overlap
     result = cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project)
@@ -144,7 +141,9 @@ def test_end_to_end_over_http_with_cache(
     assert latest(project)["cache"]["hits"] == 12
 
 
-def test_read_only_cache_replay(project: Path, server: FakeOpenAI, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_cache_replay(
+    project: Path, server: FakeOpenAI, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_server(project, server.url, monkeypatch)
     miss = cli(
         "eval", "support-bot", "--no-track", "--limit", "5", "--cache", "read-only", cwd=project
@@ -167,13 +166,13 @@ def test_read_only_cache_replay(project: Path, server: FakeOpenAI, cli, monkeypa
 @pytest.mark.parametrize("mode", ["429", "500", "reset", "malformed", "truncated"])
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_transient_failures_are_retried(
-    project: Path, server: FakeOpenAI, monkeypatch, mode: str, transport: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, mode: str, transport: str
+) -> None:
     use_server(project, server.url, monkeypatch, transport, concurrency=1)
     server.script = [mode]
     clock = FakeClock()  # the backoff is recorded, not slept
     result = run(project, clock=clock.clock(), limit=2)
-    rows = result.rows  # type: ignore[attr-defined]
+    rows = result.rows
     assert [r["status"] for r in rows] == ["passed", "passed"]
     assert rows[0]["attempts"] == 2 and rows[1]["attempts"] == 1
     assert server.requests == 3 and len(clock.sleeps) == 1
@@ -182,8 +181,12 @@ def test_transient_failures_are_retried(
 @pytest.mark.parametrize("header", ["7", None])
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_real_429_waits_what_retry_after_says(
-    project: Path, server: FakeOpenAI, monkeypatch, transport: str, header: str | None
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path,
+    server: FakeOpenAI,
+    monkeypatch: pytest.MonkeyPatch,
+    transport: str,
+    header: str | None,
+) -> None:
     """The wait before the retry is the server's Retry-After (7 s is beyond any first jittered
     backoff, 0.25-0.75 s); without the header, the jittered backoff. Asserted on the fake
     clock's record: nothing sleeps for real."""
@@ -192,7 +195,7 @@ def test_a_real_429_waits_what_retry_after_says(
     server.script = ["429"]
     clock = FakeClock()
     result = run(project, clock=clock.clock(), limit=1)
-    rows = result.rows  # type: ignore[attr-defined]
+    rows = result.rows
     assert rows[0]["status"] == "passed" and rows[0]["attempts"] == 2
     assert server.requests == 2 and len(clock.sleeps) == 1
     if header:
@@ -201,48 +204,49 @@ def test_a_real_429_waits_what_retry_after_says(
         assert 0.25 <= clock.sleeps[0] <= 0.75
 
 
-def test_limits_rpm_spaces_the_calls(project: Path, server: FakeOpenAI, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_limits_rpm_spaces_the_calls(
+    project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """rpm 60 with four calls allowed in flight: the starts still go one second apart."""
     use_server(project, server.url, monkeypatch, "openai-http", rpm=60)
     clock = FakeClock()
     result = run(project, clock=clock.clock(), limit=3)
-    assert [r["status"] for r in result.rows] == ["passed"] * 3  # type: ignore[attr-defined]
+    assert [r["status"] for r in result.rows] == ["passed"] * 3
     assert server.requests == 3 and clock.sleeps == [1.0, 1.0]
 
 
-def test_each_repeat_is_its_own_cache_entry_and_model_call(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_each_repeat_is_its_own_cache_entry_and_model_call(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
     """--repeat 2 samples the model twice: two calls, two cache entries; a rerun replays each
     repeat's own answer from the cache and calls nothing."""
     calls = itertools.count()
-    srv = FakeOpenAI(responder=lambda messages: f"answer {next(calls)}").start()
-    try:
-        use_server(project, srv.url, monkeypatch, "openai-http", concurrency=1)
-        first = run(project, limit=1, repeat=2)
-        outputs = [r["output"] for r in first.rows]  # type: ignore[attr-defined]
-        assert srv.requests == 2 and outputs == ["answer 0", "answer 1"]
-        db = sqlite3.connect(project / ".llmops/cache.sqlite")
-        assert db.execute("SELECT count(*) FROM responses").fetchone() == (2,)
-        db.close()
-        finish_journal(Project.load(project), first)  # type: ignore[arg-type]
-        again = run(project, limit=1, repeat=2)
-        assert srv.requests == 2 and again.cache_hits == 2  # type: ignore[attr-defined]
-        assert [r["output"] for r in again.rows] == outputs  # type: ignore[attr-defined]
-    finally:
-        srv.stop()
+    srv = fake_openai(responder=lambda messages: f"answer {next(calls)}")
+    use_server(project, srv.url, monkeypatch, "openai-http", concurrency=1)
+    first = run(project, limit=1, repeat=2)
+    outputs = [r["output"] for r in first.rows]
+    assert srv.requests == 2 and outputs == ["answer 0", "answer 1"]
+    db = sqlite3.connect(project / ".llmops/cache.sqlite")
+    assert db.execute("SELECT count(*) FROM responses").fetchone() == (2,)
+    db.close()
+    finish_journal(Project.load(project), first)
+    again = run(project, limit=1, repeat=2)
+    assert srv.requests == 2 and again.cache_hits == 2
+    assert [r["output"] for r in again.rows] == outputs
 
 
 @pytest.mark.parametrize("mode", ["500", "timeout", "malformed"])
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_persistent_failures_are_errored_not_passed(
-    project: Path, server: FakeOpenAI, monkeypatch, mode: str, transport: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, mode: str, transport: str
+) -> None:
     use_server(
         project, server.url, monkeypatch, transport, concurrency=2, timeout_s=0.3, max_retries=1
     )
     server.default = mode
     clock = FakeClock()
     result = run(project, clock=clock.clock(), limit=2)
-    rows = result.rows  # type: ignore[attr-defined]
+    rows = result.rows
     assert [r["status"] for r in rows] == ["errored", "errored"]
     assert all(r["error"] and r["attempts"] == 2 for r in rows)
     # one backoff per case, none after its last try
@@ -250,8 +254,8 @@ def test_persistent_failures_are_errored_not_passed(
 
 
 def test_missing_api_key_is_a_user_error(
-    project: Path, server: FakeOpenAI, cli, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, server: FakeOpenAI, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_server(project, server.url, monkeypatch)
     monkeypatch.delenv("FAKE_OPENAI_KEY")
     result = cli("eval", "support-bot", "--no-track", cwd=project)
@@ -259,7 +263,7 @@ def test_missing_api_key_is_a_user_error(
     assert "needs the environment variable FAKE_OPENAI_KEY" in result.stderr
 
 
-def test_filter_limit_repeat(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_filter_limit_repeat(project: Path, cli: Cli) -> None:
     result = cli(
         "eval", "support-bot", "--no-track", "--filter", "billing", "--repeat", "2", cwd=project
     )
@@ -276,47 +280,46 @@ def test_filter_limit_repeat(project: Path, cli) -> None:  # type: ignore[no-unt
     assert nothing.exit_code == 1 and "no golden cases match" in nothing.stderr
 
 
-def test_resume_after_sigkill_sends_only_missing_requests(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    srv = FakeOpenAI(latency_s=0.15).start()
-    try:
-        use_server(project, srv.url, monkeypatch, "openai-http", concurrency=2)  # no litellm import
-        cmd = [
-            sys.executable,
-            "-m",
-            "llmops_cli",
-            "eval",
-            "support-bot",
-            "--no-track",
-            "--cache",
-            "off",
-            "--limit",
-            "30",
-        ]
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-        proc = subprocess.Popen(
-            cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 60
-        while srv.requests < 12 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        journal = next((project / ".llmops/runs/support-bot").glob("*.jsonl"))
-        saved = len(journal.read_text().splitlines()) - 1  # minus the header line
-        assert 0 < saved < 30
-        before = srv.requests
-        done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        assert f"resuming: {saved} of 30" in done.stderr
-        assert srv.requests - before == 30 - saved
-        report = latest(project)
-        assert report["summary"]["cases"] == 30 and report["cache"]["resumed_cases"] == saved
-        assert len({r["case_id"] for r in report["cases"]}) == 30
-    finally:
-        srv.stop()
+def test_resume_after_sigkill_sends_only_missing_requests(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
+    srv = fake_openai(latency_s=0.15)
+    use_server(project, srv.url, monkeypatch, "openai-http", concurrency=2)  # no litellm import
+    cmd = [
+        sys.executable,
+        "-m",
+        "llmops_cli",
+        "eval",
+        "support-bot",
+        "--no-track",
+        "--cache",
+        "off",
+        "--limit",
+        "30",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.Popen(
+        cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while srv.requests < 12 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    journal = next((project / ".llmops/runs/support-bot").glob("*.jsonl"))
+    saved = len(journal.read_text().splitlines()) - 1  # minus the header line
+    assert 0 < saved < 30
+    before = srv.requests
+    done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"resuming: {saved} of 30" in done.stderr
+    assert srv.requests - before == 30 - saved
+    report = latest(project)
+    assert report["summary"]["cases"] == 30 and report["cache"]["resumed_cases"] == saved
+    assert len({r["case_id"] for r in report["cases"]}) == 30
 
 
-def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_mlflow_tracking_to_sqlite(project: Path, cli: Cli) -> None:
     """Logged in the background after the eval returns; the gate shows the run id."""
     result = cli("eval", "support-bot", "--limit", "5", cwd=project)
     assert result.exit_code == 0, result.output
@@ -326,6 +329,7 @@ def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[
 
     client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
     experiment = client.get_experiment_by_name("quillnote-support")
+    assert experiment is not None
     runs = client.search_runs([experiment.experiment_id])
     assert len(runs) == 1
     report = latest(project)
@@ -346,8 +350,8 @@ def test_mlflow_tracking_to_sqlite(project: Path, cli) -> None:  # type: ignore[
 
 @pytest.mark.parametrize("wait", [True, False])
 def test_mlflow_failure_is_a_warning_and_keeps_the_report(
-    project: Path, cli, monkeypatch, wait: bool
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, wait: bool
+) -> None:
     """Its failure reaches the user as one warning line: from `--wait-tracking` at once, from
     the background logger on the next command (and only that one)."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "bogus-scheme://nowhere")
@@ -368,8 +372,8 @@ def test_mlflow_failure_is_a_warning_and_keeps_the_report(
 
 
 def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fails(
-    project: Path, cli, monkeypatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The helper's side of the protocol, in this process: one JSON line in, the run id out;
     stdin closed without a request (the eval failed) logs nothing."""
     import io
@@ -390,13 +394,14 @@ def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fa
     run = client.get_run(run_id)
     assert run.data.tags["llmops.run_id"] == folder.name
     experiment = client.get_experiment_by_name("quillnote-support")
+    assert experiment is not None
     assert [r.info.run_id for r in client.search_runs([experiment.experiment_id])] == [run_id]
 
 
 @pytest.mark.slow
 def test_mlflow_tracking_to_a_real_mlflow_server(
-    project: Path, cli, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
     import urllib.request
 
@@ -464,6 +469,7 @@ def test_mlflow_tracking_to_a_real_mlflow_server(
 
         client = MlflowClient(url)
         experiment = client.get_experiment_by_name("quillnote-support")
+        assert experiment is not None
         runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
         assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
         for run in runs.values():
@@ -475,7 +481,7 @@ def test_mlflow_tracking_to_a_real_mlflow_server(
         server.wait(30)
 
 
-def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path, cli: Cli) -> None:
     """Graded metrics alone (token_f1 ...) judge nothing: such cases are `scored`, and the
     pass rate, report files and gate count the checked cases only."""
     pipeline = project / PIPELINE
@@ -571,8 +577,8 @@ def test_kept_bm25_answers_equal_a_fresh_search(project: Path) -> None:
     answers = list((project / ".llmops/index").glob("*/answers.json"))
     assert len(answers) == 1 and len(json.loads(answers[0].read_text())) == 6
     again = run(project, limit=6)
-    assert [r["retrieved"] for r in again.rows] == [r["retrieved"] for r in first.rows]  # type: ignore[attr-defined]
-    assert any(r["retrieved"] for r in first.rows)  # type: ignore[attr-defined]
+    assert [r["retrieved"] for r in again.rows] == [r["retrieved"] for r in first.rows]
+    assert any(r["retrieved"] for r in first.rows)
 
 
 def test_a_rerun_scrubs_from_the_memo_without_presidio(project: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import make_report
+from helpers import Cli, make_report
 
 from llmops_cli.contracts.verdict import GateVerdict
 from llmops_cli.gate.checks import check_gate
@@ -89,7 +89,7 @@ def test_stale_report_fails() -> None:
     assert not verdict.passed and statuses(verdict)["fingerprint"] == "fail"
 
 
-def test_gate_cli(project: Path, cli, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gate_cli(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -122,7 +122,7 @@ def test_gate_cli(project: Path, cli, monkeypatch, tmp_path: Path) -> None:  # t
     assert same.exit_code == 0 and data["flipped"] == [] and data["baseline_run_id"]
 
 
-def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli: Cli) -> None:
     assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
     gate_yaml = project / "manifests/thresholds/support-gate.yaml"
     gate_yaml.write_text(
@@ -146,15 +146,15 @@ def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli) -> N
     ],
 )
 def test_gate_bad_report_is_exit_1(
-    project: Path, cli, tmp_path: Path, content: str, message: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, tmp_path: Path, content: str, message: str
+) -> None:
     bad = tmp_path / "r.json"
     bad.write_text(content)
     result = cli("gate", "support-bot", "--report", str(bad), cwd=project)
     assert result.exit_code == 1 and message in result.stderr
 
 
-def test_gate_without_reports(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_gate_without_reports(project: Path, cli: Cli) -> None:
     result = cli("gate", "support-bot", cwd=project)
     assert result.exit_code == 1 and "run `llmops eval support-bot` first" in result.stderr
 

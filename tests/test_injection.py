@@ -393,7 +393,8 @@ def test_layers_combine_as_rules_or_classifier_and_findings_name_their_layer() -
     layers = {f.layer: f for f in detect(text)}
     assert set(layers) == {"rules", "classifier"}
     assert layers["classifier"].rule == MODEL_RULE
-    assert layers["classifier"].to_dict()["score"] >= model.threshold  # type: ignore[operator]
+    score = layers["classifier"].score
+    assert score is not None and score >= model.threshold
     assert [f.layer for f in detect(text, classifier=False)] == ["rules"]
     benign = "How do I pin a note to the top of a notebook?"
     assert detect(benign) == [] and model.score(benign) < model.threshold

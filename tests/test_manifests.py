@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import Cli, Write
 
 from llmops_cli.project import Project
 from llmops_cli.validation import validate_project
@@ -309,6 +310,13 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
     ),
     (
         PIPELINE,
+        "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: support-model-local@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support\n",
+        "golden set 'golden_sets/support' not found",
+        8,
+        "golden_set",
+    ),
+    (
+        PIPELINE,
         "kind: pipeline\nname: support-bot\nversion: 1.0.0\nprompt: support-answer@1.0.0\nmodel: nope@1.0.0\nretrieval: support-kb@1.0.0\nthresholds: support-gate@1.0.0\ngolden_set: golden_sets/support/cases.jsonl\n",
         "no model named 'nope'",
         5,
@@ -411,7 +419,7 @@ BAD: list[tuple[str, str | bytes, str, int | None, str]] = [
 def test_bad_input_gives_one_located_error(
     project: Path,
     write: Callable[[str, str | bytes], Path],
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     rel: str,
     content: str | bytes,
     message: str,
@@ -440,14 +448,14 @@ def test_sample_is_valid(project: Path) -> None:
     assert [p.pipeline.ref for p in report.pipelines] == ["support-bot@1.0.0"]
 
 
-def test_multi_megabyte_manifest(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+def test_multi_megabyte_manifest(project: Path, write: Write, cli: Cli) -> None:
     write(MODEL, MODEL_OK + "description: " + "x" * (3 << 20) + "\n")
     result = cli("validate", "--project", str(project))
     assert result.exit_code == 1
     assert "the limit is" in result.stderr
 
 
-def test_all_problems_reported_together(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+def test_all_problems_reported_together(project: Path, write: Write, cli: Cli) -> None:
     write(MODEL, MODEL_OK.replace("concurrency: 4", "rpm: fast") + "bogus: 1\n")
     write(
         THRESHOLDS,
@@ -458,13 +466,13 @@ def test_all_problems_reported_together(project: Path, write, cli) -> None:  # t
     assert len(errors) == 3, errors
 
 
-def test_duplicate_definition_is_ambiguous(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_definition_is_ambiguous(project: Path, write: Write) -> None:
     write("manifests/models/copy.yaml", (project / LOCAL).read_text())
     report = validate_project(Project.load(project))
     assert any("also defined in" in p.message for p in report.errors)
 
 
-def test_fallback_cycle(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_fallback_cycle(project: Path, write: Write) -> None:
     write(
         "manifests/models/a.yaml",
         MODEL_OK.replace("support-model-hosted", "fa") + "fallbacks: [fb@1.0.0]\n",
@@ -481,7 +489,7 @@ def test_fallback_cycle(project: Path, write) -> None:  # type: ignore[no-untype
     )
 
 
-def test_symlink_escaping_root(project: Path, tmp_path: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_symlink_escaping_root(project: Path, tmp_path: Path, write: Write) -> None:
     outside = tmp_path / "outside-corpus"
     outside.mkdir()
     (outside / "a.md").write_text("secret")
@@ -494,7 +502,7 @@ def test_symlink_escaping_root(project: Path, tmp_path: Path, write) -> None:  #
     assert any("outside the project root" in p.message for p in report.errors)
 
 
-def test_unpinned_allowed_when_declared(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_unpinned_allowed_when_declared(project: Path, write: Write) -> None:
     write(
         MODEL,
         MODEL_OK.replace("gpt-4o-mini-2024-07-18", "gpt-4o-mini-latest") + "allow_unpinned: true\n",
@@ -502,14 +510,14 @@ def test_unpinned_allowed_when_declared(project: Path, write) -> None:  # type: 
     assert validate_project(Project.load(project)).ok
 
 
-def test_extra_golden_vars_are_a_warning(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_extra_golden_vars_are_a_warning(project: Path, write: Write) -> None:
     write(GOLDEN, '{"id": "a", "vars": {"question": "q", "tone": "x"}}\n')
     report = validate_project(Project.load(project))
     assert report.ok
     assert any("tone" in p.message for p in report.warnings)
 
 
-def test_csv_and_yaml_golden_sets(project: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_csv_and_yaml_golden_sets(project: Path, write: Write) -> None:
     write(
         "golden_sets/support/cases.csv",
         'id,question,expected,tags,assert\n1,How?,Fine,a;b,"[{""type"": ""contains"", ""value"": ""F""}]"\n',
@@ -524,7 +532,7 @@ def test_csv_and_yaml_golden_sets(project: Path, write) -> None:  # type: ignore
         assert case.id == "1" and case.vars["question"] == "How?" and case.tags[0] == "a"
 
 
-def test_bad_yaml_golden_set_names_the_field(project: Path, write, cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_yaml_golden_set_names_the_field(project: Path, write: Write, cli: Cli) -> None:
     write("golden_sets/other.yaml", "cases:\n  - id: 1\n  - id: 2\n    tags: oops\n")
     result = cli("validate", "golden_sets/other.yaml", "--project", str(project), cwd=project)
     assert result.exit_code == 1
@@ -554,7 +562,7 @@ def test_bad_yaml_golden_set_names_the_field(project: Path, write, cli) -> None:
 def test_eval_refuses_what_validate_refuses(
     project: Path,
     write: Callable[[str, str | bytes], Path],
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     rel: str,
     content: str,
     message: str,

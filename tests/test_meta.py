@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -18,7 +20,7 @@ def _commands() -> dict[str, typer.models.CommandInfo]:
     return {c.name or "": c for c in app.registered_commands}
 
 
-def _walk(command, prefix: str = ""):  # type: ignore[no-untyped-def]
+def _walk(command: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Every command, sub-commands of groups (`registry list`) included."""
     for name, sub in getattr(command, "commands", {}).items():
         yield f"{prefix}{name}", sub

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from test_registry import git
+from helpers import git
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # pre-commit and llmops live beside the interpreter

@@ -11,33 +11,30 @@ import time
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 import yaml
-from helpers import latest
+from helpers import Cli, git, latest, replay
 
 from llmops_cli.project import Project
-from llmops_cli.registry.layout import replay
 from llmops_cli.registry.registry import Registry
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, text=True
-    ).stdout
+def current(registry: Registry, stage: str) -> dict[str, Any]:
+    """The stage's current support-bot entry, which the test expects to exist."""
+    found = registry.current("support-bot", stage)
+    assert found is not None, f"nothing in {stage}"
+    return found
 
 
-@pytest.fixture
-def repo(project: Path) -> Path:
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "init")
-    return project
+def _read(stream: IO[str] | None) -> str:
+    return stream.read() if stream is not None else ""
 
 
-def evaluate(cli, root: Path) -> None:  # type: ignore[no-untyped-def]
+def evaluate(cli: Cli, root: Path) -> None:
     assert cli("eval", "support-bot", "--no-track", cwd=root).exit_code == 0
     assert cli("gate", "support-bot", cwd=root).exit_code == 0
 
@@ -58,7 +55,7 @@ def bump_prompt(root: Path, version: str) -> None:
     )
 
 
-def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli: Cli) -> None:
     no_evidence = cli("promote", "support-bot", "--to", "dev", cwd=repo)
     assert no_evidence.exit_code == 1 and "no passing gate" in no_evidence.stderr
     evaluate(cli, repo)
@@ -104,7 +101,7 @@ def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli) -> None:  #
     assert any(p.startswith(f"evidence/{prod['id']}/gate.json") for p in tree)
 
 
-def test_rollback_one_command(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_one_command(repo: Path, cli: Cli) -> None:
     nothing = cli("rollback", "support-bot", "--stage", "dev", "--reason", "x", cwd=repo)
     assert nothing.exit_code == 1 and "nothing to roll back" in nothing.stderr
     evaluate(cli, repo)
@@ -122,7 +119,7 @@ def test_rollback_one_command(repo: Path, cli) -> None:  # type: ignore[no-untyp
     assert back.exit_code == 0, back.output
     assert "1.1.0 -> 1.0.0" in back.stdout and "changed: prompt" in back.stdout
     registry = Registry(Project.load(repo))
-    assert registry.current("support-bot", "dev")["version"] == "1.0.0"  # type: ignore[index]
+    assert current(registry, "dev")["version"] == "1.0.0"
     last = registry.events("support-bot")[-1].data
     assert (
         last["type"] == "rollback"
@@ -136,7 +133,7 @@ def test_rollback_one_command(repo: Path, cli) -> None:  # type: ignore[no-untyp
     assert wrong.exit_code == 1
 
 
-def test_rollback_to_rolls_forward_again(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_to_rolls_forward_again(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     bump_prompt(repo, "1.1.0")
@@ -154,7 +151,7 @@ def test_rollback_to_rolls_forward_again(repo: Path, cli) -> None:  # type: igno
     assert "rolled forward support-bot in dev: 1.0.0 -> 1.1.0" in forward.stdout
     registry = Registry(Project.load(repo))
     promoted = next(e for e in registry.events("support-bot") if e.version == "1.1.0")
-    assert registry.current("support-bot", "dev")["evidence"] == promoted.id  # type: ignore[index]
+    assert current(registry, "dev")["evidence"] == promoted.id
     assert "(earlier: 1.0.0)" in cli("registry", "show", "support-bot", cwd=repo).stdout
     same = cli("rollback", "support-bot", "--stage", "dev", "--to", "1.1.0", "--reason", "z",
                cwd=repo)  # fmt: skip
@@ -166,7 +163,7 @@ def test_rollback_to_rolls_forward_again(repo: Path, cli) -> None:  # type: igno
     assert back.exit_code == 0 and "1.1.0 -> 1.0.0" in back.stdout
 
 
-def test_stage_order_needs_this_version_in_the_previous_stage(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_stage_order_needs_this_version_in_the_previous_stage(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     bump_prompt(repo, "1.1.0")
@@ -175,7 +172,7 @@ def test_stage_order_needs_this_version_in_the_previous_stage(repo: Path, cli) -
     assert skipped.exit_code == 1 and "support-bot@1.1.0 is not in dev" in skipped.stderr
 
 
-def test_unreadable_registry_objects_are_a_clear_error(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_registry_objects_are_a_clear_error(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     event = git(repo, "ls-tree", "--name-only", "llmops/registry:events").split()[0]
@@ -190,7 +187,7 @@ def test_unreadable_registry_objects_are_a_clear_error(repo: Path, cli) -> None:
     assert "git fsck" in result.stderr
 
 
-def test_edited_registered_manifest_must_bump_version(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_edited_registered_manifest_must_bump_version(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     assert cli("validate", cwd=repo).exit_code == 0
@@ -201,7 +198,7 @@ def test_edited_registered_manifest_must_bump_version(repo: Path, cli) -> None: 
     assert "already registered with different content" in result.stderr and "1.0.1" in result.stderr
 
 
-def test_export_formats_and_reproduce(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_formats_and_reproduce(repo: Path, cli: Cli, tmp_path: Path) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     router = yaml.safe_load(
@@ -237,7 +234,7 @@ def test_export_formats_and_reproduce(repo: Path, cli, tmp_path: Path) -> None: 
     )
 
 
-def test_not_a_git_repository(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_git_repository(project: Path, cli: Cli) -> None:
     result = cli("registry", "list", cwd=project)
     assert result.exit_code == 1 and "not inside a git repository" in result.stderr
 
@@ -271,7 +268,7 @@ def test_two_processes_racing_lose_nothing(repo: Path, tmp_path: Path) -> None:
         )
         for tag in ("a", "b")
     ]
-    outcomes = [(p.wait(300), p.stderr.read()[-800:]) for p in procs]  # type: ignore[union-attr]
+    outcomes = [(p.wait(300), _read(p.stderr)[-800:]) for p in procs]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     registry = Registry(Project.load(repo))
     events = registry.events()
@@ -316,7 +313,7 @@ def test_sigkill_leaves_old_or_new_state(repo: Path, tmp_path: Path) -> None:
         assert git(repo, "fsck", "--no-dangling").strip() == ""
 
 
-def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     for stage, extra in (("dev", []), ("staging", []), ("prod", ["--approver", "support-leads"])):
         assert cli("promote", "support-bot", "--to", stage, *extra, cwd=repo).exit_code == 0
@@ -346,13 +343,15 @@ def test_gate_takes_its_baseline_from_the_registry(repo: Path, cli) -> None:  # 
     assert evidence is not None and evidence.fingerprint == first_dev["fingerprint"]
 
 
-def clone_with_evidence(remote: Path, target: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def clone_with_evidence(remote: Path, target: Path, cli: Cli) -> Path:
     subprocess.run(["git", "clone", "-q", str(remote), str(target)], check=True)
     evaluate(cli, target)
     return target
 
 
-def test_push_shares_the_registry_through_a_bare_remote(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_shares_the_registry_through_a_bare_remote(
+    repo: Path, tmp_path: Path, cli: Cli
+) -> None:
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(remote)], check=True)
     a = clone_with_evidence(remote, tmp_path / "a", cli)
@@ -370,7 +369,7 @@ def test_push_shares_the_registry_through_a_bare_remote(repo: Path, tmp_path: Pa
     )
 
 
-def test_two_clones_racing_promote_push(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_two_clones_racing_promote_push(repo: Path, tmp_path: Path, cli: Cli) -> None:
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(remote)], check=True)
     clones = [clone_with_evidence(remote, tmp_path / name, cli) for name in ("a", "b")]
@@ -386,7 +385,7 @@ def test_two_clones_racing_promote_push(repo: Path, tmp_path: Path, cli) -> None
         )
         for c in clones
     ]
-    results = [(p.wait(120), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    results = [(p.wait(120), _read(p.stderr)) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 1], results  # exactly one wins; the other sees it and stops cleanly
     assert any("already in dev" in err for _, err in results)
@@ -409,7 +408,7 @@ def test_demo_release_walk_runs_end_to_end(tmp_path: Path) -> None:
     assert out.stdout.rstrip().splitlines()[-3].startswith("dev        1.0.0")
 
 
-def test_promote_attaches_canary_evidence(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_promote_attaches_canary_evidence(repo: Path, cli: Cli, tmp_path: Path) -> None:
     from test_canary import ab_logs, write_logs
 
     evaluate(cli, repo)
@@ -442,7 +441,7 @@ def test_promote_attaches_canary_evidence(repo: Path, cli, tmp_path: Path) -> No
     assert stored is not None and json.loads(stored) == json.loads(good.read_text())
 
 
-def test_export_litellm_canary_weights_route_in_litellms_router(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_export_litellm_canary_weights_route_in_litellms_router(repo: Path, cli: Cli) -> None:
     """prod keeps 90%, the staging version gets 10%: checked by LiteLLM's own router code."""
     evaluate(cli, repo)
     for stage in ("dev", "staging"):
@@ -525,7 +524,7 @@ def newest(events: Sequence[Mapping[str, object]], n: int, **where: str) -> list
     return [e["seq"] for e in matching[-n:]]
 
 
-def test_history_limit_with_filters_is_the_newest_matches(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_history_limit_with_filters_is_the_newest_matches(repo: Path, cli: Cli) -> None:
     events = import_events(repo, range(1, 301))
     registry = Registry(Project.load(repo))
     for pipeline, stage, limit in [
@@ -580,7 +579,7 @@ def test_whole_history_reads_each_event_once_with_a_fixed_number_of_git_calls(
     spawned: list[list[str]] = []
     real_popen = subprocess.Popen
 
-    def counting_popen(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
+    def counting_popen(args: Sequence[str], *rest: Any, **kwargs: Any) -> subprocess.Popen[Any]:
         spawned.append(list(args))
         return real_popen(args, *rest, **kwargs)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_registry import bump_prompt, git
+from helpers import git
+from test_registry import bump_prompt
 from typer.testing import CliRunner, Result
 
 from llmops_cli import api

@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from test_registry import REPO, bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+from helpers import Cli, git
+from test_registry import REPO, bump_prompt, evaluate
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -19,7 +21,7 @@ APPROVED = ("--approver", "support-leads")
 
 
 @pytest.fixture
-def remote(repo: Path, tmp_path: Path) -> Path:  # noqa: F811
+def remote(repo: Path, tmp_path: Path) -> Path:
     bare = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
     return bare
@@ -34,7 +36,7 @@ def registry_of(root: Path) -> Registry:
     return Registry(Project.load(root))
 
 
-def remote_events(remote: Path) -> list[dict]:  # type: ignore[type-arg]
+def remote_events(remote: Path) -> list[dict[str, Any]]:
     names = git(remote, "ls-tree", "--name-only", "llmops/registry:events").split()
     return [json.loads(json.dumps(_yaml(remote, f"events/{n}"))) for n in names]
 
@@ -46,8 +48,8 @@ def _yaml(root: Path, path: str) -> object:
 
 
 def test_fresh_clone_reads_writes_and_pushes_without_losing_events(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     a = clone(remote, tmp_path / "a")
     evaluate(cli, a)
     for stage in ("dev", "staging"):
@@ -89,8 +91,8 @@ def test_fresh_clone_reads_writes_and_pushes_without_losing_events(
 
 
 def test_a_push_never_drops_local_events_of_a_forked_registry(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
     evaluate(cli, a)
     evaluate(cli, b)
@@ -124,7 +126,9 @@ def write_other_event(root: Path) -> None:
     subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=root, env=env, check=True)
 
 
-def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_push_that_loses_the_race_reapplies_its_event(
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
@@ -149,7 +153,7 @@ def test_a_push_that_loses_the_race_reapplies_its_event(remote: Path, tmp_path: 
     ]
 
 
-def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli: Cli) -> None:
     empty = cli("registry", "list", cwd=repo)
     assert empty.exit_code == 0 and "the registry is empty" in empty.stdout
     evaluate(cli, repo)
@@ -159,8 +163,8 @@ def test_writes_without_a_remote_stay_local_and_push_needs_one(repo: Path, cli) 
 
 
 def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
-    repo: Path,  # noqa: F811
-    cli,  # type: ignore[no-untyped-def]
+    repo: Path,
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     evaluate(cli, repo)
@@ -182,8 +186,8 @@ def test_a_remote_that_never_answers_is_a_deadline_not_a_hang(
 
 
 def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     ci = clone(remote, tmp_path / "ci", "--depth", "1")
     evaluate(cli, ci)  # the registry is empty: a first release, said once
     gate_file = next((ci / "reports/support-bot").glob("*/gate.json"))
@@ -219,7 +223,7 @@ def test_gate_in_a_shallow_ci_checkout_fetches_its_baseline(
     assert "regression not checked" in json.loads(gate_file.read_text())["baseline_note"]
 
 
-def test_a_first_release_says_so(repo: Path, cli) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_a_first_release_says_so(repo: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     gate = cli("gate", "support-bot", cwd=repo)
@@ -255,7 +259,7 @@ BranchStore(Path("."), "llmops/registry").fetch()
 """
 
 
-def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:  # noqa: F811
+def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:
     import signal
     import time
 
@@ -287,8 +291,8 @@ def test_ctrl_c_during_a_fetch_ends_git_and_its_children(repo: Path) -> None:  #
 
 
 def test_a_translated_git_still_finds_the_remote_has_no_registry_yet(
-    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = clone(remote, tmp_path / "a")
     monkeypatch.setenv("LANGUAGE", "de")  # git speaks German here (its catalogues are installed)
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
@@ -302,8 +306,8 @@ def test_a_translated_git_still_finds_the_remote_has_no_registry_yet(
 
 
 def test_a_git_timeout_must_be_a_positive_number_of_seconds(
-    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a = clone(remote, tmp_path / "a")
     evaluate(cli, a)
     for value in ("0", "-5", "nan", "inf"):
@@ -316,8 +320,8 @@ def test_a_git_timeout_must_be_a_positive_number_of_seconds(
 
 
 def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0
@@ -344,8 +348,8 @@ def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
 
 
 def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     hook = remote / "hooks/pre-receive"  # branch protection: the registry branch is read-only
     hook.write_text("#!/bin/sh\necho 'registry is frozen' >&2\nexit 1\n")
     hook.chmod(0o755)
@@ -359,9 +363,9 @@ def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(
 
 
 def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
-    repo: Path,  # noqa: F811
+    repo: Path,
     tmp_path: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     helper = tmp_path / "bin/git-remote-fake"  # a remote helper that names its URL on failure
@@ -382,9 +386,9 @@ def test_a_token_in_the_remote_url_never_reaches_gate_json_or_errors(
 
 
 def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
-    repo: Path,  # noqa: F811
+    repo: Path,
     tmp_path: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
 ) -> None:
     import yaml
 
@@ -404,8 +408,8 @@ def test_allow_missing_baseline_covers_a_registry_repo_that_is_not_git(
 
 
 def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     from llmops_cli.registry.remote import RegistryDiverged
 
     w = clone(remote, tmp_path / "w")
@@ -427,8 +431,8 @@ def test_a_shallow_registry_history_reads_the_fetched_state_and_refuses_writes(
 
 
 def test_a_baseline_is_read_from_one_commit(
-    remote: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from llmops_cli.gate.baseline import registry_baseline
     from llmops_cli.registry.export import stage_manifests
     from llmops_cli.registry.store import BranchStore
@@ -452,8 +456,8 @@ def test_a_baseline_is_read_from_one_commit(
 
 
 def test_validate_in_a_fresh_clone_rejects_an_edit_of_a_registered_version(
-    remote: Path, tmp_path: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
     a = clone(remote, tmp_path / "a")
     evaluate(cli, a)
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=a).exit_code == 0

@@ -4,6 +4,7 @@ import asyncio
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakeclock import FakeClock
@@ -19,8 +20,8 @@ from llmops_cli.evaluation.scorers import Answer, rouge_l, score, token_f1
 from llmops_cli.guardrails.scrub import scrub
 
 
-def answer(output: str, expected: object = "the cat sat", **kw: object) -> Answer:
-    base = {
+def answer(output: str, expected: object = "the cat sat", **kw: Any) -> Answer:
+    base: dict[str, Any] = {
         "expected_sources": ["a.md"],
         "retrieved_sources": ["a.md", "b.md"],
         "latency_ms": 120.0,
@@ -28,7 +29,7 @@ def answer(output: str, expected: object = "the cat sat", **kw: object) -> Answe
         "cost_usd": 0.001,
     }
     base.update(kw)
-    return Answer(output=output, expected=expected, **base)  # type: ignore[arg-type]
+    return Answer(output=output, expected=expected, **base)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,9 @@ def answer(output: str, expected: object = "the cat sat", **kw: object) -> Answe
         ({"type": "cost"}, "x", 0.001, None),
     ],
 )
-def test_scorers(spec: dict, output: str, value: float | None, passed: bool | None) -> None:  # type: ignore[type-arg]
+def test_scorers(
+    spec: dict[str, Any], output: str, value: float | None, passed: bool | None
+) -> None:
     result = score(spec, answer(output))
     if value is None:
         assert result.value is None
@@ -100,7 +103,9 @@ def test_scorers(spec: dict, output: str, value: float | None, passed: bool | No
         ({"type": "toxicity"}, "Thanks, glad the export worked!", None, True, ""),
     ],
 )
-def test_guardrail_scorers(spec: dict, output: str, value, passed: bool, reason: str) -> None:  # type: ignore[no-untyped-def, type-arg]
+def test_guardrail_scorers(
+    spec: dict[str, Any], output: str, value: float | None, passed: bool, reason: str
+) -> None:
     result = score(spec, answer(output))
     assert result.passed is passed
     if value is not None:
@@ -130,7 +135,9 @@ def test_token_f1_and_rouge_l_known_values() -> None:
 
 def test_bootstrap_ci_is_deterministic_and_brackets_the_mean() -> None:
     values = [0.0, 1.0] * 50
-    low, high = bootstrap_ci(values)  # type: ignore[misc]
+    ci = bootstrap_ci(values)
+    assert ci is not None
+    low, high = ci
     assert low < 0.5 < high and (low, high) == bootstrap_ci(values)
     assert 0.38 < low < 0.45 and 0.55 < high < 0.62  # normal approx: 0.5 ± 1.96 * 0.05
     assert bootstrap_ci([1.0]) is None
@@ -138,12 +145,14 @@ def test_bootstrap_ci_is_deterministic_and_brackets_the_mean() -> None:
 
 def test_bootstrap_large_n_runs_in_batches() -> None:
     values = [float(i % 2) for i in range(20_000)]
-    low, high = bootstrap_ci(values)  # type: ignore[misc]
+    ci = bootstrap_ci(values)
+    assert ci is not None
+    low, high = ci
     assert low < 0.5 < high and high - low < 0.03
 
 
 def test_summary_and_slices() -> None:
-    rows: list[dict[str, object]] = [
+    rows: list[dict[str, Any]] = [
         {
             "status": "passed",
             "tags": ["a"],

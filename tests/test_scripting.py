@@ -8,11 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from test_registry import bump_prompt, evaluate, git, repo  # noqa: F401  (repo: a fixture)
+from helpers import Cli, git
+from test_registry import bump_prompt, evaluate
+from typer.testing import Result
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -23,12 +26,13 @@ EVENT_KEYS = {
 }  # fmt: skip
 
 
-def as_json(result) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def as_json(result: Result) -> dict[str, Any]:
     assert result.exit_code == 0, result.output + result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    value: dict[str, Any] = json.loads(result.stdout)
+    return value
 
 
-def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:
     bare = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
     git(repo, "remote", "add", "origin", str(bare))
@@ -59,7 +63,7 @@ def test_promote_and_rollback_print_the_event_as_json(repo: Path, tmp_path: Path
     assert (event.data["id"], event.seq) == (back["event_id"], 3)
 
 
-def test_registry_diff_and_reproduce_as_json(repo: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_registry_diff_and_reproduce_as_json(repo: Path, tmp_path: Path, cli: Cli) -> None:
     evaluate(cli, repo)
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
@@ -91,7 +95,7 @@ def test_registry_diff_and_reproduce_as_json(repo: Path, tmp_path: Path, cli) ->
     assert yaml.safe_load(prompt.read_text())["version"] == "1.1.0"
 
 
-def test_init_as_json_runs_git_init_and_writes_editor_schemas(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_as_json_runs_git_init_and_writes_editor_schemas(tmp_path: Path, cli: Cli) -> None:
     target = tmp_path / "new"
     report = as_json(cli("init", str(target), "--format", "json"))
     assert report["directory"] == str(target) and report["git_init"] is True
@@ -117,7 +121,7 @@ def test_init_as_json_runs_git_init_and_writes_editor_schemas(tmp_path: Path, cl
     assert cli("promote", "support-bot", "--to", "dev", cwd=target).exit_code == 0
 
 
-def test_init_inside_a_repository_or_with_no_git_leaves_git_alone(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_inside_a_repository_or_with_no_git_leaves_git_alone(tmp_path: Path, cli: Cli) -> None:
     git(tmp_path, "init", "-q")
     inside = as_json(cli("init", str(tmp_path / "sub" / "proj"), "-f", "json"))
     assert inside["git_init"] is False and not (tmp_path / "sub/proj/.git").exists()
@@ -125,7 +129,7 @@ def test_init_inside_a_repository_or_with_no_git_leaves_git_alone(tmp_path: Path
     assert result.exit_code == 0 and "git repository" not in result.stdout
 
 
-def test_combined_schema_checks_every_kind(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_combined_schema_checks_every_kind(tmp_path: Path, cli: Cli) -> None:
     assert cli("init", str(tmp_path / "p"), "--no-git").exit_code == 0
     schema = json.loads((tmp_path / "p/.schemas/manifest.json").read_text())
     assert json.loads(cli("schema", "manifest").stdout) == schema  # the same, for editors
@@ -156,7 +160,7 @@ def entry_point(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_shell_completion(cli) -> None:  # type: ignore[no-untyped-def]
+def test_shell_completion(cli: Cli) -> None:
     shown = cli("--show-completion", "bash")
     assert shown.exit_code == 0 and "_LLMOPS_COMPLETE=complete_bash" in shown.stdout
     assert "--install-completion" in cli("--help").stdout
@@ -173,5 +177,5 @@ def test_shell_completion(cli) -> None:  # type: ignore[no-untyped-def]
     [["promote"], ["rollback"], ["reproduce"], ["registry", "diff"], ["init"]],
     ids=" ".join,
 )
-def test_scripted_commands_offer_format_json(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_scripted_commands_offer_format_json(cli: Cli, command: list[str]) -> None:
     assert "--format" in cli(*command, "--help").stdout

@@ -7,15 +7,16 @@ import json
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fakeserver import FakeOpenAI
-from helpers import add_judge
+from fakeserver import StartServer
+from helpers import Cli, add_judge
 
 from llmops_cli.evaluation.runner import EvalOptions, run_eval
 from llmops_cli.guardrails.scrub import scrub, scrub_row, scrub_secrets
 from llmops_cli.manifests.catalog import Catalog
-from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
 from llmops_cli.project import Project
 
 JWT = (
@@ -125,7 +126,7 @@ def test_loopback_hosts_stay_other_addresses_go() -> None:
 
 def test_every_free_text_field_of_a_row_is_scrubbed() -> None:
     secret, mail = "sk-live-ABCDEFGHIJKLMNOPQRST12", "jane.doe@example.com"
-    row = {
+    row: dict[str, Any] = {
         "input": f"I am {mail}",
         "expected": {"answer": f"mail {mail}", "keys": [secret]},
         "output": f"your key is {secret}",
@@ -142,7 +143,7 @@ def test_every_free_text_field_of_a_row_is_scrubbed() -> None:
     assert row["expected"]["keys"] == ["<SECRET>"]
 
 
-def test_a_connection_error_keeps_its_host(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_connection_error_keeps_its_host(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -182,7 +183,7 @@ def use_model(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def resolve(project: Path):  # type: ignore[no-untyped-def]
+def resolve(project: Path) -> ResolvedPipeline:
     catalog = Catalog.load(Project.load(project))
     return resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
 
@@ -196,7 +197,9 @@ def respond(messages: list[dict[str, str]]) -> str:
     return f"Your key is {SEEDED['answer key']}, token {JWT}, mail {SEEDED['email']}."
 
 
-def test_seeded_secrets_and_pii_reach_no_artifact(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_seeded_secrets_and_pii_reach_no_artifact(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
     """A golden case, the model's answer and the judge's reply carry secrets and PII; the
     journal, the report files, gate.json, the MLflow store and its artifacts hold none of it.
     Only the response cache keeps raw answers (by design; it stays in the ignored .llmops/)."""
@@ -212,26 +215,23 @@ def test_seeded_secrets_and_pii_reach_no_artifact(project: Path, cli, monkeypatc
     }
     with (project / "golden_sets/support/cases.jsonl").open("a") as f:
         f.write(json.dumps(case) + "\n")
-    server = FakeOpenAI(responder=respond).start()
-    try:
-        use_model(project, server.url, monkeypatch)
-        add_judge(
-            project,
-            server.url,
-            monkeypatch,
-            scorer="judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n",
-        )
-        # the library run keeps its journal; the CLI then resumes it, reports and tracks
-        run_eval(Project.load(project), resolve(project), EvalOptions(tags=("leak",)))
-        journals = list((project / ".llmops/runs").rglob("*.jsonl"))
-        assert journals
-        leaks = found_in(journals)
-        result = cli("eval", "support-bot", "--filter", "leak", "--wait-tracking", cwd=project)
-        assert result.exit_code == 0, result.output
-        assert "mlflow run:" in result.stdout, result.stderr
-        cli("gate", "support-bot", cwd=project)
-    finally:
-        server.stop()
+    server = fake_openai(responder=respond)
+    use_model(project, server.url, monkeypatch)
+    add_judge(
+        project,
+        server.url,
+        monkeypatch,
+        scorer="judge: judge@1.0.0\nscorers:\n  - type: judge\n    rubric: faithfulness\n",
+    )
+    # the library run keeps its journal; the CLI then resumes it, reports and tracks
+    run_eval(Project.load(project), resolve(project), EvalOptions(tags=("leak",)))
+    journals = list((project / ".llmops/runs").rglob("*.jsonl"))
+    assert journals
+    leaks = found_in(journals)
+    result = cli("eval", "support-bot", "--filter", "leak", "--wait-tracking", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "mlflow run:" in result.stdout, result.stderr
+    cli("gate", "support-bot", cwd=project)
     cache = project / ".llmops/cache.sqlite"
     artifacts = [
         p

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakeserver import FakeOpenAI
-from helpers import latest
+from fakeserver import StartServer
+from helpers import Cli, latest
 
 from llmops_cli.manifests.model import ModelManifest
 
@@ -20,7 +20,7 @@ def point_pipeline_at(project: Path, model_ref: str) -> None:
     path.write_text(path.read_text().replace("support-model-local@1.0.0", model_ref))
 
 
-def test_python_target_and_cache_keyed_on_code(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_python_target_and_cache_keyed_on_code(project: Path, cli: Cli) -> None:
     (project / "my_app").mkdir()
     (project / "my_app/__init__.py").write_text("")
     (project / "my_app/bot.py").write_text(
@@ -57,7 +57,7 @@ def test_python_target_and_cache_keyed_on_code(project: Path, cli) -> None:  # t
     assert latest(project)["cases"][0]["output"].startswith("v2 ")
 
 
-def test_python_target_errors_become_errored_cases(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_python_target_errors_become_errored_cases(project: Path, cli: Cli) -> None:
     (project / "broken_app.py").write_text("def answer(**kw):\n    raise RuntimeError('db down')\n")
     (project / "manifests/models/app.yaml").write_text(
         "kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: broken_app:answer\n"
@@ -72,7 +72,7 @@ def test_python_target_errors_become_errored_cases(project: Path, cli) -> None: 
     assert rows[0]["error"] == "RuntimeError: db down"
 
 
-def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_python_target_without_an_answer_is_errored(project: Path, cli: Cli) -> None:
     (project / "quiet_app.py").write_text(
         "import pathlib\n"
         "def answer(variables, **kw):\n"
@@ -106,7 +106,7 @@ def test_a_python_target_without_an_answer_is_errored(project: Path, cli) -> Non
         ("json:nothing_here", "has no function 'nothing_here'"),
     ],
 )
-def test_python_target_bad_reference(project: Path, cli, spec: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_python_target_bad_reference(project: Path, cli: Cli, spec: str, message: str) -> None:
     (project / "manifests/models/app.yaml").write_text(
         f"kind: model\nname: my-app\nversion: 1.0.0\nprovider: python\nmodel: {spec}\n"
     )
@@ -118,7 +118,7 @@ def test_python_target_bad_reference(project: Path, cli, spec: str, message: str
     assert result.exit_code == 1 and message in result.stderr
 
 
-def test_python_retriever(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_python_retriever(project: Path, cli: Cli) -> None:
     (project / "search.py").write_text(
         "def retrieve(query, k):\n"
         "    return [{'text': 'Refunds take 5 to 10 business days.', 'source': 'refunds.md'}, 'plain text']\n"
@@ -130,35 +130,34 @@ def test_python_retriever(project: Path, cli) -> None:  # type: ignore[no-untype
     assert rows[0]["retrieved"] == ["refunds.md", ""]
 
 
-def test_embedding_retrieval_over_http(project: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    server = FakeOpenAI().start()
-    try:
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-embeddings-0000000000")
-        monkeypatch.setenv("OPENAI_API_BASE", server.url)
-        kb = project / "manifests/retrieval/support-kb.yaml"
-        kb.write_text(
-            kb.read_text().replace(
-                "embedding_model: bm25", "embedding_model: openai/text-embedding-3-small"
-            )
+def test_embedding_retrieval_over_http(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
+    server = fake_openai()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-embeddings-0000000000")
+    monkeypatch.setenv("OPENAI_API_BASE", server.url)
+    kb = project / "manifests/retrieval/support-kb.yaml"
+    kb.write_text(
+        kb.read_text().replace(
+            "embedding_model: bm25", "embedding_model: openai/text-embedding-3-small"
         )
-        assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
-        report = latest(project)
-        assert report["summary"]["metrics"]["context_recall"]["mean"] >= 0.6
-        calls = server.requests
-        assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
-        assert server.requests == calls + 1  # corpus embeddings cached; only the queries again
-    finally:
-        server.stop()
+    )
+    assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+    report = latest(project)
+    assert report["summary"]["metrics"]["context_recall"]["mean"] >= 0.6
+    calls = server.requests
+    assert cli("eval", "support-bot", "--no-track", "--limit", "5", cwd=project).exit_code == 0
+    assert server.requests == calls + 1  # corpus embeddings cached; only the queries again
 
 
-def test_unknown_local_embedding_is_a_validation_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_local_embedding_is_a_validation_error(project: Path, cli: Cli) -> None:
     kb = project / "manifests/retrieval/support-kb.yaml"
     kb.write_text(kb.read_text().replace("embedding_model: bm25", "embedding_model: local:nope"))
     result = cli("validate", cwd=project)
     assert result.exit_code == 1 and "unknown local embedding model 'local:nope'" in result.stderr
 
 
-def test_local_sentence_embeddings(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_local_sentence_embeddings(project: Path, cli: Cli) -> None:
     kb = project / "manifests/retrieval/support-kb.yaml"
     kb.write_text(
         kb.read_text().replace("embedding_model: bm25", "embedding_model: local:all-minilm-l6-v2")
@@ -223,7 +222,7 @@ def test_openai_defaults_to_the_direct_client_and_prices_like_litellm(tmp_path: 
 )
 def test_a_retriever_that_cannot_be_called_is_a_located_error(
     project: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     code: str,
     command: str,
@@ -262,7 +261,7 @@ def test_a_retriever_that_cannot_be_called_is_a_located_error(
 )
 def test_a_retriever_that_misbehaves_stops_eval_with_a_user_error(
     project: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     body: str,
     message: str,
@@ -295,31 +294,29 @@ def use_fake_model(project: Path, url: str, transport: str) -> None:
 @pytest.mark.parametrize("transport", ["openai-http", "litellm"])
 def test_an_empty_answer_is_retried_then_errored_never_passed(
     project: Path,
-    cli,  # type: ignore[no-untyped-def]
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     mode: str,
     reason: str,
     transport: str,
+    fake_openai: StartServer,
 ) -> None:
     monkeypatch.setenv("FAKE_OPENAI_KEY", "sk-test-not-a-real-key-000000")
-    server = FakeOpenAI().start()
-    try:
-        use_fake_model(project, server.url, transport)
-        server.script = [mode]  # the first call answers nothing; its retry answers
-        args = ("eval", "support-bot", "--no-track", "--limit", "2", "--cache", "off")
-        assert cli(*args, cwd=project).exit_code == 0
-        first, second = latest(project)["cases"]
-        assert first["attempts"] == 2 and first["output"] and first["status"] != "errored"
-        assert second["attempts"] == 1
-        server.default = mode  # every call answers nothing
-        assert cli(*args, cwd=project).exit_code == 0
-        rows = latest(project)["cases"]
-        assert [(r["status"], r["attempts"], r["error"]) for r in rows] == [
-            ("errored", 2, reason),
-            ("errored", 2, reason),
-        ]
-    finally:
-        server.stop()
+    server = fake_openai()
+    use_fake_model(project, server.url, transport)
+    server.script = [mode]  # the first call answers nothing; its retry answers
+    args = ("eval", "support-bot", "--no-track", "--limit", "2", "--cache", "off")
+    assert cli(*args, cwd=project).exit_code == 0
+    first, second = latest(project)["cases"]
+    assert first["attempts"] == 2 and first["output"] and first["status"] != "errored"
+    assert second["attempts"] == 1
+    server.default = mode  # every call answers nothing
+    assert cli(*args, cwd=project).exit_code == 0
+    rows = latest(project)["cases"]
+    assert [(r["status"], r["attempts"], r["error"]) for r in rows] == [
+        ("errored", 2, reason),
+        ("errored", 2, reason),
+    ]
 
 
 def test_blank_and_filtered_answers_are_errors() -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers import latest, make_report, wait_tracking
+from helpers import Cli, latest, make_report, wait_tracking
 
 from llmops_cli.project import Project
 from llmops_cli.tracking import DEFAULT_TIMEOUT_S, run_tags, tracking_timeout
@@ -52,8 +52,12 @@ def refused_port() -> str:
 
 @pytest.mark.parametrize("server", ["refused", "silent"])
 def test_a_dead_tracking_server_costs_one_warning_and_keeps_the_report(
-    project: Path, cli, monkeypatch, request, server: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    server: str,
+) -> None:
     url = refused_port() if server == "refused" else request.getfixturevalue("silent_server")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
     set_timeout(project, 2)
@@ -71,8 +75,8 @@ def test_a_dead_tracking_server_costs_one_warning_and_keeps_the_report(
 
 
 def test_the_eval_returns_before_mlflow_answers_and_the_next_command_warns_once(
-    project: Path, cli, monkeypatch, silent_server: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, silent_server: str
+) -> None:
     """Background tracking: the eval is done while the logger still waits on a silent
     server (it cannot give up before its 3 s deadline); its one warning, without the URI's
     credentials, comes from the next command."""
@@ -97,8 +101,8 @@ def test_the_eval_returns_before_mlflow_answers_and_the_next_command_warns_once(
 
 
 def test_a_killed_background_logger_is_reported_as_stopped(
-    project: Path, cli, monkeypatch, silent_server: str
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, silent_server: str
+) -> None:
     """Not "still logging" forever: the gate sees the logger's process is gone."""
     import os
     import signal
@@ -120,7 +124,7 @@ def test_a_killed_background_logger_is_reported_as_stopped(
     assert "mlflow run: none (the background logger stopped" in gate.stdout, gate.output
 
 
-def test_tracking_mode_sync_waits_for_the_run_id(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_tracking_mode_sync_waits_for_the_run_id(project: Path, cli: Cli) -> None:
     """`tracking.mode: sync` (for CI): the eval itself prints the MLflow run id."""
     from mlflow.tracking import MlflowClient
 
@@ -139,7 +143,7 @@ def test_the_tracking_deadline_defaults_to_15_seconds(project: Path) -> None:
     assert tracking_timeout(Project.load(project)) == 2.5
 
 
-def test_a_bad_tracking_timeout_is_a_validation_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_tracking_timeout_is_a_validation_error(project: Path, cli: Cli) -> None:
     set_timeout(project, 0)
     result = cli("eval", "support-bot", "--no-track", cwd=project)
     assert result.exit_code == 1
@@ -155,7 +159,7 @@ def millis(stamp: str) -> int:
     return int(datetime.fromisoformat(stamp).timestamp() * 1000)
 
 
-def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli: Cli) -> None:
     """Not the llmops install's commit and file, not the time spent logging."""
     from mlflow.tracking import MlflowClient
 
@@ -169,6 +173,7 @@ def test_the_mlflow_run_names_the_project_and_the_evals_times(project: Path, cli
     report = latest(project)
     client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
     experiment = client.get_experiment_by_name("quillnote-support")
+    assert experiment is not None
     [run] = client.search_runs([experiment.experiment_id])
     tags = run.data.tags
     assert tags["mlflow.source.git.commit"] == git(project, "rev-parse", "HEAD")

@@ -10,10 +10,11 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import yaml
+from helpers import Cli
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
@@ -53,7 +54,7 @@ def actionlint_bin() -> str:
     return found
 
 
-def step(steps: list[dict], name: str) -> dict:  # type: ignore[type-arg]
+def step(steps: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return next(s for s in steps if s.get("name") == name or s.get("id") == name)
 
 
@@ -86,7 +87,25 @@ def test_action_keeps_the_cache_and_reports_when_the_gate_fails() -> None:
         assert step(steps, name)["if"].startswith("always()")
     # the gate step itself never fails; the last step exits with llmops's code
     assert steps[-1]["run"].rstrip().endswith('exit "${CODE:-1}"')
-    assert '"$GITHUB_ACTION_PATH"' in step(steps, "Install llmops at this action's ref")["run"]
+
+
+@pytest.mark.parametrize(
+    ("extras", "target"), [("all", "/a[all]"), ("guard,litellm", "/a[guard,litellm]"), ("", "/a")]
+)
+def test_action_installs_the_extras_asked_for(extras: str, target: str, tmp_path: Path) -> None:
+    install = step(ACTION["runs"]["steps"], "Install llmops at this action's ref")
+    assert ACTION["inputs"]["extras"]["default"] == "all"  # an eval needs guard: all by default
+    (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')  # prints its argv
+    (tmp_path / "python").chmod(0o755)
+    env = {
+        "PATH": f"{tmp_path}{os.pathsep}/usr/bin:/bin",
+        "GITHUB_ACTION_PATH": "/a",
+        "EXTRAS": extras,
+    }
+    out = subprocess.run(
+        ["bash", "-e", "-c", install["run"]], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[-1] == target
 
 
 def run_gate_step(root: Path, tmp: Path, **inputs: str) -> tuple[dict[str, str], str, str]:
@@ -189,7 +208,7 @@ def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
     other = "<!-- llmops-gate -->\n<!-- llmops-pipeline: other-bot -->\nold"
     state = [{"id": 1, "body": "a human's comment"}, {"id": 2, "body": other}]
 
-    def post(body: str) -> dict:  # type: ignore[type-arg]
+    def post(body: str) -> dict[str, Any]:
         (tmp_path / "comment.md").write_text(body)
         (tmp_path / "state.json").write_text(json.dumps(state))
         out = subprocess.run(
@@ -198,7 +217,8 @@ def test_sticky_comment_is_created_once_then_updated(tmp_path: Path) -> None:
             env={**os.environ, "COMMENT_FILE": str(tmp_path / "comment.md")},
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
-        return json.loads(out.stdout)  # type: ignore[no-any-return]
+        answer: dict[str, Any] = json.loads(out.stdout)
+        return answer
 
     head = "<!-- llmops-gate -->\n<!-- llmops-pipeline: support-bot -->\n"
     first = post(head + "## llmops gate: support-bot — FAILED\n")
@@ -239,8 +259,8 @@ def github_api() -> Iterator[tuple[str, list[tuple[str, dict[str, str], bytes]]]
 def test_promotion_starts_the_deploy_workflow_with_the_event(
     project: Path,
     tmp_path: Path,
-    github_api: tuple[str, list],
-    cli,  # type: ignore[type-arg,no-untyped-def]
+    github_api: tuple[str, list[Any]],
+    cli: Cli,
 ) -> None:
     """The example promote workflow's steps, run as the runner would: a real promotion pushed
     to a bare remote, then the repository_dispatch its deploy workflow listens for."""

@@ -40,10 +40,13 @@ def canary_analyze(
     logs); `judge_fields` is `FIRST,SECOND` (shadow mode, with `pair_field`). With `out` the
     decision is also written there (for `promote --evidence`). A relative `logs` or `out` is
     taken from the `project`'s folder when one is given."""
-    from llmops_cli.canary.analyze import analyze
-    from llmops_cli.canary.config import CanaryConfig, parse_metric
-    from llmops_cli.canary.records import load_logs
-    from llmops_cli.drift.logs import BadRecords
+    from llmops_cli.extras import needed
+
+    with needed("drift"):  # pandas, pyarrow, scipy
+        from llmops_cli.canary.analyze import analyze
+        from llmops_cli.canary.config import CanaryConfig, parse_metric
+        from llmops_cli.canary.records import load_logs
+        from llmops_cli.drift.logs import BadRecords
     from llmops_cli.fileio import write_atomic
 
     if logs is None:

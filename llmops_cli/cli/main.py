@@ -26,6 +26,7 @@ from llmops_cli.cli import (
 )
 from llmops_cli.cli import eval as eval_cmd
 from llmops_cli.errors import ExitCode, LlmopsError, ManifestError
+from llmops_cli.extras import missing_extra
 
 
 class LlmopsGroup(TyperGroup):
@@ -38,6 +39,11 @@ class LlmopsGroup(TyperGroup):
             _fail(ctx, str(exc).splitlines() or [type(exc).__name__], exc.exit_code, exc)
         except (KeyboardInterrupt, typer.Abort):
             _fail(ctx, ["interrupted"], ExitCode.INTERRUPTED, prefix="")
+        except ModuleNotFoundError as exc:  # a lazy import whose extra is not installed
+            missing = missing_extra(exc)
+            if missing is None:
+                _bug(ctx, exc)
+            _fail(ctx, [str(missing)], missing.exit_code, missing)
         except BrokenPipeError as exc:
             if _stdout_reader_gone():  # `llmops ... | head -1`: the reader has all it wanted
                 raise typer.Exit(_stdout_closed()) from None

@@ -50,9 +50,12 @@ def run_check(
 ) -> DriftRun:
     """`llmops drift-check`: settings, windows, the check, its alert state and outputs
     (report files under reports/drift/, streaks in .llmops/drift/, textfile, webhook)."""
-    from llmops_cli.drift import outputs
-    from llmops_cli.drift.run import check, context
-    from llmops_cli.drift.windows import make_window
+    from llmops_cli.extras import needed
+
+    with needed("drift"):  # pandas, pyarrow, scipy
+        from llmops_cli.drift import outputs
+        from llmops_cli.drift.run import check, context
+        from llmops_cli.drift.windows import make_window
 
     if current is None:
         raise LlmopsError("--current is required: a log file or a range over --log (last:24h)")

@@ -71,7 +71,10 @@ class LiteLLMTarget:
 
 def quiet_litellm() -> Any:
     """litellm, imported on first use and told not to print help banners on every error."""
-    import litellm
+    from llmops_cli.extras import needed
+
+    with needed("litellm"):
+        import litellm
 
     litellm.suppress_debug_info = True
     return litellm

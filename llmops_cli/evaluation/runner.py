@@ -25,6 +25,7 @@ from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers, prepare_remote_scorers
 from llmops_cli.evaluation.rows import build_row
 from llmops_cli.evaluation.targets import Target, make_target
+from llmops_cli.extras import require
 from llmops_cli.guardrails.scrub import scrub_row
 from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
@@ -82,6 +83,8 @@ def run_eval(
     progress: Progress | None = None,
     clock: Clock | None = None,
 ) -> EvalRun:
+    if options.scrub_outputs:  # before any call: never store answers less scrubbed
+        require("guard")
     progress = progress or NoProgress()
     model = resolved.model
     target = make_target(model, project.root)

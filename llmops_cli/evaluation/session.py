@@ -59,6 +59,7 @@ def run_evaluation(
         log_in_background,
         tracking_enabled,
         tracking_mode,
+        tracking_unavailable,
         tracking_uri,
     )
     from llmops_cli.tracking_rest import rest_server
@@ -71,6 +72,9 @@ def run_evaluation(
     for line in tracking_notes(proj):
         notify(line)
     track = track and tracking_enabled(proj)
+    if track and (unavailable := tracking_unavailable(proj)):
+        notify(f"warning: {unavailable}")
+        track = False
     wait = wait_tracking or tracking_mode(proj) == "sync"
     # a tracking server is spoken to over REST once the report is written: no helper
     helper = track and wait and not rest_server(tracking_uri(proj))

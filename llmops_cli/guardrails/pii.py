@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from llmops_cli.env import apply_offline_defaults
+from llmops_cli.extras import needed
 
 PATTERN_ENTITIES = (
     "EMAIL_ADDRESS",
@@ -88,14 +89,15 @@ class PiiDetector:
     @cached_property
     def _analyzer(self) -> Any:
         apply_offline_defaults()  # tldextract must not fetch its suffix list
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.predefined_recognizers import (
-            IbanRecognizer,
-            IpRecognizer,
-            SpacyRecognizer,
-        )
+        with needed("guard"):
+            from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+            from presidio_analyzer.predefined_recognizers import (
+                IbanRecognizer,
+                IpRecognizer,
+                SpacyRecognizer,
+            )
 
-        from llmops_cli.guardrails import pii_presidio
+            from llmops_cli.guardrails import pii_presidio
 
         registry = RecognizerRegistry(supported_languages=["en"])
         recognizers = [
@@ -181,7 +183,8 @@ class PiiDetector:
 
     def redact(self, text: str, findings: list[PiiFinding] | None = None) -> str:
         """Each value replaced by `<ENTITY_TYPE>` (Presidio's anonymizer, default operator)."""
-        from presidio_anonymizer.entities import RecognizerResult
+        with needed("guard"):
+            from presidio_anonymizer.entities import RecognizerResult
 
         found = self.find(text) if findings is None else findings
         if not found:
@@ -191,7 +194,8 @@ class PiiDetector:
 
     @cached_property
     def _anonymizer(self) -> Any:
-        from presidio_anonymizer import AnonymizerEngine
+        with needed("guard"):
+            from presidio_anonymizer import AnonymizerEngine
 
         return AnonymizerEngine()  # type: ignore[no-untyped-call]
 

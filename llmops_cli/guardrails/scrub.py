@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from llmops_cli.extras import require
 from llmops_cli.guardrails.pii import PiiFinding, detector, may_hold_pii
 
 _TOKEN = r"[A-Za-z0-9_-]"
@@ -84,7 +85,10 @@ def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
     """Replace secrets and (with `pii`) PII by `<SECRET>` / `<ENTITY_TYPE>`; values are never
     kept. `keep_urls` leaves URLs alone: an error names the endpoint a manifest configured."""
     text = scrub_secrets(text)
-    if not pii or not may_hold_pii(text):
+    if not pii:
+        return text
+    require("guard")  # whatever the text: scrubbing never weakens silently without Presidio
+    if not may_hold_pii(text):
         return text
     found = [f for f in detector().find(text) if not _harmless(f, text, keep_urls)]
     return detector().redact(text, found) if found else text

@@ -22,8 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from llmops_cli.errors import LlmopsError
-
 DEFAULT_THRESHOLD = 0.5
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the fitted TfidfVectorizer's token_pattern
 _FORMAT = 1  # of the cached weights file
@@ -51,12 +49,10 @@ class _Linear:
 
 @cache
 def _model() -> tuple[Any, Any]:
-    try:
+    from llmops_cli.extras import needed
+
+    with needed("guard"):
         from profanity_check import profanity_check
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise LlmopsError(
-            "the toxicity check needs alt-profanity-check (pip install alt-profanity-check)"
-        ) from exc
     return profanity_check.vectorizer, profanity_check.model
 
 

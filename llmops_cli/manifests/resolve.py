@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -159,107 +160,21 @@ def pipeline_problems(
     catalog: Catalog, pipeline: PipelineManifest
 ) -> tuple[ResolvedPipeline | None, list[Problem]]:
     problems: list[Problem] = []
-    bound: dict[str, Manifest] = {}
-    for role, ref in pipeline.refs().items():
-        try:
-            bound[role] = catalog.find(ROLE_KINDS[role], ref)
-        except LookupError as exc:
-            problems.append(
-                Problem(pipeline.path, str(exc), line=pipeline.line_of(role), field=role)
-            )
+    bound = _bind(catalog, pipeline, problems)
     fallbacks: list[ModelManifest] = []
     if isinstance(bound.get("model"), ModelManifest):
         fallbacks, found = _fallback_chain(catalog, bound["model"])  # type: ignore[arg-type]
         problems.extend(found)
-
-    project = catalog.project
-    golden: GoldenSet | None = None
-    golden_path: Path | None = None
-    try:
-        golden_path = project.inside(
-            pipeline.golden_set,
-            origin=pipeline.path,
-            line=pipeline.line_of("golden_set"),
-            field_name="golden_set",
-        )
-        if not golden_path.is_file():
-            problems.append(
-                Problem(
-                    pipeline.path,
-                    f"golden set {pipeline.golden_set!r} not found",
-                    line=pipeline.line_of("golden_set"),
-                    field="golden_set",
-                )
-            )
-        else:
-            display = _display(pipeline.golden_set)
-            golden = catalog.memo(
-                "golden",
-                golden_path,
-                lambda: load_golden_set(golden_path, display, project.state_dir / "cache"),
-            )
-    except ManifestError as exc:
-        problems.extend(exc.problems)
-
+    golden, golden_path = _golden(catalog, pipeline, problems)
     retrieval = bound.get("retrieval")
-    corpus_path: Path | None = None
-    corpus_hash: str | None = None
+    corpus_path = corpus_hash = None
     if isinstance(retrieval, RetrievalManifest):
-        try:
-            corpus_path = project.inside(
-                retrieval.corpus,
-                origin=retrieval.path,
-                line=retrieval.line_of("corpus"),
-                field_name="corpus",
-            )
-            if corpus_path.exists():
-                found_path = corpus_path
-                corpus_hash = catalog.memo("corpus", found_path, lambda: corpus_sha256(found_path))
-            else:
-                problems.append(
-                    Problem(
-                        retrieval.path,
-                        f"corpus {retrieval.corpus!r} not found",
-                        line=retrieval.line_of("corpus"),
-                        field="corpus",
-                    )
-                )
-        except ManifestError as exc:
-            problems.extend(exc.problems)
-
+        corpus_path, corpus_hash = _corpus(catalog, retrieval, problems)
     prompt = bound.get("prompt")
     if isinstance(prompt, PromptManifest):
-        used, static = template_variables(prompt)
-        problems.extend(static)  # a syntax error or an `{% include %}` stops eval too
-        renders = not static
-        if retrieval is None and used & RETRIEVAL_VARIABLES:
-            renders = False
-            problems.append(
-                Problem(
-                    pipeline.path,
-                    f"prompt {prompt.ref} uses "
-                    f"{', '.join(sorted(used & RETRIEVAL_VARIABLES))} but the pipeline has "
-                    "no `retrieval`",
-                    line=pipeline.line_of("prompt"),
-                    field="retrieval",
-                )
-            )
-        if golden is not None:
-            missing = check_variables(golden, prompt.variables, prompt.ref)
-            problems.extend(missing)
-            if renders and not any(p.severity == "error" for p in missing):
-                problems.extend(render_problems(prompt, golden.cases, retrieval is not None))
-
+        problems.extend(_prompt_problems(pipeline, prompt, retrieval is not None, golden))
     problems.extend(_scorer_problems(pipeline, bound.get("thresholds"), golden))
-    scorer_models: list[ModelManifest] = []
-    for index, scorer in enumerate(pipeline.get("scorers", ())):
-        if "model" not in scorer:
-            continue
-        scorer_model = _model(catalog, pipeline, scorer["model"], ("scorers", index), "model")
-        if isinstance(scorer_model, Problem):
-            problems.append(scorer_model)
-        else:
-            scorer_models.append(scorer_model)
+    scorer_models = _scorer_models(catalog, pipeline, problems)
 
     if any(p.severity == "error" for p in problems) or golden is None or golden_path is None:
         return None, problems
@@ -278,6 +193,118 @@ def pipeline_problems(
         corpus_sha256=corpus_hash,
     )
     return resolved, problems
+
+
+def _bind(
+    catalog: Catalog, pipeline: PipelineManifest, problems: list[Problem]
+) -> dict[str, Manifest]:
+    """The manifest each role of the pipeline names; each missing one is a problem."""
+    bound: dict[str, Manifest] = {}
+    for role, ref in pipeline.refs().items():
+        try:
+            bound[role] = catalog.find(ROLE_KINDS[role], ref)
+        except LookupError as exc:
+            problems.append(
+                Problem(pipeline.path, str(exc), line=pipeline.line_of(role), field=role)
+            )
+    return bound
+
+
+def _golden(
+    catalog: Catalog, pipeline: PipelineManifest, problems: list[Problem]
+) -> tuple[GoldenSet | None, Path | None]:
+    """The pipeline's golden set (loaded once per catalog) and its path."""
+    found = _file_named(catalog, pipeline, "golden_set", "golden set", problems, Path.is_file)
+    if found is None:
+        return None, None
+    display = _display(pipeline.golden_set)
+    try:
+        cache = catalog.project.state_dir / "cache"
+        golden = catalog.memo("golden", found, lambda: load_golden_set(found, display, cache))
+        return golden, found
+    except ManifestError as exc:
+        problems.extend(exc.problems)
+        return None, found
+
+
+def _corpus(
+    catalog: Catalog, retrieval: RetrievalManifest, problems: list[Problem]
+) -> tuple[Path | None, str | None]:
+    """The retrieval config's corpus and its content hash (computed once per catalog)."""
+    found = _file_named(catalog, retrieval, "corpus", "corpus", problems, Path.exists)
+    if found is None:
+        return None, None
+    return found, catalog.memo("corpus", found, lambda: corpus_sha256(found))
+
+
+def _file_named(
+    catalog: Catalog,
+    owner: Manifest,
+    field: str,
+    what: str,
+    problems: list[Problem],
+    present: Callable[[Path], bool],
+) -> Path | None:
+    """The project path `owner`'s `field` names, when it is `present`; else a problem."""
+    reference = str(owner.data[field])
+    try:
+        path = catalog.project.inside(
+            reference, origin=owner.path, line=owner.line_of(field), field_name=field
+        )
+    except ManifestError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not present(path):
+        message = f"{what} {reference!r} not found"
+        problems.append(Problem(owner.path, message, line=owner.line_of(field), field=field))
+        return None
+    return path
+
+
+def _prompt_problems(
+    pipeline: PipelineManifest,
+    prompt: PromptManifest,
+    retrieves: bool,
+    golden: GoldenSet | None,
+) -> list[Problem]:
+    """The template's own problems, retrieval variables without a retrieval config, and
+    golden cases that lack a variable or fail to render."""
+    used, problems = template_variables(prompt)  # a syntax error or an `{% include %}`
+    renders = not problems
+    if not retrieves and used & RETRIEVAL_VARIABLES:
+        renders = False
+        problems.append(
+            Problem(
+                pipeline.path,
+                f"prompt {prompt.ref} uses "
+                f"{', '.join(sorted(used & RETRIEVAL_VARIABLES))} but the pipeline has "
+                "no `retrieval`",
+                line=pipeline.line_of("prompt"),
+                field="retrieval",
+            )
+        )
+    if golden is not None:
+        missing = check_variables(golden, prompt.variables, prompt.ref)
+        problems.extend(missing)
+        if renders and not any(p.severity == "error" for p in missing):
+            problems.extend(render_problems(prompt, golden.cases, retrieves))
+    return problems
+
+
+def _scorer_models(
+    catalog: Catalog, pipeline: PipelineManifest, problems: list[Problem]
+) -> list[ModelManifest]:
+    """The models the pipeline's scorers name (a judge, an embedder)."""
+    models: list[ModelManifest] = []
+    for index, scorer in enumerate(pipeline.get("scorers", ())):
+        if "model" not in scorer:
+            continue
+        found = _model(catalog, pipeline, scorer["model"], ("scorers", index), "model")
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            models.append(found)
+    return models
 
 
 def _model(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,14 +90,6 @@ def latest_per_version(entries: list[dict[str, Any]], but: str) -> list[dict[str
         latest[entry["version"]] = entry
     latest.pop(but, None)
     return list(latest.values())
-
-
-def replay(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The current version per pipeline and stage, rebuilt from the event log alone."""
-    current: dict[str, Any] = {}
-    for event in sorted(events, key=lambda e: e["seq"]):
-        current.setdefault(event["pipeline"], {})[event["stage"]] = event["version"]
-    return current
 
 
 def file_sha256(path: Path) -> str:

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from llmops_cli import procs
 from llmops_cli.errors import LlmopsError
 from llmops_cli.guardrails.scrub import scrub_secrets
 
@@ -116,35 +116,16 @@ class Git:
     def network(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A fetch or push, killed (with its ssh / helper children) at the deadline."""
         limit = network_timeout()
-        try:
-            proc = subprocess.Popen(
-                ["git", *args],
-                cwd=self.repo,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=git_env(NETWORK_ENV),
-                start_new_session=True,
-            )
+        try:  # ^C or the deadline end git with its ssh / helper children
+            return procs.run(["git", *args], cwd=self.repo, env=git_env(NETWORK_ENV), timeout=limit)
         except OSError as exc:
             raise GitError(f"git {args[0]} failed: {exc}") from exc
-        try:
-            stdout, stderr = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
             where = next((a for a in args[1:] if not a.startswith("-")), "")
             raise GitError(
                 f"git {args[0]} {where}: no answer within {limit:g} s; check the network "
                 "and the remote's URL (LLMOPS_GIT_TIMEOUT sets the deadline)"
             ) from None
-        except BaseException:  # e.g. ^C: git runs in its own session, so end it here
-            with suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise
-        return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
 
     def has_remote(self, name: str) -> bool:
         return self.run("config", "--get", f"remote.{name}.url", check=False).returncode == 0
