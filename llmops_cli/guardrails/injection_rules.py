@@ -45,12 +45,14 @@ from llmops_cli.guardrails.injection_vocab import (
     _YOU_WILL,
 )
 from llmops_cli.guardrails.injection_vocab_act import (
+    _CONCEAL,
     _DANGEROUS,
     _DECODE,
     _DROP_WARNINGS,
     _ENCODING,
     _EXFIL_VERB,
     _FICTION,
+    _HIDDEN_ACT,
     _IDENTIFIER,
     _LINK_WORD,
     _NO_CONFIRM,
@@ -189,6 +191,10 @@ RULES: dict[str, tuple[str, str]] = {
         rf"(?:account|iban|wallet|address)\b|\bto (?:me|us|this (?:address|account|number))\b|"
         rf"\b(?:customer|contact|user|client|employee|patient)s? (?:list|data(?:base)?|"
         rf"records?)\b)",
+    ),
+    "action-hidden-from-user": (
+        "tool_hijack",
+        rf"{_HIDDEN_ACT}[^\n]{{0,200}}?(?:{_CONCEAL})|(?:{_CONCEAL})[^\n]{{0,120}}?{_HIDDEN_ACT}",
     ),
     "tool-call-json": (
         "tool_hijack",
