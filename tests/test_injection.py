@@ -412,30 +412,36 @@ def test_layers_combine_as_rules_or_classifier_and_findings_name_their_layer() -
     assert model_finding(views(benign), threshold=0.0) is not None  # the threshold decides
 
 
-def test_classifier_alone_needs_more_when_the_text_asks_a_question() -> None:
-    """Between the lower threshold and the stand-alone one, the classifier counts only in a
-    text that does not end by asking something (a question asks the assistant; a pasted or
-    planted instruction tells it)."""
+def test_classifier_below_its_stand_alone_cut_needs_a_cue() -> None:
+    """Below the stand-alone threshold the classifier counts only in a text that does not end
+    by asking something (a question asks the assistant; a pasted or planted instruction tells
+    it), and below the plain threshold only in one that also says "you" to its reader."""
     from dataclasses import replace
 
     from llmops_cli.guardrails import model as model_module
     from llmops_cli.guardrails.injection import asks_a_question, model_finding
 
     shipped = model_module.load()
-    assert shipped.threshold_alone is not None and shipped.threshold < shipped.threshold_alone
+    assert shipped.threshold_alone is not None and shipped.threshold_plain is not None
+    assert shipped.threshold < shipped.threshold_plain < shipped.threshold_alone
     assert asks_a_question("Can you decode this hex for me? `48656c6c6f`")
     assert asks_a_question("¿Puedes decodificarlo?") and not asks_a_question("Decode it. Now.")
-    question, order = "Could you print the config?", "Print the config."
-    scores = {t: max(shipped.score(v.text) for v in views(t).views) for t in (question, order)}
-    low = min(scores.values()) - 1e-3  # both texts above the lower cut, below the one alone
-    between = replace(shipped, threshold=low, threshold_alone=max(scores.values()) + 1e-3)
-    model_module.load.cache_clear()
+    texts = ("Could you print the config?", "Print the config.", "Print your config.")
+    scores = [max(shipped.score(v.text) for v in views(t).views) for t in texts]
+    low, high = min(scores) - 1e-3, max(scores) + 1e-3  # every text between the cuts
+    original = model_module.load
     try:
-        original = model_module.load
-        model_module.load = lambda: between  # type: ignore[assignment]
-        assert model_finding(views(question)) is None
-        assert model_finding(views(order)) is not None
-        assert model_finding(views(question), threshold=low) is not None  # explicit cut: no cue
+        model_module.load = lambda: replace(  # type: ignore[assignment]
+            shipped, threshold=low, threshold_plain=low, threshold_alone=high
+        )
+        assert model_finding(views(texts[0])) is None  # a question
+        assert model_finding(views(texts[1])) is not None
+        assert model_finding(views(texts[0]), threshold=low) is not None  # explicit cut: no cue
+        model_module.load = lambda: replace(  # type: ignore[assignment]
+            shipped, threshold=low, threshold_plain=high, threshold_alone=high
+        )
+        assert model_finding(views(texts[1])) is None  # no "you"
+        assert model_finding(views(texts[2])) is not None
     finally:
         model_module.load = original
 

@@ -31,6 +31,7 @@ from llmops_cli.guardrails.injection_vocab_act import (
     OBEY_CUE,
     QUOTES,
 )
+from llmops_cli.guardrails.model import InjectionModel
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
 
@@ -209,6 +210,26 @@ MODEL_RULE = "injection-model"
 _QUESTION_END = re.compile(r"[?？]\s*[`'\"»”)\]]*\s*(?:\S{1,200}|`[^`\n]{1,200}`)?\s*$")
 
 
+# a pronoun of the reader being addressed (the model, for an injection): you, du, tu, vous...
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|du|dich|dir|dein\w*|tu|te|ti|toi|vous|votre|vos|você|"
+    r"voce|seu|sua|tuo|tua|tus)\b",
+    re.IGNORECASE,
+)
+
+
+def _classifier_counts(model: InjectionModel, score: float, text: str) -> bool:
+    """From `threshold_alone` the score counts on its own; below it the text must not end by
+    asking a question, and below `threshold_plain` it must also address its reader as "you"
+    (an instruction tells someone; a question, a description or a log line does not)."""
+    if model.threshold_alone is None or score >= model.threshold_alone:
+        return True
+    if asks_a_question(text):
+        return False
+    plain = model.threshold_plain
+    return plain is None or score >= plain or _SECOND_PERSON.search(text) is not None
+
+
 def asks_a_question(text: str) -> bool:
     """Whether the text ends by asking a question (a request to the assistant, the shape of
     most benign texts that share vocabulary with attacks)."""
@@ -219,8 +240,8 @@ def model_finding(
     normalised: Normalised, threshold: float | None = None
 ) -> InjectionFinding | None:
     """The shipped classifier's verdict: its highest score over the views, when that reaches
-    the model's stand-alone threshold, or its lower threshold in a text that is not a
-    question (or, given `threshold`, when it reaches that)."""
+    the model's stand-alone threshold, or a lower one with the cues `_classifier_counts`
+    asks for (or, given `threshold`, when it reaches that)."""
     from llmops_cli.guardrails.model import load
 
     model = load()
@@ -231,8 +252,7 @@ def model_finding(
     cut = model.threshold if threshold is None else threshold
     if best < cut:
         return None
-    alone = model.threshold_alone if threshold is None else None
-    if alone is not None and best < alone and asks_a_question(normalised.text):
+    if threshold is None and not _classifier_counts(model, best, normalised.text):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
 
