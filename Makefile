@@ -27,8 +27,12 @@ demo: $(STAMP)
 	demo/release-walk.sh $(BIN)/llmops
 
 ## test: install with dev extras, then lint, type-check and run the whole suite
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck /usr/bin/chromium
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
+
+# the HTML report's tests drive the Debian browser (as root, once)
+/usr/bin/chromium:
+	apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }
 
 ## test-extras: the optional local-embeddings extra (CPU torch, ~1 min), then its tests
 test-extras: $(STAMP)

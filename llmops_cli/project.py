@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 from llmops_cli.contracts.base import Contract
 from llmops_cli.errors import ManifestError, Problem, ProjectNotFound
@@ -46,6 +46,7 @@ class TrackingSettings(Contract):
     experiment: str | None = None
     mode: Literal["background", "sync"] = "background"
     timeout_s: float | None = None
+    mirror_registry: bool = False  # promotions and rollbacks mirrored as MLflow prompt aliases
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,6 @@ class ProjectConfig(Contract):
     policy: PolicySettings = field(default_factory=PolicySettings)
     defaults: DefaultSettings = field(default_factory=DefaultSettings)
     guardrails: GuardrailSettings = field(default_factory=GuardrailSettings)
-
-    def get(self, section: str, default: Any = None) -> Any:
-        """Deprecated: `config.get("tracking", {})` read the old mapping; read the typed
-        field (`config.tracking`) instead. Kept while branches written against the mapping
-        are merged (issue 17); the value is the section as plain data, defaults filled in."""
-        value = self.to_dict().get(section, default)
-        if isinstance(value, dict):  # an unset field reads as absent, as in the mapping
-            return {k: v for k, v in value.items() if v is not None}
-        return value
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ from llmops_cli.tracking import (
     tracking_timeout,
     tracking_uri,
 )
+from llmops_cli.tracking_views import (
+    DATASET_CONTEXT,
+    RESULTS_TABLE,
+    golden_dataset,
+    results_table,
+)
 
 
 class _Rest:
@@ -124,20 +130,28 @@ def _fill_run(
     params = [{"key": k, "value": str(v)} for k, v in run_params(report).items()]
     batch = {"run_id": run_id, "metrics": metrics, "params": params}
     rest.call("POST", "/api/2.0/mlflow/runs/log-batch", batch)
+    context = [{"key": "mlflow.data.context", "value": DATASET_CONTEXT}]
+    dataset = {"dataset": golden_dataset(report), "tags": context}
+    rest.call("POST", "/api/2.0/mlflow/runs/log-inputs", {"run_id": run_id, "datasets": [dataset]})
     _upload(rest, artifact_uri, folder)
+    table = json.dumps(results_table(report), ensure_ascii=False).encode()
+    _put(rest, artifact_uri, RESULTS_TABLE, table)
 
 
 def _upload(rest: _Rest, artifact_uri: str, folder: Path) -> None:
     """The report files through the server's artifact proxy (`mlflow-artifacts:`)."""
-    from urllib.parse import quote, urlsplit
-
     if not artifact_uri.startswith("mlflow-artifacts:"):
         raise RuntimeError(
             f"artifact store {artifact_uri} is not the server's mlflow-artifacts proxy "
             "(start `mlflow server` without --no-serve-artifacts)"
         )
-    root = urlsplit(artifact_uri).path.strip("/")
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        target = quote(f"{root}/{rel}")
-        rest.call("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{target}", data=path.read_bytes())
+        _put(rest, artifact_uri, path.relative_to(folder).as_posix(), path.read_bytes())
+
+
+def _put(rest: _Rest, artifact_uri: str, rel: str, data: bytes) -> None:
+    """One artifact through the server's artifact proxy."""
+    from urllib.parse import quote, urlsplit
+
+    root = urlsplit(artifact_uri).path.strip("/")
+    rest.call("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{quote(f'{root}/{rel}')}", data=data)

@@ -76,12 +76,3 @@ def test_an_invalid_config_is_still_refused(tmp_path: Path) -> None:
     (tmp_path / "llmops.yaml").write_text("kind: project\nname: x\ntracking: {mode: later}\n")
     with pytest.raises(ManifestError, match="tracking"):
         Project.load(tmp_path)
-
-
-def test_the_old_mapping_reads_still_answer_while_branches_merge(tmp_path: Path) -> None:
-    (tmp_path / "llmops.yaml").write_text(CONFIG)
-    config = Project.load(tmp_path).config
-    assert (config.get("guardrails") or {}).get("pii_regions") == ["DE", "NL"]
-    assert config.get("tracking", {}).get("mode") == "sync"
-    assert config.get("nothing", {}) == {}
-    assert config.get("guardrails").get("injection_classifier", "unset") == "unset"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmops_cli import __version__
 from llmops_cli.contracts.report import (
@@ -25,6 +26,9 @@ from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.resolve import ResolvedPipeline
 from llmops_cli.project import Project
 from llmops_cli.render import html, junit, markdown
+
+if TYPE_CHECKING:
+    from llmops_cli.contracts.verdict import GateVerdict
 
 REPORT_SCHEMA_VERSION = EvalReport.SCHEMA_VERSION
 
@@ -91,11 +95,16 @@ def write_report(project: Project, report: EvalReport) -> Path:
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    previous = previous_report(project, report)
     try:
         files = {
             "report.json": report.to_json() + "\n",
             "report.md": markdown.render(report),
-            "report.html": html.render(report),
+            "report.html": html.render(
+                report,
+                previous,
+                baseline_label=f"the previous run {previous.run_id}" if previous else "",
+            ),
             "junit.xml": junit.render(report),
         }
         for name, text in files.items():
@@ -110,6 +119,54 @@ def write_report(project: Project, report: EvalReport) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def previous_report(project: Project, report: EvalReport) -> EvalReport | None:
+    """The pipeline's newest other report written before `report` (for report.html's diff),
+    or None; a report that cannot be read is passed over."""
+    from llmops_cli.contracts.base import ContractError
+    from llmops_cli.contracts.report import load_report
+
+    folder = project.reports_dir / report.pipeline_name
+    own = folder / report.run_id / "report.json"
+    written = own.stat().st_mtime_ns if own.exists() else None
+    runs = sorted(
+        (
+            (p.stat().st_mtime_ns, p)
+            for p in folder.glob("*/report.json")
+            if not p.parent.name.startswith(".") and p != own
+        ),
+        reverse=True,
+    )
+    for mtime, path in runs:
+        if written is not None and mtime > written:
+            continue
+        try:
+            return load_report(path)
+        except (ContractError, OSError, ValueError):
+            continue
+    return None
+
+
+def write_gate_views(
+    project: Project,
+    folder: Path,
+    report: EvalReport,
+    verdict: GateVerdict,
+    baseline: EvalReport | None,
+    baseline_note: str,
+) -> None:
+    """Rewrite junit.xml and report.html beside a judged report with the gate's verdict; the
+    page compares with the gate's baseline, else with the previous run."""
+    from llmops_cli.fileio import write_atomic
+
+    label = baseline_note.removeprefix("baseline: ")
+    if baseline is None:
+        baseline = previous_report(project, report)
+        label = f"the previous run {baseline.run_id}" if baseline else ""
+    write_atomic(folder / "junit.xml", junit.render(report, verdict))
+    page = html.render(report, baseline, baseline_label=label, verdict=verdict)
+    write_atomic(folder / "report.html", page)
 
 
 def latest_report(project: Project, pipeline: str) -> Path:

@@ -19,7 +19,7 @@ from llmops_cli.errors import LlmopsError
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import EvalOptions, Progress
     from llmops_cli.project import Project
-    from llmops_cli.tracking import Tracker
+    from llmops_cli.tracking_helper import Tracker
 
 Notify = Callable[[str], None]
 
@@ -55,13 +55,13 @@ def run_evaluation(
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
     from llmops_cli.tracking import (
-        Tracker,
         log_in_background,
         tracking_enabled,
         tracking_mode,
         tracking_unavailable,
         tracking_uri,
     )
+    from llmops_cli.tracking_helper import Tracker
     from llmops_cli.tracking_rest import rest_server
 
     proj = load_project(project)

@@ -56,6 +56,9 @@ def run_gate(
     )
     out = path.parent / "gate.json"
     write_atomic(out, verdict.to_json() + "\n")
+    from llmops_cli.evaluation.report import write_gate_views
+
+    write_gate_views(project, path.parent, report, verdict, baseline.report, baseline.note)
     return verdict, out
 
 

@@ -1,116 +1,173 @@
-"""report.html: one self-contained page (inline CSS and SVG, no scripts, no network)."""
+"""report.html: a self-contained results viewer (inline CSS, SVG and a small script; no
+network). Jinja2 templates with autoescape render the summary; the cases travel as one JSON
+blob that the page's script turns into rows a screenful at a time, so 10,000 cases stay fast.
+Every value was scrubbed when the report was made; here it is only escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from html import escape
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from llmops_cli.contracts.report import CaseRow, EvalReport, MetricSummary
+from llmops_cli.render.diff import ReportDiff, case_key, diff_reports
 from llmops_cli.render.fmt import ci, num, outcomes, pass_rate, pct, report_warnings
 
-_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:4px 8px;
-text-align:left;vertical-align:top}th{background:#f4f4f4}.passed{color:#1a7f37}
-.failed{color:#cf222e}.errored{color:#9a6700}.scored{color:#57606a}
-.baseline{background:#fff8c5;padding:2px 6px}code{font-size:12px}"""
+if TYPE_CHECKING:
+    import jinja2
+
+    from llmops_cli.contracts.report import EvalReport
+    from llmops_cli.contracts.verdict import GateVerdict
+
+STATUS_LABELS = {
+    "passed": "passed",
+    "failed": "failed",
+    "errored": "errored",
+    "scored": "no checks",
+}
+CHART_WIDTH, BAR_H, CHART_LEFT = 560, 22, 150
 
 
-def _metric_chart(metrics: dict[str, MetricSummary]) -> str:
-    """Horizontal bars of [0,1] metric means with 95% CI whiskers."""
-    rows = [
-        (n, m.mean, m.ci95) for n, m in metrics.items() if m.mean is not None and 0 <= m.mean <= 1
-    ]
-    if not rows:
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("llmops_cli.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=num, ci=ci, pct=pct, signed=lambda v: f"{v:+.3f}")
+    return env
+
+
+def render(
+    typed: EvalReport,
+    baseline: EvalReport | None = None,
+    *,
+    baseline_label: str = "",
+    verdict: GateVerdict | None = None,
+) -> str:
+    """The page for a report; with `baseline` (a report of the same pipeline) a diff section,
+    with `verdict` the gate's checks. The page reads the report as the JSON it is written as
+    (one conversion here), so the template and the embedded cases match report.json."""
+    report = typed.to_dict()
+    diff = None
+    if baseline is not None:
+        diff = diff_reports(report, baseline.to_dict(), baseline_label)
+    summary = report["summary"]
+    page = _environment().get_template("report.html.j2")
+    return page.render(
+        report=report,
+        summary=summary,
+        outcomes=outcomes(typed.summary),
+        pass_rate=pass_rate(typed.summary),
+        warnings=report_warnings(typed),
+        bars=_metric_bars(summary["metrics"]),
+        histogram=_latency_histogram(report["cases"]),
+        diff=diff,
+        verdict=verdict,
+        status_labels=STATUS_LABELS,
+        data=_embedded(_cases_blob(report, diff)),
+        css=_asset("report.css"),
+        script=_asset("report.js"),
+    )
+
+
+@cache
+def _asset(name: str) -> Any:
+    """A stylesheet or script shipped beside the templates, inlined as it is (not a template:
+    its braces mean CSS and JS)."""
+    from importlib.resources import files
+
+    from markupsafe import Markup
+
+    return Markup((files("llmops_cli.render") / "templates" / name).read_text("utf-8"))
+
+
+def _cases_blob(report: Mapping[str, Any], diff: ReportDiff | None) -> dict[str, Any]:
+    """What the page's script needs per case, in short keys (the blob is most of the page)."""
+    metrics = list(report["summary"]["metrics"])
+    cases = []
+    for row in report["cases"]:
+        scores = row.get("scores", {})
+        case: dict[str, Any] = {
+            "id": str(row["case_id"]) + (f"#{row['repeat']}" if row["repeat"] else ""),
+            "st": row["status"],
+            "tags": list(row.get("tags", ())),
+            "in": _text(row.get("input")),
+            "exp": _text(row.get("expected")),
+            "out": _text(row.get("output")),
+            "err": row.get("error") or "",
+            "fail": [
+                [n, scores.get(n, {}).get("reason", "")] for n in row.get("failed_checks", ())
+            ],
+            "sc": [_score(scores.get(n)) for n in metrics],
+            "ms": row.get("latency_ms"),
+        }
+        if diff is not None:
+            case["was"] = diff.before_status.get(case_key(row), "")
+        cases.append(case)
+    return {
+        "metrics": metrics,
+        "labels": STATUS_LABELS,
+        "baseline": diff is not None,
+        "cases": cases,
+    }
+
+
+def _score(score: Mapping[str, Any] | None) -> float | None:
+    if not score or score.get("value") is None:
+        return None
+    return round(float(score["value"]), 4)
+
+
+def _text(value: Any) -> str:
+    if value is None:
         return ""
-    width, bar_h, left = 560, 22, 150
-    height = bar_h * len(rows) + 10
-    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="metric means">']
-    scale = width - left - 20
-    for i, (name, mean, interval) in enumerate(rows):
-        y = 5 + i * bar_h
-        parts.append(f'<text x="0" y="{y + 15}">{escape(name)}</text>')
-        parts.append(
-            f'<rect x="{left}" y="{y + 3}" width="{mean * scale:.1f}" '
-            f'height="{bar_h - 8}" fill="#4c8bf5"/>'
-        )
-        if interval:
-            lo, hi = (left + v * scale for v in interval)
-            parts.append(
-                f'<line x1="{lo:.1f}" x2="{hi:.1f}" y1="{y + 11}" y2="{y + 11}" '
-                'stroke="#111" stroke-width="2"/>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _latency_histogram(rows: Sequence[CaseRow]) -> str:
-    values = [r.latency_ms for r in rows if r.latency_ms is not None]
+def _embedded(blob: object) -> Any:
+    """JSON that is safe inside <script type="application/json">: no `<`, `>` or `&` can end
+    the element or open a comment (they become \\u escapes, still the same JSON)."""
+    from markupsafe import Markup
+
+    text = json.dumps(blob, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text)
+
+
+def _metric_bars(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Geometry of horizontal bars of [0,1] metric means with 95% CI whiskers."""
+    scale = CHART_WIDTH - CHART_LEFT - 20
+    bars = []
+    for i, (name, m) in enumerate(
+        (n, m) for n, m in metrics.items() if m["mean"] is not None and 0 <= m["mean"] <= 1
+    ):
+        y = 5 + i * BAR_H
+        whisker = [CHART_LEFT + v * scale for v in m["ci95"]] if m["ci95"] else None
+        bars.append({"name": name, "y": y, "width": m["mean"] * scale, "whisker": whisker})
+    return {"left": CHART_LEFT, "width": CHART_WIDTH, "bar_h": BAR_H, "bars": bars}
+
+
+def _latency_histogram(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    values = [r["latency_ms"] for r in rows if r.get("latency_ms") is not None]
     if len(values) < 2:
-        return ""
+        return None
     low, high = min(values), max(values)
-    bins = 20
+    bins, width, height = 20, 560, 120
     span = (high - low) or 1.0
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, int((v - low) / span * bins))] += 1
-    width, height = 560, 120
-    bar_w = width / bins
     top = max(counts)
-    bars = "".join(
-        f'<rect x="{i * bar_w:.1f}" y="{height - c / top * (height - 20):.1f}" '
-        f'width="{bar_w - 2:.1f}" height="{c / top * (height - 20):.1f}" fill="#8250df"/>'
+    bar_w = width / bins
+    bars = [
+        {"x": i * bar_w, "w": bar_w - 2, "h": c / top * (height - 20), "n": c}
         for i, c in enumerate(counts)
-    )
-    label = f'<text x="0" y="12">latency {num(low, 1)} – {num(high, 1)} ms</text>'
-    return f'<svg width="{width}" height="{height}" role="img">{label}{bars}</svg>'
-
-
-def render(report: EvalReport) -> str:
-    s = report.summary
-    target = report.target
-    badge = (
-        f'<span class="baseline">{escape(target.label)}</span>'
-        if target.baseline
-        else escape(target.label)
-    )
-    metric_rows = "".join(
-        f"<tr><td>{escape(n)}</td><td>{num(m.mean)}</td><td>{ci(m.ci95)}</td>"
-        f"<td>{pct(m.pass_rate.mean) if m.pass_rate else '–'}</td><td>{m.n}</td></tr>"
-        for n, m in s.metrics.items()
-    )
-    tag_rows = "".join(
-        f"<tr><td>{escape(t)}</td><td>{sl.cases}</td><td>{num(sl.checked)}</td>"
-        f"<td>{pct(sl.pass_rate)}</td><td>{sl.scored}</td>"
-        f"<td>{sl.errored}</td></tr>"
-        for t, sl in report.slices.items()
-    )
-    warning = "".join(
-        f'<p class="failed">Warning: {escape(n)}</p>\n' for n in report_warnings(report)
-    )
-    case_rows = "".join(
-        f"<tr><td><code>{escape(r.case_id)}</code></td>"
-        f'<td class="{r.status}">{r.status}</td>'
-        f"<td>{escape(r.input or '')}</td>"
-        f"<td>{escape(r.output if r.output is not None else (r.error or ''))}</td>"
-        f"<td>{escape(', '.join(r.failed_checks))}</td></tr>"
-        for r in report.cases
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(report.pipeline)} eval</title>
-<style>{_CSS}</style></head><body>
-<h1>Eval report: {escape(report.pipeline)}</h1>
-<p>Run <code>{escape(report.run_id)}</code> · model {badge} ·
-fingerprint <code>{escape(report.fingerprint[:16])}…</code></p>
-<p>{escape(outcomes(s))} · {escape(pass_rate(s))} · latency p50 {num(s.latency_ms.p50, 1)} ms,
-p95 {num(s.latency_ms.p95, 1)} ms · cache hits {report.cache.hits}</p>
-{warning}<h2>Metrics</h2>{_metric_chart(s.metrics)}
-<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>pass rate</th><th>n</th></tr>
-{metric_rows}</table>
-<h2>Latency</h2>{_latency_histogram(report.cases)}
-<h2>By tag</h2><table><tr><th>tag</th><th>cases</th><th>checked</th><th>pass rate</th>
-<th>scored</th><th>errored</th></tr>
-{tag_rows}</table>
-<h2>Cases</h2><table><tr><th>id</th><th>status</th><th>input</th><th>output</th>
-<th>failed checks</th></tr>{case_rows}</table>
-</body></html>
-"""
+    ]
+    return {"low": low, "high": high, "width": width, "height": height, "bars": bars}
