@@ -72,9 +72,29 @@ def _quoted(text: str, start: int) -> bool:
     return any(c in QUOTES for c in text[max(0, start - 3) : start])
 
 
+# "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
+_HOW_DO_I = re.compile(
+    r"\b(?:how (?:do|can|should|would|could) (?:i|we)|how to|is it possible to|"
+    r"wie (?:kann|könnte|soll) (?:ich|man)|comment (?:puis-je|peut-on|faire pour)|"
+    r"c[oó]mo (?:puedo|se puede|hago para)|como (?:posso|faço para)|come (?:posso|si può))\b",
+    re.IGNORECASE,
+)
+_SELF_HELP = frozenset({"override-prior-instructions", "override-instructions-first"})
+
+
+def _asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a question asks how to do what the rule matches ("how do I override ...?")."""
+    if not asks_a_question(text) or (m := pattern.search(text)) is None:
+        return False
+    return _HOW_DO_I.search(text, 0, m.start()) is not None
+
+
 def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
     """A match, unless the rule's words are only quoted in a text that talks about attacks
-    ("an attacker writes 'ignore previous instructions'"): a mention, not a use."""
+    ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
+    asked about as a how-to question is the writer's own task, not an order to the model."""
+    if rule in _SELF_HELP and _asked_how_to(pattern, text):
+        return False
     if not (mention and rule in MENTIONABLE):
         return pattern.search(text) is not None
     if rule == "chat-template-tokens" and "?" in text:

@@ -320,10 +320,13 @@ _AI_READER = _any(
 # role noun ("agent", "assistant", "filter") with a qualifier that makes it automated ("AI",
 # "browser", "automated"), since a bare "agent" or "assistant" is as often a person. The cue is
 # a colon, bracket or vocative comma; the act an imperative right after it (or the label alone).
-_HUMAN_ROLE = (
+_NOT_THE_MACHINE = (
     r"(?!\s*-?\s*(?:manager|director|professor|coach|editor|principal|teacher|to the|"
     r"administrators?|admins?|owners?|teams?|engineers?|operators?|users?|developers?|"
-    r"vendors?|maintainers?|designers?|people|staff|group|department|builders?)\b)"
+    r"vendors?|maintainers?|designers?|people|staff|group|department|builders?|"
+    # or a part of a product that has the machine in it ("the email assistant feature:")
+    r"features?|settings|docs|documentation|roadmap|project|integration|plugin|release|beta|"
+    r"pricing|product|config\w*|setup|menu|button|tab|panel|app|ui|sdk|api|version|spec)\b)"
 )
 _MACHINE_ONLY = _any(
     r"[\w-]{0,20}bots?|llms?|ai|a\.i\.|ia|summari[sz]ers?|crawlers?|copilots?|"
@@ -349,7 +352,7 @@ _ARTICLE = (
 )
 _MACHINE_NAMED = (
     rf"(?:(?:[\w-]+\s+){{0,2}}?{_MACHINE_ONLY}|\b{_AUTOMATED}\s+(?:[\w-]+\s+){{0,2}}?{_MACHINE}|"
-    rf"\b{_MACHINE}\s+{_AUTOMATED_AFTER})\b{_HUMAN_ROLE}"
+    rf"\b{_MACHINE}\s+{_AUTOMATED_AFTER})\b{_NOT_THE_MACHINE}"
 )
 # addressed: after to/for/hey/@, or heading a line, sentence, bracket or quote (not "our
 # email assistant: ..." inside prose)
