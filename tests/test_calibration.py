@@ -216,3 +216,14 @@ def test_calibrate_judge_is_a_library_call(project: Path, judge_server: LenientJ
     assert (project / report.record).is_file()
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.judge = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("where", ["missing.jsonl", "."])
+def test_calibrate_judge_names_a_labels_path_that_is_not_a_file(project: Path, where: str) -> None:
+    """The library call gets no click path check: a missing file or a folder is a user
+    error naming the path, not a raw OSError."""
+    from llmops_cli import api
+    from llmops_cli.errors import LlmopsError
+
+    with pytest.raises(LlmopsError, match=r"labels file (not found|is a folder)"):
+        api.calibrate_judge(project, project / where, judge="judge@1.0.0")

@@ -53,6 +53,9 @@ class Label:
 def load_labels(path: Path) -> list[Label]:
     from llmops_cli.fileio import jsonl_objects
 
+    if not path.is_file():  # the library call has no click to check the path first
+        what = "is a folder" if path.is_dir() else "not found"
+        raise LlmopsError(f"{path}: labels file {what}: pass a JSONL file of labelled answers")
     labels = []
     for number, row in jsonl_objects(path):
         for key in ("answer", "human"):
