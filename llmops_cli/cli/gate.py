@@ -72,7 +72,6 @@ def gate(
     from llmops_cli.gate.run import run_gate
     from llmops_cli.render.markdown import verdict_markdown
     from llmops_cli.tracking import logger_gone, read_outcome
-    from llmops_cli.tracking_links import follow_up, verdict_tags
 
     proj = open_project(project)
     show_tracking_outcomes(proj)
@@ -87,10 +86,7 @@ def gate(
         allow_partial=allow_partial,
     )
     append_step_summary(verdict_markdown(verdict))
-    tracked = read_outcome(proj, verdict.run_id) or {}
-    if tracked:  # the verdict, as tags on the MLflow run it judged (in the background)
-        views = tuple(path.parent / name for name in ("gate.json", "junit.xml", "report.html"))
-        follow_up(proj, verdict.run_id, "gate", verdict_tags(verdict.to_dict()), files=views)
+    tracked = read_outcome(proj, verdict.run_id) or {}  # shown: the MLflow run judged
     if output is OutputFormat.json:
         shown = {**verdict.to_dict(), "mlflow_run_id": tracked.get("mlflow_run_id")}
         typer.echo(json.dumps(shown, indent=2))

@@ -61,7 +61,21 @@ def run_gate(
     from llmops_cli.evaluation.report import write_gate_views
 
     write_gate_views(project, path.parent, report, verdict, baseline.report, baseline.note)
+    _tag_tracked_run(project, verdict, out)
     return verdict, out
+
+
+def _tag_tracked_run(project: Project, verdict: GateVerdict, out: Path) -> None:
+    """The verdict as tags (and its views as artifacts) on the MLflow run it judged, from a
+    detached process: the gate never waits on MLflow, and a failure is one warning on a later
+    command. Nothing happens when the judged run was not tracked."""
+    from llmops_cli.tracking import read_outcome
+    from llmops_cli.tracking_links import follow_up, verdict_tags
+
+    if not read_outcome(project, verdict.run_id):
+        return
+    views = tuple(out.parent / name for name in ("gate.json", "junit.xml", "report.html"))
+    follow_up(project, verdict.run_id, "gate", verdict_tags(verdict.to_dict()), files=views)
 
 
 def gate(
