@@ -259,3 +259,64 @@ def found_in(paths: list[Path]) -> list[tuple[str, str]]:
         for what, value in SEEDED.items()
         if value.encode() in path.read_bytes()
     ]
+
+
+DE_MOBILE = "0151 23456789"  # a German national mobile number: a phone only under DE
+
+
+def test_project_pii_regions_scrub_national_numbers_everywhere(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
+    """guardrails.pii_regions [DE]: a German national number in a golden case and in the
+    answer reaches no report, journal, memo, cassette or MLflow file (only the raw response
+    cache, by design)."""
+    config = project / "llmops.yaml"
+    config.write_text(config.read_text() + "guardrails:\n  pii_regions: [DE]\n")
+    case = {
+        "id": "de-01",
+        "vars": {"question": f"Ruf mich an: {DE_MOBILE}. How do I reset my password?"},
+        "tags": ["de"],
+    }
+    with (project / "golden_sets/support/cases.jsonl").open("a") as f:
+        f.write(json.dumps(case) + "\n")
+    server = fake_openai(responder=lambda messages: f"We will call {DE_MOBILE} today.")
+    use_model(project, server.url, monkeypatch)
+    result = cli(
+        "eval",
+        "support-bot",
+        "--filter",
+        "de",
+        "--cassette",
+        "answers.jsonl",
+        "--wait-tracking",
+        cwd=project,
+    )
+    assert result.exit_code == 0, result.output
+    cache = project / ".llmops/cache.sqlite"
+    golden = project / "golden_sets"
+    files = [
+        p for p in project.rglob("*") if p.is_file() and p != cache and golden not in p.parents
+    ]
+    names = {p.name for p in files}
+    assert {"report.json", "report.html", "guardrails.sqlite", "answers.jsonl"} <= names, names
+    assert any("mlartifacts" in p.parts for p in files)
+    leaks = [str(p) for p in files if DE_MOBILE.encode() in p.read_bytes()]
+    assert not leaks, leaks
+    [row] = json.loads(next((project / "reports").rglob("report.json")).read_text())["cases"]
+    assert "<PHONE_NUMBER>" in row["output"], row["output"]
+
+
+def test_default_regions_still_scrub_us_numbers(tmp_path: Path) -> None:
+    """Without guardrails.pii_regions (US), a US number goes and the memo serves no verdict
+    made under other regions."""
+    from llmops_cli.evaluation.memo import GuardrailMemo, memo_scrub
+
+    us = "call (415) 555-0132 now"
+    assert scrub(us) == "call <PHONE_NUMBER> now"
+    row: dict[str, Any] = {"input": us, "output": us, "scores": {}}
+    scrub_row(row)
+    assert row["input"] == row["output"] == "call <PHONE_NUMBER> now"
+    memo = GuardrailMemo(tmp_path / "guardrails.sqlite")
+    de = f"call {DE_MOBILE} now"
+    assert memo_scrub(memo, ("US",))(de) == de  # not a phone under US ...
+    assert memo_scrub(memo, ("DE",))(de) == "call <PHONE_NUMBER> now"  # ... but under DE

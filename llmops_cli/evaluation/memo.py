@@ -90,16 +90,20 @@ class GuardrailMemo:
         return self._db
 
 
-def memo_scrub(memo: GuardrailMemo) -> Callable[..., str]:
-    """`scrub` that asks the memo for a text that may hold PII (the texts Presidio reads)."""
+def memo_scrub(memo: GuardrailMemo, regions: tuple[str, ...]) -> Callable[..., str]:
+    """`scrub` for the project's PII `regions` that asks the memo for a text that may hold
+    PII (the texts Presidio reads); the regions are in the key, so a verdict made under
+    other regions is never served."""
     from llmops_cli.guardrails.pii import may_hold_pii
     from llmops_cli.guardrails.scrub import scrub
 
     def scrub_text(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
         if not pii or not may_hold_pii(text):
-            return scrub(text, pii=pii, keep_urls=keep_urls)
-        kind = "scrub-keep-urls" if keep_urls else "scrub"
-        return str(memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls)))
+            return scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
+        kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
+        return str(
+            memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
+        )
 
     return scrub_text
 

@@ -95,9 +95,11 @@ def run_eval(
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
-    cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache, options.cassette)
+    cache = ResponseCache(
+        project.state_dir / "cache.sqlite", options.cache, options.cassette, project.pii_regions
+    )
     memo = GuardrailMemo(project.state_dir / "cache" / "guardrails.sqlite")
-    scrub_text = memo_scrub(memo)
+    scrub_text = memo_scrub(memo, project.pii_regions)
     cache.label({i.key: Label(i.case.id, i.repeat) for i in items})
     try:
         if options.cache is CacheMode.read_only and target.cacheable:
