@@ -320,3 +320,32 @@ def test_default_regions_still_scrub_us_numbers(tmp_path: Path) -> None:
     de = f"call {DE_MOBILE} now"
     assert memo_scrub(memo, ("US",))(de) == de  # not a phone under US ...
     assert memo_scrub(memo, ("DE",))(de) == "call <PHONE_NUMBER> now"  # ... but under DE
+
+
+def test_memo_and_retrieval_keys_are_salted_per_project(tmp_path: Path) -> None:
+    """Two projects, the same text: different keys in guardrails.sqlite and answers.json,
+    so a key cannot be matched by hashing candidate phone numbers; the salt is 0600."""
+    import sqlite3
+
+    from llmops_cli.evaluation.memo import GuardrailMemo, memo_scrub
+    from llmops_cli.evaluation.retrieval import BM25Retriever, Chunk
+    from llmops_cli.evaluation.salt import project_salt
+
+    text = "call (415) 555-0132 now"
+    memo_keys, answer_keys = [], []
+    for name in ("a", "b"):
+        state = tmp_path / name / ".llmops"
+        salt = project_salt(state)
+        assert salt == project_salt(state)  # made once
+        assert (state / "salt").stat().st_mode & 0o777 == 0o600
+        memo = GuardrailMemo(state / "cache" / "guardrails.sqlite", salt)
+        memo_scrub(memo, ("US",))(text)
+        memo.save()
+        memo.close()
+        with sqlite3.connect(state / "cache" / "guardrails.sqlite") as db:
+            memo_keys += [key for (key,) in db.execute("SELECT key FROM memo")]
+        chunks = [Chunk(id="0", source="", text="reset your password from settings")]
+        BM25Retriever(chunks, state / "index", salt).retrieve([text], 1)
+        answer_keys += json.loads((state / "index" / "answers.json").read_text())
+    assert len(memo_keys) == 2 and memo_keys[0] != memo_keys[1]
+    assert len(answer_keys) == 2 and answer_keys[0] != answer_keys[1]

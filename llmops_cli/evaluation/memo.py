@@ -4,9 +4,10 @@ golden set and answers (a cached rerun, CI replaying a cassette) then neither im
 (~1.5 s) nor runs the injection rules and classifier (~0.5 ms a text) again.
 
 Kept in `.llmops/cache/guardrails.sqlite` (where the response cache already holds the raw
-answers), keyed by the sha256 of the text and of everything the verdict depends on: the llmops
-version, every file of `llmops_cli/guardrails/` (rules, classifier weights, scrub code), the
-NER model and Presidio installed. Any change there starts afresh; a value is never raw text."""
+answers), keyed by the sha256 of the project's salt (`.llmops/salt`), the text and everything
+the verdict depends on: the llmops version, every file of `llmops_cli/guardrails/` (rules,
+classifier weights, scrub code), the NER model and Presidio installed.
+Any change there starts afresh; a value is never raw text."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ class GuardrailMemo:
     """`remember(kind, text, compute)`: the stored verdict, else `compute(text)`, stored when
     the run saves. Opened lazily: a run whose texts need no verdict never opens it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, salt: bytes = b"") -> None:
         self.path = path
+        self.salt = salt  # the project's (evaluation/salt.py): a key says nothing of its text
         self._db: sqlite3.Connection | None = None
         self._tag: str | None = None
         self._new: dict[str, str] = {}
@@ -75,7 +77,8 @@ class GuardrailMemo:
     def _key(self, kind: str, text: str) -> str:
         if self._tag is None:
             self._tag = guardrails_tag()
-        return hashlib.sha256(f"{self._tag}\0{kind}\0{text}".encode()).hexdigest()
+        payload = f"{self._tag}\0{kind}\0{text}".encode()
+        return hashlib.sha256(self.salt + b"\0" + payload).hexdigest()
 
     def _open(self) -> sqlite3.Connection | None:
         if self._db is None:

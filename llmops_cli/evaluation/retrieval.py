@@ -60,22 +60,27 @@ def chunk_corpus(corpus: Path, chunk_size: int, overlap: int) -> list[Chunk]:
 
 class BM25Retriever:
     """BM25 over the chunks. Each query's answer is kept beside the index (`answers.json`,
-    keyed by the hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
+    keyed by the salted hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
     and does not import it (with scipy, ~0.2 s, most of a small eval's start-up)."""
 
-    def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, chunks: list[Chunk], cache_dir: Path | None = None, salt: bytes = b""
+    ) -> None:
         self.chunks = chunks
         self.cache_dir = cache_dir
+        self.salt = salt  # the project's (evaluation/salt.py): a key says nothing of its query
         self._index: Any = None
         self._answers: dict[str, list[int]] = self._load_answers()
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
         k = min(k, len(self.chunks))
-        keys = [_answer_key(k, query) for query in queries]
-        missing = [q for q in dict.fromkeys(queries) if _answer_key(k, q) not in self._answers]
+        keys = [_answer_key(self.salt, k, query) for query in queries]
+        missing = [
+            q for q in dict.fromkeys(queries) if _answer_key(self.salt, k, q) not in self._answers
+        ]
         if missing:
             for query, found in zip(missing, self._search(missing, k), strict=True):
-                self._answers[_answer_key(k, query)] = found
+                self._answers[_answer_key(self.salt, k, query)] = found
             self._save_answers()
         return [[self.chunks[i] for i in self._answers[key]] for key in keys]
 
@@ -130,8 +135,8 @@ class BM25Retriever:
             write_atomic(self.cache_dir / "answers.json", json.dumps(self._answers))
 
 
-def _answer_key(k: int, query: str) -> str:
-    return hashlib.sha256(f"{k}\t{query}".encode()).hexdigest()[:32]
+def _answer_key(salt: bytes, k: int, query: str) -> str:
+    return hashlib.sha256(salt + b"\0" + f"{k}\t{query}".encode()).hexdigest()[:32]
 
 
 class EmbeddingRetriever:
@@ -290,7 +295,9 @@ def build_retriever(
     chunks = chunk_corpus(corpus, manifest.chunk_size, manifest.chunk_overlap)
     cache_dir = state_dir / "index" / index_key(manifest, corpus_sha256)
     if manifest.embedding_model == "bm25":
-        return BM25Retriever(chunks, cache_dir)
+        from llmops_cli.evaluation.salt import project_salt
+
+        return BM25Retriever(chunks, cache_dir, project_salt(state_dir))
     if manifest.embedding_model.lower().startswith("local:"):
         return LocalEmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
     return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
