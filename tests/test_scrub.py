@@ -349,3 +349,16 @@ def test_memo_and_retrieval_keys_are_salted_per_project(tmp_path: Path) -> None:
         answer_keys += json.loads((state / "index" / "answers.json").read_text())
     assert len(memo_keys) == 2 and memo_keys[0] != memo_keys[1]
     assert len(answer_keys) == 2 and answer_keys[0] != answer_keys[1]
+
+
+def test_a_custom_retrievers_error_is_scrubbed_with_the_projects_regions() -> None:
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.evaluation.retrieval import PythonRetriever
+
+    def failing(query: str, k: int) -> list[str]:
+        raise RuntimeError(f"no rows for {DE_MOBILE}")
+
+    retriever = PythonRetriever(failing, "python:rag:search", ("DE",))
+    with pytest.raises(LlmopsError) as raised:
+        retriever.retrieve([f"who has {DE_MOBILE}?"], 3)
+    assert DE_MOBILE not in str(raised.value) and "<PHONE_NUMBER>" in str(raised.value)
