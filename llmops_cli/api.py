@@ -115,6 +115,7 @@ __all__ += [
 ]
 
 # guardrails (guard) --------------------------------------------------------------------------
-from llmops_cli.guardrails.pipeline import GuardRunReport, guard  # noqa: E402
+from llmops_cli.guard_api import guard  # noqa: E402
+from llmops_cli.guardrails.pipeline import GuardRunReport  # noqa: E402
 
 __all__ += ["GuardRunReport", "guard"]

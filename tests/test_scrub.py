@@ -259,3 +259,106 @@ def found_in(paths: list[Path]) -> list[tuple[str, str]]:
         for what, value in SEEDED.items()
         if value.encode() in path.read_bytes()
     ]
+
+
+DE_MOBILE = "0151 23456789"  # a German national mobile number: a phone only under DE
+
+
+def test_project_pii_regions_scrub_national_numbers_everywhere(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, fake_openai: StartServer
+) -> None:
+    """guardrails.pii_regions [DE]: a German national number in a golden case and in the
+    answer reaches no report, journal, memo, cassette or MLflow file (only the raw response
+    cache, by design)."""
+    config = project / "llmops.yaml"
+    config.write_text(config.read_text() + "guardrails:\n  pii_regions: [DE]\n")
+    case = {
+        "id": "de-01",
+        "vars": {"question": f"Ruf mich an: {DE_MOBILE}. How do I reset my password?"},
+        "tags": ["de"],
+    }
+    with (project / "golden_sets/support/cases.jsonl").open("a") as f:
+        f.write(json.dumps(case) + "\n")
+    server = fake_openai(responder=lambda messages: f"We will call {DE_MOBILE} today.")
+    use_model(project, server.url, monkeypatch)
+    result = cli(
+        "eval",
+        "support-bot",
+        "--filter",
+        "de",
+        "--cassette",
+        "answers.jsonl",
+        "--wait-tracking",
+        cwd=project,
+    )
+    assert result.exit_code == 0, result.output
+    cache = project / ".llmops/cache.sqlite"
+    golden = project / "golden_sets"
+    files = [
+        p for p in project.rglob("*") if p.is_file() and p != cache and golden not in p.parents
+    ]
+    names = {p.name for p in files}
+    assert {"report.json", "report.html", "guardrails.sqlite", "answers.jsonl"} <= names, names
+    assert any("mlartifacts" in p.parts for p in files)
+    leaks = [str(p) for p in files if DE_MOBILE.encode() in p.read_bytes()]
+    assert not leaks, leaks
+    [row] = json.loads(next((project / "reports").rglob("report.json")).read_text())["cases"]
+    assert "<PHONE_NUMBER>" in row["output"], row["output"]
+
+
+def test_default_regions_still_scrub_us_numbers(tmp_path: Path) -> None:
+    """Without guardrails.pii_regions (US), a US number goes and the memo serves no verdict
+    made under other regions."""
+    from llmops_cli.evaluation.memo import GuardrailMemo, memo_scrub
+
+    us = "call (415) 555-0132 now"
+    assert scrub(us) == "call <PHONE_NUMBER> now"
+    row: dict[str, Any] = {"input": us, "output": us, "scores": {}}
+    scrub_row(row)
+    assert row["input"] == row["output"] == "call <PHONE_NUMBER> now"
+    memo = GuardrailMemo(tmp_path / "guardrails.sqlite")
+    de = f"call {DE_MOBILE} now"
+    assert memo_scrub(memo, ("US",))(de) == de  # not a phone under US ...
+    assert memo_scrub(memo, ("DE",))(de) == "call <PHONE_NUMBER> now"  # ... but under DE
+
+
+def test_memo_and_retrieval_keys_are_salted_per_project(tmp_path: Path) -> None:
+    """Two projects, the same text: different keys in guardrails.sqlite and answers.json,
+    so a key cannot be matched by hashing candidate phone numbers; the salt is 0600."""
+    import sqlite3
+
+    from llmops_cli.evaluation.memo import GuardrailMemo, memo_scrub
+    from llmops_cli.evaluation.retrieval import BM25Retriever, Chunk
+    from llmops_cli.evaluation.salt import project_salt
+
+    text = "call (415) 555-0132 now"
+    memo_keys, answer_keys = [], []
+    for name in ("a", "b"):
+        state = tmp_path / name / ".llmops"
+        salt = project_salt(state)
+        assert salt == project_salt(state)  # made once
+        assert (state / "salt").stat().st_mode & 0o777 == 0o600
+        memo = GuardrailMemo(state / "cache" / "guardrails.sqlite", salt)
+        memo_scrub(memo, ("US",))(text)
+        memo.save()
+        memo.close()
+        with sqlite3.connect(state / "cache" / "guardrails.sqlite") as db:
+            memo_keys += [key for (key,) in db.execute("SELECT key FROM memo")]
+        chunks = [Chunk(id="0", source="", text="reset your password from settings")]
+        BM25Retriever(chunks, state / "index", salt).retrieve([text], 1)
+        answer_keys += json.loads((state / "index" / "answers.json").read_text())
+    assert len(memo_keys) == 2 and memo_keys[0] != memo_keys[1]
+    assert len(answer_keys) == 2 and answer_keys[0] != answer_keys[1]
+
+
+def test_a_custom_retrievers_error_is_scrubbed_with_the_projects_regions() -> None:
+    from llmops_cli.errors import LlmopsError
+    from llmops_cli.evaluation.retrieval import PythonRetriever
+
+    def failing(query: str, k: int) -> list[str]:
+        raise RuntimeError(f"no rows for {DE_MOBILE}")
+
+    retriever = PythonRetriever(failing, "python:rag:search", ("DE",))
+    with pytest.raises(LlmopsError) as raised:
+        retriever.retrieve([f"who has {DE_MOBILE}?"], 3)
+    assert DE_MOBILE not in str(raised.value) and "<PHONE_NUMBER>" in str(raised.value)

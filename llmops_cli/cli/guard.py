@@ -41,7 +41,9 @@ def guard(
     field: Annotated[
         list[str] | None,
         typer.Option(
-            "--field", help="JSONL field(s) to check (default: text).", show_default=False
+            "--field",
+            help="JSONL field(s) to check, repeated or comma-separated (default: text).",
+            show_default=False,
         ),
     ] = None,
     checks: Annotated[
@@ -90,13 +92,13 @@ def guard(
         ),
     ] = GuardFormat.text,
 ) -> None:
-    """Check text for PII (Presidio's patterns, offline, checksum-validated), prompt injection
+    """Check text for PII (llmops's own patterns, offline, checksum-validated), prompt injection
     (rules in six languages OR the shipped classifier, on the text and its decoded views) and
     toxicity (alt-profanity-check). Reports entity types, rule ids and scores, never the
     values. Exit 0 when nothing in --fail-on fires (an empty file or text is nothing to check:
-    a note on stderr, exit 0), 4 when --fail-on fires, 1 for input it cannot read."""
-    from llmops_cli.evaluation.injection_classifier import classifier_for
-    from llmops_cli.guardrails.pipeline import guard as run_guard
+    a note on stderr, exit 0), 4 when --fail-on fires, 1 for input it cannot read or a file
+    whose records hold none of the --field(s)."""
+    from llmops_cli.guard_api import guard as run_guard
     from llmops_cli.render.guard import guard_json, guard_jsonl, guard_text
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
@@ -120,7 +122,7 @@ def guard(
         redact=redact,
         out=out,
         toxicity_threshold=toxicity_threshold,
-        classify=classifier_for(project, classifier),
+        classifier=classifier,
     )
     if not run.items:
         what = f"{file} holds no records" if file is not None else "the text is empty"

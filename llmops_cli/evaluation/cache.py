@@ -39,8 +39,15 @@ def cache_key(identity: str, messages: Any, parameters: Any, repeat: int, extra:
 
 
 class ResponseCache:
-    def __init__(self, path: Path, mode: CacheMode, cassette: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        mode: CacheMode,
+        cassette: Path | None = None,
+        regions: tuple[str, ...] | None = None,
+    ) -> None:
         self.mode = mode
+        self.regions = regions  # the project's PII regions, for the cassette's scrub
         self.hits = 0
         self.misses = 0
         self.path = path
@@ -135,7 +142,7 @@ class ResponseCache:
         for key in self._labels.keys() - self._used.keys():  # cases resumed from a journal
             if (found := self._lookup(key)) is not None:
                 self._used[key] = found
-        cassettes.write(self.cassette, self._used, self._labels)
+        cassettes.write(self.cassette, self._used, self._labels, self.regions)
 
     def close(self) -> None:
         if self._db is not None:

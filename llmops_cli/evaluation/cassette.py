@@ -92,8 +92,15 @@ def _parse(line: str) -> tuple[str, Completion]:
     return record["key"], completion
 
 
-def write(path: Path, used: Mapping[str, Completion], labels: Mapping[str, Label]) -> None:
-    """Write the answers sorted by key, scrubbed, atomically (a kill leaves the old file)."""
+def write(
+    path: Path,
+    used: Mapping[str, Completion],
+    labels: Mapping[str, Label],
+    regions: tuple[str, ...] | None = None,
+) -> None:
+    """Write the answers sorted by key, scrubbed for the project's PII `regions` (None: the
+    default regions), atomically (a kill leaves the old file)."""
+    from llmops_cli.guardrails.pii import DEFAULT_REGIONS
     from llmops_cli.guardrails.scrub import scrub
 
     lines = []
@@ -104,7 +111,7 @@ def write(path: Path, used: Mapping[str, Completion], labels: Mapping[str, Label
             "case": label.case,
             "repeat": label.repeat,
             "model": answer.model,
-            "text": scrub(answer.text),
+            "text": scrub(answer.text, regions=regions or DEFAULT_REGIONS),
             "latency_ms": answer.latency_ms,
             "prompt_tokens": answer.prompt_tokens,
             "completion_tokens": answer.completion_tokens,

@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.targets import Request, TargetError
 from llmops_cli.guardrails.classifier import Classify, classifier_messages, parse_label
 
@@ -27,6 +28,7 @@ def classifier_for(
     """The named classifier model; without one, the project's default (outside a project,
     none; a name outside a project is the one-line "no llmops.yaml" error)."""
     from llmops_cli.guardrails.pipeline import find_project
+    from llmops_cli.project import CONFIG_FILE
 
     root, proj = find_project(project)
     if proj is None:
@@ -35,6 +37,7 @@ def classifier_for(
 
             Project.find(root)  # raises the one-line "no llmops.yaml" error
         return None
+    where = "--classifier" if ref else f"{proj.root / CONFIG_FILE}: guardrails.injection_classifier"
     ref = ref or proj.config.guardrails.injection_classifier
     if ref is None:
         return None
@@ -42,7 +45,10 @@ def classifier_for(
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.model import ModelManifest
 
-    model = Catalog.load(proj).find("model", ref)
+    try:
+        model = Catalog.load(proj).find("model", ref)
+    except LookupError as exc:  # the catalog's message names what is known (did you mean)
+        raise LlmopsError(f"{where}: {exc}") from None
     assert isinstance(model, ModelManifest)
     return functools.partial(classify, make_target(model, proj.root))
 

@@ -4,9 +4,10 @@ golden set and answers (a cached rerun, CI replaying a cassette) then neither im
 (~1.5 s) nor runs the injection rules and classifier (~0.5 ms a text) again.
 
 Kept in `.llmops/cache/guardrails.sqlite` (where the response cache already holds the raw
-answers), keyed by the sha256 of the text and of everything the verdict depends on: the llmops
-version, every file of `llmops_cli/guardrails/` (rules, classifier weights, scrub code), the
-NER model and Presidio installed. Any change there starts afresh; a value is never raw text."""
+answers), keyed by the sha256 of the project's salt (`.llmops/salt`), the text and everything
+the verdict depends on: the llmops version, every file of `llmops_cli/guardrails/` (rules,
+classifier weights, scrub code), the NER model and Presidio installed.
+Any change there starts afresh; a value is never raw text."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ class GuardrailMemo:
     """`remember(kind, text, compute)`: the stored verdict, else `compute(text)`, stored when
     the run saves. Opened lazily: a run whose texts need no verdict never opens it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, salt: bytes = b"") -> None:
         self.path = path
+        self.salt = salt  # the project's (evaluation/salt.py): a key says nothing of its text
         self._db: sqlite3.Connection | None = None
         self._tag: str | None = None
         self._new: dict[str, str] = {}
@@ -75,7 +77,8 @@ class GuardrailMemo:
     def _key(self, kind: str, text: str) -> str:
         if self._tag is None:
             self._tag = guardrails_tag()
-        return hashlib.sha256(f"{self._tag}\0{kind}\0{text}".encode()).hexdigest()
+        payload = f"{self._tag}\0{kind}\0{text}".encode()
+        return hashlib.sha256(self.salt + b"\0" + payload).hexdigest()
 
     def _open(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -90,16 +93,20 @@ class GuardrailMemo:
         return self._db
 
 
-def memo_scrub(memo: GuardrailMemo) -> Callable[..., str]:
-    """`scrub` that asks the memo for a text that may hold PII (the texts Presidio reads)."""
+def memo_scrub(memo: GuardrailMemo, regions: tuple[str, ...]) -> Callable[..., str]:
+    """`scrub` for the project's PII `regions` that asks the memo for a text that may hold
+    PII (the texts Presidio reads); the regions are in the key, so a verdict made under
+    other regions is never served."""
     from llmops_cli.guardrails.pii import may_hold_pii
     from llmops_cli.guardrails.scrub import scrub
 
     def scrub_text(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
         if not pii or not may_hold_pii(text):
-            return scrub(text, pii=pii, keep_urls=keep_urls)
-        kind = "scrub-keep-urls" if keep_urls else "scrub"
-        return str(memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls)))
+            return scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
+        kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
+        return str(
+            memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
+        )
 
     return scrub_text
 

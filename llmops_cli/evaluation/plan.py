@@ -59,6 +59,7 @@ def retrieve(
         resolved.corpus_sha256,
         project.state_dir,
         lambda spec: load_callable(spec, project.root),
+        project.pii_regions,
     )
     queries = [_query(resolved, case) for case in cases]
     return [tuple(found) for found in retriever.retrieve(queries, retrieval.top_k)]

@@ -60,22 +60,27 @@ def chunk_corpus(corpus: Path, chunk_size: int, overlap: int) -> list[Chunk]:
 
 class BM25Retriever:
     """BM25 over the chunks. Each query's answer is kept beside the index (`answers.json`,
-    keyed by the hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
+    keyed by the salted hash of k and the query: queries may hold PII): a rerun asks bm25s nothing
     and does not import it (with scipy, ~0.2 s, most of a small eval's start-up)."""
 
-    def __init__(self, chunks: list[Chunk], cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, chunks: list[Chunk], cache_dir: Path | None = None, salt: bytes = b""
+    ) -> None:
         self.chunks = chunks
         self.cache_dir = cache_dir
+        self.salt = salt  # the project's (evaluation/salt.py): a key says nothing of its query
         self._index: Any = None
         self._answers: dict[str, list[int]] = self._load_answers()
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
         k = min(k, len(self.chunks))
-        keys = [_answer_key(k, query) for query in queries]
-        missing = [q for q in dict.fromkeys(queries) if _answer_key(k, q) not in self._answers]
+        keys = [_answer_key(self.salt, k, query) for query in queries]
+        missing = [
+            q for q in dict.fromkeys(queries) if _answer_key(self.salt, k, q) not in self._answers
+        ]
         if missing:
             for query, found in zip(missing, self._search(missing, k), strict=True):
-                self._answers[_answer_key(k, query)] = found
+                self._answers[_answer_key(self.salt, k, query)] = found
             self._save_answers()
         return [[self.chunks[i] for i in self._answers[key]] for key in keys]
 
@@ -130,8 +135,8 @@ class BM25Retriever:
             write_atomic(self.cache_dir / "answers.json", json.dumps(self._answers))
 
 
-def _answer_key(k: int, query: str) -> str:
-    return hashlib.sha256(f"{k}\t{query}".encode()).hexdigest()[:32]
+def _answer_key(salt: bytes, k: int, query: str) -> str:
+    return hashlib.sha256(salt + b"\0" + f"{k}\t{query}".encode()).hexdigest()[:32]
 
 
 class EmbeddingRetriever:
@@ -205,9 +210,15 @@ class PythonRetriever:
     """`retriever: python:module:function`; the function takes (query, k) and returns a list
     of strings or of mappings with `text` and optional `source` / `id`."""
 
-    def __init__(self, function: Callable[..., Any], name: str = "retriever") -> None:
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        name: str = "retriever",
+        regions: tuple[str, ...] | None = None,
+    ) -> None:
         self.function = function
         self.name = name
+        self.regions = regions  # the project's PII regions, for the scrubbed error messages
 
     def retrieve(self, queries: Sequence[str], k: int) -> list[list[Chunk]]:
         return [self._one(query, k)[:k] for query in queries]
@@ -217,8 +228,8 @@ class PythonRetriever:
             items = list(self.function(query, k))
         except Exception as exc:  # the team's code: a user error, with the query it failed on
             raise LlmopsError(  # reaches reports and CI logs: no DSN password, no user's PII
-                f"{self.name} failed on query {_scrubbed(query[:60])!r}: {type(exc).__name__}: "
-                f"{_scrubbed(str(exc), keep_urls=True)}"
+                f"{self.name} failed on query {_scrubbed(query[:60], self.regions)!r}: "
+                f"{type(exc).__name__}: {_scrubbed(str(exc), self.regions, keep_urls=True)}"
             ) from exc
         return [self._chunk(index, item) for index, item in enumerate(items)]
 
@@ -229,16 +240,17 @@ class PythonRetriever:
             source = str(item.get("source", ""))
             return Chunk(id=str(item.get("id", index)), source=source, text=item["text"])
         raise LlmopsError(
-            f"{self.name} returned {type(item).__name__} {_scrubbed(str(item)[:60])!r} at "
-            f"position {index};"
+            f"{self.name} returned {type(item).__name__} "
+            f"{_scrubbed(str(item)[:60], self.regions)!r} at position {index};"
             " expected a string or a mapping with a string `text`"
         )
 
 
-def _scrubbed(text: str, *, keep_urls: bool = False) -> str:
+def _scrubbed(text: str, regions: tuple[str, ...] | None, *, keep_urls: bool = False) -> str:
+    from llmops_cli.guardrails.pii import DEFAULT_REGIONS
     from llmops_cli.guardrails.scrub import scrub  # Presidio only on this error path
 
-    return scrub(text, keep_urls=keep_urls)
+    return scrub(text, keep_urls=keep_urls, regions=regions or DEFAULT_REGIONS)
 
 
 def load_retriever(
@@ -283,14 +295,19 @@ def build_retriever(
     corpus_sha256: str,
     state_dir: Path,
     load_callable: Callable[[str], Callable[..., Any]],
+    regions: tuple[str, ...] | None = None,
 ) -> Retriever:
+    """`regions`: the project's PII regions, which a custom retriever's errors are scrubbed
+    with."""
     custom = manifest.get("retriever")
     if custom:
-        return PythonRetriever(load_retriever(manifest, load_callable), str(custom))
+        return PythonRetriever(load_retriever(manifest, load_callable), str(custom), regions)
     chunks = chunk_corpus(corpus, manifest.chunk_size, manifest.chunk_overlap)
     cache_dir = state_dir / "index" / index_key(manifest, corpus_sha256)
     if manifest.embedding_model == "bm25":
-        return BM25Retriever(chunks, cache_dir)
+        from llmops_cli.evaluation.salt import project_salt
+
+        return BM25Retriever(chunks, cache_dir, project_salt(state_dir))
     if manifest.embedding_model.lower().startswith("local:"):
         return LocalEmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
     return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)

@@ -24,6 +24,7 @@ from llmops_cli.evaluation.plan import EvalOptions, Item, plan_items, select_cas
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers, prepare_remote_scorers
 from llmops_cli.evaluation.rows import build_row
+from llmops_cli.evaluation.salt import project_salt
 from llmops_cli.evaluation.targets import Target, make_target
 from llmops_cli.extras import require
 from llmops_cli.guardrails.scrub import scrub_row
@@ -95,9 +96,13 @@ def run_eval(
 
     journal = Journal.open(project, resolved, options, target.identity)
     pending = [i for i in items if (i.case.id, i.repeat) not in journal.done]
-    cache = ResponseCache(project.state_dir / "cache.sqlite", options.cache, options.cassette)
-    memo = GuardrailMemo(project.state_dir / "cache" / "guardrails.sqlite")
-    scrub_text = memo_scrub(memo)
+    cache = ResponseCache(
+        project.state_dir / "cache.sqlite", options.cache, options.cassette, project.pii_regions
+    )
+    memo = GuardrailMemo(
+        project.state_dir / "cache" / "guardrails.sqlite", project_salt(project.state_dir)
+    )
+    scrub_text = memo_scrub(memo, project.pii_regions)
     cache.label({i.key: Label(i.case.id, i.repeat) for i in items})
     try:
         if options.cache is CacheMode.read_only and target.cacheable:

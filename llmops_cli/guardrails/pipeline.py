@@ -69,11 +69,11 @@ class GuardRunReport:
 
 def guard(
     project: Project | str | os.PathLike[str] | None = None,
-    texts: Sequence[str] | None = None,
+    texts: str | Sequence[str] | None = None,
     file: str | os.PathLike[str] | None = None,
     *,
-    checks: Sequence[str] = CHECKS,
-    fields: Sequence[str] = ("text",),
+    checks: str | Sequence[str] = CHECKS,
+    fields: str | Sequence[str] = ("text",),
     redact: bool = False,
     out: str | os.PathLike[str] | None = None,
     toxicity_threshold: float = DEFAULT_THRESHOLD,
@@ -81,16 +81,20 @@ def guard(
 ) -> GuardRunReport:
     """Check `texts`, or the `fields` of every record of the JSONL `file` (written to `out`
     annotated, and with `redact` scrubbed). A given text with `redact` comes back redacted in
-    its item. `project`: the project (or a path in it) whose llmops.yaml names the PII regions
-    and LLM classifier; None: the working directory's, or the defaults outside a project.
-    `classify`: the LLM classifier asked about texts nothing else flagged (build it with
-    `evaluation.injection_classifier.classifier_for`, from a model manifest or llmops.yaml)."""
+    its item. A single `str` is one text; `checks` and `fields` also take "pii,injection".
+    `project`: the project (or a path in it) whose llmops.yaml names the PII regions and LLM
+    classifier; None: the working directory's, or the defaults outside a project.
+    `classify`: the LLM classifier asked about texts nothing else flagged (`api.guard` builds
+    it from llmops.yaml when none is given)."""
     if (texts is None) == (file is None):
         raise LlmopsError("guard: give either texts or a file")
     if out is not None and file is None:
         raise LlmopsError("--out needs --file (a JSONL file whose records to write back)")
     if redact and file is not None and out is None:
         raise LlmopsError("--redact needs --out (where to write the scrubbed records)")
+    if isinstance(texts, str):  # a str is a Sequence of characters, not of texts
+        texts = [texts]
+    checks, fields = _names(checks), _names(fields)
     _, proj = find_project(project)
     engine = Guard(checks, toxicity_threshold, classify, _regions(proj))
     if file is not None:
@@ -107,6 +111,12 @@ def guard(
         )
         source = "text"
     return GuardRunReport(items, engine.classifier_failures, source, tuple(checks))
+
+
+def _names(value: str | Sequence[str]) -> tuple[str, ...]:
+    """Check or field names: "a,b", or a sequence of them, each possibly "a,b"."""
+    items = [value] if isinstance(value, str) else value
+    return tuple(n.strip() for item in items for n in item.split(",") if n.strip())
 
 
 def _writer(path: Path) -> contextlib.AbstractContextManager[TextIO]:
@@ -158,10 +168,14 @@ def _check_file(
     """Items per (record, field); each record written to `out` with `guardrails` (the checks
     that fired on any field) and `guardrail_triggered`, the rate drift-check watches."""
     records = _records(file, fields)
+    first: dict[str, Any] | None = None
+    checked = False
     while batch := list(itertools.islice(records, BATCH)):
+        first = first if first is not None else batch[0][1]
         todo = [
             (n, rec, name) for n, rec in batch for name in fields if isinstance(rec.get(name), str)
         ]
+        checked = checked or bool(todo)
         reports = engine.check_many([rec[name] for _, rec, name in todo])
         fired: dict[int, set[str]] = {n: set() for n, _ in batch}
         for (number, record, name), report in zip(todo, reports, strict=True):
@@ -174,3 +188,8 @@ def _check_file(
                 record["guardrails"] = sorted(fired[number])
                 record["guardrail_triggered"] = bool(fired[number])
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if first is not None and not checked:  # a misspelt --field would check nothing, exit 0
+        raise LlmopsError(
+            f"{file}: no record has the field(s) {', '.join(fields)}; the first record has "
+            f"{', '.join(sorted(first)) or 'no fields'}: pass those with --field"
+        )

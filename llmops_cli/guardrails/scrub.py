@@ -9,6 +9,7 @@ scan and never load Presidio, so a cached replay of a plain golden set stays fas
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmops_cli.extras import require
-from llmops_cli.guardrails.pii import PiiFinding, detector, may_hold_pii
+from llmops_cli.guardrails.pii import DEFAULT_REGIONS, PiiFinding, detector, may_hold_pii
 
 _TOKEN = r"[A-Za-z0-9_-]"
 # Shapes Presidio has no recognizer for, each `(pattern, replacement)`; a group 1 is a label
@@ -81,25 +82,39 @@ def scrub_secrets(text: str) -> str:
     return text
 
 
-def scrub(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
+def scrub(
+    text: str,
+    *,
+    pii: bool = True,
+    keep_urls: bool = False,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
+) -> str:
     """Replace secrets and (with `pii`) PII by `<SECRET>` / `<ENTITY_TYPE>`; values are never
-    kept. `keep_urls` leaves URLs alone: an error names the endpoint a manifest configured."""
+    kept. `keep_urls` leaves URLs alone: an error names the endpoint a manifest configured.
+    `regions`: the project's guardrails.pii_regions (whose national phone formats are read)."""
     text = scrub_secrets(text)
     if not pii:
         return text
     require("guard")  # whatever the text: scrubbing never weakens silently without Presidio
     if not may_hold_pii(text):
         return text
-    found = [f for f in detector().find(text) if not _harmless(f, text, keep_urls)]
-    return detector().redact(text, found) if found else text
+    pii_detector = detector(tuple(regions))
+    found = [f for f in pii_detector.find(text) if not _harmless(f, text, keep_urls)]
+    return pii_detector.redact(text, found) if found else text
 
 
 def scrub_row(
-    row: dict[str, Any], pii: bool = True, scrub_text: Callable[..., str] = scrub
+    row: dict[str, Any],
+    pii: bool = True,
+    scrub_text: Callable[..., str] | None = None,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
 ) -> None:
     """Scrub every free-text field of a finished row in place, before it is stored: input,
     expected, output, error, and each score's reason and the judge's raw reply. `scrub_text`:
-    `scrub` or one that remembers its answers (eval's memo)."""
+    one that remembers its answers (eval's memo, made for the project's regions), else
+    `scrub` for `regions`."""
+    if scrub_text is None:
+        scrub_text = functools.partial(scrub, regions=regions)
     for name in ("input", "output", "expected"):
         row[name] = _scrubbed(row.get(name), pii, scrub_text)
     if row.get("error"):
