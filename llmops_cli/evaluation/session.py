@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
+from llmops_cli.fileio import PathArg, optional_path
 
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import EvalOptions, Progress
@@ -147,7 +148,7 @@ def evaluate(
     limit: int | None = None,
     tags: Sequence[str] = (),
     cache: str = "read-write",
-    cassette: Path | None = None,
+    cassette: PathArg | None = None,
     track: bool = True,
     wait_tracking: bool = False,
     progress: Progress | None = None,
@@ -175,7 +176,7 @@ def evaluate(
         limit=limit,
         tags=tuple(tags),
         cache=cache_mode,
-        cassette=cassette,
+        cassette=optional_path(cassette),
     )
     run = run_evaluation(
         project,
