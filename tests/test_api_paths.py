@@ -1,4 +1,4 @@
-"""Every path the public API takes may be a `str` (or any os.PathLike), not only a `Path`."""
+"""The public API's arguments: any path may be a `str` (or os.PathLike), counts are >= 1."""
 
 from __future__ import annotations
 
@@ -29,3 +29,10 @@ def test_promote_evidence_and_reproduce_out_accept_str(project: Path, tmp_path: 
     api.promote(project, "support-bot", "dev")
     written = api.reproduce(project, "support-bot@dev", str(tmp_path / "again"))
     assert written and all(p.is_relative_to(tmp_path / "again") for p in written)
+
+
+@pytest.mark.parametrize("argument", ["repeat", "limit", "concurrency"])
+def test_evaluate_rejects_zero_counts_naming_the_argument(project: Path, argument: str) -> None:
+    with pytest.raises(api.LlmopsError, match=rf"^{argument}=0: must be at least 1"):
+        api.evaluate(project, "support-bot", track=False, **{argument: 0})  # type: ignore[arg-type]
+    assert not (project / "reports").exists()

@@ -170,6 +170,7 @@ def evaluate(
         raise LlmopsError(f"cache {cache!r}: choose read-write, read-only or off") from None
     if cassette is not None and cache_mode is CacheMode.off:
         raise LlmopsError("a cassette needs the cache read-write or read-only, not off")
+    _at_least_one(concurrency=concurrency, repeat=repeat, limit=limit)
     options = EvalOptions(
         concurrency=concurrency,
         repeat=repeat,
@@ -188,3 +189,10 @@ def evaluate(
         notify=notify,
     )
     return run.report
+
+
+def _at_least_one(**counts: int | None) -> None:
+    """The CLI's `min=1` for library callers: 0 cases or 0 repeats is a mistake, not a run."""
+    for name, count in counts.items():
+        if count is not None and count < 1:
+            raise LlmopsError(f"{name}={count}: must be at least 1 (or leave it out)")
