@@ -38,6 +38,8 @@ def _artifacts(
 
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
     """Role -> manifest content of the version currently in `stage`."""
+    if stage not in registry.stages:  # a typo, not an empty stage
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
     tip = registry.store.head()  # the stage and its artifacts from one commit
     current = registry.current(split_ref(pipeline)[0], stage, tip)
     if current is None:
