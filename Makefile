@@ -32,7 +32,8 @@ test: $(STAMP) lint typecheck /usr/bin/chromium
 
 # the HTML report's tests drive the Debian browser (as root, once)
 /usr/bin/chromium:
-	apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }
+	export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q chromium \
+		|| { apt-get update -q && apt-get install -y -q chromium; }
 
 ## test-extras: the optional local-embeddings extra (CPU torch, ~1 min), then its tests
 test-extras: $(STAMP)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from llmops_cli.guardrails.injection import MODEL_RULE, detect, rule_findings
+from llmops_cli.guardrails.injection import MODEL_RULE, detect, model_finding, rule_findings
 from llmops_cli.guardrails.model import load
 from llmops_cli.guardrails.normalize import views
 
@@ -33,15 +33,14 @@ def _rows(paths: list[Path], half: str | None = None) -> list[dict[str, Any]]:
 
 
 def _verdicts(rows: list[dict[str, Any]]) -> dict[str, list[bool]]:
-    model = load()
     out: dict[str, list[bool]] = {"rules": [], "classifier": [], "combined": []}
     for row in rows:
         normalised = views(row["text"])
         rules = bool(rule_findings(normalised))
-        score = max(model.score(v.text) for v in normalised.views)
+        classifier = model_finding(normalised) is not None
         out["rules"].append(rules)
-        out["classifier"].append(score >= model.threshold)
-        out["combined"].append(rules or score >= model.threshold)
+        out["classifier"].append(classifier)
+        out["combined"].append(rules or classifier)
     return out
 
 
@@ -77,7 +76,8 @@ def main() -> None:
     start = time.process_time()
     load()
     print(
-        f"classifier load: {time.process_time() - start:.3f} s CPU (threshold {load().threshold:.3f})"
+        f"classifier load: {time.process_time() - start:.3f} s CPU (threshold {load().threshold:.3f}"
+        f", alone {load().threshold_alone})"
     )
     rows = _rows(args.data, args.half)
     verdicts = _verdicts(rows)

@@ -171,3 +171,23 @@ def test_latency_is_not_a_default_regression_metric() -> None:
     assert "latency vs baseline" not in statuses(verdict)
     explicit = {**THRESHOLDS, "regression": {**THRESHOLDS["regression"], "metrics": ["latency"]}}
     assert statuses(check_gate(slower, explicit, baseline))["latency vs baseline"] == "fail"
+
+
+@pytest.mark.parametrize("narrow", [("--filter", "sync", "--filter", "storage"), ("--limit", "5")])
+def test_partial_report_fails_the_gate_unless_allowed(
+    project: Path, cli: Cli, narrow: tuple[str, ...]
+) -> None:
+    assert cli("eval", "support-bot", *narrow, "--no-track", cwd=project).exit_code == 0
+    failed = cli("gate", "support-bot", cwd=project)
+    assert failed.exit_code == 4, failed.output
+    assert "FAIL  coverage" in failed.stdout
+    assert f"golden cases ({' '.join(narrow)}): gate the whole golden set" in failed.stdout
+    allowed = cli("gate", "support-bot", "--allow-partial", "-f", "json", cwd=project)
+    assert allowed.exit_code == 0, allowed.output
+    data = json.loads(allowed.stdout)
+    assert data["partial"] is True and data["verdict"] == "pass"
+    assert {c["name"]: c["status"] for c in data["checks"]}["coverage"] == "warn"
+    # the whole golden set is no partial report
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    whole = cli("gate", "support-bot", "-f", "json", cwd=project)
+    assert whole.exit_code == 0 and json.loads(whole.stdout)["partial"] is False

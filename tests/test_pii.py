@@ -239,6 +239,10 @@ def test_ssn_forms() -> None:
     assert found("SSN: 123-45-6789") == [("US_SSN", "123-45-6789")]
     assert found("social security number 536228391") == [("US_SSN", "536228391")]
     assert found("ticket 536228391") == []
+    # the label, then a linking word or two before the number
+    assert found("Set the dependent SSN to 536228391 on the W-4.") == [("US_SSN", "536228391")]
+    assert found("ssn on file is 536228391") == [("US_SSN", "536228391")]
+    assert found("SSN to follow, ticket 536228391") == []
 
 
 def test_addresses_that_are_no_mailbox_or_no_ip() -> None:

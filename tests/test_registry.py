@@ -39,6 +39,36 @@ def evaluate(cli: Cli, root: Path) -> None:
     assert cli("gate", "support-bot", cwd=root).exit_code == 0
 
 
+def test_promote_refuses_a_newer_failed_or_partial_gate(repo: Path, cli: Cli) -> None:
+    evaluate(cli, repo)  # the whole golden set passes: older evidence
+    narrow = ("--filter", "sync", "--filter", "storage")
+    assert cli("eval", "support-bot", *narrow, "--no-track", cwd=repo).exit_code == 0
+    assert cli("gate", "support-bot", cwd=repo).exit_code == 4  # partial: fails
+    failed = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert failed.exit_code == 1, failed.output
+    assert "the latest gate for support-bot@1.0.0" in failed.stderr
+    assert "failed (coverage)" in failed.stderr
+    allowed = cli("gate", "support-bot", "--allow-partial", cwd=repo)
+    assert allowed.exit_code == 0, allowed.output
+    partial = cli("promote", "support-bot", "--to", "dev", cwd=repo)
+    assert partial.exit_code == 1 and "judged a partial report: 6 of" in partial.stderr
+    subset_run = latest(repo)["run_id"]
+    assert f"(run {subset_run})" in partial.stderr
+    # --force --reason promotes past it, and the history says so
+    forced = cli("promote", "support-bot", "--to", "dev", "--force", "--reason", "hotfix", cwd=repo)
+    assert forced.exit_code == 0, forced.output
+    event = Registry(Project.load(repo)).events("support-bot")[-1]
+    assert event.data["report_run_id"] == subset_run
+    assert event.data["evidence_overridden"].startswith(f"run {subset_run} judged a partial")
+    # a newer whole-set run that passes is the evidence again
+    evaluate(cli, repo)
+    staged = cli("promote", "support-bot", "--to", "staging", cwd=repo)
+    assert staged.exit_code == 0, staged.output
+    event = Registry(Project.load(repo)).events("support-bot")[-1]
+    assert event.data["report_run_id"] == latest(repo)["run_id"]
+    assert "evidence_overridden" not in event.data
+
+
 def bump_prompt(root: Path, version: str) -> None:
     prompt = root / "manifests/prompts/support-answer.yaml"
     prompt.write_text(
@@ -66,7 +96,8 @@ def test_promote_needs_passing_gate_and_stage_order(repo: Path, cli: Cli) -> Non
     assert cli("promote", "support-bot", "--to", "dev", cwd=repo).exit_code == 0
     again = cli("promote", "support-bot", "--to", "dev", cwd=repo)
     assert again.exit_code == 1 and "already in dev" in again.stderr
-    assert cli("promote", "support-bot", "--to", "staging", cwd=repo).exit_code == 0
+    staged = cli("promote", "support-bot", "--to", "staging", cwd=repo)
+    assert staged.exit_code == 0, staged.output
     unapproved = cli("promote", "support-bot", "--to", "prod", "--approver", "mallory", cwd=repo)
     assert unapproved.exit_code == 1 and "protected" in unapproved.stderr
     assert (

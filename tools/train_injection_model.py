@@ -64,6 +64,13 @@ DEV = ROOT / "tests" / "data" / "injection_dev.jsonl"
 SELFTEST = ROOT / "bench" / "data" / "injection_selftest.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "injection_heldout.jsonl"  # dev data since 2026-12-02
 MAX_DEV_FPR = 0.03  # rules OR classifier, on the dev pool's benign and hard-negative texts
+# The shipped cuts (bench/RESULTS.md, "leave one source out"): the dev-pool cut below was too
+# low for text written by someone else, so the classifier counts from THRESHOLD_ALONE on its
+# own, from THRESHOLD_PLAIN in a text that does not end by asking a question, and from
+# THRESHOLD in one that also says "you"; the dev-pool cut is kept as `threshold_dev`.
+THRESHOLD = 0.75
+THRESHOLD_PLAIN = 0.85
+THRESHOLD_ALONE = 0.90
 SEED = 20261201
 
 
@@ -932,7 +939,10 @@ def main() -> None:
                 "buckets": BUCKETS,
                 "scale": scale,
                 "bias": float(model.intercept_[0]),
-                "threshold": round(threshold, 6),
+                "threshold": THRESHOLD,
+                "threshold_plain": THRESHOLD_PLAIN,
+                "threshold_alone": THRESHOLD_ALONE,
+                "threshold_dev": round(threshold, 6),
                 "C": args.C,
                 "training_texts": len(rows),
                 "training_injections": sum(y),

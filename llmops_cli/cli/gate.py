@@ -48,6 +48,14 @@ def gate(
             "exit 1).",
         ),
     ] = False,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            help="Judge a report of part of the golden set (eval --limit/--filter) on its "
+            "checks, with a warning and partial: true in the verdict (default: it fails). "
+            "promote never takes a partial verdict.",
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -56,6 +64,7 @@ def gate(
     Absolute thresholds, the error-rate ceiling, unmeasured metrics, and regression against
     the baseline with a paired bootstrap (noise-level differences pass). The baseline stage's
     registry branch is fetched when the remote exists; an empty stage is a first release.
+    A report of part of the golden set (eval --limit/--filter) fails: gate the whole set.
     Writes gate.json beside the report and Markdown to $GITHUB_STEP_SUMMARY when set. Exit 0
     pass, 4 fail, 1 when the registry cannot be read.
     """
@@ -75,6 +84,7 @@ def gate(
         strict=strict,
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,
+        allow_partial=allow_partial,
     )
     append_step_summary(verdict_markdown(verdict))
     tracked = read_outcome(proj, verdict.run_id) or {}

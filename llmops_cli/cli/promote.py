@@ -40,7 +40,13 @@ def promote(
     ],
     approver: ApproverOption = None,
     reason: Annotated[str, typer.Option(help="Why; required with --force.")] = "",
-    force: Annotated[bool, typer.Option(help="Skip the stage order (needs --reason).")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Skip the stage order, or promote past a latest gate that failed or judged "
+            "a partial report (needs --reason; recorded)."
+        ),
+    ] = False,
     push: PushOption = False,
     evidence: Annotated[
         Path | None,

@@ -236,6 +236,23 @@ class EvalReport(Contract):
     def pipeline_name(self) -> str:
         return self.pipeline.split("@")[0]
 
+    @property
+    def covered_cases(self) -> int:
+        """How many distinct golden cases the run scored."""
+        return len({c.case_id for c in self.cases})
+
+    @property
+    def partial(self) -> bool:
+        """Run on part of the golden set (`--limit`, `--filter`): no evidence for a release."""
+        narrowed = self.options.limit is not None or bool(self.options.tags)
+        return narrowed and self.covered_cases < self.golden_set.cases
+
+    @property
+    def narrowed_by(self) -> str:
+        """The options that narrowed the run, as typed: `--limit 5 --filter sync`."""
+        parts = [] if self.options.limit is None else [f"--limit {self.options.limit}"]
+        return " ".join([*parts, *(f"--filter {tag}" for tag in self.options.tags)])
+
 
 def load_report(path: PathArg) -> EvalReport:
     """The report at `path`; a file that is not one is an error naming the file and field."""

@@ -10,7 +10,9 @@ from llmops_cli.contracts.base import Contract, ContractError
 from llmops_cli.fileio import PathArg
 
 CheckStatus = Literal["pass", "warn", "fail"]
-CheckKind = Literal["threshold", "error_rate", "unmeasured", "regression", "fingerprint"]
+CheckKind = Literal[
+    "threshold", "error_rate", "unmeasured", "regression", "fingerprint", "coverage"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +50,9 @@ class GateVerdict(Contract):
     strict: bool
     baseline_note: str = ""  # which baseline, or why there is none (e.g. a first release)
     verdict: Literal["pass", "fail"]
+    # the report covers only part of the golden set (gated with --allow-partial, else failed)
+    partial: bool = False
+    finished_at: str = ""  # the judged report's, ISO 8601 UTC: which verdict is the latest
 
     @property
     def failures(self) -> tuple[GateCheck, ...]:

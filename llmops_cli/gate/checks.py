@@ -7,7 +7,9 @@ Pure: takes parsed reports and the thresholds manifest, returns a GateVerdict; n
 - regression against the baseline on the cases both runs share: a paired bootstrap of the
   per-case difference. It fails only when we are `confidence` sure the drop exceeds
   `max_drop` (so noise-level differences pass), and lists the cases that flipped pass -> fail;
-- a report whose fingerprint differs from the pipeline as it is now is stale evidence: fail.
+- a report whose fingerprint differs from the pipeline as it is now is stale evidence: fail;
+- a partial report (`--limit`, `--filter`) is no evidence for the whole golden set: fail, or
+  a warning with `allow_partial` (the verdict then records `partial`).
 """
 
 from __future__ import annotations
@@ -59,8 +61,11 @@ def check_gate(
     strict: bool = False,
     current_fingerprint: str | None = None,
     baseline_note: str = "",
+    allow_partial: bool = False,
 ) -> GateVerdict:
     checks: list[GateCheck] = []
+    if report.partial:
+        checks.append(coverage_check(report, allow_partial))
     if current_fingerprint is not None and current_fingerprint != report.fingerprint:
         checks.append(
             GateCheck(
@@ -106,6 +111,22 @@ def check_gate(
         strict=strict,
         baseline_note=baseline_note,
         verdict="pass" if passed else "fail",
+        partial=report.partial,
+        finished_at=report.finished_at,
+    )
+
+
+def coverage_check(report: EvalReport, allow_partial: bool) -> GateCheck:
+    """A partial report's verdict says nothing about the cases it left out."""
+    covered, total = report.covered_cases, report.golden_set.cases
+    return GateCheck(
+        name="coverage",
+        kind="coverage",
+        status="warn" if allow_partial else "fail",
+        observed=float(covered),
+        expected=f"{total} cases",
+        detail=f"the report covers {covered} of {total} golden cases ({report.narrowed_by})"
+        + (": partial evidence, allowed" if allow_partial else ": gate the whole golden set"),
     )
 
 

@@ -25,6 +25,7 @@ def run_gate(
     strict: bool,
     baseline_stage: str | None = None,
     allow_missing_baseline: bool = False,
+    allow_partial: bool = False,
 ) -> tuple[GateVerdict, Path]:
     from llmops_cli.evaluation.report import latest_report
     from llmops_cli.manifests.catalog import Catalog
@@ -53,6 +54,7 @@ def run_gate(
         strict=strict,
         current_fingerprint=resolved.fingerprint,
         baseline_note=baseline.note,
+        allow_partial=allow_partial,
     )
     out = path.parent / "gate.json"
     write_atomic(out, verdict.to_json() + "\n")
@@ -70,13 +72,16 @@ def gate(
     baseline: Path | None = None,
     baseline_stage: str | None = None,
     allow_missing_baseline: bool = False,
+    allow_partial: bool = False,
     strict: bool = False,
 ) -> GateVerdict:
     """Pass or fail `report` (default: the pipeline's latest) as `llmops gate`, and write
     gate.json beside it. The baseline is the report at `baseline`, else the evidence of the
     version in `baseline_stage` (default: the thresholds' `regression.baseline`); a registry
-    that cannot be read is an error unless `allow_missing_baseline`. `strict` makes warnings
-    failures. Raises `LlmopsError` for anything the user can fix."""
+    that cannot be read is an error unless `allow_missing_baseline`. A report of part of the
+    golden set (`--limit`, `--filter`) fails unless `allow_partial` (then a warning, and the
+    verdict records `partial`; promote still refuses it). `strict` makes warnings failures.
+    Raises `LlmopsError` for anything the user can fix."""
     from llmops_cli.api import load_project
 
     verdict, _ = run_gate(
@@ -87,5 +92,6 @@ def gate(
         strict=strict,
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,
+        allow_partial=allow_partial,
     )
     return verdict

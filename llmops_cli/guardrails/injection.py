@@ -31,6 +31,7 @@ from llmops_cli.guardrails.injection_vocab_act import (
     OBEY_CUE,
     QUOTES,
 )
+from llmops_cli.guardrails.model import InjectionModel
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
 
@@ -71,13 +72,33 @@ def _quoted(text: str, start: int) -> bool:
     return any(c in QUOTES for c in text[max(0, start - 3) : start])
 
 
+# "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
+_HOW_DO_I = re.compile(
+    r"\b(?:how (?:do|can|should|would|could) (?:i|we)|how to|is it possible to|"
+    r"wie (?:kann|könnte|soll) (?:ich|man)|comment (?:puis-je|peut-on|faire pour)|"
+    r"c[oó]mo (?:puedo|se puede|hago para)|como (?:posso|faço para)|come (?:posso|si può))\b",
+    re.IGNORECASE,
+)
+_SELF_HELP = frozenset({"override-prior-instructions", "override-instructions-first"})
+
+
+def _asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a question asks how to do what the rule matches ("how do I override ...?")."""
+    if not asks_a_question(text) or (m := pattern.search(text)) is None:
+        return False
+    return _HOW_DO_I.search(text, 0, m.start()) is not None
+
+
 def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
     """A match, unless the rule's words are only quoted in a text that talks about attacks
-    ("an attacker writes 'ignore previous instructions'"): a mention, not a use."""
+    ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
+    asked about as a how-to question is the writer's own task, not an order to the model."""
+    if rule in _SELF_HELP and _asked_how_to(pattern, text):
+        return False
     if not (mention and rule in MENTIONABLE):
         return pattern.search(text) is not None
-    if rule == "chat-template-tokens" and text.rstrip().endswith("?"):
-        return False  # a question about a chat format quotes its markers
+    if rule == "chat-template-tokens" and "?" in text:
+        return False  # a question about a chat format or parser quotes its markers
     return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
 
 
@@ -203,13 +224,44 @@ def find_injection(text: str) -> list[InjectionFinding]:
 
 
 MODEL_RULE = "injection-model"
+# a text whose last sentence asks something ("Can you decode this hex?", "Is this JSON
+# right?"), maybe followed by the one thing it asks about ("... to ASCII? 48656c6c6f"): it
+# asks the assistant, where a planted or pasted instruction tells it
+_QUESTION_END = re.compile(r"[?？]\s*[`'\"»”)\]]*\s*(?:\S{1,200}|`[^`\n]{1,200}`)?\s*$")
+
+
+# a pronoun of the reader being addressed (the model, for an injection): you, du, tu, vous...
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|du|dich|dir|dein\w*|tu|te|ti|toi|vous|votre|vos|você|"
+    r"voce|seu|sua|tuo|tua|tus)\b",
+    re.IGNORECASE,
+)
+
+
+def _classifier_counts(model: InjectionModel, score: float, text: str) -> bool:
+    """From `threshold_alone` the score counts on its own; below it the text must not end by
+    asking a question, and below `threshold_plain` it must also address its reader as "you"
+    (an instruction tells someone; a question, a description or a log line does not)."""
+    if model.threshold_alone is None or score >= model.threshold_alone:
+        return True
+    if asks_a_question(text):
+        return False
+    plain = model.threshold_plain
+    return plain is None or score >= plain or _SECOND_PERSON.search(text) is not None
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the text ends by asking a question (a request to the assistant, the shape of
+    most benign texts that share vocabulary with attacks)."""
+    return _QUESTION_END.search(text[-200:].rstrip()) is not None
 
 
 def model_finding(
     normalised: Normalised, threshold: float | None = None
 ) -> InjectionFinding | None:
     """The shipped classifier's verdict: its highest score over the views, when that reaches
-    the threshold chosen on the dev set (or `threshold`)."""
+    the model's stand-alone threshold, or a lower one with the cues `_classifier_counts`
+    asks for (or, given `threshold`, when it reaches that)."""
     from llmops_cli.guardrails.model import load
 
     model = load()
@@ -219,6 +271,8 @@ def model_finding(
             best, where = score, view.via
     cut = model.threshold if threshold is None else threshold
     if best < cut:
+        return None
+    if threshold is None and not _classifier_counts(model, best, normalised.text):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
 

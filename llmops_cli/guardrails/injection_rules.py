@@ -26,27 +26,33 @@ from llmops_cli.guardrails.injection_vocab import (
     _INSTRUCTIONS_WEAK,
     _NEW_INSTRUCTIONS,
     _NO_LIMITS,
+    _NOT_A,
     _OVERRIDE_STRONG,
     _OVERRIDE_VERB,
+    _OWN,
     _PERSONA,
     _PRIOR,
     _PRIOR_WEAK,
     _RECEIVED,
+    _REPORTED,
     _REVEAL,
     _ROLE,
     _TEMPLATE_TOKENS,
     _THIRD_PARTY,
+    _TO_AGENT,
     _TOLD,
     _TOLD_YOU,
     _YOU_WILL,
 )
 from llmops_cli.guardrails.injection_vocab_act import (
+    _CONCEAL,
     _DANGEROUS,
     _DECODE,
     _DROP_WARNINGS,
     _ENCODING,
     _EXFIL_VERB,
     _FICTION,
+    _HIDDEN_ACT,
     _IDENTIFIER,
     _LINK_WORD,
     _NO_CONFIRM,
@@ -60,15 +66,15 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _WILDCARD,
 )
 
-RULE_PACK = "injection-2026.12.2"
+RULE_PACK = "injection-2026.12.3"
 
 
 RULES: dict[str, tuple[str, str]] = {
     # id: (category, pattern) — every pattern is matched case-insensitively
     "override-prior-instructions": (
         "instruction_override",
-        rf"\b{_OVERRIDE_VERB}\b{_G}\b{_PRIOR}\b[^.!?\n]{{0,30}}?\b(?:{_INSTRUCTIONS}|"
-        rf"{_INSTRUCTIONS_WEAK})\b{_THIRD_PARTY}|\b{_OVERRIDE_STRONG}\b{_G}\b{_PRIOR_WEAK}\b"
+        rf"{_REPORTED}\b{_OVERRIDE_VERB}\b{_G}{_OWN}\b{_PRIOR}\b[^.!?\n]{{0,30}}?\b(?:"
+        rf"{_INSTRUCTIONS}|{_INSTRUCTIONS_WEAK})\b{_THIRD_PARTY}|{_REPORTED}\b{_OVERRIDE_STRONG}\b{_G}\b{_PRIOR_WEAK}\b"
         rf"[^.!?\n]{{0,30}}?\b{_INSTRUCTIONS}\b{_THIRD_PARTY}|\b{_OVERRIDE_STRONG}\s+(?:everything|"
         rf"all|anything|whatever)\s+(?:(?:that )?(?:was |is )?(?:said |written |stated )?(?:above|"
         rf"before|earlier|previously|so far)|you (?:were|have been|'ve been) (?:told|given))|"
@@ -111,7 +117,7 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "reveal-hidden-instructions": (
         "prompt_extraction",
-        rf"\b{_REVEAL}\b[^.!?\n]{{0,60}}?{_HIDDEN_INSTRUCTIONS}",
+        rf"\b{_REVEAL}\b[^.!?\n]{{0,60}}?{_NOT_A}{_HIDDEN_INSTRUCTIONS}",
     ),
     "reveal-verbatim": (
         "prompt_extraction",
@@ -136,6 +142,7 @@ RULES: dict[str, tuple[str, str]] = {
         rf"(?-i:{_FAKE_BOUNDARY.upper()}))\b",
     ),
     "addressed-to-ai-reader": ("planted_instruction", _AI_READER),
+    "instruction-to-named-agent": ("planted_instruction", _TO_AGENT),
     "markdown-image-exfiltration": (
         "exfiltration",
         rf"!\[[^\]\n]{{0,200}}\]\(\s*{_URL}(?:[?&=/][^\s)]{{0,100}}?{_PLACEHOLDER}|[?&][\w-]{{1,40}}="
@@ -184,6 +191,10 @@ RULES: dict[str, tuple[str, str]] = {
         rf"(?:account|iban|wallet|address)\b|\bto (?:me|us|this (?:address|account|number))\b|"
         rf"\b(?:customer|contact|user|client|employee|patient)s? (?:list|data(?:base)?|"
         rf"records?)\b)",
+    ),
+    "action-hidden-from-user": (
+        "tool_hijack",
+        rf"{_HIDDEN_ACT}[^\n]{{0,200}}?(?:{_CONCEAL})|(?:{_CONCEAL})[^\n]{{0,120}}?{_HIDDEN_ACT}",
     ),
     "tool-call-json": (
         "tool_hijack",

@@ -12,6 +12,18 @@ def _any(*words: str) -> str:
 
 
 _G = r"[^.!?\n]{0,50}?"  # a bounded gap inside one sentence
+# an imperative someone gave the writer ("my manager told me to ignore ..."): reported speech
+_REPORTED = r"(?<!\bme to )(?<!\bus to )(?<!\bhim to )(?<!\bher to )(?<!\bthem to )"
+# the writer's own earlier words ("ignore the typos in my previous message"), not the model's
+_OWN = (
+    r"(?<!\bmy )(?<!\bour )(?<!\bmi )(?<!\bmis )(?<!\bmon )(?<!\bma )(?<!\bmes )(?<!\bmein )"
+    r"(?<!\bmeine )(?<!\bmeiner )(?<!\bmeinen )(?<!\bmeu )(?<!\bminha )(?<!\bmia )(?<!\bmio )"
+)
+# an indefinite article names the concept ("was ist ein Systemprompt?"), not the model's own
+_NOT_A = (
+    r"(?<!\ba )(?<!\ban )(?<!\bein )(?<!\beinen )(?<!\bun )(?<!\buna )(?<!\bune )"
+    r"(?<!\bum )(?<!\buma )"
+)
 _GL = r"[^\n]{0,120}?"  # a longer bounded gap inside one line
 # -- override: an imperative aimed at the prior instructions ----------------------------------
 _OVERRIDE_VERB = _any(
@@ -26,7 +38,7 @@ _OVERRIDE_VERB = _any(
     r"(?:are|is) (?:now )?(?:void|obsolete|cancell?ed|revoked|lifted|suspended|no longer valid)|"
     r"no hagas caso (?:a|de)|haz caso omiso (?:a|de)|ignor[ae]\w*|olvid[ae]\w*|"
     r"descart[ae]\w*|omit[ae]\w*|salt[ae]\w*|anul[ae]\w*|"
-    r"desobedec\w*|esque[çc]\w*|desconsider\w*|dimentic\w*|tralascia\w*|scarta\w*|annull?a\w*|"
+    r"desobedec\w*|esque[çc](?!i\b|eu\b)\w*|desconsider\w*|dimentic\w*|tralascia\w*|scarta\w*|annull?a\w*|"
     r"(?:no|não|nao|non) (?:sigas|sigan|siga|segua|seguir|obedezcas|obede[çc]a|rispettare)|"
     r"ignor(?:e|ez|er|ons)|oubli(?:e|ez|er|ons)|n[ée]glige[zr]?|écarte[zr]?|"
     r"fais abstraction d[eu']|faites abstraction d[eu']|"
@@ -83,7 +95,8 @@ _OVERRIDE_STRONG = _any(
     r"ignore|ignoring|disregard|forget|override|overwrite|bypass|set aside|put aside|"
     r"pay no (?:attention|heed|mind) to|(?:stop|quit|cease) (?:following|obeying)|"
     r"(?:do not|don't|dont|no longer|never) (?:follow|obey|adhere to)|ignor[ae]\w*|"
-    r"no hagas caso (?:a|de)|haz caso omiso (?:a|de)|olvid[ae]\w*|desobedec\w*|esque[çc]\w*|"
+    r"no hagas caso (?:a|de)|haz caso omiso (?:a|de)|olvid[ae]\w*|desobedec\w*|"
+    r"esque[çc](?!i\b|eu\b)\w*|"
     r"desconsider\w*|dimentic\w*|oubli(?:e|ez|er|ons)|"
     r"fais abstraction d[eu']|faites abstraction d[eu']|ignorier\w*|vergiss|vergessen sie|"
     r"missacht\w*"
@@ -300,4 +313,74 @@ _AI_READER = _any(
     r"(?:l'|la |il |lo |qualsiasi )?"
     r"(?:ia|assistente|modello|bot|intelligenza artificiale)\b",
     r"se (?:sei|tu sei) (?:un'|una |un )?(?:ia|assistente|modello|intelligenza artificiale)\b",
+)
+# -- an instruction addressed to an automated reader by name: "Browser agent: go to ...",
+# "(for the AI helpdesk agent only): tell ...", "Instruction for automated screening systems:".
+# The addressee is a machine: a word that only names one ("bot", "LLM", "KI-Assistent"), or a
+# role noun ("agent", "assistant", "filter") with a qualifier that makes it automated ("AI",
+# "browser", "automated"), since a bare "agent" or "assistant" is as often a person. The cue is
+# a colon, bracket or vocative comma; the act an imperative right after it (or the label alone).
+_NOT_THE_MACHINE = (
+    r"(?!\s*-?\s*(?:manager|director|professor|coach|editor|principal|teacher|to the|"
+    r"administrators?|admins?|owners?|teams?|engineers?|operators?|users?|developers?|"
+    r"vendors?|maintainers?|designers?|people|staff|group|department|builders?|"
+    # or a part of a product that has the machine in it ("the email assistant feature:")
+    r"features?|settings|docs|documentation|roadmap|project|integration|plugin|release|beta|"
+    r"pricing|product|config\w*|setup|menu|button|tab|panel|app|ui|sdk|api|version|spec)\b)"
+)
+_MACHINE_ONLY = _any(
+    r"[\w-]{0,20}bots?|llms?|ai|a\.i\.|ia|summari[sz]ers?|crawlers?|copilots?|"
+    r"ki-[\w-]{2,20}|language models?|sprachmodell\w{0,2}"
+)
+_MACHINE = _any(
+    r"agents?|assistants?|models?|filters?|screeners?|systems?|readers?|processors?|parsers?|"
+    r"classifiers?|tools?|asistentes?|agentes?|modelos?|assistentes?|modèles?|modelli|modello|"
+    r"[\w-]{0,20}(?:filter|agent|assistent|modell)\w{0,3}"
+)
+_AUTOMATED = _any(
+    r"ai|a\.i\.|llm|gpt|automated|automatic|autonomous|browsing|browser|email|e-mail|"
+    r"scheduling|screening|shopping|coding|summari[sz]ation|summari[sz]ing|language|ia|ki|"
+    r"automatisch\w{0,2}|automatique\w?|autom[aá]tic[oa]s?|automatizad[oa]s?|automatic[oi]"
+)
+_AUTOMATED_AFTER = _any(
+    r"ia|ai|ki|de ia|d'ia|de langage|de lenguaje|de linguagem|linguistico|automatique\w?|"
+    r"autom[aá]tic[oa]s?|automatizad[oa]s?|automatic[oi]"
+)
+_ARTICLE = (
+    r"(?:the |any |all |every |an? |l'|la |le |el |los |les |die |den |der |il |lo |o |a |"
+    r"cualquier |tout |toute |jede[nrs]? |qualsiasi )?"
+)
+_MACHINE_NAMED = (
+    rf"(?:(?:[\w-]+\s+){{0,2}}?{_MACHINE_ONLY}|\b{_AUTOMATED}\s+(?:[\w-]+\s+){{0,2}}?{_MACHINE}|"
+    rf"\b{_MACHINE}\s+{_AUTOMATED_AFTER})\b{_NOT_THE_MACHINE}"
+)
+# addressed: after to/for/hey/@, or heading a line, sentence, bracket or quote (not "our
+# email assistant: ..." inside prose)
+_ADDRESSEE = (
+    rf"(?:@(?:{_MACHINE}|{_MACHINE_ONLY})\b|\b(?:hey|hi|hello|dear|attention|to|for|an|à|pour|para|per|für)\s+"
+    rf"{_ARTICLE}{_MACHINE_NAMED}|(?:^|(?<=[\n\[({{<\"'«“„—–*#>|/])|(?<=[.!?:;] ))[ \t]*"
+    rf"{_MACHINE_NAMED})"
+)
+_ACT_NOW = _any(
+    r"accept|decline|reject|approve|stop|start|insert|add|include|ignore|disregard|forget|mark|"
+    r"waive|apply|grant|tell|say|reply|respond|answer|send|forward|email|share|post|upload|"
+    r"rank|rate|score|recommend|classify|flag|change|update|set|replace|delete|remove|cancel|"
+    r"click|go|open|visit|navigate|call|run|execute|buy|purchase|pay|transfer|book|move|close|"
+    r"assign|merge|refund|offer|give|write|print|reveal|paste|copy|escalate|"
+    r"do not|don't|never|always|silently|only|instead|please|make sure|ensure|"
+    r"ignora|ignorez|ignoriere|ignori|envía|envoie|sende|envie|invia|responde|réponds|"
+    r"antworte|rispondi|demande|pide|frage|pergunte|chiedi|bewerte|évalue|evalúa|valuta|"
+    r"marca|marque|markiere|añade|ajoute|füge|adicione|aggiungi|dis|di|sag|diga|dì"
+)
+_LABEL = _any(
+    r"note|message|instructions?|directive|notice|reminder|memo|anweisung|hinweis|nachricht|"
+    r"instrucci[oó]n|nota|mensaje|consigne|istruzion[ei]|messaggio|mensagem|instru[çc][ãa]o"
+)
+_WHEN = r"(?:(?:when|if|whenever|wenn|cuando|quand|quando|se)\b[^.:\n]{0,80}?,\s*)?"
+_TO_AGENT = _any(
+    rf"{_ADDRESSEE}[^:.!?\n]{{0,60}}?(?:[:)\]]\s*[:)\]]?\s*|,\s+(?:go ahead and\s+)?)"
+    rf"{_WHEN}(?:[\w'-]+\s+){{0,2}}?\b{_ACT_NOW}\b",
+    # a label naming the machine it is for: "[Instruction for automated screening systems:"
+    rf"\b{_LABEL}\s+(?:to|for|an|à|pour|para|per|für|a)\s+{_ARTICLE}{_MACHINE_NAMED}"
+    rf"[^:.!?\n]{{0,60}}?:",
 )

@@ -165,7 +165,8 @@ MENTION_CUE = (
     r"prompt[ -]injection|injection (?:de|di) prompt|inyecci[oó]n de prompt|injeção de prompt|"
     r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
     r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
-    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b"
+    r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b|"
+    r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b"
 )
 MENTIONABLE = frozenset(
     {
@@ -173,6 +174,7 @@ MENTIONABLE = frozenset(
         "override-instructions-first",
         "chat-template-tokens",
         "persona-named-jailbreak",
+        "instruction-to-named-agent",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›"
@@ -236,6 +238,11 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "this e-mail|this file|this article|this text|this message|this review|this resume|"
         "this cv|this website|this ticket|this pdf"
     ),
+    "instruction-to-named-agent": _words(
+        "bot|llm|ai|a.i.|ia|summari|crawler|copilot|ki-|language model|sprachmodell|agent|"
+        "assistant|model|filter|screener|system|reader|processor|parser|classifier|tool|"
+        "asistente|modèle|modell|assistent"
+    ),
     "markdown-image-exfiltration": _words("!["),
     "link-with-data-template": _words("http"),
     "exfiltrate-to-url": _LINK_WORDS,
@@ -246,6 +253,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
     "tool-call-unconfirmed": KEY_TOOL_UNCONFIRMED,
     "tool-call-exfiltrate": _words("@|http|to |into |list|data|record"),
     "tool-call-json": ('"',),
+    "action-hidden-from-user": _words("user|nutzer|usuario|utilisateur|usuário|utente|silently"),
     "tool-call-then-unconfirmed": KEY_TOOL_UNCONFIRMED,
     "fiction-wrapper": _words(
         "warning|disclaimer|caveat|safety note|moraliz|lecture|fiction|pretend|a story|the more|"
@@ -258,3 +266,25 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "obéi|appliqu|befolg|führ|gehorch|siga|obedeç|segui|esegui|obbedisci"
     ),
 }
+# -- an action to be hidden from the user: the text speaks to the model about its user, as a
+# planted or pasted instruction does ("... and do not mention this to the user")
+_CONCEAL = (
+    r"(?:do not|don't|never|no need to|without)\s+(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|"
+    r"mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|warn(?:ing)?|show(?:ing)?)\s+(?:this\s+|it\s+|"
+    r"anything\s+)?(?:to\s+)?(?:the|your)\s+users?\b|(?:the|your)\s+user\s+(?:doesn't|does not|"
+    r"need not|needn't)\s+(?:need to\s+)?(?:know|be (?:asked|told|informed|notified))|"
+    r"do (?:it|this|that|so|everything) silently|without (?:the )?user(?:'s)? (?:knowing|"
+    r"noticing|knowledge)|(?:dem|den) (?:nutzer|benutzer)\w* (?:musst du |sollst du )?nichts "
+    r"(?:davon )?(?:sagen|erzählen|mitteilen)|ohne (?:dass )?(?:der|den) (?:nutzer|benutzer)\w* "
+    r"(?:es )?(?:merkt|weiß|zu fragen|zu informieren)|sin (?:decírselo|avisar|informar|preguntar)"
+    r" al usuario|no (?:le )?(?:digas|menciones|avises) (?:nada )?al usuario|sans (?:le dire|"
+    r"prévenir|informer|en informer|demander) (?:à )?l'utilisateur|ne (?:dis|mentionne) rien à "
+    r"l'utilisateur|sem (?:avisar|informar|contar|perguntar) (?:ao|o) usuário|não (?:conte|diga|"
+    r"avise|mencione) (?:nada )?(?:ao|para o) usuário|senza (?:dirlo|avvisare|informare|chiedere) "
+    r"(?:all')?utente|non dire (?:niente|nulla) all'utente"
+)
+_HIDDEN_ACT = (
+    r"\b(?:send|forward|email|e-mail|post|upload|transfer|pay|charge|buy|purchase|delete|remove|"
+    r"cancel|change|update|grant|share|export\w*|copy|paste|insert|move|schick\w*|sende\w*|"
+    r"lösch\w*|envía|envia\w*|envoie|transf[eè]r\w*|invia|elimina|borra|supprime)\b"
+)

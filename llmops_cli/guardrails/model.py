@@ -67,8 +67,13 @@ class InjectionModel:
     weights: array  # type: ignore[type-arg]  # int16, one per bucket
     scale: float  # weight = int16 * scale
     bias: float
-    threshold: float  # chosen on the dev set (tests/data/injection_dev.jsonl)
+    threshold: float  # the lowest score that can count (with a supporting cue)
     version: str
+    # the score that counts on its own; from `threshold_plain` the text must also not be a
+    # question, from `threshold` it must also speak to the reader in the second person
+    # (leave-one-source-out choice, bench/RESULTS.md); None: `threshold` alone decides
+    threshold_alone: float | None = None
+    threshold_plain: float | None = None
 
     def score(self, text: str) -> float:
         """Probability that the text is an injection (the highest over its windows)."""
@@ -99,4 +104,6 @@ def load() -> InjectionModel:
         bias=float(meta["bias"]),
         threshold=float(meta["threshold"]),
         version=str(meta["version"]),
+        threshold_alone=float(meta["threshold_alone"]) if "threshold_alone" in meta else None,
+        threshold_plain=float(meta["threshold_plain"]) if "threshold_plain" in meta else None,
     )

@@ -31,7 +31,12 @@ _CARDS = (  # pii_presidio.Card
     r"(?<!\+)\b3[068]\d{2}[- ]?\d{6}[- ]?\d{4}\b",
 )
 _SSN = r"\b([0-9]{3})[- .]([0-9]{2})[- .]([0-9]{4})\b"  # the only SSN pattern above 0.4
-_SSN_LABELLED = r"\b(?:ssn|social security(?: number| no\.?| #)?)\W{0,4}(\d{9})\b"  # pii_presidio
+# the label, then up to two linking words ("SSN to 305...", "SSN on file is 305..."), then nine
+# digits (pii_presidio's pattern had the label right before the number)
+_SSN_LABELLED = (
+    r"\b(?:ssn|social security(?: number| no\.?| #)?)\W{0,4}(?:(?:is|to|was|of|on file|"
+    r"reads|becomes|now|should be)\W{1,4}){0,2}(\d{9})\b"
+)
 _SAMPLE_SSNS = frozenset({"123456789", "078051120"})
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "local", "localhost", "internal"})
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]"  # RFC 5322 atext; \w for RFC 6531's UTF-8 letters

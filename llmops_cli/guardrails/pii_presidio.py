@@ -16,15 +16,14 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from llmops_cli.guardrails.pii_fast import _SSN_LABELLED as _SSN_LABELLED_PATTERN
 from llmops_cli.guardrails.pii_shapes import find_urls
 
 # the TLDs RFC 2606 / 6761 reserve for examples and local names: not in the public-suffix
 # list, yet `jane@example.test` is an address all the same
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "local", "localhost", "internal"})
 _SAMPLE_SSNS = frozenset({"123456789", "078051120"})
-_SSN_LABELLED = re.compile(
-    r"\b(?:ssn|social security(?: number| no\.?| #)?)\W{0,4}(\d{9})\b", re.IGNORECASE
-)
+_SSN_LABELLED = re.compile(_SSN_LABELLED_PATTERN, re.IGNORECASE)
 
 
 class Email(EmailRecognizer):

@@ -26,22 +26,54 @@ from llmops_cli.registry.types import PromotionResult, RegistryEvent
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
 
 
-def find_evidence(project: Project, resolved: ResolvedPipeline) -> tuple[Path, GateVerdict]:
-    """The newest report of exactly this fingerprint whose gate passed."""
+def find_evidence(
+    project: Project, resolved: ResolvedPipeline, *, force: bool = False
+) -> tuple[Path, GateVerdict, str]:
+    """The latest gated report of exactly this fingerprint (by the report's finished_at), and
+    why it is no evidence ("" when it is): its gate failed, or it covers part of the golden
+    set. A reason is an error unless `force` (then it is recorded with the promotion)."""
     folder = project.reports_dir / resolved.pipeline.name
-    newest_first = sorted(folder.glob("*/report.json"), key=lambda p: -p.stat().st_mtime_ns)
-    for report_path in newest_first:
+    gated: list[tuple[tuple[str, int], Path, GateVerdict]] = []
+    for report_path in folder.glob("*/report.json"):
         gate_path = report_path.parent / "gate.json"
         if not gate_path.exists():
             continue
         verdict = load_verdict(gate_path)
-        if verdict.fingerprint == resolved.fingerprint and verdict.passed:
-            return report_path, verdict
-    raise LlmopsError(
-        f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
-        f"{resolved.fingerprint[:12]}); run `llmops eval {resolved.pipeline.name}` and "
-        f"`llmops gate {resolved.pipeline.name}` first"
-    )
+        if verdict.fingerprint == resolved.fingerprint:
+            # verdicts written before finished_at was recorded: read it from the report
+            finished = verdict.finished_at or load_report(report_path).finished_at
+            # finished_at is to the second; runs in the same second go by when written
+            gated.append(((finished, report_path.stat().st_mtime_ns), report_path, verdict))
+    if not gated:
+        raise LlmopsError(
+            f"no passing gate for {resolved.pipeline.ref} as it is now (fingerprint "
+            f"{resolved.fingerprint[:12]}); run `llmops eval {resolved.pipeline.name}` and "
+            f"`llmops gate {resolved.pipeline.name}` first"
+        )
+    _, report_path, verdict = max(gated, key=lambda g: g[0])
+    why = _not_evidence(report_path, verdict)
+    if why and not force:
+        raise LlmopsError(
+            f"{project.relative(report_path.parent / 'gate.json')}: the latest gate for "
+            f"{resolved.pipeline.ref} (run {verdict.run_id}) {why}; run `llmops eval "
+            f"{resolved.pipeline.name}` and `llmops gate {resolved.pipeline.name}` again, or "
+            "pass --force --reason"
+        )
+    return report_path, verdict, why
+
+
+def _not_evidence(report_path: Path, verdict: GateVerdict) -> str:
+    """Why a verdict cannot back a promotion, or "" when it can."""
+    if not verdict.passed:
+        names = ", ".join(c.name for c in verdict.failures)
+        return f"failed ({names})" if names else "failed"
+    report = load_report(report_path)  # a verdict older than `partial` has it False
+    if verdict.partial or report.partial:
+        return (
+            f"judged a partial report: {report.covered_cases} of {report.golden_set.cases} "
+            f"golden cases ({report.narrowed_by})"
+        )
+    return ""
 
 
 def _refs(resolved: ResolvedPipeline) -> dict[str, str]:
@@ -85,7 +117,7 @@ def promote(
         resolved.pipeline.version,
         resolved.fingerprint,
     )
-    report_path, verdict = find_evidence(project, resolved)
+    report_path, verdict, not_evidence = find_evidence(project, resolved, force=force)
     decision = _canary_evidence(evidence, resolved, force) if evidence is not None else None
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
@@ -142,6 +174,8 @@ def promote(
         "forced": force,
         "manifests": refs,
     }
+    if not_evidence:  # --force past a failed or partial gate: say so in the history
+        fields["evidence_overridden"] = f"run {verdict.run_id} {not_evidence}"
     if decision is not None:
         fields["canary"] = {
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
