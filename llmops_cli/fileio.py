@@ -7,7 +7,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
+
+# What the public API takes for a file or folder: converted with Path() where it enters.
+PathArg: TypeAlias = "str | os.PathLike[str]"
+
+
+def optional_path(value: PathArg | None) -> Path | None:
+    return None if value is None else Path(value)
 
 
 @contextmanager

@@ -195,9 +195,13 @@ def _apply(project: Project, job: Mapping[str, Any], until: float) -> None:
             return
     import logging
 
+    import mlflow
     from mlflow.tracking import MlflowClient
 
     logging.getLogger("mlflow").setLevel(logging.ERROR)
+    # link_prompt_version_to_run looks the run up through the global URI: without this it
+    # reads ./mlflow.db (MLflow's default) and finds no run there.
+    mlflow.set_tracking_uri(uri)
     client = MlflowClient(uri)
     if mlflow_run is not None and not rest_server(uri):
         for key, value in job["tags"].items():

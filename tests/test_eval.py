@@ -614,3 +614,19 @@ def test_bootstrap_intervals_are_the_plain_percentile_bootstrap() -> None:
     ):
         assert aggregate.bootstrap_ci(values) == textbook(values)
     assert bootstrap._one_draw.cache_info().misses == 1  # one draw for the three metrics
+
+
+def test_a_nan_score_is_unscored_with_a_reason_not_a_crash(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmops_cli import api
+    from llmops_cli.evaluation import scorers
+
+    monkeypatch.setitem(scorers._SCORERS, "token_f1", lambda spec, answer: float("nan"))
+    report = api.evaluate(project, "support-bot", track=False, limit=2)
+    for row in report.to_dict()["cases"]:
+        token_f1 = row["scores"]["token_f1"]
+        assert token_f1["value"] is None and token_f1["passed"] is None
+        assert f"case {row['case_id']}: token_f1 gave nan" in token_f1["reason"]
+    written = project / "reports/support-bot" / report.run_id / "report.json"
+    assert "NaN" not in written.read_text("utf-8")

@@ -177,6 +177,39 @@ def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
 
 
 @pytest.mark.slow
+def test_mirroring_works_on_the_default_sqlite_store_without_a_stray_db(
+    project: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No MLFLOW_TRACKING_URI: the run and the prompt registry both live in .llmops/mlflow.db,
+    and nothing lands in the working directory."""
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    config = project / "llmops.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "  experiment: quillnote-support\n",
+            "  experiment: quillnote-support\n  mirror_registry: true\n",
+        )
+    )
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "init")
+    assert cli("eval", "support-bot", "--wait-tracking", cwd=project).exit_code == 0
+    assert cli("gate", "support-bot", cwd=project).exit_code == 0
+    promoted = cli("promote", "support-bot", "--to", "dev", "-f", "json", cwd=project)
+    assert promoted.exit_code == 0, promoted.output
+    event = json.loads(promoted.stdout)["event_id"]
+    outcome = wait_follow_up(project, f"{latest(project)['run_id']}.event-{event}")
+    assert outcome["state"] == "done", outcome
+    client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")
+    tags = run_of(client, project).data.tags
+    assert "support-answer" in tags["mlflow.linkedPrompts"]
+    assert tags["llmops.prompt.dev"].startswith("support-answer/")
+    assert not (project / "mlflow.db").exists() and not (project / "mlruns").exists()
+
+
+@pytest.mark.slow
 def test_a_dead_server_costs_the_mirror_one_warning_and_keeps_the_promotion(
     project: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

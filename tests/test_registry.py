@@ -472,6 +472,12 @@ def test_promote_attaches_canary_evidence(repo: Path, cli: Cli, tmp_path: Path) 
     assert stored is not None and json.loads(stored) == json.loads(good.read_text())
 
 
+def test_export_of_an_unknown_stage_names_it_and_the_stages(repo: Path, cli: Cli) -> None:
+    result = cli("export", "support-bot", "--stage", "nosuch", cwd=repo)
+    assert result.exit_code == 1
+    assert "unknown stage 'nosuch'; stages: dev, staging, prod" in result.stderr, result.output
+
+
 def test_export_litellm_canary_weights_route_in_litellms_router(repo: Path, cli: Cli) -> None:
     """prod keeps 90%, the staging version gets 10%: checked by LiteLLM's own router code."""
     evaluate(cli, repo)

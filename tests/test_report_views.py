@@ -185,3 +185,23 @@ def test_the_diff_pairs_cases_and_bootstraps_each_metrics_change(project: Path, 
     assert drop.delta == pytest.approx(-2 / 12) and drop.better is False
     assert drop.ci95 is not None and drop.ci95[0] < drop.delta < drop.ci95[1] <= 0
     assert deltas["token_f1"].delta == 0 and deltas["token_f1"].ci95 == (0.0, 0.0)
+
+
+def test_junit_stays_valid_xml_when_outputs_hold_control_characters(
+    project: Path, cli: Any
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    from llmops_cli.contracts.report import EvalReport
+    from llmops_cli.render.junit import render
+
+    assert cli("eval", "support-bot", "--no-track", "--limit", "2", cwd=project).exit_code == 0
+    written = latest(project)
+    failed, errored = written["cases"][:2]
+    failed.update(status="failed", failed_checks=[], output="\x1b[31mred\x1b[0m\x00 end")
+    errored.update(status="errored", error="boom \x00\x1b[31m")
+    xml = render(EvalReport.from_json(json.dumps(written)))
+    root = ET.fromstring(xml.split("\n", 1)[1])  # parses: no character XML 1.0 forbids
+    failure, error = root.iter("failure"), root.iter("error")
+    assert next(failure).text == "output: \ufffd[31mred\ufffd[0m\ufffd end"
+    assert next(error).get("message") == "boom \ufffd\ufffd[31m"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from llmops_cli.contracts.base import Contract, ContractError
+from llmops_cli.fileio import PathArg
 
 CaseStatus = Literal["passed", "failed", "scored", "errored"]
 CacheName = Literal["read-write", "read-only", "off"]  # the --cache modes
@@ -253,8 +254,9 @@ class EvalReport(Contract):
         return " ".join([*parts, *(f"--filter {tag}" for tag in self.options.tags)])
 
 
-def load_report(path: Path) -> EvalReport:
+def load_report(path: PathArg) -> EvalReport:
     """The report at `path`; a file that is not one is an error naming the file and field."""
+    path = Path(path)
     try:
         text = path.read_text("utf-8")
     except OSError as exc:

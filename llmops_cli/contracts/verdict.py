@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from llmops_cli.contracts.base import Contract, ContractError
+from llmops_cli.fileio import PathArg
 
 CheckStatus = Literal["pass", "warn", "fail"]
 CheckKind = Literal[
@@ -62,8 +63,9 @@ class GateVerdict(Contract):
         return tuple(c for c in self.checks if c.status == "warn")
 
 
-def load_verdict(path: Path) -> GateVerdict:
+def load_verdict(path: PathArg) -> GateVerdict:
     """The gate.json at `path`; one that is not a verdict is an error naming file and field."""
+    path = Path(path)
     try:
         text = path.read_text("utf-8")
     except OSError as exc:

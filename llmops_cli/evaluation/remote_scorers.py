@@ -19,7 +19,7 @@ from llmops_cli.evaluation.judge import (
 from llmops_cli.evaluation.plan import Item
 from llmops_cli.evaluation.ratelimit import RateLimiter
 from llmops_cli.evaluation.rows import case_specs, set_status
-from llmops_cli.evaluation.scorers import REMOTE, Score, judged, metric_name
+from llmops_cli.evaluation.scorers import REMOTE, Score, finite, judged, metric_name
 from llmops_cli.evaluation.targets import Completion, Target, make_target
 from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.resolve import ResolvedPipeline
@@ -63,7 +63,8 @@ class RemoteScorers:
                 result = await self._judge(spec, target, item, completion)
             else:
                 result = await self._similarity(spec, item, completion)
-            row["scores"][metric_name(spec)] = result.to_dict()
+            name = metric_name(spec)
+            row["scores"][name] = finite(result, item.case.id, name).to_dict()
         set_status(row)
 
     async def _judge(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from llmops_cli.evaluation.plan import EvalOptions, Item
-from llmops_cli.evaluation.scorers import REMOTE, Answer, metric_name, score
+from llmops_cli.evaluation.scorers import REMOTE, Answer, finite, metric_name, score
 from llmops_cli.evaluation.targets import Completion
 from llmops_cli.guardrails.screening import injection_rules, screen
 from llmops_cli.manifests.golden import GoldenCase
@@ -64,9 +64,10 @@ def build_row(
     )
     specs = case_specs(resolved, case)
     scores = {
-        metric_name(spec): score(spec, answer).to_dict()
+        name: finite(score(spec, answer), case.id, name).to_dict()
         for spec in specs
         if spec["type"] not in REMOTE
+        for name in (metric_name(spec),)
     }
     row.update(
         error=None,

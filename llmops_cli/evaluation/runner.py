@@ -91,7 +91,7 @@ def run_eval(
     target = make_target(model, project.root)
     cases = select_cases(resolved.golden.cases, options.tags, options.limit)
     if not cases:
-        raise LlmopsError(f"no golden cases match --filter {', '.join(options.tags)}")
+        raise LlmopsError(_no_cases(resolved.golden.path, options))
     items = plan_items(project, resolved, cases, target.identity, options.repeat)
 
     journal = Journal.open(project, resolved, options, target.identity)
@@ -211,3 +211,10 @@ async def _run_all(
             close = getattr(open_target, "aclose", None)
             if close is not None:
                 await close()
+
+
+def _no_cases(golden: str, options: EvalOptions) -> str:
+    """Why nothing is left to run; the tags (--filter) are named only when some were given."""
+    if options.tags:
+        return f"no golden cases match --filter {', '.join(options.tags)} in {golden}"
+    return f"{golden} has no golden cases to run"

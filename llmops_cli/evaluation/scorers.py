@@ -8,6 +8,7 @@ pass or fail only when the scorer sets `threshold`; otherwise they are measured,
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,15 @@ def judged(spec: Mapping[str, Any], value: float) -> Score:
         return Score(value, None)
     passed = value <= threshold if spec["type"] in LOWER_IS_BETTER else value >= threshold
     return Score(value, passed, "" if passed else f"{value:.3g} vs threshold {threshold:g}")
+
+
+def finite(result: Score, case_id: str, metric: str) -> Score:
+    """`result`, or unscored when its value is NaN or infinite (cosine of a zero vector, a
+    judge's odd number): the report is strict JSON, and no threshold can judge such a value."""
+    if result.value is None or math.isfinite(result.value):
+        return result
+    reason = f"case {case_id}: {metric} gave {result.value}, not a finite number; not scored"
+    return Score(None, None, reason, result.raw)
 
 
 def score(spec: Mapping[str, Any], answer: Answer) -> Score:

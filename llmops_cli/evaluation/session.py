@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from llmops_cli.contracts.report import EvalReport
 from llmops_cli.errors import LlmopsError
+from llmops_cli.fileio import PathArg, optional_path
 
 if TYPE_CHECKING:
     from llmops_cli.evaluation.runner import EvalOptions, Progress
@@ -147,7 +148,7 @@ def evaluate(
     limit: int | None = None,
     tags: Sequence[str] = (),
     cache: str = "read-write",
-    cassette: Path | None = None,
+    cassette: PathArg | None = None,
     track: bool = True,
     wait_tracking: bool = False,
     progress: Progress | None = None,
@@ -169,13 +170,14 @@ def evaluate(
         raise LlmopsError(f"cache {cache!r}: choose read-write, read-only or off") from None
     if cassette is not None and cache_mode is CacheMode.off:
         raise LlmopsError("a cassette needs the cache read-write or read-only, not off")
+    _at_least_one(concurrency=concurrency, repeat=repeat, limit=limit)
     options = EvalOptions(
         concurrency=concurrency,
         repeat=repeat,
         limit=limit,
         tags=tuple(tags),
         cache=cache_mode,
-        cassette=cassette,
+        cassette=optional_path(cassette),
     )
     run = run_evaluation(
         project,
@@ -187,3 +189,10 @@ def evaluate(
         notify=notify,
     )
     return run.report
+
+
+def _at_least_one(**counts: int | None) -> None:
+    """The CLI's `min=1` for library callers: 0 cases or 0 repeats is a mistake, not a run."""
+    for name, count in counts.items():
+        if count is not None and count < 1:
+            raise LlmopsError(f"{name}={count}: must be at least 1 (or leave it out)")

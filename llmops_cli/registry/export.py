@@ -11,6 +11,7 @@ import yaml
 
 from llmops_cli.contracts.report import load_report
 from llmops_cli.errors import LlmopsError
+from llmops_cli.fileio import PathArg
 from llmops_cli.manifests.catalog import split_ref
 from llmops_cli.manifests.model import ROLE_KINDS
 from llmops_cli.project import Project, ProjectLike, as_project
@@ -37,6 +38,8 @@ def _artifacts(
 
 def stage_manifests(registry: Registry, pipeline: str, stage: str) -> dict[str, dict[str, Any]]:
     """Role -> manifest content of the version currently in `stage`."""
+    if stage not in registry.stages:  # a typo, not an empty stage
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
     tip = registry.store.head()  # the stage and its artifacts from one commit
     current = registry.current(split_ref(pipeline)[0], stage, tip)
     if current is None:
@@ -192,9 +195,9 @@ def _run_manifests(project: Project, registry: Registry, run_id: str) -> dict[st
     return _artifacts(registry, {"pipeline": report.pipeline, **report.manifests}, owner)
 
 
-def reproduce(project: ProjectLike, target: str, out: Path) -> list[Path]:
+def reproduce(project: ProjectLike, target: str, out: PathArg) -> list[Path]:
     """Write the exact manifests of `PIPELINE@STAGE`, or of a run id, into `out`/manifests/."""
-    project = as_project(project)
+    project, out = as_project(project), Path(out)
     if out.exists() and any(out.iterdir()):
         raise LlmopsError(f"{out} already exists and is not empty; choose a new folder")
     registry = Registry(project)

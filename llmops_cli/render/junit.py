@@ -7,6 +7,7 @@ reason instead of as a failure: the gate tolerated it, and a passing gate never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from llmops_cli.contracts.verdict import GateCheck, GateVerdict
 
 _COUNTS = ("tests", "failures", "errors", "skipped")
+# What XML 1.0 forbids (ElementTree writes it as-is, and readers then reject the whole file):
+# control characters such as the ANSI escape or NUL a model's output may hold, and lone
+# surrogates and U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(typed: EvalReport, verdict: GateVerdict | None = None) -> str:
@@ -27,10 +32,27 @@ def render(typed: EvalReport, verdict: GateVerdict | None = None) -> str:
     for count in _COUNTS:  # totals, for readers that look at the root only
         suites.set(count, str(sum(int(s.get(count, "0")) for s in suites)))
     suites.set("time", f"{float(report['wall_s']):.3f}")
+    _make_xml_safe(suites)
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
     )
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _make_xml_safe(root: ET.Element) -> None:
+    """Every text, tail and attribute of the tree, made writable as XML 1.0."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_safe(element.text)
+        if element.tail:
+            element.tail = xml_safe(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, xml_safe(value))
 
 
 def _suite(name: str, report: Mapping[str, Any]) -> ET.Element:
