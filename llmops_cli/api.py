@@ -20,7 +20,6 @@ This module only re-exports; the code lives in the area it belongs to.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from llmops_cli.errors import ExitCode, LlmopsError, ManifestError, Problem
 from llmops_cli.project import Project, ProjectConfig, as_project
@@ -61,39 +60,14 @@ __all__ += [
 
 # gate ----------------------------------------------------------------------------------------
 from llmops_cli.contracts.verdict import GateCheck, GateVerdict, load_verdict  # noqa: E402
-from llmops_cli.fileio import PathArg, optional_path  # noqa: E402
-from llmops_cli.gate import run as _gate_run  # noqa: E402
-
-
-def gate(
-    project: Project | str | os.PathLike[str] | None,
-    pipeline: str,
-    *,
-    report: PathArg | None = None,
-    baseline: PathArg | None = None,
-    baseline_stage: str | None = None,
-    allow_missing_baseline: bool = False,
-    strict: bool = False,
-) -> GateVerdict:
-    return _gate_run.gate(
-        project,
-        pipeline,
-        report=optional_path(report),
-        baseline=optional_path(baseline),
-        baseline_stage=baseline_stage,
-        allow_missing_baseline=allow_missing_baseline,
-        strict=strict,
-    )
-
-
-gate.__doc__ = _gate_run.gate.__doc__  # the paths may be str here (converted at this boundary)
+from llmops_cli.gate.run import gate  # noqa: E402
 
 __all__ += ["GateCheck", "GateVerdict", "gate", "load_verdict"]
 
 # registry (promote, rollback, export) --------------------------------------------------------
-from llmops_cli.registry import promotion as _promotion  # noqa: E402
+
 from llmops_cli.registry.export import export, reproduce  # noqa: E402
-from llmops_cli.registry.promotion import rollback  # noqa: E402
+from llmops_cli.registry.promotion import promote, rollback  # noqa: E402
 from llmops_cli.registry.reads import (  # noqa: E402
     registry_diff,
     registry_history,
@@ -108,32 +82,6 @@ from llmops_cli.registry.types import (  # noqa: E402
     RegistryListing,
     StageDiff,
 )
-
-
-def promote(
-    project: Project | str | os.PathLike[str] | None,
-    pipeline: str,
-    stage: str,
-    *,
-    approvers: Sequence[str] = (),
-    reason: str = "",
-    force: bool = False,
-    push: bool = False,
-    evidence: PathArg | None = None,
-) -> PromotionResult:
-    return _promotion.promote(
-        project,
-        pipeline,
-        stage,
-        approvers=approvers,
-        reason=reason,
-        force=force,
-        push=push,
-        evidence=optional_path(evidence),
-    )
-
-
-promote.__doc__ = _promotion.promote.__doc__
 
 __all__ += [
     "ExportedConfig",

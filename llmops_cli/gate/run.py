@@ -10,7 +10,7 @@ from pathlib import Path
 from llmops_cli.contracts.report import load_report
 from llmops_cli.contracts.verdict import GateVerdict
 from llmops_cli.errors import LlmopsError
-from llmops_cli.fileio import write_atomic
+from llmops_cli.fileio import PathArg, optional_path, write_atomic
 from llmops_cli.gate.baseline import Baseline, registry_baseline
 from llmops_cli.gate.checks import check_gate
 from llmops_cli.project import Project
@@ -82,8 +82,8 @@ def gate(
     project: Project | str | os.PathLike[str] | None,
     pipeline: str,
     *,
-    report: Path | None = None,
-    baseline: Path | None = None,
+    report: PathArg | None = None,
+    baseline: PathArg | None = None,
     baseline_stage: str | None = None,
     allow_missing_baseline: bool = False,
     allow_partial: bool = False,
@@ -101,8 +101,8 @@ def gate(
     verdict, _ = run_gate(
         load_project(project),
         pipeline,
-        report,
-        baseline,
+        optional_path(report),
+        optional_path(baseline),
         strict=strict,
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,

@@ -13,6 +13,7 @@ import yaml
 from llmops_cli.contracts.report import load_report
 from llmops_cli.contracts.verdict import GateVerdict, load_verdict
 from llmops_cli.errors import LlmopsError, did_you_mean
+from llmops_cli.fileio import PathArg
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import Catalog, split_ref
 from llmops_cli.manifests.immutability import next_patch
@@ -98,7 +99,7 @@ def promote(
     reason: str = "",
     force: bool = False,
     push: bool = False,
-    evidence: Path | None = None,
+    evidence: PathArg | None = None,
 ) -> PromotionResult:
     """Move `pipeline` (a name, or name@version) into `stage`. Needs a passing gate verdict
     for exactly its content, the stage order (or `force` with a `reason`) and approvers for a
@@ -118,7 +119,7 @@ def promote(
         resolved.fingerprint,
     )
     report_path, verdict, not_evidence = find_evidence(project, resolved, force=force)
-    decision = _canary_evidence(evidence, resolved, force) if evidence is not None else None
+    decision = _canary_evidence(Path(evidence), resolved, force) if evidence is not None else None
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
     warning = registry.sync(offline_ok=not push)
