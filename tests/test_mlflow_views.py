@@ -197,9 +197,10 @@ def test_mirroring_works_on_the_default_sqlite_store_without_a_stray_db(
     git(project, "commit", "-qm", "init")
     assert cli("eval", "support-bot", "--wait-tracking", cwd=project).exit_code == 0
     assert cli("gate", "support-bot", cwd=project).exit_code == 0
-    promoted = cli("promote", "support-bot", "--to", "dev", "-f", "json", cwd=project)
-    assert promoted.exit_code == 0, promoted.output
-    event = json.loads(promoted.stdout)["event_id"]
+    from llmops_cli import api  # the library's promote tags and mirrors, as the CLI's does
+
+    monkeypatch.chdir(project)
+    event = api.promote(project, "support-bot", "dev").event.id
     outcome = wait_follow_up(project, f"{latest(project)['run_id']}.event-{event}")
     assert outcome["state"] == "done", outcome
     client = MlflowClient(f"sqlite:///{project / '.llmops/mlflow.db'}")

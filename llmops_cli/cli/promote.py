@@ -68,7 +68,6 @@ def promote(
     the event with its evidence on the registry branch; your working tree is not touched.
     """
     from llmops_cli.registry.promotion import promote as do_promote
-    from llmops_cli.tracking_links import registry_follow_up
 
     proj = open_project(project)
     result = do_promote(
@@ -82,8 +81,6 @@ def promote(
         evidence=evidence,
     )
     event = _warn(result)
-    if mirrored := registry_follow_up(proj, event):
-        typer.echo(f"warning: {mirrored}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(result))
         return
@@ -119,7 +116,6 @@ def rollback(
     and prints what changed. Consumers of the stage (`llmops export`) see the old version at once.
     """
     from llmops_cli.registry.promotion import rollback as do_rollback
-    from llmops_cli.tracking_links import registry_follow_up
 
     proj = open_project(project)
     result = do_rollback(
@@ -132,8 +128,6 @@ def rollback(
         push=push,
     )
     event = _warn(result)
-    if mirrored := registry_follow_up(proj, event):
-        typer.echo(f"warning: {mirrored}", err=True)
     if output is OutputFormat.json:
         typer.echo(event_json(result))
         return

@@ -182,12 +182,18 @@ def promote(
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return _result(write("promote", name, stage, fields, precheck, files), push, warning)
+    return _result(project, write("promote", name, stage, fields, precheck, files), push, warning)
 
 
-def _result(event: dict[str, Any], pushed: bool, warning: str) -> PromotionResult:
-    """The event as written, with the warning to show (e.g. the remote not reached)."""
-    return PromotionResult(RegistryEvent.from_record(event), pushed, (warning,) if warning else ())
+def _result(project: Project, event: dict[str, Any], pushed: bool, warning: str) -> PromotionResult:
+    """The event as written, with the warnings to show (e.g. the remote not reached). The
+    event is tagged onto its MLflow run (and mirrored when opted in) from a detached process,
+    so the library call and the CLI both do it and neither waits on MLflow."""
+    from llmops_cli.tracking_links import registry_follow_up
+
+    registered = RegistryEvent.from_record(event)
+    warnings = [w for w in (warning, registry_follow_up(project, registered)) if w]
+    return PromotionResult(registered, pushed, tuple(warnings))
 
 
 def _check_approvals(rule: ProtectedStage, stage: str, approvers: Sequence[str]) -> None:
@@ -290,7 +296,7 @@ def rollback(
     }
     write = partial(registry.record_and_push, synced=True) if push else registry.record
     event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
-    return _result(event, push, warning)
+    return _result(project, event, push, warning)
 
 
 def _rollback_target(
