@@ -103,6 +103,22 @@ def test_national_formats_of_the_configured_region(region: str, number: str) -> 
     assert found(f"reach me on {number} tomorrow", (region,)) == [("PHONE_NUMBER", number)]
 
 
+@pytest.mark.parametrize(
+    ("region", "number"),
+    [
+        ("US", "+49 30 1234\u20135678"),  # an en dash
+        ("US", "+1 415\u2011555\u20110132"),  # non-breaking hyphens
+        ("US", "+33\u00a06\u00a012\u00a034\u00a056\u00a078"),  # no-break spaces
+        ("US", "+33\u202f6\u202f12\u202f34\u202f56\u202f78"),  # French thin spaces
+        ("FR", "06\u202f12\u202f34\u202f56\u202f78"),
+        ("US", "+49\u2009151\u20092345\u20096789"),
+        ("US", "453 690-4497"),
+    ],
+)
+def test_typographic_separators(region: str, number: str) -> None:
+    assert found(f"reach me on {number}, thanks", (region,)) == [("PHONE_NUMBER", number)]
+
+
 def test_national_formats_need_their_region() -> None:
     assert found("reach me on 06 1234 5678 tomorrow") == []  # a Dutch mobile, region US
     assert found("reach me on 030 12345678 tomorrow") == []
@@ -160,7 +176,9 @@ def test_an_other_entity_is_not_read_as_a_phone(text: str, kind: str, value: str
     assert found(text, ALL_REGIONS) == [(kind, value)]
 
 
-@pytest.mark.parametrize("unit", ["00", "0049 ", "453 690 ", "(0", "+49 (0)", "06 12 "])
+@pytest.mark.parametrize(
+    "unit", ["00", "0049 ", "453 690 ", "(0", "+49 (0)", "06 12 ", "1\u202f", "+1\u2013"]
+)
 def test_new_phone_shapes_scale_linearly(unit: str) -> None:
     """Twice the hostile text costs about twice the CPU (no wall-clock limit)."""
 

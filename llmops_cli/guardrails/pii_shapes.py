@@ -111,7 +111,10 @@ def is_local_host(host: str) -> bool:
 # -- phone numbers ---------------------------------------------------------------------------
 
 # a run of digits and the separators phone numbers are written with; `+` and `(` may open it
-_DIGIT_RUN = re.compile(r"[+(]?\d[\d \u00a0().\-/]*\d\)?")
+_DIGIT_RUN = re.compile(r"[+(]?\d[\d \u00a0\u2007\u2009\u202f().\-\u2010-\u2015\u2212/]*\d\)?")
+# the thin spaces of French typography and the figure space, which libphonenumber does not
+# read as separators: a space each (the same length, so offsets hold)
+_THIN_SPACES = str.maketrans("\u2007\u2009\u202f", "   ")
 _MIN_DIGITS = 7  # no phone number is shorter
 _SHORT_RUN = 64  # a run this long goes to the matcher whole
 _SLICE, _STEP = 48, 24  # longer runs: overlapping slices (a number is at most ~24 chars)
@@ -124,10 +127,11 @@ _NANP_SHAPE = re.compile(
     r"(?<![\w+.-])(?:1[-. ])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}([-.]))\d{3}(?(1)\1|[-.])\d{4}"
     r"(?![\w-]|\.\d)"
 )
-# the same shape with spaces (`415 555 0132`), the North American rule that neither the area
-# code nor the exchange starts with 0 or 1, and no digit group next to it (`12 345 678 9012`)
+# the same shape with spaces (`415 555 0132`, `453 690-4497`), the North American rule that
+# neither the area code nor the exchange starts with 0 or 1, and no digit group next to it
+# (`12 345 678 9012`)
 _NANP_SPACED = re.compile(
-    r"(?<![\w+.,-])(?<!\d )(?:1 )?[2-9]\d{2} [2-9]\d{2} \d{4}(?![\w-]|[.,]\d| \d)"
+    r"(?<![\w+.,-])(?<!\d )(?:1 )?[2-9]\d{2} [2-9]\d{2}[ -]\d{4}(?![\w-]|[.,]\d| \d)"
 )
 _PHONE_LABEL = re.compile(
     r"\b(?:phone|tel|telephone|call|mobile|cell|text|sms|whatsapp|fax|ph|contact|dial|ring"
@@ -177,7 +181,7 @@ def _match(text: str, at: int, end: int, regions: Sequence[str]) -> list[tuple[i
     digits (`2147483647`, an order id) needs a label before it (`phone`, `tel`, `call`)."""
     import phonenumbers
 
-    window = text[at:end]
+    window = text[at:end].translate(_THIN_SPACES)
     spans = []
     # `0049 30 1234567` read as `+49 30 1234567` (same length, so the offsets hold); such a
     # number must be valid, not only of a possible length: order ids start with 00 too
