@@ -233,6 +233,8 @@ def _ssn_invalid(value: str) -> bool:
         return True
     if digits[3:5] == "00" or digits[5:] == "0000" or digits[:3] in ("000", "666"):
         return True
+    if digits[0] == "9":  # the SSA never issues area 900-999 (ITINs and test numbers live there)
+        return True
     return digits in ("123456789", "987654320", "078051120")
 
 

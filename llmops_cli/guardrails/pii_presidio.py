@@ -71,6 +71,8 @@ class Ssn(UsSsnRecognizer):
         digits = "".join(c for c in pattern_text if c.isdigit())
         if digits in _SAMPLE_SSNS and len(set(c for c in pattern_text if not c.isdigit())) <= 1:
             return False
+        if digits[:1] == "9":  # area 900-999 is never issued (pii_fast._ssn_invalid)
+            return True
         return bool(super().invalidate_result(pattern_text))
 
 
