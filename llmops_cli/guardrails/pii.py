@@ -194,7 +194,8 @@ def replace_spans(text: str, found: Sequence[PiiFinding]) -> str:
     a span inside another (or equal to a stronger one) goes, and spans of one type with only
     spaces between become one. Where Presidio would leave two types overlapping (and write
     both replacements over each other), the weaker is cut back to where the stronger is not."""
-    spans = sorted(
+    # [start, end, entity, score], mutable: merging and cutting back change the bounds
+    spans: list[list[Any]] = sorted(
         ([f.start, f.end, f.entity, f.score] for f in found if f.end > f.start),
         key=lambda s: (s[0], -s[1]),
     )
