@@ -99,7 +99,13 @@ def guard(
     a note on stderr, exit 0), 4 when --fail-on fires, 1 for input it cannot read or a file
     whose records hold none of the --field(s)."""
     from llmops_cli.guard_api import guard as run_guard
-    from llmops_cli.render.guard import guard_json, guard_jsonl, guard_text
+    from llmops_cli.render.guard import (
+        guard_findings,
+        guard_json,
+        guard_jsonl,
+        guard_text,
+        redacted_only,
+    )
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
     failing = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
@@ -136,5 +142,7 @@ def guard(
     render = {GuardFormat.json: guard_json, GuardFormat.jsonl: guard_jsonl}.get(output, guard_text)
     if rendered := render(run):
         typer.echo(rendered)
+    if output is GuardFormat.text and redacted_only(run):
+        typer.echo(guard_findings(run), err=True)  # stdout is the redacted text alone
     if run.fired(failing):
         raise typer.Exit(int(ExitCode.GATE_FAILED))
