@@ -14,6 +14,7 @@ from llmops_cli.cli.options import (
     PipelineArgument,
     ProjectOption,
     open_project,
+    stderr_notes,
 )
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 
 def eval_command(
+    ctx: typer.Context,
     pipeline: PipelineArgument,
     project: ProjectOption = None,
     concurrency: Annotated[
@@ -104,8 +106,9 @@ def eval_command(
         options,
         track=track,
         wait_tracking=wait_tracking,
-        progress=_progress(),
-        notify=_stderr,
+        # progress lines would break `--format json`'s one error object on stderr
+        progress=_progress() if output is OutputFormat.text or sys.stderr.isatty() else None,
+        notify=stderr_notes(ctx),
     )
     report, folder = result.report, result.folder
     outcome = None if result.mlflow_outcome is None else proj.relative(result.mlflow_outcome)
@@ -130,16 +133,14 @@ def eval_command(
         typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
 
 
-def _stderr(line: str) -> None:
-    typer.echo(line, err=True)
-
-
-def show_tracking_outcomes(proj: Project) -> None:
-    """What background MLflow logging of earlier evals came to, once each."""
+def show_tracking_outcomes(proj: Project, ctx: typer.Context) -> None:
+    """What background MLflow logging of earlier evals came to, once each (held under
+    `--format json`: `stderr_notes`)."""
     from llmops_cli.evaluation.session import tracking_notes
 
+    note = stderr_notes(ctx)
     for line in tracking_notes(proj):
-        _stderr(line)
+        note(line)
 
 
 def _print_summary(report: EvalReport, folder: str, mlflow_run: str | None) -> None:

@@ -18,6 +18,7 @@ from llmops_cli.errors import ExitCode
 
 
 def gate(
+    ctx: typer.Context,
     pipeline: PipelineArgument,
     project: ProjectOption = None,
     report: Annotated[
@@ -74,7 +75,7 @@ def gate(
     from llmops_cli.tracking import logger_gone, read_outcome
 
     proj = open_project(project)
-    show_tracking_outcomes(proj)
+    show_tracking_outcomes(proj, ctx)
     verdict, path = run_gate(
         proj,
         pipeline,
