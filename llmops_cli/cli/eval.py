@@ -111,6 +111,8 @@ def eval_command(
         notify=stderr_notes(ctx),
     )
     report, folder = result.report, result.folder
+    if cassette is not None and cache_mode is CacheMode.read_write:
+        stderr_notes(ctx)(_recorded(cassette, report))
     outcome = None if result.mlflow_outcome is None else proj.relative(result.mlflow_outcome)
     if output is OutputFormat.json:
         s = report.summary
@@ -131,6 +133,20 @@ def eval_command(
     _print_summary(report, proj.relative(folder), result.mlflow_run_id)
     if outcome:
         typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
+
+
+def _recorded(path: Path, report: EvalReport) -> str:
+    """What a recording wrote, and why an extractive baseline's answers are not in it."""
+    from llmops_cli.evaluation.cassette import shown
+
+    answers = len(path.read_text("utf-8").splitlines()) if path.is_file() else 0
+    why = (
+        f" ({report.target.model} is an extractive baseline: its answers are computed, never "
+        "cached or recorded; a replay computes them again)"
+        if report.target.baseline
+        else ""
+    )
+    return f"recorded {answers} answer(s) to {shown(path)}{why}"
 
 
 def show_tracking_outcomes(proj: Project, ctx: typer.Context) -> None:
