@@ -139,8 +139,33 @@ def test_schema_prints_json_schema(cli: Cli, kind: str) -> None:
 
 def test_schema_unknown_kind(cli: Cli) -> None:
     result = cli("schema", "promt")
-    assert result.exit_code == 1
-    assert "unknown schema 'promt'" in result.stderr and "report, verdict" in result.stderr
+    assert result.exit_code == 2  # a usage error
+    assert "'promt' is not one of: prompt, " in result.stderr and "report, verdict" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "support-bot", "-f", "yaml"),
+        ("schema", "bogus"),
+        ("gate", "support-bot", "-f", "xml"),
+        ("eval", "support-bot", "--cache", "bogus"),
+        ("eval", "support-bot", "--limit", "0"),
+        ("guard", "some text", "--out", "out.jsonl"),
+        ("guard", "--file", "in.jsonl", "--redact"),
+        ("guard", "text", "--checks", "pii", "--fail-on", "injection"),
+    ],
+)
+def test_usage_errors_exit_2_in_every_command(
+    project: Path, cli: Cli, args: tuple[str, ...]
+) -> None:
+    """The trial's finding 19: an invalid option value or combination is a usage error
+    (README: exit 2), whichever command checks it."""
+    (project / "in.jsonl").write_text('{"text": "hi"}\n')
+    result = cli(*args, cwd=project)
+    assert result.exit_code == 2, result.output
+    assert "Error: Invalid value" in result.stderr, result.stderr
+    assert not (project / "out.jsonl").exists()
 
 
 def test_resolve_text_and_json(project: Path, cli: Cli) -> None:

@@ -243,10 +243,10 @@ def test_cli_bad_input_exits_1(
 
 def test_cli_out_needs_a_file_and_redact_needs_out(cli: Any, tmp_path: Path) -> None:
     result = cli("guard", "text", "--out", str(tmp_path / "x.jsonl"))
-    assert result.exit_code == 1 and "--out needs --file" in result.output
+    assert result.exit_code == 2 and "Invalid value for --out: needs --file" in result.output
     (tmp_path / "in.jsonl").write_text('{"text": "hi"}\n')
     result = cli("guard", "--file", str(tmp_path / "in.jsonl"), "--redact")
-    assert result.exit_code == 1 and "--redact needs --out" in result.output
+    assert result.exit_code == 2 and "--redact: with --file needs --out" in result.output
 
 
 def test_cli_redact_a_text_prints_it_scrubbed(cli: Any) -> None:

@@ -239,7 +239,7 @@ def test_export_formats_and_reproduce(repo: Path, cli: Cli, tmp_path: Path) -> N
     env = cli("export", "support-bot", "--stage", "dev", "-f", "env", cwd=repo).stdout
     assert "LLMOPS_PIPELINE=support-bot@1.0.0" in env and "LLMOPS_TOP_K=3" in env
     bad = cli("export", "support-bot", "--stage", "dev", "-f", "toml", cwd=repo)
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2 and "'toml' is not one of 'json', 'env', 'litellm'" in bad.stderr
     empty = cli("export", "support-bot", "--stage", "prod", cwd=repo)
     assert empty.exit_code == 1 and "nothing in stage" in empty.stderr
     out = tmp_path / "repro"

@@ -115,6 +115,15 @@ def guard(
             f"{stray[0]!r} is not one of the checks run ({', '.join(wanted)})",
             param_hint="--fail-on",
         )
+    # options that only work together: usage errors (exit 2), before any file is read
+    if out is not None and file is None:
+        raise typer.BadParameter(
+            "needs --file (a JSONL file whose records to write back)", param_hint="--out"
+        )
+    if redact and file is not None and out is None:
+        raise typer.BadParameter(
+            "with --file needs --out (where to write the scrubbed records)", param_hint="--redact"
+        )
     texts = None
     if file is None:
         body = sys.stdin.read() if text in (None, "-") else text

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
 
 if TYPE_CHECKING:
-    from llmops_cli.registry.types import ExportFormat, ReadPoint, StageStatus
+    from llmops_cli.registry.types import ReadPoint, StageStatus
 
 app = typer.Typer(help="Read the registry: stages, history, versions.", no_args_is_help=True)
+
+
+class ExportChoice(StrEnum):
+    """`export --format`: Typer refuses any other value as a usage error (exit 2)."""
+
+    json = "json"
+    env = "env"
+    litellm = "litellm"
 
 
 @app.command("list")
@@ -139,11 +148,11 @@ def export(
     pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
     stage: Annotated[str, typer.Option(help="Stage to export.")] = "prod",
     fmt: Annotated[
-        str,
+        ExportChoice,
         typer.Option(
             "--format", "-f", help="json, env or litellm (a LiteLLM proxy/router config)."
         ),
-    ] = "json",
+    ] = ExportChoice.json,
     canary_stage: Annotated[
         str | None,
         typer.Option(
@@ -169,9 +178,13 @@ def export(
     from llmops_cli.registry.export import export as do_export
 
     canary = (canary_stage, canary_weight) if canary_stage else None
-    fmt_ = cast("ExportFormat", fmt)  # export() refuses an unknown one
     exported = do_export(
-        open_project(project), pipeline, stage, fmt=fmt_, canary=canary, fingerprint=fingerprint
+        open_project(project),
+        pipeline,
+        stage,
+        fmt=fmt.value,
+        canary=canary,
+        fingerprint=fingerprint,
     )
     typer.echo(exported.text, nl=False)
 
