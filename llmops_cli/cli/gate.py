@@ -71,6 +71,7 @@ def gate(
     """
     from llmops_cli.cli.eval import show_tracking_outcomes
     from llmops_cli.gate.run import run_gate
+    from llmops_cli.render.fmt import plural
     from llmops_cli.render.markdown import verdict_markdown
     from llmops_cli.tracking import logger_gone, read_outcome
 
@@ -106,7 +107,7 @@ def gate(
         state = "PASSED" if verdict.passed else "FAILED"
         typer.echo(
             f"gate {state}: {verdict.pipeline} run {verdict.run_id} "
-            f"({len(verdict.failures)} failed, {len(verdict.warnings)} warnings); "
+            f"({len(verdict.failures)} failed, {plural(len(verdict.warnings), 'warning')}); "
             f"verdict written to {proj.relative(path)}"
         )
         if tracked.get("mlflow_run_id"):

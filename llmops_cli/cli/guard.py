@@ -25,7 +25,9 @@ def guard(
     text: Annotated[
         str | None,
         typer.Argument(
-            help="Text to check ('-' or nothing: read standard input).", show_default=False
+            help="Text to check ('-' or nothing: read standard input).",
+            show_default=False,
+            metavar="TEXT",
         ),
     ] = None,
     file: Annotated[

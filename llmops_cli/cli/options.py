@@ -72,7 +72,11 @@ def open_project(folder: Path | None) -> Project:
 
 PipelineArgument = Annotated[
     str,
-    typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
+    typer.Argument(
+        help="Pipeline name (highest version) or name@version.",
+        show_default=False,
+        metavar="PIPELINE",
+    ),
 ]
 
 

@@ -32,7 +32,10 @@ ApproverOption = Annotated[
 
 def promote(
     pipeline: Annotated[
-        str, typer.Argument(help="Pipeline name or name@version.", show_default=False)
+        str,
+        typer.Argument(
+            help="Pipeline name or name@version.", show_default=False, metavar="PIPELINE"
+        ),
     ],
     to: Annotated[
         str,
@@ -92,7 +95,9 @@ def promote(
 
 
 def rollback(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     reason: Annotated[str, typer.Option(help="Why (recorded in the event).", show_default=False)],
     stage: Annotated[str, typer.Option(help="Stage to roll back.")] = "prod",
     to: Annotated[

@@ -43,7 +43,9 @@ def list_command(project: ProjectOption = None, output: FormatOption = OutputFor
 
 @app.command("show")
 def show(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -92,7 +94,10 @@ def _note_fetched(point: ReadPoint, output: OutputFormat) -> None:
 @app.command("history")
 def history(
     pipeline: Annotated[
-        str | None, typer.Argument(help="Pipeline name (default: all).", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Pipeline name (default: all).", show_default=False, metavar="PIPELINE"
+        ),
     ] = None,
     stage: Annotated[
         str | None, typer.Option(help="Only events into this stage.", show_default=False)
@@ -126,9 +131,16 @@ def history(
 
 @app.command("diff")
 def diff(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
-    a: Annotated[str, typer.Argument(help="First stage (e.g. prod).", show_default=False)],
-    b: Annotated[str, typer.Argument(help="Second stage (e.g. staging).", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
+    a: Annotated[
+        str, typer.Argument(help="First stage (e.g. prod).", show_default=False, metavar="STAGE_A")
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(help="Second stage (e.g. staging).", show_default=False, metavar="STAGE_B"),
+    ],
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -145,7 +157,9 @@ def diff(
 
 
 def export(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     stage: Annotated[str, typer.Option(help="Stage to export.")] = "prod",
     fmt: Annotated[
         ExportChoice,
@@ -195,6 +209,7 @@ def reproduce(
         typer.Argument(
             help="PIPELINE@STAGE (e.g. support-bot@prod) or a RUN_ID from reports/.",
             show_default=False,
+            metavar="PIPELINE@STAGE|RUN_ID",
         ),
     ],
     out: Annotated[

@@ -13,6 +13,7 @@ def schema(
             "manifest (every kind in one, chosen by `kind`), or a result: report "
             "(report.json) or verdict (gate.json).",
             show_default=False,
+            metavar="KIND",
         ),
     ],
 ) -> None:
