@@ -32,7 +32,7 @@ BUCKETS = 1 << 18
 MAX_CHARS = 1500  # longer texts are scored on their head and tail windows
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
-VECTOR_MIN = 64  # texts in a batch from which numpy hashes the n-grams (its import ~0.1 s)
+VECTOR_MIN = 64  # texts from which a batch is hashed with numpy (its import ~0.15 CPU-s)
 _CELLS = 1 << 20  # matrix cells the vectorised sums fill at once (8 MB of float64)
 
 
@@ -128,12 +128,14 @@ def _crc_table() -> Any:
     return np.array(table, dtype=np.uint32)
 
 
-def _logits(model: InjectionModel, docs: Sequence[str]) -> list[float]:
-    """`dot / norm * scale + bias` of each doc (a window), as `score` computes it."""
+def _hashed(docs: Sequence[str]) -> tuple[Any, Any]:
+    """Each doc's n-gram buckets in `_counts`' order, and the doc of each."""
     import numpy as np
 
     table, mask = _crc_table(), BUCKETS - 1
-    padded, extra, sizes = [], [], []
+    padded: list[bytes] = []
+    extra: list[int] = []
+    sizes: list[int] = []  # per doc: padded length, word and bigram hashes
     crc = zlib.crc32
     for doc in docs:
         text = _SPACE.sub(" ", doc.lower()).strip()
@@ -157,13 +159,13 @@ def _logits(model: InjectionModel, docs: Sequence[str]) -> list[float]:
         if k >= 2:
             source[(k - 2) * total : (k - 1) * total] = state ^ 0xFFFFFFFF
     source[3 * total :] = extra
-    size, words = np.array(sizes, dtype=np.int64).reshape(-1, 2).T
+    size, n_words = np.array(sizes, dtype=np.int64).reshape(-1, 2).T
     begin = np.cumsum(size) - size
     # per doc, four runs of the source, in `_counts`' order: its 3-, 4-, 5-grams, its words
     run_start = np.stack(
-        [begin, begin + total, begin + 2 * total, np.cumsum(words) - words + 3 * total], axis=1
+        [begin, begin + total, begin + 2 * total, np.cumsum(n_words) - n_words + 3 * total], axis=1
     ).ravel()
-    run_len = np.stack([size - 2, size - 3, size - 4, words], axis=1).clip(0)
+    run_len = np.stack([size - 2, size - 3, size - 4, n_words], axis=1).clip(0)
     per_doc = run_len.sum(axis=1)
     run_len = run_len.ravel()
     index = np.arange(int(run_len.sum())) + np.repeat(
@@ -171,6 +173,15 @@ def _logits(model: InjectionModel, docs: Sequence[str]) -> list[float]:
     )
     bucket = source[index] & mask
     owner = np.repeat(np.arange(len(docs)), per_doc)
+    return bucket, owner
+
+
+def _logits(model: InjectionModel, docs: Sequence[str]) -> list[float]:
+    """`dot / norm * scale + bias` of each doc (a window), as `score` computes it."""
+    import numpy as np
+
+    mask = BUCKETS - 1
+    bucket, owner = _hashed(docs)
     # group equal (doc, bucket) pairs, stably: two radix passes of 16-bit keys
     if len(docs) >= 1 << 14:  # pragma: no cover - batches are smaller (guard's 2,000)
         order = np.argsort(owner << 18 | bucket, kind="stable")

@@ -186,6 +186,7 @@ def _clean(text: str) -> str:
 def views(text: str) -> Normalised:
     """The cleaned text, and each decoded reading of it (tag characters, variation-selector
     bytes, base64, hex and URL-encoded runs, rot13 and reversed text when the text says so)."""
+    kinds: set[str]
     if text.isascii():  # no invisible, tag, bidi, compatibility or look-alike character
         kinds, score, clean = set(), 0, text
     else:

@@ -6,11 +6,12 @@ condition fails on a text cannot match it, so its regular expression need not ru
 The condition is read from the parsed pattern (`re._parser`): literals and small character
 classes concatenate into sets of exact strings (cut back to an OR of them when the set grows),
 alternations join, a part repeated at least once keeps its condition, and everything else
-(`\\w`, `.`, optional parts) asks nothing and breaks a run of exact strings. Tests run on the lower-cased text with
-lower-cased literals, which is what a case-insensitive match implies for every character but
-the few whose case folding `str.lower` does not follow (`UNFOLDED`): a text holding one of
-them is not filtered. tests/test_injection.py checks that a match implies the condition on
-every corpus and that `UNFOLDED` covers every character the rules' literals fold to.
+(`\\w`, `.`, optional parts) asks nothing and breaks a run of exact strings. Tests run on
+the lower-cased text with lower-cased literals, which is what a case-insensitive match
+implies for every character but the few whose case folding `str.lower` does not follow
+(`UNFOLDED`): a text holding one of them is not filtered. tests/test_injection.py checks
+that a match implies the condition on every corpus and that `UNFOLDED` covers every
+character the rules' literals fold to.
 """
 
 from __future__ import annotations
@@ -154,31 +155,45 @@ def _alternation(branches: list[Any]) -> _Info:
     return _Info(None, _or(*(i.condition() for i in infos)))
 
 
+def _repeat(av: Any) -> _Info:
+    low, high, body = av
+    inner = _sequence(body)
+    if low == 0:  # optional: nothing asked, and what it consumes is unknown
+        if high == 1 and inner.exact is not None:
+            return _Info(inner.exact | {""})
+        return _ANY_CHAR
+    return inner if low == high == 1 else _Info(None, inner.condition())
+
+
+def _if_group(av: Any) -> _Info:
+    _, yes, no = av
+    return _alternation([yes, no if no is not None else []])
+
+
+def _zero_width(av: Any) -> _Info:
+    return _EMPTY  # consumes nothing, asks nothing here
+
+
+_NODES: dict[str, Callable[[Any], _Info]] = {
+    "LITERAL": _char,
+    "IN": _class,
+    "AT": _zero_width,
+    "ASSERT": _zero_width,
+    "ASSERT_NOT": _zero_width,
+    "SUBPATTERN": lambda av: _sequence(av[3]),
+    "ATOMIC_GROUP": _sequence,
+    "BRANCH": lambda av: _alternation(av[1]),
+    "MAX_REPEAT": _repeat,
+    "MIN_REPEAT": _repeat,
+    "POSSESSIVE_REPEAT": _repeat,
+    "GROUPREF_EXISTS": _if_group,
+}
+
+
 def _node(name: str, av: Any) -> _Info:
-    if name == "LITERAL":
-        return _char(av)
-    if name == "IN":
-        return _class(av)
-    if name in ("AT", "ASSERT", "ASSERT_NOT"):
-        return _EMPTY  # zero-width: consumes nothing, asks nothing here
-    if name == "SUBPATTERN":
-        return _sequence(av[3])
-    if name == "ATOMIC_GROUP":
-        return _sequence(av)
-    if name == "BRANCH":
-        return _alternation(av[1])
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, high, body = av
-        inner = _sequence(body)
-        if low == 0:  # optional: nothing asked, and what it consumes is unknown
-            if high == 1 and inner.exact is not None:
-                return _Info(inner.exact | {""})
-            return _ANY_CHAR
-        return inner if low == high == 1 else _Info(None, inner.condition())
-    if name == "GROUPREF_EXISTS":
-        _, yes, no = av
-        return _alternation([yes, no if no is not None else []])
-    return _ANY_CHAR  # ANY, NOT_LITERAL, GROUPREF, CATEGORY, ...: a character, unknown
+    """A node's info; ANY, NOT_LITERAL, GROUPREF, CATEGORY...: one character, unknown."""
+    handler = _NODES.get(name)
+    return _ANY_CHAR if handler is None else handler(av)
 
 
 def condition(pattern: str, flags: int = re.IGNORECASE) -> Query:
@@ -213,5 +228,5 @@ def _cost(query: Query) -> int:
 
 def compile_condition(query: Query) -> Callable[[str], bool]:
     """The condition as a function of the lower-cased text (a chain of `in` tests)."""
-    test: Callable[[str], bool] = eval(f"lambda t: {_source(query)}")  # noqa: S307 - built here
+    test: Callable[[str], bool] = eval(f"lambda t: {_source(query)}")  # of literals' reprs only
     return test
