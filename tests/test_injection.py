@@ -618,3 +618,15 @@ def test_one_scan_finds_the_key_words_a_test_per_word_finds() -> None:
             low = view.text.lower()
             naive = {r for word, rules in _rules_of_key() if word in low for r in rules}
             assert _candidates(view.text) == naive, view.text
+
+
+def test_the_shipped_conditions_are_the_ones_the_rules_derive() -> None:
+    """`injection_conditions.json` holds what the rules derive today (after changing a rule,
+    `python -m llmops_cli.guardrails.prefilter` rewrites it); one written for other
+    patterns is not used."""
+    from llmops_cli.guardrails.prefilter import SHIPPED, condition, rule_conditions, rules_key
+
+    assert json.loads(SHIPPED.read_text(encoding="utf-8"))["key"] == rules_key(RULES)
+    assert rule_conditions(RULES) == {rule: condition(p) for rule, (_, p) in RULES.items()}
+    changed = {**RULES, "tool-call-json": ("tool_hijack", r"\"tool_name\"\s*:")}
+    assert rule_conditions(changed)["tool-call-json"] == ("and", ('"tool_name"', ":"))

@@ -36,7 +36,7 @@ from llmops_cli.guardrails.injection_vocab_act import (
 from llmops_cli.guardrails.model import InjectionModel
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
-from llmops_cli.guardrails.prefilter import UNFOLDED, compile_condition, condition
+from llmops_cli.guardrails.prefilter import UNFOLDED, compile_condition, rule_conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def _candidates(text: str, low: str | None = None) -> set[str]:
 @cache
 def _conditions() -> dict[str, Callable[[str], bool]]:
     """Per rule, the substring tests every match of its pattern passes (`prefilter`)."""
-    return {rule: compile_condition(condition(p)) for rule, (_, p) in RULES.items()}
+    return {rule: compile_condition(q) for rule, q in rule_conditions(RULES).items()}
 
 
 def _possible(text: str) -> set[str]:

@@ -16,9 +16,12 @@ character the rules' literals fold to.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 MAX_EXACT = 16  # exact strings kept before a concatenation is cut into AND-ed parts
@@ -230,3 +233,47 @@ def compile_condition(query: Query) -> Callable[[str], bool]:
     """The condition as a function of the lower-cased text (a chain of `in` tests)."""
     test: Callable[[str], bool] = eval(f"lambda t: {_source(query)}")  # of literals' reprs only
     return test
+
+
+# -- the rules' conditions, shipped: deriving them costs ~0.1 s a process ----------------------
+
+SHIPPED = Path(__file__).with_name("injection_conditions.json")
+_FORMAT = 1  # of the derivation and the file: a change of either is a new format
+
+
+def rules_key(rules: Mapping[str, tuple[str, str]]) -> str:
+    """Identifies a rule pack's patterns (and this module's derivation format)."""
+    text = json.dumps({"format": _FORMAT, "rules": rules}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rule_conditions(rules: Mapping[str, tuple[str, str]]) -> dict[str, Query]:
+    """Each rule's condition: read from `SHIPPED` when it was written for exactly these
+    patterns (tests/test_injection.py checks that it is), else derived from them."""
+    try:
+        data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if isinstance(data, dict) and data.get("key") == rules_key(rules):
+        return {rule: _from_json(query) for rule, query in data["conditions"].items()}
+    return {rule: condition(pattern) for rule, (_, pattern) in rules.items()}
+
+
+def _from_json(value: Any) -> Query:
+    if isinstance(value, list):
+        return (value[0], tuple(_from_json(v) for v in value[1]))
+    return value
+
+
+def write_conditions(rules: Mapping[str, tuple[str, str]], path: Path = SHIPPED) -> None:
+    """Derive every rule's condition and write them (run after changing a rule:
+    `python -m llmops_cli.guardrails.prefilter`)."""
+    derived = {rule: condition(pattern) for rule, (_, pattern) in rules.items()}
+    data = {"key": rules_key(rules), "conditions": derived}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    from llmops_cli.guardrails.injection_rules import RULES
+
+    write_conditions(RULES)
