@@ -33,7 +33,8 @@ MAX_CHARS = 1500  # longer texts are scored on their head and tail windows
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 VECTOR_MIN = 64  # texts from which a batch is hashed with numpy (its import ~0.15 CPU-s)
-_CELLS = 1 << 20  # matrix cells the vectorised sums fill at once (8 MB of float64)
+_CHUNK = 256  # docs hashed at once (< 2**14: a doc and a bucket share 32 bits)
+_CELLS = 1 << 16  # matrix cells summed at once (512 KB: memory the allocator reuses)
 
 
 def _counts(text: str) -> Counter[int]:
@@ -109,7 +110,10 @@ class InjectionModel:
                 owner.append(i)
                 docs.append(window)
         best = [-math.inf] * len(texts)
-        for i, logit in zip(owner, _logits(self, docs), strict=True):
+        logits = [
+            x for at in range(0, len(docs), _CHUNK) for x in _logits(self, docs[at : at + _CHUNK])
+        ]
+        for i, logit in zip(owner, logits, strict=True):
             best[i] = max(best[i], logit)
         return [1.0 / (1.0 + math.exp(-b)) for b in best]
 
@@ -172,7 +176,7 @@ def _hashed(docs: Sequence[str]) -> tuple[Any, Any]:
         run_start - (np.cumsum(run_len) - run_len), run_len
     )
     bucket = source[index] & mask
-    owner = np.repeat(np.arange(len(docs)), per_doc)
+    owner = np.repeat(np.arange(len(docs), dtype=np.uint32), per_doc)  # < 2**14: see _CHUNK
     return bucket, owner
 
 
@@ -183,13 +187,10 @@ def _logits(model: InjectionModel, docs: Sequence[str]) -> list[float]:
     mask = BUCKETS - 1
     bucket, owner = _hashed(docs)
     # group equal (doc, bucket) pairs, stably: two radix passes of 16-bit keys
-    if len(docs) >= 1 << 14:  # pragma: no cover - batches are smaller (guard's 2,000)
-        order = np.argsort(owner << 18 | bucket, kind="stable")
-    else:
-        low = np.argsort((bucket & 0xFFFF).astype(np.uint16), kind="stable")
-        high = (owner[low] << 2 | bucket[low] >> 16).astype(np.uint16)
-        order = low[np.argsort(high, kind="stable")]
-    key = (owner << 18 | bucket)[order]
+    low = np.argsort((bucket & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (owner[low] << 2 | bucket[low] >> 16).astype(np.uint16)
+    order = low[np.argsort(high, kind="stable")]
+    key = (owner << 18 | bucket)[order]  # fits 32 bits: fewer than 2**14 docs
     new = np.empty(len(key), dtype=bool)
     new[:1] = True
     np.not_equal(key[1:], key[:-1], out=new[1:])
