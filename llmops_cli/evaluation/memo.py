@@ -62,17 +62,45 @@ class GuardrailMemo:
         self._new[key] = json.dumps(value)
         return value
 
+    def recall_many(self, keys: list[str]) -> dict[str, Any]:
+        """The stored values of those of `keys` (from `key`) the memo holds: one query per
+        500 keys, where `remember` makes one per text."""
+        found = {k: json.loads(self._new[k]) for k in keys if k in self._new}
+        db = self._open() if keys else None
+        if db is None:
+            return found
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = db.execute(f"SELECT key, value FROM memo WHERE key IN ({marks})", batch)
+            found.update((key, json.loads(value)) for key, value in rows)
+        return found
+
+    def keep(self, key: str, value: Any) -> None:
+        """Store `value` (JSON) under `key` (from `key`) when the run saves."""
+        self._new[key] = json.dumps(value, ensure_ascii=False)
+
     def save(self) -> None:
         db = self._open() if self._new else None
         if db is not None:
             with suppress(sqlite3.Error):  # a read-only or full disk: verdicts are recomputed
-                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", self._new.items())
+                db.execute("BEGIN")  # one transaction (one fsync), not one per verdict
+                try:
+                    db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", self._new.items())
+                    db.execute("COMMIT")
+                except sqlite3.Error:
+                    db.execute("ROLLBACK")
+                    raise
         self._new.clear()
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def key(self, kind: str, text: str) -> str:
+        """The key of `text`'s verdict of `kind` (salted; it says nothing of the text)."""
+        return self._key(kind, text)
 
     def _key(self, kind: str, text: str) -> str:
         if self._tag is None:
