@@ -42,7 +42,8 @@ async def call(
     for attempt in range(retries + 1):
         await limiter.acquire(estimate)
         try:
-            completion = await asyncio.wait_for(target.complete(request, timeout_s), timeout_s + 5)
+            async with asyncio.timeout(timeout_s + 5):  # no task of its own, as wait_for makes
+                completion = await target.complete(request, timeout_s)
         except TargetError as exc:
             error = str(exc)
             if not exc.retryable or attempt == retries:

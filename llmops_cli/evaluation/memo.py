@@ -15,7 +15,7 @@ import hashlib
 import importlib.util
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -124,26 +124,54 @@ class GuardrailMemo:
 def memo_scrub(memo: GuardrailMemo, regions: tuple[str, ...]) -> Callable[..., str]:
     """`scrub` for the project's PII `regions` that asks the memo for a text that may hold
     PII (the texts Presidio reads); the regions are in the key, so a verdict made under
-    other regions is never served."""
+    other regions is never served. Each text is scrubbed once a run (expected answers and
+    scorers' reasons repeat)."""
     from llmops_cli.guardrails.pii import may_hold_pii
     from llmops_cli.guardrails.scrub import scrub
 
+    done: dict[tuple[str, bool, bool], str] = {}
+
     def scrub_text(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
+        found = done.get((text, pii, keep_urls))
+        if found is not None:
+            return found
         if not pii or not may_hold_pii(text):
-            return scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
-        kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
-        return str(
-            memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
-        )
+            found = scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
+        else:
+            kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
+            found = str(
+                memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
+            )
+        done[(text, pii, keep_urls)] = found
+        return found
 
     return scrub_text
 
 
-def memo_injection_rules(memo: GuardrailMemo) -> Callable[[str], tuple[str, ...]]:
-    """The screening's rule ids of a text, from the memo when seen before."""
+def memo_injection_rules(
+    memo: GuardrailMemo, texts: Iterable[str] = ()
+) -> Callable[[str], tuple[str, ...]]:
+    """The screening's rule ids of a text, from the memo when seen before; `texts` (the
+    run's inputs and chunks) are looked up in one go, and each text is screened once."""
     from llmops_cli.guardrails.screening import injection_rules
 
+    keys = {text: memo.key(INJECTION, text) for text in dict.fromkeys(texts)}
+    kept = memo.recall_many(list(keys.values()))
+    known = {text: tuple(kept[key]) for text, key in keys.items() if key in kept}
+
     def rules(text: str) -> tuple[str, ...]:
-        return tuple(memo.remember("injection", text, lambda t: list(injection_rules(t))))
+        found = known.get(text)
+        if found is not None:
+            return found
+        if text in keys:  # looked up already: not in the memo
+            found = injection_rules(text)
+            memo.keep(keys[text], list(found))
+        else:
+            found = tuple(memo.remember(INJECTION, text, lambda t: list(injection_rules(t))))
+        known[text] = found
+        return found
 
     return rules
+
+
+INJECTION = "injection"

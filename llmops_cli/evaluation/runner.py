@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -148,7 +148,7 @@ def run_eval(
                     resolved,
                     options,
                     record,
-                    memo_injection_rules(memo),
+                    memo_injection_rules(memo, _screened_texts(pending)),
                     clock,
                 )
             )
@@ -174,6 +174,13 @@ def run_eval(
         memo.close()
         cache.close()
         journal.close()
+
+
+def _screened_texts(items: Sequence[Item]) -> Iterator[str]:
+    """What input screening reads: each case's text variables and its chunks."""
+    for item in items:
+        yield from (v for v in item.case.vars.values() if isinstance(v, str))
+        yield from (chunk.text for chunk in item.retrieved)
 
 
 def _recorder(
