@@ -4,7 +4,6 @@ A call that still fails returns its error (the case is then `errored`), never ra
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache
@@ -37,6 +36,8 @@ async def call(
             return hit, None, 0, True
         if cache.mode is CacheMode.read_only:
             return None, "response not in the cache (--cache read-only)", 0, False
+    import asyncio  # here: a run whose every row is replayed never imports it
+
     estimate = sum(len(m["content"]) for m in request.messages) // 4
     error = ""
     for attempt in range(retries + 1):

@@ -8,9 +8,8 @@ Each finished case goes to the resume journal (journal.py) as it finishes.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -138,7 +137,7 @@ def run_eval(
         record = _recorder(options, scrub_text, journal, progress, cache, replay)
 
         try:
-            asyncio.run(
+            _run(
                 _run_all(
                     pending,
                     target,
@@ -150,7 +149,8 @@ def run_eval(
                     record,
                     memo_injection_rules(memo, _screened_texts(pending)),
                     clock,
-                )
+                ),
+                pending,
             )
         except KeyboardInterrupt:
             raise EvalInterrupted(
@@ -228,6 +228,16 @@ def finish_journal(project: Project, run: EvalRun) -> None:
     path.unlink(missing_ok=True)
 
 
+def _run(work: Coroutine[Any, Any, None], items: Sequence[Item]) -> None:
+    """Run the calls of `items`; none left (every row replayed): no event loop, no asyncio."""
+    if not items:
+        work.close()
+        return
+    import asyncio
+
+    asyncio.run(work)
+
+
 async def _run_all(
     items: Sequence[Item],
     target: Target,
@@ -240,6 +250,8 @@ async def _run_all(
     rules_of: Callable[[str], tuple[str, ...]],
     clock: Clock | None = None,
 ) -> None:
+    import asyncio
+
     semaphore = asyncio.Semaphore(concurrency)
     limiter = RateLimiter(limits.get("rpm"), limits.get("tpm"), clock)
     timeout_s = float(limits.get("timeout_s", DEFAULT_TIMEOUT_S))
