@@ -243,6 +243,9 @@ def test_ssn_forms() -> None:
     assert found("Set the dependent SSN to 536228391 on the W-4.") == [("US_SSN", "536228391")]
     assert found("ssn on file is 536228391") == [("US_SSN", "536228391")]
     assert found("SSN to follow, ticket 536228391") == []
+    # area 900-999 is never issued as an SSN (it holds ITINs): not reported as one
+    assert found("SSN: 912-70-1234") == found("social security number 987654321") == []
+    assert found("SSN: 899-70-1234") == [("US_SSN", "899-70-1234")]
 
 
 def test_addresses_that_are_no_mailbox_or_no_ip() -> None:
@@ -330,7 +333,7 @@ def test_no_network_while_building_and_detecting(tmp_path: Path) -> None:
 EDGES = [
     "IBAN GB82 WEST 1234 5698 7654 32, also gb82west12345698765432 and DE89370400440532013000 2",
     "hosts ::ffff:10.1.2.3, fe80::1ff:fe23:4567:890a/64, 2001:db8::8a2e:370:7334 and ::",
-    "ssn 123-45-6789, 123 45 6789, 123.45-6789, 666-12-3456, 111-11-1111, SSN: 078051120",
+    "ssn 123-45-6789, 123 45 6789, 123.45-6789, 666-12-3456, 111-11-1111, SSN: 078051120, 912-70-1234",
     "cards 2221000000000009, 2720999999999996, 2800000000000001, 4111-1111-1111-1111, "
     "3782 822463 10005, +4111111111111111",
     "mail a.b-c+d@sub.example.co.uk, x@localhost, jane@example.test, bad@nodot, u@host.invalid",

@@ -37,7 +37,7 @@ WINDOW, OVERLAP = 8192, 256
 # skips the analyzer.
 _DIGITS7 = re.compile(r"\d(?:\D{0,40}\d){6}")
 _IP_EMAIL_OR_URL = re.compile(
-    r"@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{1,4}:"
+    r"@|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{1,4}:|::"
     r"|://|www\d{0,3}\.",
     re.IGNORECASE,
 )
@@ -93,7 +93,6 @@ class PiiDetector:
             from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
             from presidio_analyzer.predefined_recognizers import (
                 IbanRecognizer,
-                IpRecognizer,
                 SpacyRecognizer,
             )
 
@@ -104,7 +103,7 @@ class PiiDetector:
             pii_presidio.Email(),
             pii_presidio.Card(),
             IbanRecognizer(),
-            IpRecognizer(),
+            pii_presidio.Ip(),
             pii_presidio.Ssn(),
             pii_presidio.SsnAfterLabel(),
             pii_presidio.Url(),
