@@ -75,6 +75,19 @@ def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
+def _scoring(texts: list[str], cache: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", SCORING],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+        check=True,
+    )
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
@@ -93,25 +106,17 @@ def main() -> None:
                 print(f"  {checks:<24} {state}: CPU {cpu:.2f} s, wall {wall:.2f} s")
         base = _texts()
         texts = [f"{base[i % len(base)]} {i}" for i in range(args.texts)]
-        env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache-toxicity-0")}
-        runs = []
-        for _ in range(args.repeat):
-            done = subprocess.run(
-                [sys.executable, "-c", SCORING],
-                input=json.dumps(texts),
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
-            runs.append(json.loads(done.stdout))
+        runs = [_scoring(texts, tmp / "cache-toxicity-0") for _ in range(args.repeat)]
+        cold = statistics.median(
+            _scoring(texts[:1], tmp / f"cache-first-{i}")["load_cpu"] for i in range(args.repeat)
+        )
         cpu = statistics.median(r["cpu"] for r in runs)
         load_cpu = statistics.median(r["load_cpu"] for r in runs)
         mean_chars = sum(map(len, texts)) / len(texts)
         print(
             f"scores() on {len(texts):,} texts (mean {mean_chars:.0f} chars), warm cache: "
             f"{len(texts) / cpu:,.0f} texts/CPU-s ({cpu * 1e6 / len(texts):.1f} µs a text); "
-            f"import + first call {load_cpu * 1e3:.0f} ms CPU; "
+            f"import + first call {load_cpu * 1e3:.0f} ms CPU (cold cache {cold * 1e3:.0f} ms); "
             f"sklearn imported: {runs[0]['sklearn']}"
         )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
