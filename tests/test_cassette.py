@@ -55,7 +55,7 @@ def record(project: Path, cli: Cli) -> None:
     args = ("--limit", LIMIT, "--cassette", CASSETTE)
     result = cli("eval", "support-bot", "--no-track", *args, cwd=project)
     assert result.exit_code == 0, result.output
-    assert f"recorded {LIMIT} answer(s) to {CASSETTE}\n" in result.stderr, result.stderr
+    assert f"recorded {LIMIT} answers to {CASSETTE}\n" in result.stderr, result.stderr
 
 
 def replay(project: Path, cli: Cli) -> Result:
@@ -116,7 +116,7 @@ def test_the_extractive_baseline_records_no_answers_and_says_so(project: Path, c
     assert result.exit_code == 0, result.output
     assert (project / CASSETTE).read_text() == ""
     assert (
-        f"recorded 0 answer(s) to {CASSETTE} (support-model-local@1.0.0 is an extractive "
+        f"recorded 0 answers to {CASSETTE} (support-model-local@1.0.0 is an extractive "
         "baseline: its answers are computed, never cached or recorded"
     ) in result.stderr, result.stderr
 

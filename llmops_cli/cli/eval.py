@@ -138,6 +138,7 @@ def eval_command(
 def _recorded(path: Path, report: EvalReport) -> str:
     """What a recording wrote, and why an extractive baseline's answers are not in it."""
     from llmops_cli.evaluation.cassette import shown
+    from llmops_cli.render.fmt import plural
 
     answers = len(path.read_text("utf-8").splitlines()) if path.is_file() else 0
     why = (
@@ -146,7 +147,7 @@ def _recorded(path: Path, report: EvalReport) -> str:
         if report.target.baseline
         else ""
     )
-    return f"recorded {answers} answer(s) to {shown(path)}{why}"
+    return f"recorded {plural(answers, 'answer')} to {shown(path)}{why}"
 
 
 def show_tracking_outcomes(proj: Project, ctx: typer.Context) -> None:
