@@ -19,10 +19,11 @@ _INLINE = re.compile(r"[\\`*\[\]|~]|(?<!\w)_|_(?!\w)")
 
 
 def md(value: object) -> str:
-    """`value` as literal Markdown text for a table cell or a list item: HTML's `<`, `>` and
-    `&` as entities (a tag `x<y>` or a reason `/<EMAIL_ADDRESS>/` would vanish as HTML),
-    Markdown's syntax backslash-escaped, `|` too (a cell ends there), on one line."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`value` as literal Markdown text for a table cell or a list item: HTML's `<` and `&` as
+    entities (a tag `x<y>` or a reason `/<EMAIL_ADDRESS>/` would vanish as HTML; a `>` opens
+    nothing mid-line, so `>= 0.85` stays readable in the raw file), Markdown's syntax
+    backslash-escaped, `|` too (a cell ends there), on one line."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
     return " ".join(_INLINE.sub(lambda m: "\\" + m.group(), text).splitlines())
 
 
