@@ -358,7 +358,7 @@ def test_a_rollback_while_the_remote_is_down_is_kept_and_reapplied_by_the_next_p
     # then the new promotion goes on top, and both are pushed
     again = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
     assert again.exit_code == 0, again.output
-    assert "re-applied 1 local event(s) on top of origin's registry" in again.stdout
+    assert "1 local event(s) origin lacked, re-checked and re-applied on top" in again.stdout
     assert "#3 rollback support-bot@1.0.0 -> dev is now #4" in again.stdout
     events = remote_events(remote)
     assert [(e["seq"], e["type"], e["pipeline"], e["version"]) for e in events] == [

@@ -284,8 +284,8 @@ class Registry(RemoteSync):
             raise
         self._before_reapply = self._before_reapply or local
         self.reapplied += [
-            f"re-applied {len(pending)} local event(s) on top of {self.remote}'s registry "
-            f"(the branch as it was: {backup}): " + "; ".join(notes)
+            f"{len(pending)} local event(s) {self.remote} lacked, re-checked and re-applied on "
+            f"top of its registry (the branch as it was: {backup}): " + "; ".join(notes)
         ]
 
     def undo_reapply(self) -> None:
