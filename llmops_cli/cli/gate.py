@@ -86,6 +86,7 @@ def gate(
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,
         allow_partial=allow_partial,
+        progress=None if output is OutputFormat.json else lambda m: typer.echo(m, err=True),
     )
     append_step_summary(verdict_markdown(verdict))
     tracked = read_outcome(proj, verdict.run_id) or {}  # shown: the MLflow run judged

@@ -62,12 +62,14 @@ def show(
         if current is None:
             typer.echo(f"{stage.stage:<10} -")
             continue
-        earlier = ", ".join(h.version for h in stage.earlier[-5:]) or "none"
+        earlier = ", ".join(h.version for h in stage.earlier[-5:])
         left = ", ".join(h.version for h in stage.rolled_back[-5:])
+        held = [f"earlier: {earlier}" if earlier else "nothing earlier to roll back to"]
+        if left:  # what `rollback --to` can return to
+            held.append(f"rolled back from: {left}")
         typer.echo(
             f"{stage.stage:<10} {current.version}  fingerprint {current.fingerprint[:12]}  "
-            f"since {current.at}  (earlier: {earlier}"
-            + (f"; rolled back: {left})" if left else ")")
+            f"since {current.at}  ({'; '.join(held)})"
         )
     _note_fetched(status.read_from, output)
 
@@ -82,13 +84,29 @@ def _stage_json(stage: StageStatus) -> dict[str, Any]:
 
 def _note_fetched(point: ReadPoint, output: OutputFormat) -> None:
     """Say when a read showed the registry as last fetched (the local branch is missing or
-    behind): on stdout for people, on stderr beside JSON."""
+    behind), or a local branch with events the remote lacks: on stdout for people, on stderr
+    beside JSON."""
+    err = output is OutputFormat.json
+    if point.source == "local" and point.diverged:
+        typer.echo(
+            f"(local registry branch: {point.unpushed} event(s) that {point.remote} does not "
+            f"have, and {point.remote} has moved since (as last fetched): the two have "
+            f"diverged and this shows the local copy; a promote or rollback with --push "
+            f"re-applies them on top of {point.remote}'s)",
+            err=err,
+        )
+    elif point.source == "local" and point.unpushed:
+        typer.echo(
+            f"(local registry branch: {point.unpushed} event(s) not pushed to {point.remote}; "
+            "other clones do not see them until a promote or rollback with --push)",
+            err=err,
+        )
     if point.source != "remote-tracking":
         return
     when = f" {point.fetched_at}" if point.fetched_at else ""
     branch = point.ref.removeprefix("refs/remotes/")
     note = f"(read from {branch}, as of last fetch{when}; `git fetch` for newer)"
-    typer.echo(note, err=output is OutputFormat.json)
+    typer.echo(note, err=err)
 
 
 @app.command("history")
@@ -122,7 +140,8 @@ def history(
         return
     lines = [
         f"#{e.seq:<5} {e.at}  {e.type:<8} {e.pipeline}@{e.version} -> {e.stage}  approvers "
-        f"{','.join(e.approvers) or '-'}  {e.reason}".rstrip()
+        f"{','.join(e.approvers) or ('waived' if e.data.get('approval_waived') else '-')}  "
+        f"{e.reason}".rstrip()
         for e in events
     ]
     if lines:
