@@ -659,9 +659,7 @@ def test_report_md_escapes_what_markdown_or_html_would_read(project: Path, cli: 
     )
     md = (next((project / "reports/support-bot").iterdir()) / "report.md").read_text()
     assert "| x&lt;y>\\|z | 1 | 1 | 0.0% |" in md, md
-    assert (
-        r"- `` md`01 `` (failed): regex: no match for /&lt;b>never \*here\*&lt;/b>/" in md
-    ), md
+    assert r"- `` md`01 `` (failed): regex: no match for /&lt;b>never \*here\*&lt;/b>/" in md, md
     assert "<y>" not in md and "<b>" not in md
 
 
