@@ -748,3 +748,25 @@ def test_an_unchanged_metric_diffs_to_the_bootstrap_interval_without_numpy() -> 
     moved = diff.diff_reports(report([0.5, 0.5, 1.0, 0.5]), report(values), "before")
     f1 = next(d for d in moved.deltas if d.name == "f1")
     assert f1.ci95 is not None and f1.ci95 != (0.0, 0.0)
+
+
+def test_two_asserts_of_one_type_both_count(project: Path) -> None:
+    """A case with two `regex` asserts passes only if both match: the metric is keyed by
+    name, and the second used to replace the first (a failing check silently dropped)."""
+    from llmops_cli import api
+
+    def case(case_id: str, patterns: list[str]) -> str:
+        asserts = [{"type": "regex", "value": p} for p in patterns]
+        question = {"question": "How do I reset my password?"}
+        return json.dumps({"id": case_id, "vars": question, "tags": ["two"], "assert": asserts})
+
+    golden = project / "golden_sets/support/cases.jsonl"
+    cases = [case("two-01", ["never-in-any-answer", "."]), case("two-02", [".", "(?s).*"])]
+    golden.write_text(golden.read_text() + "\n".join(cases) + "\n")
+    report = api.evaluate(project, "support-bot", track=False, tags=["two"])
+    rows = {r["case_id"]: r for r in report.to_dict()["cases"]}
+    first, second = rows["two-01"]["scores"]["regex"], rows["two-02"]["scores"]["regex"]
+    assert first["passed"] is False and first["value"] == 0.0
+    assert "no match for /never-in-any-answer/" in first["reason"]
+    assert rows["two-01"]["status"] == "failed" and rows["two-02"]["status"] == "passed"
+    assert second["passed"] is True and second["value"] == 1.0
