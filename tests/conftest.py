@@ -3,6 +3,7 @@ projects built from the shipped sample."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,21 @@ from typing import Any
 import pytest
 from fakeserver import FakeOpenAI, StartServer, echo
 from helpers import Cli, Write, git
+from mlflowserver import mlflow_server
 
 from llmops_cli.scaffold import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
+TMPFS = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders on tmpfs where the machine has one: every fresh MLflow sqlite store
+    runs its ~50 migrations, each commit an fsync (9 s a store on this disk, 3 s in memory),
+    and git and the journals sync too. An explicit --basetemp or PYTEST_DEBUG_TEMPROOT wins;
+    xdist's workers take their folders from this (controller) process."""
+    if config.option.basetemp is None and os.access(TMPFS, os.W_OK | os.X_OK):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TMPFS))
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +59,15 @@ def fake_openai() -> Iterator[StartServer]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `mlflow server` per worker (tests/mlflowserver.py), started on first use: each
+    start costs 10-15 s. Its users share it, so each keeps to an experiment (and prompt
+    names) of its own, and is marked `xdist_group("mlflow-server")` to share one worker's."""
+    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
+        yield url
 
 
 @pytest.fixture

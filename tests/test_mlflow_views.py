@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import latest, wait_tracking
-from mlflowserver import mlflow_server
 
 from llmops_cli.project import Project
 from llmops_cli.tracking import read_outcome
@@ -22,10 +20,11 @@ from llmops_cli.tracking import read_outcome
 SECRET = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
-        yield url
+@pytest.fixture
+def server(mlflow_url: str) -> str:
+    """The worker's shared `mlflow server` (conftest): these tests keep to their experiments,
+    quillnote-support and quillnote-mirror (with the support-answer prompt)."""
+    return mlflow_url
 
 
 def wait_follow_up(project: Path, key: str) -> dict[str, Any]:
@@ -64,6 +63,7 @@ def assert_views(client: Any, run: Any, report: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("mlflow-server")
 def test_a_server_run_has_the_golden_set_the_cases_and_the_gate_verdict(
     project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +114,7 @@ def git(root: Path, *args: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("mlflow-server")
 def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
     project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
