@@ -32,9 +32,8 @@ demo: $(STAMP)
 test: $(STAMP) lint /usr/bin/chromium
 	$(MAKE) --no-print-directory -j2 typecheck suite
 
-# loadgroup: the tests marked xdist_group("mlflow-server") share one worker and its server
 suite: $(STAMP)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
 # the HTML report's tests drive the Debian browser (as root, once)
 /usr/bin/chromium:

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from fakeserver import FakeOpenAI, StartServer, echo
 from helpers import Cli, Write, git
-from mlflowserver import mlflow_server
+from mlflowserver import mlflow_server, shared_mlflow_server, stop_shared_mlflow_server
 
 from llmops_cli.scaffold import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 TMPFS = Path("/dev/shm")
+SHARED_MLFLOW = "mlflow-server"  # under the run's basetemp, next to the workers' folders
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,11 +64,20 @@ def fake_openai() -> Iterator[StartServer]:
 
 @pytest.fixture(scope="session")
 def mlflow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real `mlflow server` per worker (tests/mlflowserver.py), started on first use: each
-    start costs 10-15 s. Its users share it, so each keeps to an experiment (and prompt
-    names) of its own, and is marked `xdist_group("mlflow-server")` to share one worker's."""
-    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
-        yield url
+    """One real `mlflow server` for the whole run (tests/mlflowserver.py), started on first
+    use: each start costs 10-15 s. Under xdist the workers share it (the controller stops it,
+    pytest_sessionfinish); its users keep to experiments and prompt names of their own."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        yield shared_mlflow_server(tmp_path_factory.getbasetemp().parent / SHARED_MLFLOW)
+    else:
+        with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
+            yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        stop_shared_mlflow_server(config._tmp_path_factory.getbasetemp() / SHARED_MLFLOW)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -400,7 +400,6 @@ def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fa
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("mlflow-server")
 def test_mlflow_tracking_to_a_real_mlflow_server(
     project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_url: str
 ) -> None:

@@ -22,7 +22,7 @@ SECRET = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
 
 @pytest.fixture
 def server(mlflow_url: str) -> str:
-    """The worker's shared `mlflow server` (conftest): these tests keep to their experiments,
+    """The run's shared `mlflow server` (conftest): these tests keep to their experiments,
     quillnote-support and quillnote-mirror (with the support-answer prompt)."""
     return mlflow_url
 
@@ -63,7 +63,6 @@ def assert_views(client: Any, run: Any, report: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("mlflow-server")
 def test_a_server_run_has_the_golden_set_the_cases_and_the_gate_verdict(
     project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,7 +113,6 @@ def git(root: Path, *args: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("mlflow-server")
 def test_promotions_and_rollbacks_move_prompt_aliases_when_mirrored(
     project: Path, cli: Any, server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
