@@ -17,7 +17,7 @@ from llmops_cli import api
 from llmops_cli.cli.main import app
 from llmops_cli.contracts.base import ContractError
 from llmops_cli.contracts.report import EvalReport, load_report
-from llmops_cli.contracts.verdict import GateVerdict, load_verdict
+from llmops_cli.contracts.verdict import GateCheck, GateVerdict, load_verdict
 
 
 class Recorder:
@@ -54,7 +54,38 @@ def test_evaluate_and_gate_are_library_calls_returning_the_contracts(project: Pa
     verdict = api.gate(str(project), "support-bot")
     assert isinstance(verdict, GateVerdict) and verdict.passed and verdict.run_id == report.run_id
     assert load_verdict(folder / "gate.json") == verdict
-    assert json.loads((folder / "gate.json").read_text())["verdict"] == "pass"
+    written = json.loads((folder / "gate.json").read_text())
+    assert written["verdict"] == "pass" and written["schema_version"] == 1
+
+
+def _verdict() -> GateVerdict:
+    check = GateCheck(name="f1", kind="threshold", status="pass", observed=0.9, expected=">= 0.8")
+    return GateVerdict(
+        passed=True,
+        pipeline="bot",
+        run_id="r1",
+        fingerprint="abc",
+        baseline_run_id=None,
+        checks=(check,),
+        flipped=(),
+        strict=False,
+        verdict="pass",
+    )
+
+
+def test_gate_json_carries_a_schema_version_and_older_verdicts_still_load(
+    tmp_path: Path,
+) -> None:
+    verdict = _verdict()
+    data = verdict.to_dict()
+    assert data["schema_version"] == GateVerdict.SCHEMA_VERSION == 1
+    older = tmp_path / "older.json"  # written before gate.json carried a version
+    older.write_text(json.dumps({k: v for k, v in data.items() if k != "schema_version"}))
+    assert load_verdict(older) == verdict
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({**data, "schema_version": 2}))
+    with pytest.raises(ContractError, match=r"newer\.json: schema_version: .*newer than"):
+        load_verdict(newer)
 
 
 def _schema(kind: str) -> dict[str, Any]:

@@ -25,11 +25,16 @@ class ContractError(LlmopsError):
     """A JSON document that is not the contract it claims to be."""
 
 
-def check_schema_version(data: object, *, kind: str, supported: int, source: str) -> None:
-    """Refuse a document written by a newer major schema than this llmops reads."""
+def check_schema_version(
+    data: object, *, kind: str, supported: int, source: str, unversioned: int | None = None
+) -> None:
+    """Refuse a document written by a newer major schema than this llmops reads.
+
+    `unversioned`: the version a document without the field is read as (one written before
+    its kind carried a version); None makes the field required."""
     if not isinstance(data, dict):
         raise ContractError(f"{source}: a {kind} must be a JSON object")
-    version = data.get("schema_version")
+    version = data.get("schema_version", unversioned)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ContractError(f"{source}: schema_version: missing or not an integer in this {kind}")
     if version > supported:
@@ -46,6 +51,8 @@ class Contract:
 
     KIND: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 0
+    # the version a document without `schema_version` is read as (kinds versioned late)
+    UNVERSIONED_AS: ClassVar[int | None] = None
     OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset()  # optional parts left out when None
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,7 +74,11 @@ class Contract:
     def from_dict(cls, data: object, *, source: str = "<data>") -> Self:
         if cls.SCHEMA_VERSION:
             check_schema_version(
-                data, kind=cls.KIND or cls.__name__, supported=cls.SCHEMA_VERSION, source=source
+                data,
+                kind=cls.KIND or cls.__name__,
+                supported=cls.SCHEMA_VERSION,
+                source=source,
+                unversioned=cls.UNVERSIONED_AS,
             )
         built = _load(cls, data, f"{source}: ")
         assert isinstance(built, cls)

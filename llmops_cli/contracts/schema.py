@@ -43,7 +43,9 @@ def _object(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     version = getattr(cls, "SCHEMA_VERSION", 0)
     if version and "schema_version" in properties:  # a whole document: checked on read
         properties["schema_version"] = {"type": "integer", "const": version}
-        required = ["schema_version", *(r for r in required if r != "schema_version")]
+        required = [r for r in required if r != "schema_version"]
+        if getattr(cls, "UNVERSIONED_AS", None) is None:  # else older files lack it
+            required.insert(0, "schema_version")
     out: dict[str, Any] = {"type": "object"}
     if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}("):
         out["description"] = " ".join(cls.__doc__.split())

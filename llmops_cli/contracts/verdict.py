@@ -39,6 +39,10 @@ class GateVerdict(Contract):
     against the baseline."""
 
     KIND: ClassVar[str] = "gate verdict"
+    SCHEMA_VERSION: ClassVar[int] = 1
+    UNVERSIONED_AS: ClassVar[int | None] = 1  # verdicts written before the field existed
+
+    schema_version: int = SCHEMA_VERSION
 
     passed: bool
     pipeline: str

@@ -53,7 +53,7 @@ _IPV4 = r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b"
 # address, a zone id and a prefix length; `ipaddress` decides which of these are addresses
 _IPV6 = (
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?"
-    r"(?:%[0-9A-Za-z]+)?(?:/\d{1,3})?(?![\w:]|\.\d)"
+    r"(?:%[0-9A-Za-z]+)?(?:/\d{1,3})?(?!\w|:[\w:]|\.\d)"
 )
 # ISO 13616 IBAN registry: each country's IBAN length
 _IBAN_LENGTHS = {
@@ -211,8 +211,10 @@ def _ips(text: str) -> list[Result]:
 
 def _ip_end(value: str) -> int | None:
     """How much of `value` is an IP address (with its prefix length when that is valid,
-    without it when not), or None."""
-    for candidate in (value, value.split("/")[0]):
+    without it when not; without a colon of the sentence after it: `for fd12::42: country`),
+    or None."""
+    unpunctuated = value[:-1] if value.endswith(":") and not value.endswith("::") else value
+    for candidate in (value, value.split("/")[0], unpunctuated):
         try:
             ipaddress.ip_interface(candidate)
         except ValueError:
@@ -230,6 +232,8 @@ def _ssn_invalid(value: str) -> bool:
     if len({c for c in value if c in ".- "}) > 1 or len(set(digits)) == 1:
         return True
     if digits[3:5] == "00" or digits[5:] == "0000" or digits[:3] in ("000", "666"):
+        return True
+    if digits[0] == "9":  # the SSA never issues area 900-999 (ITINs and test numbers live there)
         return True
     return digits in ("123456789", "987654320", "078051120")
 

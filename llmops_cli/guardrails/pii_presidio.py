@@ -17,6 +17,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from llmops_cli.guardrails.pii_fast import _SSN_LABELLED as _SSN_LABELLED_PATTERN
+from llmops_cli.guardrails.pii_fast import _ips
 from llmops_cli.guardrails.pii_shapes import find_urls
 
 # the TLDs RFC 2606 / 6761 reserve for examples and local names: not in the public-suffix
@@ -70,6 +71,8 @@ class Ssn(UsSsnRecognizer):
         digits = "".join(c for c in pattern_text if c.isdigit())
         if digits in _SAMPLE_SSNS and len(set(c for c in pattern_text if not c.isdigit())) <= 1:
             return False
+        if digits[:1] == "9":  # area 900-999 is never issued (pii_fast._ssn_invalid)
+            return True
         return bool(super().invalidate_result(pattern_text))
 
 
@@ -105,6 +108,20 @@ class Url(LocalRecognizer):
         return [
             RecognizerResult("URL", u.start, u.end, 0.6) for u in find_urls(text) if not u.loopback
         ]
+
+
+class Ip(LocalRecognizer):
+    """IPv4 and IPv6 addresses by `pii_fast`'s patterns, `ipaddress` deciding (Presidio's
+    `IpRecognizer` misses an address a sentence's colon follows: `for fd12:3456::42: country`)."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["IP_ADDRESS"], supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: Any, nlp_artifacts: Any = None) -> Any:
+        return [RecognizerResult(entity, a, b, score) for entity, a, b, score in _ips(text)]
 
 
 class NoContext(ContextAwareEnhancer):

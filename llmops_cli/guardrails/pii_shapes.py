@@ -11,7 +11,11 @@
   per text. A number written with an explicit `+country` code is accepted when its length is
   possible for that country, whatever the region (people write made-up and newly allocated
   numbers that libphonenumber's validity ranges reject: `+31 6 9...`, `+44 7700 900...`);
-  national formats only for the configured regions, valid and strictly grouped.
+  `00CC` for `+CC` when the number is valid and its area code a group of its own. National
+  formats only for the configured regions: valid, with the area code not run into the digits
+  after it (the subscriber number grouped any way), and not glued to an id, a date or an IP
+  address. In the US and Canada also the 3-3-4 shape with made-up codes (`555-123-4567`,
+  `453 690 4497`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ import ipaddress
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 # -- URLs ----------------------------------------------------------------------------------
 
@@ -103,7 +111,10 @@ def is_local_host(host: str) -> bool:
 # -- phone numbers ---------------------------------------------------------------------------
 
 # a run of digits and the separators phone numbers are written with; `+` and `(` may open it
-_DIGIT_RUN = re.compile(r"[+(]?\d[\d \u00a0().\-/]*\d\)?")
+_DIGIT_RUN = re.compile(r"[+(]?\d[\d \u00a0\u2007\u2009\u202f().\-\u2010-\u2015\u2212/]*\d\)?")
+# the thin spaces of French typography and the figure space, which libphonenumber does not
+# read as separators: a space each (the same length, so offsets hold)
+_THIN_SPACES = str.maketrans("\u2007\u2009\u202f", "   ")
 _MIN_DIGITS = 7  # no phone number is shorter
 _SHORT_RUN = 64  # a run this long goes to the matcher whole
 _SLICE, _STEP = 48, 24  # longer runs: overlapping slices (a number is at most ~24 chars)
@@ -116,11 +127,29 @@ _NANP_SHAPE = re.compile(
     r"(?<![\w+.-])(?:1[-. ])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}([-.]))\d{3}(?(1)\1|[-.])\d{4}"
     r"(?![\w-]|\.\d)"
 )
+# the same shape with spaces (`415 555 0132`, `453 690-4497`), the North American rule that
+# neither the area code nor the exchange starts with 0 or 1, and no digit group next to it
+# (`12 345 678 9012`)
+_NANP_SPACED = re.compile(
+    r"(?<![\w+.,-])(?<!\d )(?:1 )?[2-9]\d{2} [2-9]\d{2}[ -]\d{4}(?![\w-]|[.,]\d| \d)"
+)
 _PHONE_LABEL = re.compile(
-    r"\b(?:phone|tel|telephone|call|mobile|cell|text|sms|whatsapp|fax|ph|contact|dial)\b",
+    r"\b(?:phone|tel|telephone|call|mobile|cell|text|sms|whatsapp|fax|ph|contact|dial|ring"
+    r"|t[ée]l[ée]fono|telefon|t[ée]l[ée]phone|handy|mobil|m[óo]vil|celular|cellulare|portable"
+    r"|gsm|anrufen|llamar|llama|appel(?:er|ez)|chiama(?:re|mi)?|bel|ligue|ligar)\b",
     re.IGNORECASE,
 )
+# `0049 30 ...`: the international prefix most of the world dials instead of `+`, at the start
+# of a digit run (`(?<![^\s\w]...` keeps it off the digits inside a number)
+_DOUBLE_ZERO = re.compile(r"(?<![\d+().\-/])(?<!\d[ .\-/])00(?=[1-9])")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # a run that is an address, not a number
+_IPV4_INSIDE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")  # not 01.23.45.67.89
+_DIGIT_GROUPS = re.compile(r"\d+")
+_DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
+_DATE = re.compile(
+    rf"(?:{_DAY}([./-]){_MONTH}|{_MONTH}([./-]){_DAY})(?(1)\1|\2)(?:19|20)?\d{{2}}"
+    rf"|(?:19|20)\d{{2}}([./-]){_MONTH}\3{_DAY}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +171,8 @@ def find_phones(text: str, regions: Sequence[str]) -> list[PhoneSpan]:
         found.update(PhoneSpan(start + a, start + b) for a, b in spans)
         budget -= not spans
     if _NANP_REGIONS & set(regions):
-        found.update(PhoneSpan(*m.span()) for m in _NANP_SHAPE.finditer(text))
+        for shape in (_NANP_SHAPE, _NANP_SPACED):
+            found.update(PhoneSpan(*m.span()) for m in shape.finditer(text))
     return sorted(found, key=lambda s: (s.start, -s.end))
 
 
@@ -151,21 +181,89 @@ def _match(text: str, at: int, end: int, regions: Sequence[str]) -> list[tuple[i
     digits (`2147483647`, an order id) needs a label before it (`phone`, `tel`, `call`)."""
     import phonenumbers
 
-    window = text[at:end]
+    window = text[at:end].translate(_THIN_SPACES)
     spans = []
-    if "+" in window:
+    # `0049 30 1234567` read as `+49 30 1234567` (same length, so the offsets hold); such a
+    # number must be valid, not only of a possible length: order ids start with 00 too
+    plus = _DOUBLE_ZERO.sub(" +", window)
+    if "+" in plus:
         for m in phonenumbers.PhoneNumberMatcher(
-            window, regions[0], leniency=phonenumbers.Leniency.POSSIBLE
+            plus, regions[0], leniency=phonenumbers.Leniency.POSSIBLE
         ):
-            if m.raw_string.startswith("+"):
+            if not m.raw_string.startswith("+"):
+                continue
+            if window[m.start] == "+":
                 spans.append((m.start, m.end))
+            elif (
+                phonenumbers.is_valid_number(m.number)
+                and _stands_alone(text, at + m.start - 1, at + m.end, m.raw_string)
+                and _grouped_nationally(m.raw_string, m.number, regions[0])
+            ):
+                spans.append((m.start - 1, m.end))
     for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(
-            window, region, leniency=phonenumbers.Leniency.STRICT_GROUPING
+            window, region, leniency=phonenumbers.Leniency.VALID
         ):
-            if not m.raw_string.isdigit() or _labelled(text, at + m.start):
+            if (
+                _grouped_or_labelled(text, at + m.start, m.raw_string)
+                and _stands_alone(text, at + m.start, at + m.end, m.raw_string)
+                and _grouped_nationally(m.raw_string, m.number, region)
+            ):
                 spans.append((m.start, m.end))
     return spans
+
+
+def _grouped_or_labelled(text: str, start: int, raw: str) -> bool:
+    return not raw.isdigit() or _labelled(text, start)
+
+
+def _stands_alone(text: str, start: int, end: int, raw: str) -> bool:
+    """Not part of an id (`POL-77-441-2093`, `INV-0612345678`), an SSN in an unclosed
+    bracket (`(883-75-7371`), a line that holds an IP address (`02 172.31.72.68`) or a date
+    (`02.12.2026`, `2026/12/02`)."""
+    if raw.count("(") != raw.count(")") or _IPV4_INSIDE.search(raw) or _DATE.fullmatch(raw):
+        return False
+    glued_before = start >= 2 and text[start - 1] in "-./_" and text[start - 2].isalnum()
+    glued_after = end + 1 < len(text) and text[end] in "-/_" and text[end + 1].isalnum()
+    return not (glued_before or glued_after)
+
+
+def _grouped_nationally(raw: str, number: PhoneNumber, region: str) -> bool:
+    """A valid number written as one block, or with its area code (trunk prefix and
+    destination code: `030`, `06`, `(11)`, `+49 30`) not run into the digits after it, and
+    either a group of its own (the subscriber number grouped any way: `06 1234 5678`,
+    `02 234 56 78`) or in libphonenumber's strict grouping (`91 234 56 78`). `2026-448812`
+    (a valid Washington number) and `419171/2020` are ids: their first group is no area code."""
+    import phonenumbers
+
+    if raw.isdigit():
+        return True
+    written = _DIGIT_GROUPS.findall(raw)
+    if raw.startswith("+"):
+        written = written[1:]  # the country code
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    expected = _DIGIT_GROUPS.findall(national)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_number(number) or region
+    )
+    trunk = (metadata.national_prefix if metadata else None) or ""
+    if len(written) > 2 and written[0] == trunk:
+        written = written[1:]  # `1-415-555-0132`
+    if not written or not expected:
+        return False
+    first, area = _without(written[0], trunk), _without(expected[0], trunk)
+    if len(first) > len(area):
+        return False
+    return first == area or any(
+        True
+        for _ in phonenumbers.PhoneNumberMatcher(
+            raw, region, leniency=phonenumbers.Leniency.STRICT_GROUPING
+        )
+    )
+
+
+def _without(group: str, trunk: str) -> str:
+    return group[len(trunk) :] if trunk and group.startswith(trunk) else group
 
 
 def _labelled(text: str, start: int) -> bool:
