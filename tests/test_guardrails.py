@@ -456,62 +456,6 @@ def test_repeated_texts_are_checked_once_with_a_report_each() -> None:
     assert len(engine._seen) == 3
 
 
-_TOXICITY_PROBE = """
-import json, sys
-from llmops_cli.guardrails.toxicity import scores
-print(json.dumps([scores(json.loads(sys.stdin.read())), "sklearn" in sys.modules]))
-"""
-
-
-def test_toxicity_scores_without_importing_scikit_learn_once_cached(tmp_path: Path) -> None:
-    """The first process reads the pickled model (scikit-learn) and caches its weights; the
-    next ones compute the same probabilities from the cache without scikit-learn."""
-    import os
-    import subprocess
-    import sys
-
-    from profanity_check import predict_prob
-
-    texts = _texts("toxicity_corpus") + _texts("guardrails_corpus") + ["", "42", "IDIOT!!"]
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-    runs = []
-    for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", _TOXICITY_PROBE],
-            input=json.dumps(texts),
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=60,
-        )
-        runs.append(json.loads(done.stdout))
-    assert [imported for _, imported in runs] == [True, False]
-    assert (tmp_path / "llmops" / "toxicity-weights.json").is_file()
-    expected = list(predict_prob(texts))
-    for found, _ in runs:
-        assert found == pytest.approx(expected, abs=1e-12)
-
-
-def test_toxicity_rebuilds_a_damaged_weights_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from profanity_check import predict_prob
-
-    from llmops_cli.guardrails import toxicity
-
-    cache = tmp_path / "llmops" / "toxicity-weights.json"
-    cache.parent.mkdir()
-    texts = _texts("toxicity_corpus")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    for damaged in ("{not json", json.dumps({"key": "another model", "idf": {}})):
-        cache.write_text(damaged, encoding="utf-8")
-        toxicity._linear.cache_clear()
-        assert toxicity.scores(texts) == pytest.approx(list(predict_prob(texts)), abs=1e-12)
-        assert json.loads(cache.read_text(encoding="utf-8"))["key"] == toxicity._model_key()
-    toxicity._linear.cache_clear()
-
-
 def _imported_modules(path: Path) -> set[str]:
     """Every module an import statement of `path` names, wherever it stands (module top,
     inside a function, under TYPE_CHECKING); relative imports resolved in the package."""

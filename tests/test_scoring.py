@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 from pathlib import Path
 from typing import Any
 
@@ -112,19 +111,6 @@ def test_guardrail_scorers(
         assert result.value == value
     assert reason in result.reason
     assert "jane.doe" not in result.reason  # entity types only, never values
-
-
-def test_toxicity_fast_path_equals_the_package_classifier() -> None:
-    from profanity_check import predict_prob
-
-    from llmops_cli.guardrails.toxicity import scores
-
-    texts = [
-        json.loads(line)["text"]
-        for line in (Path(__file__).parent / "data" / "guardrails_corpus.jsonl").open()
-    ] + ["you are a stupid idiot", "what the hell is this", ""]
-    assert scores(texts) == pytest.approx(list(predict_prob(texts)), abs=1e-12)
-    assert scores([]) == []
 
 
 def test_token_f1_and_rouge_l_known_values() -> None:
@@ -306,3 +292,25 @@ def test_rate_limiter_token_window() -> None:
     limiter = RateLimiter(rpm=60, tpm=100, clock=clock.clock())
     assert starts_of(limiter, clock, [80, 80, 10, 10], after=59.5) == [0.0, 60.0, 61.0, 62.0]
     assert clock.sleeps == [0.5, 1.0, 1.0]
+
+
+def test_rouge_l_lcs_equals_the_dynamic_programme() -> None:
+    """The bit-parallel LCS gives the textbook dynamic programme's length on every pair."""
+    import random
+
+    from llmops_cli.evaluation.scorers import lcs_length
+
+    def textbook(a: list[str], b: list[str]) -> int:
+        previous = [0] * (len(b) + 1)
+        for x in a:
+            current = [0]
+            for j, y in enumerate(b, start=1):
+                current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
+            previous = current
+        return previous[-1]
+
+    rnd = random.Random(5)
+    for _ in range(3000):
+        a = [rnd.choice("abcde") for _ in range(rnd.randint(0, 70))]
+        b = [rnd.choice("abcdef") for _ in range(rnd.randint(0, 70))]
+        assert lcs_length(a, b) == textbook(a, b) == lcs_length(b, a)
