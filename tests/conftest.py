@@ -3,6 +3,7 @@ projects built from the shipped sample."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,10 +12,22 @@ from typing import Any
 import pytest
 from fakeserver import FakeOpenAI, StartServer, echo
 from helpers import Cli, Write, git
+from mlflowserver import mlflow_server, shared_mlflow_server, stop_shared_mlflow_server
 
 from llmops_cli.scaffold import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
+TMPFS = Path("/dev/shm")
+SHARED_MLFLOW = "mlflow-server"  # under the run's basetemp, next to the workers' folders
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders on tmpfs where the machine has one: every fresh MLflow sqlite store
+    runs its ~50 migrations, each commit an fsync (9 s a store on this disk, 3 s in memory),
+    and git and the journals sync too. An explicit --basetemp or PYTEST_DEBUG_TEMPROOT wins;
+    xdist's workers take their folders from this (controller) process."""
+    if config.option.basetemp is None and os.access(TMPFS, os.W_OK | os.X_OK):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TMPFS))
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +61,24 @@ def fake_openai() -> Iterator[StartServer]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `mlflow server` for the whole run (tests/mlflowserver.py), started on first
+    use: each start costs 10-15 s. Under xdist the workers share it (the controller stops it,
+    pytest_sessionfinish); its users keep to experiments and prompt names of their own."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        yield shared_mlflow_server(tmp_path_factory.getbasetemp().parent / SHARED_MLFLOW)
+    else:
+        with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
+            yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        stop_shared_mlflow_server(config._tmp_path_factory.getbasetemp() / SHARED_MLFLOW)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -410,42 +410,42 @@ def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fa
 
 @pytest.mark.slow
 def test_mlflow_tracking_to_a_real_mlflow_server(
-    project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_url: str
 ) -> None:
-    from mlflowserver import mlflow_server
+    config = project / "llmops.yaml"  # the shared server (conftest): an experiment of its own
+    config.write_text(config.read_text().replace("quillnote-support", "quillnote-server-sync"))
+    url = mlflow_url
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+    result = cli("eval", "support-bot", "--limit", "4", cwd=project)
+    assert result.exit_code == 0, result.output
+    background = wait_tracking(project)["mlflow_run_id"]
+    # --wait-tracking speaks MLflow's REST API itself: it works where mlflow cannot load
+    blocked = tmp_path / "no-mlflow/mlflow"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('mlflow was imported')\n")
+    path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
+    command = ["eval", "support-bot", "--limit", "4", "--wait-tracking"]
+    synced = subprocess.run(
+        [sys.executable, "-m", "llmops_cli", *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    assert synced.returncode == 0 and "warning:" not in synced.stderr, synced.stderr
+    shown = [x for x in synced.stdout.splitlines() if x.startswith("mlflow run: ")]
+    assert len(shown) == 1, synced.stdout
+    from mlflow.tracking import MlflowClient
 
-    with mlflow_server(tmp_path / "server") as url:
-        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
-        result = cli("eval", "support-bot", "--limit", "4", cwd=project)
-        assert result.exit_code == 0, result.output
-        background = wait_tracking(project)["mlflow_run_id"]
-        # --wait-tracking speaks MLflow's REST API itself: it works where mlflow cannot load
-        blocked = tmp_path / "no-mlflow/mlflow"
-        blocked.mkdir(parents=True)
-        (blocked / "__init__.py").write_text("raise ImportError('mlflow was imported')\n")
-        path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
-        command = ["eval", "support-bot", "--limit", "4", "--wait-tracking"]
-        synced = subprocess.run(
-            [sys.executable, "-m", "llmops_cli", *command],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": path},
-        )
-        assert synced.returncode == 0 and "warning:" not in synced.stderr, synced.stderr
-        shown = [x for x in synced.stdout.splitlines() if x.startswith("mlflow run: ")]
-        assert len(shown) == 1, synced.stdout
-        from mlflow.tracking import MlflowClient
-
-        client = MlflowClient(url)
-        experiment = client.get_experiment_by_name("quillnote-support")
-        assert experiment is not None
-        runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
-        assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
-        for run in runs.values():
-            assert run.data.params["fingerprint"] == latest(project)["fingerprint"]
-            assert "report.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
-        assert not (project / ".llmops/mlflow.db").exists()
+    client = MlflowClient(url)
+    experiment = client.get_experiment_by_name("quillnote-server-sync")
+    assert experiment is not None
+    runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
+    assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
+    for run in runs.values():
+        assert run.data.params["fingerprint"] == latest(project)["fingerprint"]
+        assert "report.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert not (project / ".llmops/mlflow.db").exists()
 
 
 def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path, cli: Cli) -> None:
