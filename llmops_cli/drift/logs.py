@@ -8,6 +8,7 @@ Each chunk is a pandas frame of the needed columns plus the line number of every
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,15 @@ class Chunk:
     frame: pd.DataFrame
     lines: np.ndarray  # 1-based line (row, for Parquet) of each record in its file
     names: tuple[str, ...] = ()  # every column the source holds here, read or not
+    # per `keyed` column (JSONL only): the records that lack the key, as against `null`
+    absent: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def present(self, column: str, mask: np.ndarray | None = None) -> np.ndarray | None:
+        """Which of the rows (those of `mask`) hold `column`; None: all of them."""
+        lacking = self.absent.get(column)
+        if lacking is None:
+            return None
+        return ~(lacking if mask is None else lacking[mask])
 
 
 @dataclass
@@ -74,18 +84,32 @@ def log_format(path: Path) -> str:
 
 
 def read_chunks(
-    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str] = frozenset()
+    path: Path,
+    columns: set[str],
+    bad: BadRecords,
+    categorical: frozenset[str] = frozenset(),
+    keyed: frozenset[str] = frozenset(),
 ) -> Iterator[Chunk]:
     """Chunks of the needed `columns`; `categorical` ones arrive as pandas categoricals (no
-    Python string per row: a tenth of the memory and time on big logs)."""
+    Python string per row: a tenth of the memory and time on big logs). For the `keyed` ones
+    a JSONL chunk also says which records lack the key (`Chunk.absent`): `"error": null` is
+    a record without an error, a record with no `error` key says nothing about errors."""
     if not path.is_file():
         raise LlmopsError(f"{path}: no such log file")
-    reader = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[log_format(path)]
-    yield from reader(path, columns, bad, categorical)
+    fmt = log_format(path)
+    if fmt == "jsonl":
+        yield from _jsonl(path, columns, bad, categorical, keyed)
+        return
+    reader = {"csv": _csv, "parquet": _parquet}[fmt]
+    yield from reader(path, columns, bad, categorical)  # every row holds every column
 
 
 def _jsonl(
-    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
+    path: Path,
+    columns: set[str],
+    bad: BadRecords,
+    categorical: frozenset[str],
+    keyed: frozenset[str] = frozenset(),
 ) -> Iterator[Chunk]:
     line = 1
     with open(path, "rb") as f:
@@ -96,7 +120,7 @@ def _jsonl(
             if not block:
                 if data.strip():
                     yield from _emit(
-                        _json_block(path, data, len(data), line, columns, bad, categorical)
+                        _json_block(path, data, len(data), line, columns, bad, categorical, keyed)
                     )
                 return
             cut = data.rfind(b"\n") + 1
@@ -104,7 +128,7 @@ def _jsonl(
                 tail = data
                 continue
             tail = data[cut:]
-            chunk, spanned = _json_block(path, data, cut, line, columns, bad, categorical)
+            chunk, spanned = _json_block(path, data, cut, line, columns, bad, categorical, keyed)
             if chunk is not None:
                 yield chunk
             line += spanned
@@ -123,6 +147,7 @@ def _json_block(
     columns: set[str],
     bad: BadRecords,
     categorical: frozenset[str],
+    keyed: frozenset[str] = frozenset(),
 ) -> tuple[Chunk | None, int]:
     """The records of data[:end] and the number of lines they span."""
     import pyarrow as pa
@@ -139,7 +164,12 @@ def _json_block(
             frame = _to_pandas(table.select(names), categorical)
             # no blank lines: one record a line (the last line may lack its newline)
             lines = np.arange(first_line, first_line + table.num_rows)
-            return Chunk(frame, lines, tuple(table.column_names)), table.num_rows
+            absent = {
+                name: ~_key_lines(data, end, name, table.num_rows)
+                for name in keyed & set(names)
+                if table.column(name).null_count  # no nulls: every record holds the key
+            }
+            return Chunk(frame, lines, tuple(table.column_names), absent), table.num_rows
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     seen: dict[str, None] = {}
@@ -165,7 +195,23 @@ def _json_block(
     if not records:
         return None, spanned
     frame = pd.DataFrame.from_records(records)
-    return Chunk(frame, np.asarray(numbers, dtype=np.int64), tuple(seen)), spanned
+    absent = {
+        name: np.array([name not in r for r in records], dtype=bool)
+        for name in keyed & set(frame.columns)
+    }
+    return Chunk(frame, np.asarray(numbers, dtype=np.int64), tuple(seen), absent), spanned
+
+
+def _key_lines(data: bytes, end: int, key: str, rows: int) -> np.ndarray:
+    """Which of the `rows` lines of data[:end] (one record a line) hold the key `key`. An
+    unescaped `"key"` followed by a colon is a key (inside a JSON string its quotes would be
+    escaped); one nested in another field counts too, which at worst keeps the old reading."""
+    pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False).encode()) + rb"\s*:")
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
+    found = np.fromiter((m.start() for m in pattern.finditer(data, 0, end)), dtype=np.int64)
+    held = np.zeros(rows, dtype=bool)
+    held[np.minimum(np.searchsorted(newlines, found), rows - 1)] = True
+    return held
 
 
 def _csv(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from llmops_cli.drift import logs, stats
+from llmops_cli.drift.columns import TIME_FIELDS
 from llmops_cli.drift.config import DriftConfig, SignalSpec
 from llmops_cli.drift.summary import (
     CountSummary,
@@ -165,30 +166,20 @@ def summarize(
     categorical = frozenset(
         s.field for s in config.signals if s.kind in ("categorical", "rate")
     ) - {config.timestamp_field}
+    rates = frozenset(s.field for s in config.signals if s.kind == "rate")
     for path in dict.fromkeys(w.path for w in windows):
         mine = [states[w.label] for w in windows if w.path == path]
-        for chunk in logs.read_chunks(path, columns, bad, categorical):
+        for chunk in logs.read_chunks(path, columns, bad, categorical, rates):
             rows_read += len(chunk.lines)
             ts, valid = _chunk_times(path, chunk, config, bad, mine)
             for state in mine:
                 mask = _in_window(state.window, ts, valid, len(chunk.lines))
                 if not mask.any():
                     continue
-                part = chunk.frame[mask] if not mask.all() else chunk.frame
-                lines = chunk.lines[mask]
-                state.rows += len(part)
-                present[state.window.label].update(part.columns)
-                seen[state.window.label].update(chunk.names or part.columns)
-                _feed(
-                    path,
-                    part,
-                    lines,
-                    ts[mask] if ts is not None else None,
-                    config,
-                    state.accumulators,
-                    bad,
-                    now_ns,
-                )
+                state.rows += int(mask.sum())
+                present[state.window.label].update(chunk.frame.columns)
+                seen[state.window.label].update(chunk.names or chunk.frame.columns)
+                _feed(path, chunk, mask, ts, config, state.accumulators, bad, now_ns)
     if rows_read and bad.count / rows_read > config.max_bad_fraction:
         raise LlmopsError(
             f"{bad.count} of {rows_read} records are unusable (over drift.max_bad_fraction "
@@ -243,11 +234,19 @@ def _chunk_times(
     if column not in chunk.frame.columns:
         if any(s.window.ranged for s in states):
             raise LlmopsError(
-                f"{path}: no {column!r} field to select a time range by; set "
-                "drift.timestamp_field in the thresholds manifest"
+                f"{path}: no {column!r} field to select a time range by; {_name_it(chunk)}"
             )
         return None, None
     return logs.timestamps(path, chunk.frame[column], chunk.lines, column, bad)
+
+
+def _name_it(chunk: logs.Chunk) -> str:
+    """What to do about a log with no time field of the configured name."""
+    held = [name for name in TIME_FIELDS if name in (chunk.names or chunk.frame.columns)]
+    which = f"it has {', '.join(held)}: choose one" if held else "name the log's time field"
+    return (
+        f"{which} with --timestamp-field NAME (or drift.timestamp_field in the thresholds manifest)"
+    )
 
 
 def _in_window(
@@ -265,14 +264,20 @@ def _in_window(
 
 def _feed(
     path: Path,
-    frame: pd.DataFrame,
-    lines: np.ndarray,
-    ts: np.ndarray | None,
+    chunk: logs.Chunk,
+    mask: np.ndarray,
+    times: np.ndarray | None,
     config: DriftConfig,
     accs: dict[str, Any],
     bad: logs.BadRecords,
     now_ns: int,
 ) -> None:
+    """Fold a window's rows of `chunk` (`mask`) into its accumulators. A record that lacks a
+    signal's field is left out of that signal (for a rate: `"error": null` counts as no
+    error, a record with no `error` key does not count)."""
+    frame = chunk.frame if mask.all() else chunk.frame[mask]
+    lines = chunk.lines[mask]
+    ts = times[mask] if times is not None else None
     for spec in config.signals:
         if spec.field not in frame.columns:
             continue
@@ -285,7 +290,8 @@ def _feed(
             acc.n += sum(counts.values())
             acc.counts.update(counts)
         elif spec.kind == "rate":
-            n, events = logs.events(series)
+            held = chunk.present(spec.field, mask)
+            n, events = logs.events(series if held is None else series[held])
             acc.n += n
             acc.events += events
         elif spec.kind == "text":
