@@ -206,7 +206,10 @@ def _key_lines(data: bytes, end: int, key: str, rows: int) -> np.ndarray:
     """Which of the `rows` lines of data[:end] (one record a line) hold the key `key`. An
     unescaped `"key"` followed by a colon is a key (inside a JSON string its quotes would be
     escaped); one nested in another field counts too, which at worst keeps the old reading."""
-    pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False).encode()) + rb"\s*:")
+    token = json.dumps(key, ensure_ascii=False).encode()
+    if data.count(token + b":", 0, end) == rows:  # the usual shape, once a record: all hold it
+        return np.ones(rows, dtype=bool)
+    pattern = re.compile(re.escape(token) + rb"\s*:")
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
     found = np.fromiter((m.start() for m in pattern.finditer(data, 0, end)), dtype=np.int64)
     held = np.zeros(rows, dtype=bool)
@@ -341,7 +344,8 @@ def is_event(v: Any) -> bool:
 def events(series: pd.Series) -> tuple[int, int]:
     """(records, records whose value marks an event). An event is a true flag, a non-zero
     number, a non-empty list or an error code other than "ok"/"none"; null is no event (a log
-    writes `"error": null`, or leaves the field out, when nothing went wrong)."""
+    writes `"error": null` when nothing went wrong). Records that lack the field altogether
+    are left out by the caller (`Chunk.absent`)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         counts = series.value_counts(dropna=True)
         return len(series), int(sum(v for k, v in counts.items() if is_event(k)))
