@@ -178,13 +178,15 @@ def drift_check(
     classifier; Benjamini–Hochberg across p-values. A time-range --current is a window of a
     series: a signal alerts after `consecutive` breached windows and clears after one clean
     window. A --current file is one pair, judged alone. Exit 0 stable, 5 drift alert,
-    1 bad input, 2 an unparsable date or range.
+    1 bad input, 2 a usage error (such as an unparsable date or range).
 
     \b
     Examples:
       llmops drift-check --reference ref.jsonl --current today.jsonl
       llmops drift-check --log inference.jsonl --current last:24h --reference prior:7d
       llmops drift-check --log inference.jsonl --current last:1h --timestamp-field ts
+      llmops drift-check baseline --reference october.jsonl --out ref.json
+      llmops drift-check --baseline ref.json --current today.jsonl
     """
     if ctx.invoked_subcommand is not None:
         return
