@@ -632,3 +632,90 @@ def test_a_nan_score_is_unscored_with_a_reason_not_a_crash(
         assert f"case {row['case_id']}: token_f1 gave nan" in token_f1["reason"]
     written = project / "reports/support-bot" / report.run_id / "report.json"
     assert "NaN" not in written.read_text("utf-8")
+
+
+def test_a_cached_rerun_reports_what_a_computed_one_does(
+    project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached rerun reads each finished row and the aggregates the runs before kept (no
+    case screened, scored or scrubbed again); its report equals one computed afresh from the
+    same cached answers, and the fresh run's on all but whether the model was called."""
+    from llmops_cli import api
+    from llmops_cli.evaluation import aggregate, rows
+
+    use_server(project, server.url, monkeypatch, "openai-http")
+    fresh = api.evaluate(project, "support-bot", track=False).to_dict()
+    built: list[str] = []
+    build_row = rows.build_row
+
+    def counted(item: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        built.append(item.case.id)
+        return build_row(item, *args, **kwargs)
+
+    monkeypatch.setattr("llmops_cli.evaluation.runner.build_row", counted)
+    summaries: list[int] = []
+
+    def summarize(cases: Any) -> Any:
+        summaries.append(len(cases))
+        return aggregate.summarize(cases)
+
+    monkeypatch.setattr("llmops_cli.evaluation.report.summarize", summarize)
+    replayed = api.evaluate(project, "support-bot", track=False).to_dict()
+    assert built == [] and summaries == []  # every row and the aggregates from the memo
+    (project / ".llmops/cache/guardrails.sqlite").unlink()  # forget what was kept
+    computed = api.evaluate(project, "support-bot", track=False).to_dict()
+    assert len(built) == len(fresh["cases"]) > 10 and summaries == [len(built)]
+
+    def results(report: dict[str, Any]) -> dict[str, Any]:
+        return {k: report[k] for k in ("cases", "summary", "slices", "cache", "fingerprint")}
+
+    assert results(replayed) == results(computed)
+    assert replayed["cache"]["hits"] == len(fresh["cases"]) and server.requests == len(built)
+    as_replayed = [{**row, "cached": True, "attempts": 0} for row in fresh["cases"]]
+    assert replayed["cases"] == as_replayed
+    assert replayed["summary"] == {**fresh["summary"], "fresh_calls": 0}
+    assert replayed["slices"] == fresh["slices"]
+
+
+def test_slices_keep_the_metric_means_without_intervals(project: Path) -> None:
+    """A slice keeps each metric's mean: the same value as the full metric table's, which
+    also draws bootstrap intervals."""
+    from llmops_cli import api
+    from llmops_cli.evaluation import aggregate
+
+    cases = api.evaluate(project, "support-bot", track=False).cases
+    slices = aggregate.by_tag(cases)
+    assert len(slices) > 1
+    for tag, found in slices.items():
+        table = aggregate.metric_table([c for c in cases if tag in c.tags])
+        assert found.metrics == {n: m.mean for n, m in table.items() if m.mean is not None}
+
+
+def test_an_unchanged_metric_diffs_to_the_bootstrap_interval_without_numpy() -> None:
+    """report.html's diff against the previous run: when no case's value moved, the interval
+    of the change is (0, 0) without a draw, as the bootstrap finds it."""
+    import numpy as np
+
+    from llmops_cli.render import diff
+    from llmops_cli.stats.bootstrap import resampled_means
+
+    for n in (2, 7, 300):
+        draws = resampled_means([0.0] * n, diff.BOOTSTRAP_SAMPLES, diff.SEED)
+        assert [float(x) for x in np.percentile(draws, [2.5, 97.5])] == [0.0, 0.0]
+
+    def report(values: list[float]) -> dict[str, Any]:
+        rows = [
+            {"case_id": f"c{i}", "repeat": 0, "status": "passed", "scores": {"f1": {"value": v}}}
+            for i, v in enumerate(values)
+        ]
+        return {"run_id": "r", "summary": {"metrics": {"f1": {}}}, "cases": rows}
+
+    values = [0.25, 0.5, 1.0, 0.0]
+    same = diff.diff_reports(report(values), report(values), "before")
+    assert [(d.name, d.delta, d.ci95) for d in same.deltas] == [
+        ("pass_rate", 0.0, (0.0, 0.0)),
+        ("f1", 0.0, (0.0, 0.0)),
+    ]
+    moved = diff.diff_reports(report([0.5, 0.5, 1.0, 0.5]), report(values), "before")
+    f1 = next(d for d in moved.deltas if d.name == "f1")
+    assert f1.ci95 is not None and f1.ci95 != (0.0, 0.0)

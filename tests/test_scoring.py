@@ -306,3 +306,25 @@ def test_rate_limiter_token_window() -> None:
     limiter = RateLimiter(rpm=60, tpm=100, clock=clock.clock())
     assert starts_of(limiter, clock, [80, 80, 10, 10], after=59.5) == [0.0, 60.0, 61.0, 62.0]
     assert clock.sleeps == [0.5, 1.0, 1.0]
+
+
+def test_rouge_l_lcs_equals_the_dynamic_programme() -> None:
+    """The bit-parallel LCS gives the textbook dynamic programme's length on every pair."""
+    import random
+
+    from llmops_cli.evaluation.scorers import lcs_length
+
+    def textbook(a: list[str], b: list[str]) -> int:
+        previous = [0] * (len(b) + 1)
+        for x in a:
+            current = [0]
+            for j, y in enumerate(b, start=1):
+                current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
+            previous = current
+        return previous[-1]
+
+    rnd = random.Random(5)
+    for _ in range(3000):
+        a = [rnd.choice("abcde") for _ in range(rnd.randint(0, 70))]
+        b = [rnd.choice("abcdef") for _ in range(rnd.randint(0, 70))]
+        assert lcs_length(a, b) == textbook(a, b) == lcs_length(b, a)

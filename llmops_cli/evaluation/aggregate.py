@@ -40,12 +40,17 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[flo
     return float(low), float(high)
 
 
-def _stat(values: Sequence[float]) -> Stat:
-    if len(values) < 2:  # no interval, and no numpy import (~0.06 s) for a one-case run
-        return Stat(n=len(values), mean=float(values[0]) if values else None, ci95=None)
+def _mean(values: Sequence[float]) -> float | None:
+    if len(values) < 2:  # no numpy import (~0.06 s) for a one-case run
+        return float(values[0]) if values else None
     import numpy as np
 
-    return Stat(n=len(values), mean=float(np.mean(values)), ci95=bootstrap_ci(values))
+    return float(np.mean(values))
+
+
+def _stat(values: Sequence[float]) -> Stat:
+    ci95 = bootstrap_ci(values) if len(values) > 1 else None
+    return Stat(n=len(values), mean=_mean(values), ci95=ci95)
 
 
 def metric_table(rows: Sequence[CaseRow]) -> dict[str, MetricSummary]:
@@ -94,7 +99,6 @@ def summarize(rows: Sequence[CaseRow]) -> Summary:
     total = len(rows)
     counts = status_counts(rows)
     errored = counts["errored"]
-    fresh = [r for r in rows if r.status != "errored" and not r.cached]
     answered = [r for r in rows if r.status != "errored"]
     latency = [float(r.latency_ms) for r in answered if r.latency_ms is not None]
     tokens = [r.prompt_tokens + r.completion_tokens for r in answered]
@@ -117,10 +121,15 @@ def summarize(rows: Sequence[CaseRow]) -> Summary:
             per_1k_requests=float(sum(costs)) / len(costs) * 1000 if costs else None,
             priced_cases=len(costs),
         ),
-        fresh_calls=len(fresh),
+        fresh_calls=fresh_calls(rows),
         metrics=metric_table(rows),
         screening=_screening(rows),
     )
+
+
+def fresh_calls(rows: Sequence[CaseRow]) -> int:
+    """The answered cases whose answer came from the model, not the cache."""
+    return sum(1 for r in rows if r.status != "errored" and not r.cached)
 
 
 def _screening(rows: Sequence[CaseRow]) -> ScreeningSummary:
@@ -132,6 +141,17 @@ def _screening(rows: Sequence[CaseRow]) -> ScreeningSummary:
     )
 
 
+def _means(rows: Sequence[CaseRow]) -> dict[str, float]:
+    """The mean of each metric that has a value (as `metric_table`, without its intervals)."""
+    values: dict[str, list[float]] = {}
+    for row in rows:
+        for name, s in row.scores.items():
+            if s.value is not None:
+                values.setdefault(name, []).append(float(s.value))
+    means = {name: _mean(values[name]) for name in sorted(values)}
+    return {name: mean for name, mean in means.items() if mean is not None}
+
+
 def by_tag(rows: Sequence[CaseRow]) -> dict[str, SliceSummary]:
     tags = sorted({t for r in rows for t in r.tags})
     slices = {}
@@ -139,7 +159,7 @@ def by_tag(rows: Sequence[CaseRow]) -> dict[str, SliceSummary]:
         subset = [r for r in rows if tag in r.tags]
         verdicts = pass_verdicts(subset)
         counts = status_counts(subset)
-        means = {n: m.mean for n, m in metric_table(subset).items() if m.mean is not None}
+        means = _means(subset)
         slices[tag] = SliceSummary(
             cases=len(subset),
             checked=counts["passed"] + counts["failed"],

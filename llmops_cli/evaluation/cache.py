@@ -56,6 +56,7 @@ class ResponseCache:
         self._replay: dict[str, Completion] | None = None  # read-only from a cassette
         self._used: dict[str, Completion] | None = None  # read-write, recording a cassette
         self._labels: dict[str, Label] = {}
+        self._loaded: dict[str, Completion] = {}  # read ahead by `preload`
         if cassette is not None and mode is CacheMode.read_only:
             self._replay = cassettes.load(cassette)
         elif mode is not CacheMode.off:
@@ -68,6 +69,11 @@ class ResponseCache:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
+
+    @property
+    def stores(self) -> bool:
+        """Whether `put` keeps answers (read-write, with a database)."""
+        return self._db is not None and self.mode is CacheMode.read_write
 
     def label(self, labels: Mapping[str, Label]) -> None:
         """Name the case and repeat each key answers, for a cassette and a miss's error."""
@@ -88,6 +94,8 @@ class ResponseCache:
             return self._replay.get(key)
         if self._db is None:
             return None
+        if key in self._loaded:
+            return self._loaded[key]
         row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
         return None if row is None else Completion(**json.loads(row[0]))
 
@@ -111,6 +119,24 @@ class ResponseCache:
             f"--cache read-only: {len(missing)} of {len(keys)} responses are not in the cache "
             f"({where}){named if cases else ''}; record them first with --cache read-write"
         )
+
+    def preload(self, keys: list[str]) -> dict[str, Completion]:
+        """The stored answers of those of `keys` the cache holds, read in one query per 500
+        keys and kept for `get` (which counts the hit when the run uses it)."""
+        if self._replay is not None:
+            return {k: self._replay[k] for k in keys if k in self._replay}
+        if self._db is None:
+            return {}
+        found: dict[str, Completion] = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT key, value FROM responses WHERE key IN ({marks})"
+            found.update(
+                (k, Completion(**json.loads(v))) for k, v in self._db.execute(query, batch)
+            )
+        self._loaded.update(found)
+        return found
 
     def contains(self, keys: list[str]) -> set[str]:
         if self._replay is not None:

@@ -4,7 +4,6 @@ A call that still fails returns its error (the case is then `errored`), never ra
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache
@@ -37,12 +36,15 @@ async def call(
             return hit, None, 0, True
         if cache.mode is CacheMode.read_only:
             return None, "response not in the cache (--cache read-only)", 0, False
+    import asyncio  # here: a run whose every row is replayed never imports it
+
     estimate = sum(len(m["content"]) for m in request.messages) // 4
     error = ""
     for attempt in range(retries + 1):
         await limiter.acquire(estimate)
         try:
-            completion = await asyncio.wait_for(target.complete(request, timeout_s), timeout_s + 5)
+            async with asyncio.timeout(timeout_s + 5):  # no task of its own, as wait_for makes
+                completion = await target.complete(request, timeout_s)
         except TargetError as exc:
             error = str(exc)
             if not exc.retryable or attempt == retries:

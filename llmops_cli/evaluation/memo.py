@@ -15,7 +15,7 @@ import hashlib
 import importlib.util
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -62,17 +62,45 @@ class GuardrailMemo:
         self._new[key] = json.dumps(value)
         return value
 
+    def recall_many(self, keys: list[str]) -> dict[str, Any]:
+        """The stored values of those of `keys` (from `key`) the memo holds: one query per
+        500 keys, where `remember` makes one per text."""
+        found = {k: json.loads(self._new[k]) for k in keys if k in self._new}
+        db = self._open() if keys else None
+        if db is None:
+            return found
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = db.execute(f"SELECT key, value FROM memo WHERE key IN ({marks})", batch)
+            found.update((key, json.loads(value)) for key, value in rows)
+        return found
+
+    def keep(self, key: str, value: Any) -> None:
+        """Store `value` (JSON) under `key` (from `key`) when the run saves."""
+        self._new[key] = json.dumps(value, ensure_ascii=False)
+
     def save(self) -> None:
         db = self._open() if self._new else None
         if db is not None:
             with suppress(sqlite3.Error):  # a read-only or full disk: verdicts are recomputed
-                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", self._new.items())
+                db.execute("BEGIN")  # one transaction (one fsync), not one per verdict
+                try:
+                    db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)", self._new.items())
+                    db.execute("COMMIT")
+                except sqlite3.Error:
+                    db.execute("ROLLBACK")
+                    raise
         self._new.clear()
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def key(self, kind: str, text: str) -> str:
+        """The key of `text`'s verdict of `kind` (salted; it says nothing of the text)."""
+        return self._key(kind, text)
 
     def _key(self, kind: str, text: str) -> str:
         if self._tag is None:
@@ -96,26 +124,54 @@ class GuardrailMemo:
 def memo_scrub(memo: GuardrailMemo, regions: tuple[str, ...]) -> Callable[..., str]:
     """`scrub` for the project's PII `regions` that asks the memo for a text that may hold
     PII (the texts Presidio reads); the regions are in the key, so a verdict made under
-    other regions is never served."""
+    other regions is never served. Each text is scrubbed once a run (expected answers and
+    scorers' reasons repeat)."""
     from llmops_cli.guardrails.pii import may_hold_pii
     from llmops_cli.guardrails.scrub import scrub
 
+    done: dict[tuple[str, bool, bool], str] = {}
+
     def scrub_text(text: str, *, pii: bool = True, keep_urls: bool = False) -> str:
+        found = done.get((text, pii, keep_urls))
+        if found is not None:
+            return found
         if not pii or not may_hold_pii(text):
-            return scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
-        kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
-        return str(
-            memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
-        )
+            found = scrub(text, pii=pii, keep_urls=keep_urls, regions=regions)
+        else:
+            kind = f"{'scrub-keep-urls' if keep_urls else 'scrub'}:{','.join(regions)}"
+            found = str(
+                memo.remember(kind, text, lambda t: scrub(t, keep_urls=keep_urls, regions=regions))
+            )
+        done[(text, pii, keep_urls)] = found
+        return found
 
     return scrub_text
 
 
-def memo_injection_rules(memo: GuardrailMemo) -> Callable[[str], tuple[str, ...]]:
-    """The screening's rule ids of a text, from the memo when seen before."""
+def memo_injection_rules(
+    memo: GuardrailMemo, texts: Iterable[str] = ()
+) -> Callable[[str], tuple[str, ...]]:
+    """The screening's rule ids of a text, from the memo when seen before; `texts` (the
+    run's inputs and chunks) are looked up in one go, and each text is screened once."""
     from llmops_cli.guardrails.screening import injection_rules
 
+    keys = {text: memo.key(INJECTION, text) for text in dict.fromkeys(texts)}
+    kept = memo.recall_many(list(keys.values()))
+    known = {text: tuple(kept[key]) for text, key in keys.items() if key in kept}
+
     def rules(text: str) -> tuple[str, ...]:
-        return tuple(memo.remember("injection", text, lambda t: list(injection_rules(t))))
+        found = known.get(text)
+        if found is not None:
+            return found
+        if text in keys:  # looked up already: not in the memo
+            found = injection_rules(text)
+            memo.keep(keys[text], list(found))
+        else:
+            found = tuple(memo.remember(INJECTION, text, lambda t: list(injection_rules(t))))
+        known[text] = found
+        return found
 
     return rules
+
+
+INJECTION = "injection"

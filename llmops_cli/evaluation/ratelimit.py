@@ -3,12 +3,21 @@ token window kept under `tpm`."""
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+
+
+async def _sleep(seconds: float) -> None:
+    import asyncio  # not on a run whose every row is replayed (~50 ms)
+
+    await asyncio.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -16,7 +25,7 @@ class Clock:
     """What the limiter and the retry loop read the time and wait with (tests pass a fake)."""
 
     now: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    sleep: Callable[[float], Awaitable[None]] = _sleep
 
 
 class RateLimiter:
@@ -31,11 +40,15 @@ class RateLimiter:
         self.clock = clock or Clock()
         self.next_start = -math.inf
         self.window: collections.deque[tuple[float, int]] = collections.deque()
-        self._turn = asyncio.Lock()
+        self._turn: asyncio.Lock | None = None  # made in the running loop, when first needed
 
     async def acquire(self, tokens: int) -> None:
         if not self.interval and not self.tpm:
             return
+        if self._turn is None:
+            import asyncio
+
+            self._turn = asyncio.Lock()
         async with self._turn:
             if self.tpm:
                 await self._room_for(tokens, self.tpm)  # first: this wait may be long

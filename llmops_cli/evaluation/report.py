@@ -3,10 +3,13 @@ report.md, report.html and junit.xml, written all together or not at all."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmops_cli import __version__
 from llmops_cli.contracts.report import (
@@ -17,9 +20,11 @@ from llmops_cli.contracts.report import (
     GitInfo,
     GoldenSetInfo,
     RunOptions,
+    SliceSummary,
+    Summary,
     TargetInfo,
 )
-from llmops_cli.evaluation.aggregate import by_tag, summarize
+from llmops_cli.evaluation.aggregate import by_tag, fresh_calls, summarize
 from llmops_cli.evaluation.local import BASELINE_LABEL
 from llmops_cli.evaluation.runner import EvalRun
 from llmops_cli.gitinfo import head_commit
@@ -39,6 +44,7 @@ def build_report(project: Project, run: EvalRun) -> EvalReport:
     baseline = model.provider == "local"
     # the runner and its journal keep plain dicts; the report is where rows become typed
     cases = tuple(CaseRow.from_dict(row, source=f"case {row.get('case_id')}") for row in run.rows)
+    summary, slices = aggregates(project, run.rows, cases)
     corpus = resolved.summary()["corpus"]
     return EvalReport(
         schema_version=REPORT_SCHEMA_VERSION,
@@ -74,11 +80,57 @@ def build_report(project: Project, run: EvalRun) -> EvalReport:
         cache=CacheStats(
             hits=run.cache_hits, misses=run.cache_misses, resumed_cases=run.resumed_rows
         ),
-        summary=summarize(cases),
+        summary=summary,
         warnings=tuple(_judge_warnings(project, resolved)),
-        slices=by_tag(cases),
+        slices=slices,
         cases=cases,
     )
+
+
+AGGREGATES_KIND = "eval-aggregates"
+
+
+def aggregates(
+    project: Project, rows: Sequence[Mapping[str, Any]], cases: Sequence[CaseRow]
+) -> tuple[Summary, dict[str, SliceSummary]]:
+    """`summarize` and `by_tag` of the rows, kept in the memo (`.llmops/cache/`) by a hash of
+    the code and the rows: a rerun of the same rows imports no numpy and draws no bootstrap.
+    The key leaves out `cached` and `attempts`, which the aggregates read only to count
+    `fresh_calls` (counted here), so a cached rerun finds what the fresh run kept."""
+    from llmops_cli.evaluation.memo import GuardrailMemo
+    from llmops_cli.evaluation.replay import code_tag
+    from llmops_cli.evaluation.salt import project_salt
+
+    memo = GuardrailMemo(
+        project.state_dir / "cache" / "guardrails.sqlite", project_salt(project.state_dir)
+    )
+    try:
+        text = code_tag() + json.dumps(
+            [{k: v for k, v in row.items() if k not in _CALL_FIELDS} for row in rows],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        key = memo.key(AGGREGATES_KIND, text)
+        kept = memo.recall_many([key]).get(key)
+        if kept is not None:
+            summary = Summary.from_dict(kept["summary"], source="memo")
+            summary = dataclasses.replace(summary, fresh_calls=fresh_calls(cases))
+            slices = {
+                k: SliceSummary.from_dict(v, source="memo") for k, v in kept["slices"].items()
+            }
+            return summary, slices
+        summary, slices = summarize(cases), by_tag(cases)
+        memo.keep(
+            key,
+            {"summary": summary.to_dict(), "slices": {k: v.to_dict() for k, v in slices.items()}},
+        )
+        memo.save()
+        return summary, slices
+    finally:
+        memo.close()
+
+
+_CALL_FIELDS = frozenset({"cached", "attempts"})
 
 
 def _judge_warnings(project: Project, resolved: ResolvedPipeline) -> list[str]:
@@ -97,15 +149,17 @@ def write_report(project: Project, report: EvalReport) -> Path:
     staging.mkdir(parents=True)
     previous = previous_report(project, report)
     try:
+        data = report.to_dict()  # once, for the JSON and both views
         files = {
-            "report.json": report.to_json() + "\n",
+            "report.json": json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             "report.md": markdown.render(report),
             "report.html": html.render(
                 report,
                 previous,
                 baseline_label=f"the previous run {previous.run_id}" if previous else "",
+                data=data,
             ),
-            "junit.xml": junit.render(report),
+            "junit.xml": junit.render(report, data=data),
         }
         for name, text in files.items():
             with open(staging / name, "w", encoding="utf-8") as f:

@@ -8,9 +8,8 @@ Each finished case goes to the resume journal (journal.py) as it finishes.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,9 +22,10 @@ from llmops_cli.evaluation.memo import GuardrailMemo, memo_injection_rules, memo
 from llmops_cli.evaluation.plan import EvalOptions, Item, plan_items, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers, prepare_remote_scorers
+from llmops_cli.evaluation.replay import ReplayRows
 from llmops_cli.evaluation.rows import build_row
 from llmops_cli.evaluation.salt import project_salt
-from llmops_cli.evaluation.targets import Target, make_target
+from llmops_cli.evaluation.targets import Completion, Target, make_target
 from llmops_cli.extras import require
 from llmops_cli.guardrails.scrub import scrub_row
 from llmops_cli.manifests.resolve import ResolvedPipeline
@@ -104,11 +104,17 @@ def run_eval(
     )
     scrub_text = memo_scrub(memo, project.pii_regions)
     cache.label({i.key: Label(i.case.id, i.repeat) for i in items})
+    replay = None
+    if target.cacheable and options.cache is not CacheMode.off:
+        replay = ReplayRows(memo, resolved, options, project.pii_regions)
     try:
         if options.cache is CacheMode.read_only and target.cacheable:
             cache.require([i.key for i in pending])
-        cached = cache.contains([i.key for i in pending]) if target.cacheable else set()
-        if len(cached) < len(pending):
+        answers = cache.preload([i.key for i in pending]) if target.cacheable else {}
+        kept: list[tuple[Item, dict[str, Any]]] = []
+        if replay is not None:  # rows kept from an earlier run of the same answers
+            pending, kept = _replayed(pending, answers, replay)
+        if any(i.key not in answers for i in pending):
             target.prepare()
         prepare_remote_scorers(resolved, cases)
         run = EvalRun(
@@ -120,18 +126,18 @@ def run_eval(
             resumed_rows=len(journal.done),
             target=target.identity,
         )
-        progress.start(len(items), len(items) - len(pending))
+        progress.start(len(items), len(items) - len(pending) - len(kept))
         started = time.perf_counter()
         limits = model.limits
         concurrency = options.concurrency or limits.get("concurrency", DEFAULT_CONCURRENCY)
-
-        def record(row: dict[str, Any]) -> None:
-            scrub_row(row, pii=options.scrub_outputs, scrub_text=scrub_text)
+        for item, row in kept:
+            cache.get(item.key)  # a replayed answer counts as the cache hit it is
             journal.append(row)
             progress.advance(row)
+        record = _recorder(options, scrub_text, journal, progress, cache, replay)
 
         try:
-            asyncio.run(
+            _run(
                 _run_all(
                     pending,
                     target,
@@ -141,9 +147,10 @@ def run_eval(
                     resolved,
                     options,
                     record,
-                    memo_injection_rules(memo),
+                    memo_injection_rules(memo, _screened_texts(pending)),
                     clock,
-                )
+                ),
+                pending,
             )
         except KeyboardInterrupt:
             raise EvalInterrupted(
@@ -169,10 +176,66 @@ def run_eval(
         journal.close()
 
 
+def _screened_texts(items: Sequence[Item]) -> Iterator[str]:
+    """What input screening reads: each case's text variables and its chunks."""
+    for item in items:
+        yield from (v for v in item.case.vars.values() if isinstance(v, str))
+        yield from (chunk.text for chunk in item.retrieved)
+
+
+def _recorder(
+    options: EvalOptions,
+    scrub_text: Callable[..., str],
+    journal: Journal,
+    progress: Progress,
+    cache: ResponseCache,
+    replay: ReplayRows | None,
+) -> Callable[[dict[str, Any], Item, Completion | None], None]:
+    """What becomes of a finished row: scrubbed, journaled, shown, and kept for its replay."""
+
+    def record(row: dict[str, Any], item: Item, completion: Completion | None) -> None:
+        scrub_row(row, pii=options.scrub_outputs, scrub_text=scrub_text)
+        journal.append(row)
+        progress.advance(row)
+        fresh = not row["cached"]
+        if replay is None or completion is None or (fresh and not cache.stores):
+            return
+        if (key := replay.key(item, completion)) is not None:
+            replay.keep(key, row, fresh)
+
+    return record
+
+
+def _replayed(
+    pending: list[Item], answers: Mapping[str, Completion], replay: ReplayRows
+) -> tuple[list[Item], list[tuple[Item, dict[str, Any]]]]:
+    """The items still to run, and the rows the memo kept for the others' cached answers."""
+    keys = [replay.key(i, answers[i.key]) if i.key in answers else None for i in pending]
+    found = replay.recall([k for k in keys if k is not None])
+    left, kept = [], []
+    for item, key in zip(pending, keys, strict=True):
+        row = found.get(key) if key is not None else None
+        if row is None:
+            left.append(item)
+        else:
+            kept.append((item, row))
+    return left, kept
+
+
 def finish_journal(project: Project, run: EvalRun) -> None:
     """Forget the journal once the report is safely written."""
     path = Journal.path_for(project, run.resolved, run.options, run.target)
     path.unlink(missing_ok=True)
+
+
+def _run(work: Coroutine[Any, Any, None], items: Sequence[Item]) -> None:
+    """Run the calls of `items`; none left (every row replayed): no event loop, no asyncio."""
+    if not items:
+        work.close()
+        return
+    import asyncio
+
+    asyncio.run(work)
 
 
 async def _run_all(
@@ -183,10 +246,12 @@ async def _run_all(
     concurrency: int,
     resolved: ResolvedPipeline,
     options: EvalOptions,
-    record: Callable[[dict[str, Any]], None],
+    record: Callable[[dict[str, Any], Item, Completion | None], None],
     rules_of: Callable[[str], tuple[str, ...]],
     clock: Clock | None = None,
 ) -> None:
+    import asyncio
+
     semaphore = asyncio.Semaphore(concurrency)
     limiter = RateLimiter(limits.get("rpm"), limits.get("tpm"), clock)
     timeout_s = float(limits.get("timeout_s", DEFAULT_TIMEOUT_S))
@@ -202,7 +267,7 @@ async def _run_all(
             row = build_row(item, completion, error, attempts, cached, resolved, options, rules_of)
             if completion is not None:
                 await remote.score(item, completion, row)
-        record(row)
+        record(row, item, completion)
 
     try:
         await asyncio.gather(*(one(item) for item in items))

@@ -7,6 +7,7 @@ pass or fail only when the scorer sets `threshold`; otherwise they are measured,
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -147,8 +148,13 @@ def _length(spec: Mapping[str, Any], a: Answer) -> Score:
     return _binary(ok, f"{n} characters, expected {low}..{high if high is not None else ''}")
 
 
+@functools.lru_cache(maxsize=4096)  # an answer is read by token_f1 and rouge_l, a reference too
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
 def token_f1(prediction: str, reference: str) -> float:
-    pred, ref = tokens(prediction), tokens(reference)
+    pred, ref = _tokens(prediction), _tokens(reference)
     if not pred or not ref:
         return float(pred == ref)
     common = sum((Counter(pred) & Counter(ref)).values())
@@ -160,20 +166,29 @@ def token_f1(prediction: str, reference: str) -> float:
 
 def rouge_l(prediction: str, reference: str) -> float:
     """ROUGE-L F-measure from the longest common subsequence of tokens."""
-    pred, ref = tokens(prediction), tokens(reference)
+    pred, ref = _tokens(prediction), _tokens(reference)
     if not pred or not ref:
         return float(pred == ref)
-    previous = [0] * (len(ref) + 1)
-    for p in pred:
-        current = [0]
-        for j, r in enumerate(ref, start=1):
-            current.append(previous[j - 1] + 1 if p == r else max(previous[j], current[j - 1]))
-        previous = current
-    lcs = previous[-1]
+    lcs = lcs_length(pred, ref)
     if lcs == 0:
         return 0.0
     precision, recall = lcs / len(pred), lcs / len(ref)
     return 2 * precision * recall / (precision + recall)
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence, bit-parallel (Allison & Dix 1986): one row
+    of the dynamic programme per token of `b`, as a few integer operations on a bit per
+    token of `a` (a zero bit where the row's value steps up), instead of a loop over `a`."""
+    where: dict[str, int] = {}
+    for i, token in enumerate(a):
+        where[token] = where.get(token, 0) | 1 << i
+    full = (1 << len(a)) - 1
+    row = full
+    for token in b:
+        matches = row & where.get(token, 0)
+        row = ((row + matches) | (row - matches)) & full
+    return len(a) - row.bit_count()
 
 
 def _best(metric: Callable[[str, str], float]) -> Callable[[Mapping[str, Any], Answer], Any]:

@@ -50,11 +50,11 @@ def run_evaluation(
     notify: Notify = _quiet,
 ) -> EvalResult:
     """Everything `llmops eval` does; see `evaluate` for the options."""
-    from llmops_cli.api import load_project
     from llmops_cli.evaluation.report import build_report, write_report
     from llmops_cli.evaluation.runner import finish_journal, run_eval
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+    from llmops_cli.project import as_project
     from llmops_cli.tracking import (
         log_in_background,
         tracking_enabled,
@@ -65,7 +65,7 @@ def run_evaluation(
     from llmops_cli.tracking_helper import Tracker
     from llmops_cli.tracking_rest import rest_server
 
-    proj = load_project(project)
+    proj = as_project(project)  # as api.load_project (not imported: it imports every area)
     catalog = Catalog.load(proj)
     resolved = resolve_pipeline(catalog, find_pipeline(catalog, pipeline))
     if resolved.model.provider == "local":

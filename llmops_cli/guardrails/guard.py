@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from llmops_cli.guardrails.injection import detect
+from llmops_cli.guardrails.injection import detect_many
 from llmops_cli.guardrails.injection_rules import RULE_PACK
 from llmops_cli.guardrails.pii import DEFAULT_REGIONS, detector
 from llmops_cli.guardrails.toxicity import DEFAULT_THRESHOLD
@@ -97,14 +97,16 @@ class Guard:
 
             toxicity = scores(texts)
         found = self.pii.find_many(texts) if "pii" in self.checks else [[] for _ in texts]
-        reports = []
-        for text, toxic, entities in zip(texts, toxicity, found, strict=True):
-            pii = dict(Counter(f.entity for f in entities))
-            injection = []
-            if "injection" in self.checks:
-                injection = [f.to_dict() for f in detect(text)]
-            reports.append(GuardReport(pii, injection, toxic, self.toxicity_threshold))
-        return reports
+        attacks = detect_many(texts) if "injection" in self.checks else [[] for _ in texts]
+        return [
+            GuardReport(
+                dict(Counter(f.entity for f in entities)),
+                [f.to_dict() for f in injection],
+                toxic,
+                self.toxicity_threshold,
+            )
+            for toxic, entities, injection in zip(toxicity, found, attacks, strict=True)
+        ]
 
     def _classify(self, texts: Sequence[str], reports: list[GuardReport]) -> None:
         """Ask the LLM classifier about the texts the rules and the shipped model let through."""

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from llmops_cli.guardrails.injection_rules import RULE_PACK, compiled
+from llmops_cli.guardrails.injection_rules import RULE_PACK, RULES, compiled
 from llmops_cli.guardrails.injection_vocab_act import (
     DECODE_CUE,
     DECODED_VIAS,
@@ -34,6 +36,7 @@ from llmops_cli.guardrails.injection_vocab_act import (
 from llmops_cli.guardrails.model import InjectionModel
 from llmops_cli.guardrails.normalize import Normalised, views
 from llmops_cli.guardrails.normalize import normalise as normalise
+from llmops_cli.guardrails.prefilter import UNFOLDED, compile_condition, rule_conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,19 +116,66 @@ def _rules_of_key() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((word, frozenset(r)) for word, r in rules.items())
 
 
-def _candidates(text: str) -> set[str]:
-    """The rules one of whose key words occurs in the text."""
-    low = text.lower()
+@cache
+def _key_word_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """One scan for every key word: a trie of them as a regular expression, tried at each
+    position (a lookahead), which matches the longest key word starting there; every key
+    word found there is a prefix of that one, so each longest match maps to the rules of
+    all its key-word prefixes."""
+    rules = dict(_rules_of_key())
+    trie: dict[str, Any] = {}
+    for word in rules:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def alternatives(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + alternatives(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    of_match = {
+        word: frozenset().union(*(rules.get(word[:n], ()) for n in range(1, len(word) + 1)))
+        for word in rules
+    }
+    return re.compile(f"(?=({alternatives(trie)}))"), of_match
+
+
+def _candidates(text: str, low: str | None = None) -> set[str]:
+    """The rules one of whose key words occurs in the text (`low`: the text lower-cased)."""
+    low = text.lower() if low is None else low
+    finder, of_match = _key_word_finder()
     out: set[str] = set()
-    for word, rules in _rules_of_key():
-        if word in low:
-            out |= rules
+    for word in set(finder.findall(low)):
+        out |= of_match[word]
     return out
 
 
+@cache
+def _conditions() -> dict[str, Callable[[str], bool]]:
+    """Per rule, the substring tests every match of its pattern passes (`prefilter`)."""
+    return {rule: compile_condition(q) for rule, q in rule_conditions(RULES).items()}
+
+
+def _possible(text: str) -> set[str]:
+    """The rules that can match the text: one of the rule's key words occurs, and so do
+    the literals every match of its pattern holds (a text with a character `str.lower`
+    does not fold as the patterns do is tested for key words alone)."""
+    low = text.lower()
+    wanted = _candidates(text, low)
+    if UNFOLDED.search(text):
+        return wanted
+    conditions = _conditions()
+    return {rule for rule in wanted if conditions[rule](low)}
+
+
 def scan(text: str, via: str = "text", prefilter: bool = True) -> list[InjectionFinding]:
-    """The rules that fire on one view (a rule none of whose key words occur is skipped)."""
-    wanted = _candidates(text) if prefilter else set(KEY_WORDS)
+    """The rules that fire on one view (a rule none of whose key words occur, or without
+    the literals every match holds, is skipped)."""
+    wanted = _possible(text) if prefilter else set(KEY_WORDS)
     mention = bool(wanted & MENTIONABLE) and _cues()[2].search(text) is not None
     return [
         InjectionFinding(rule, category, via)
@@ -146,6 +196,7 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
 
 
 _WORD = re.compile(r"[a-z]+")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")  # what `c.isascii() and c.isalpha()` holds
 # words frequent in any instruction: a rot13 reading holding more of them than the text is
 # worth scanning (plain prose read as rot13 holds next to none)
 _COMMON = frozenset(
@@ -191,7 +242,7 @@ _COMMON = frozenset(
 
 def _reads_better_as_rot13(text: str) -> bool:
     head = text[:2000].lower()
-    letters = sum(c.isascii() and c.isalpha() for c in head)
+    letters = sum(map(len, _ASCII_LETTERS.findall(head)))
     if not (letters > 0.6 * len(head) and len(text) >= 12):
         return False
     plain = sum(w in _COMMON for w in _WORD.findall(head))
@@ -257,17 +308,20 @@ def asks_a_question(text: str) -> bool:
 
 
 def model_finding(
-    normalised: Normalised, threshold: float | None = None
+    normalised: Normalised, threshold: float | None = None, scores: Sequence[float] | None = None
 ) -> InjectionFinding | None:
     """The shipped classifier's verdict: its highest score over the views, when that reaches
     the model's stand-alone threshold, or a lower one with the cues `_classifier_counts`
-    asks for (or, given `threshold`, when it reaches that)."""
+    asks for (or, given `threshold`, when it reaches that). `scores`: the model's score of
+    each view, when already computed (`detect_many`)."""
     from llmops_cli.guardrails.model import load
 
     model = load()
+    if scores is None:
+        scores = [model.score(view.text) for view in normalised.views]
     best, where = 0.0, "text"
-    for view in normalised.views:
-        if (score := model.score(view.text)) > best:
+    for view, score in zip(normalised.views, scores, strict=True):
+        if score > best:
             best, where = score, view.via
     cut = model.threshold if threshold is None else threshold
     if best < cut:
@@ -275,6 +329,23 @@ def model_finding(
     if threshold is None and not _classifier_counts(model, best, normalised.text):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
+
+
+def detect_many(texts: Sequence[str], classifier: bool = True) -> list[list[InjectionFinding]]:
+    """`detect` of each text, the classifier scoring every view of the batch at once
+    (`InjectionModel.score_many`: numpy for a large batch, the same scores)."""
+    normalised = [views(text) for text in texts]
+    found = [rule_findings(n) for n in normalised]
+    if classifier:
+        from llmops_cli.guardrails.model import load
+
+        flat = load().score_many([v.text for n in normalised for v in n.views])
+        at = 0
+        for n, findings in zip(normalised, found, strict=True):
+            scores, at = flat[at : at + len(n.views)], at + len(n.views)
+            if (model := model_finding(n, scores=scores)) is not None:
+                findings.append(model)
+    return found
 
 
 def detect(text: str, classifier: bool = True) -> list[InjectionFinding]:

@@ -186,8 +186,12 @@ def _clean(text: str) -> str:
 def views(text: str) -> Normalised:
     """The cleaned text, and each decoded reading of it (tag characters, variation-selector
     bytes, base64, hex and URL-encoded runs, rot13 and reversed text when the text says so)."""
-    kinds, score = _hidden_kinds(text)
-    clean = _clean(text)
+    kinds: set[str]
+    if text.isascii():  # no invisible, tag, bidi, compatibility or look-alike character
+        kinds, score, clean = set(), 0, text
+    else:
+        kinds, score = _hidden_kinds(text)
+        clean = _clean(text)
     found = [View("text", clean)]
     if "tag" in kinds and len(tagged := _tag_text(text).strip()) >= 2:
         found.append(View("tags", unicodedata.normalize("NFKC", tagged)))

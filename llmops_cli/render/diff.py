@@ -3,6 +3,7 @@ each metric on the cases both runs share, with a 95% CI (no I/O)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,9 @@ def _delta(
     diffs = [a - b for b, a in pairs]
     mean = sum(diffs) / n
     ci = None
-    if n >= 2:  # a bootstrap of the paired differences, as the gate and the aggregates do
+    if n >= 2 and all(d == 0.0 and math.copysign(1.0, d) > 0 for d in diffs):
+        ci = (0.0, 0.0)  # what the bootstrap gives when nothing changed, without numpy
+    elif n >= 2:  # a bootstrap of the paired differences, as the gate and the aggregates do
         import numpy as np
 
         from llmops_cli.stats.bootstrap import resampled_means

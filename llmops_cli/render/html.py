@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ def _environment() -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("llmops_cli.render", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -43,17 +45,40 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates (a private folder of the user's in the temp
+    folder, checked by Jinja): compiling the page's template costs ~50 ms a process. A folder
+    that cannot be made or written only costs the compile."""
+    import jinja2
+
+    class Quiet(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with suppress(OSError, ValueError, EOFError):
+                super().load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        return Quiet()
+    except (OSError, RuntimeError):
+        return None
+
+
 def render(
     typed: EvalReport,
     baseline: EvalReport | None = None,
     *,
     baseline_label: str = "",
     verdict: GateVerdict | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for a report; with `baseline` (a report of the same pipeline) a diff section,
     with `verdict` the gate's checks. The page reads the report as the JSON it is written as
-    (one conversion here), so the template and the embedded cases match report.json."""
-    report = typed.to_dict()
+    (one conversion here, or `data`: `typed.to_dict()` made already), so the template and the
+    embedded cases match report.json."""
+    report = typed.to_dict() if data is None else data
     diff = None
     if baseline is not None:
         diff = diff_reports(report, baseline.to_dict(), baseline_label)

@@ -23,8 +23,11 @@ _COUNTS = ("tests", "failures", "errors", "skipped")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def render(typed: EvalReport, verdict: GateVerdict | None = None) -> str:
-    report = typed.to_dict()  # read as the JSON it is written as
+def render(
+    typed: EvalReport, verdict: GateVerdict | None = None, data: Mapping[str, Any] | None = None
+) -> str:
+    """`data`: `typed.to_dict()`, when made already."""
+    report = typed.to_dict() if data is None else data  # read as the JSON it is written as
     suites = ET.Element("testsuites", {"name": f"llmops {report['pipeline']}"})
     if verdict is not None:
         suites.append(_gate_suite(report, verdict))
