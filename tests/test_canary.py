@@ -406,3 +406,22 @@ def test_shadow_pairs_that_never_differ_get_no_sample_size(cli: Any, tmp_path: P
     data = json.loads(cli("canary", "analyze", "--logs", str(logs), *ARMS, *args).stdout)
     (cost,) = data["metrics"]
     assert cost["status"] == "no_variance" and "required_per_arm_for_mde" not in cost
+
+
+def test_sequential_reads_arrival_order_from_ts_as_from_timestamp(tmp_path: Path) -> None:
+    """A log that keeps its time in `ts` is taken in time order, as drift-check finds it,
+    not in the order the lines were written."""
+    from llmops_cli import api
+
+    rows = ab_logs(600, 8, (0.02, 0.02), (0.70, 0.75))
+    shuffled = [rows[i] for i in np.random.default_rng(1).permutation(len(rows))]
+    as_ts = [{("ts" if k == "timestamp" else k): v for k, v in r.items()} for r in shuffled]
+    p = {}
+    for name, data in (("timestamp", shuffled), ("ts", as_ts)):
+        logs = write_logs(tmp_path / f"{name}.jsonl", data)
+        decision = api.canary_analyze(
+            None, logs, control="1.0.0", treatment="1.1.0", metrics=["judge_score"],
+            sequential=True,
+        )  # fmt: skip
+        p[name] = decision.metrics[0].p
+    assert p["ts"] == p["timestamp"]

@@ -80,8 +80,8 @@ def analyze(
         bool,
         typer.Option(
             help="Always-valid p-values (mSPRT): safe to look every hour from cron without "
-            "inflating false alarms. Records are taken in the order of their `timestamp` "
-            "field, else as logged."
+            "inflating false alarms. Records are taken in time order (`timestamp`, else the "
+            "one of ts, time, created_at, @timestamp the log holds), else as logged."
         ),
     ] = False,
     pair_field: Annotated[
