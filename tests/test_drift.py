@@ -21,6 +21,7 @@ from llmops_cli.drift import logs, stats, summarize
 from llmops_cli.drift.config import drift_config
 from llmops_cli.drift.run import check
 from llmops_cli.drift.state import AlertState, apply
+from llmops_cli.drift.summary import CountSummary
 from llmops_cli.drift.windows import Window, make_window, parse_range
 from llmops_cli.errors import LlmopsError
 
@@ -392,6 +393,7 @@ def _dirty(tmp_path: Path) -> Path:
     lines[10] = lines[10][:40]  # truncated
     lines[12] = lines[12].replace('"timestamp": "2026', '"timestamp": "yesterday')
     lines[14] = "[1, 2]"
+    lines[16] = lines[16].replace('"2026-03-15"', '"soon"')  # a retrieved document's date
     return write_jsonl_lines(tmp_path / "dirty.jsonl", lines)
 
 
@@ -409,14 +411,21 @@ def test_bad_records_are_counted_and_skipped(reference: Path, tmp_path: Path) ->
         now=NOW,
     )
     bad = report.bad_records
-    assert bad.count == 4
+    assert bad.count == 5
     assert any(
         "dirty.jsonl:7: latency_ms: expected a number, got 'fast'" in e for e in bad.examples
     )
     assert any("dirty.jsonl:11: not a JSON object" in e for e in bad.examples)
-    # the truncated line, the array and the bad timestamp leave the window; the row with a
-    # bad latency stays for its other fields
-    assert report.current.rows == 397
+    assert any(
+        "dirty.jsonl:17: retrieved_doc_dates: expected an ISO 8601 timestamp, got 'soon'" in e
+        for e in bad.examples
+    )
+    # each of the five leaves the window whole: the rows with a bad latency or document date
+    # count in no signal, so every signal counts the same 395 records (freshness: documents)
+    assert report.current.rows == 395
+    counts = {s.name: s.n_current for s in report.signals if s.kind != "freshness"}
+    assert set(counts.values()) == {395}, counts
+    assert {s.n_current for s in report.signals if s.kind == "freshness"} == {2 * 395}
 
 
 def test_bad_records_stop_the_check_under_the_error_policy(reference: Path, tmp_path: Path) -> None:
@@ -790,32 +799,54 @@ def test_skipped_records_are_shown_in_the_terminal(
     assert f"{line}{current}:401: latency_ms: expected a number, got 'fast')" in result.stdout
     report = json.loads(cli(*args, "-f", "json", cwd=project).stdout)
     assert report["bad_records"]["count"] == 1
-    # the junk record has no `error` (nor any field but latency): it counts in no signal
+    # the skipped record counts in no signal, not even in `error`, where a record without the
+    # key counts as one without an error (trial finding 11: error n 401, the others 400)
+    assert report["current"]["rows"] == 400
     counts = {s["name"]: s["n_current"] for s in report["signals"] if s["kind"] != "freshness"}
     assert set(counts.values()) == {400}, counts
 
 
 @pytest.mark.parametrize("dirty", [False, True])
-def test_a_record_lacking_a_rate_field_is_left_out_of_that_rate(
+def test_a_record_without_a_rate_field_counts_as_no_event(
     dirty: bool, reference: Path, tmp_path: Path
 ) -> None:
-    """`"error": null` is a record without an error; a record with no `error` key is no
-    evidence either way. The fast (pyarrow) reader of a clean block and the line-by-line
-    reader of a dirty one agree."""
+    """A logger that writes `error` only on failure: a record with no `error` key is a
+    request without an error, as `"error": null` is, and counts in the rate. The fast
+    (pyarrow) reader of a clean block and the line-by-line reader of a dirty one agree."""
     rows = records(400, 2, start_day=2)
     for row in rows[:100]:
-        del row["error"]  # say, an older logger that never wrote it
+        del row["error"]
     for row in rows[100:150]:
         row["error"] = None
+    errors = sum(r.get("error") is not None for r in rows)
     lines = [json.dumps(r) for r in rows]
     if dirty:  # a wrong-typed value: pyarrow rejects the block, it is read line by line
         lines[200] = lines[200].replace('"latency_ms": ', '"latency_ms": "slow", "x": ')
+        errors -= rows[200]["error"] is not None
     current = write_jsonl_lines(tmp_path / "cur.jsonl", lines)
-    report = run(reference, current, ONCE.with_overrides(max_bad_fraction=0.05))
-    by_name = {s.name: s for s in report.signals}
-    assert by_name["error"].n_current == 300  # the 50 nulls count, the 100 without a key do not
-    assert by_name["guardrail_triggered"].n_current == 400
-    assert by_name["latency_ms"].n_current == 400 - dirty
+    window = Window("current", current)
+    bad = logs.BadRecords()
+    summary = summarize.summarize([window], ONCE, bad, 0)["current"].signals
+    assert bad.count == dirty
+    error = summary["error"]
+    assert isinstance(error, CountSummary)
+    assert (error.n, error.events) == (400 - dirty, errors)
+    assert summary["guardrail_triggered"].n == summary["latency_ms"].n == 400 - dirty
+
+
+def test_a_window_whose_records_never_hold_a_rate_field_has_no_events(tmp_path: Path) -> None:
+    """An hour without failures, from a logger that writes `error` only on failure: no record
+    of the window holds the key, and its error rate is 0 over every record (not "insufficient
+    data"): a spike after a clean reference alerts."""
+    clean = write_jsonl(
+        tmp_path / "clean.jsonl",
+        [{k: v for k, v in r.items() if k != "error"} for r in records(600, 3)],
+    )
+    spike = write_jsonl(tmp_path / "spike.jsonl", records(400, 4, shift="errors", start_day=2))
+    error = next(s for s in run(clean, spike).signals if s.name == "error")
+    assert (error.n_reference, error.n_current, error.level) == (600, 400, ALERT)
+    # logs that never write a rate field have no such signal
+    assert "error" not in {s.name for s in run(clean, clean).signals}
 
 
 def test_each_run_gets_its_own_report_folder(

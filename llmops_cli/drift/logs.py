@@ -8,7 +8,6 @@ Each chunk is a pandas frame of the needed columns plus the line number of every
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,15 +36,6 @@ class Chunk:
     frame: pd.DataFrame
     lines: np.ndarray  # 1-based line (row, for Parquet) of each record in its file
     names: tuple[str, ...] = ()  # every column the source holds here, read or not
-    # per `keyed` column (JSONL only): the records that lack the key, as against `null`
-    absent: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def present(self, column: str, mask: np.ndarray | None = None) -> np.ndarray | None:
-        """Which of the rows (those of `mask`) hold `column`; None: all of them."""
-        lacking = self.absent.get(column)
-        if lacking is None:
-            return None
-        return ~(lacking if mask is None else lacking[mask])
 
 
 @dataclass
@@ -84,32 +74,18 @@ def log_format(path: Path) -> str:
 
 
 def read_chunks(
-    path: Path,
-    columns: set[str],
-    bad: BadRecords,
-    categorical: frozenset[str] = frozenset(),
-    keyed: frozenset[str] = frozenset(),
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str] = frozenset()
 ) -> Iterator[Chunk]:
     """Chunks of the needed `columns`; `categorical` ones arrive as pandas categoricals (no
-    Python string per row: a tenth of the memory and time on big logs). For the `keyed` ones
-    a JSONL chunk also says which records lack the key (`Chunk.absent`): `"error": null` is
-    a record without an error, a record with no `error` key says nothing about errors."""
+    Python string per row: a tenth of the memory and time on big logs)."""
     if not path.is_file():
         raise LlmopsError(f"{path}: no such log file")
-    fmt = log_format(path)
-    if fmt == "jsonl":
-        yield from _jsonl(path, columns, bad, categorical, keyed)
-        return
-    reader = {"csv": _csv, "parquet": _parquet}[fmt]
-    yield from reader(path, columns, bad, categorical)  # every row holds every column
+    reader = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[log_format(path)]
+    yield from reader(path, columns, bad, categorical)
 
 
 def _jsonl(
-    path: Path,
-    columns: set[str],
-    bad: BadRecords,
-    categorical: frozenset[str],
-    keyed: frozenset[str] = frozenset(),
+    path: Path, columns: set[str], bad: BadRecords, categorical: frozenset[str]
 ) -> Iterator[Chunk]:
     line = 1
     with open(path, "rb") as f:
@@ -120,7 +96,7 @@ def _jsonl(
             if not block:
                 if data.strip():
                     yield from _emit(
-                        _json_block(path, data, len(data), line, columns, bad, categorical, keyed)
+                        _json_block(path, data, len(data), line, columns, bad, categorical)
                     )
                 return
             cut = data.rfind(b"\n") + 1
@@ -128,7 +104,7 @@ def _jsonl(
                 tail = data
                 continue
             tail = data[cut:]
-            chunk, spanned = _json_block(path, data, cut, line, columns, bad, categorical, keyed)
+            chunk, spanned = _json_block(path, data, cut, line, columns, bad, categorical)
             if chunk is not None:
                 yield chunk
             line += spanned
@@ -147,7 +123,6 @@ def _json_block(
     columns: set[str],
     bad: BadRecords,
     categorical: frozenset[str],
-    keyed: frozenset[str] = frozenset(),
 ) -> tuple[Chunk | None, int]:
     """The records of data[:end] and the number of lines they span."""
     import pyarrow as pa
@@ -164,12 +139,7 @@ def _json_block(
             frame = _to_pandas(table.select(names), categorical)
             # no blank lines: one record a line (the last line may lack its newline)
             lines = np.arange(first_line, first_line + table.num_rows)
-            absent = {
-                name: ~_key_lines(data, end, name, table.num_rows)
-                for name in keyed & set(names)
-                if table.column(name).null_count  # no nulls: every record holds the key
-            }
-            return Chunk(frame, lines, tuple(table.column_names), absent), table.num_rows
+            return Chunk(frame, lines, tuple(table.column_names)), table.num_rows
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     seen: dict[str, None] = {}
@@ -195,26 +165,7 @@ def _json_block(
     if not records:
         return None, spanned
     frame = pd.DataFrame.from_records(records)
-    absent = {
-        name: np.array([name not in r for r in records], dtype=bool)
-        for name in keyed & set(frame.columns)
-    }
-    return Chunk(frame, np.asarray(numbers, dtype=np.int64), tuple(seen), absent), spanned
-
-
-def _key_lines(data: bytes, end: int, key: str, rows: int) -> np.ndarray:
-    """Which of the `rows` lines of data[:end] (one record a line) hold the key `key`. An
-    unescaped `"key"` followed by a colon is a key (inside a JSON string its quotes would be
-    escaped); one nested in another field counts too, which at worst keeps the old reading."""
-    token = json.dumps(key, ensure_ascii=False).encode()
-    if data.count(token + b":", 0, end) == rows:  # the usual shape, once a record: all hold it
-        return np.ones(rows, dtype=bool)
-    pattern = re.compile(re.escape(token) + rb"\s*:")
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
-    found = np.fromiter((m.start() for m in pattern.finditer(data, 0, end)), dtype=np.int64)
-    held = np.zeros(rows, dtype=bool)
-    held[np.minimum(np.searchsorted(newlines, found), rows - 1)] = True
-    return held
+    return Chunk(frame, np.asarray(numbers, dtype=np.int64), tuple(seen)), spanned
 
 
 def _csv(
@@ -307,10 +258,9 @@ def _to_pandas(table: Any, categorical: frozenset[str]) -> pd.DataFrame:
 # -- coercion: one column of a chunk into the values a signal needs ---------------------------
 
 
-def numbers(
-    path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
-) -> np.ndarray:
-    """Finite floats; nulls dropped; non-numbers reported as bad records."""
+def numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(floats, NaN where null or unusable; the records whose value is no number: text such
+    as "fast", a boolean, an infinity). The caller reports and skips the unusable records."""
     if series.dtype.kind in "fiu":
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         invalid = np.isinf(values)
@@ -320,11 +270,12 @@ def numbers(
         invalid = (np.isnan(values) & series.notna().to_numpy()) | np.isinf(values)
         invalid |= series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if invalid.any():
-        first = series[invalid].iloc[0]
-        bad.add(path, lines[invalid], column, f"expected a number, got {first!r}")
         values = np.where(invalid, np.nan, values)
-    finite: np.ndarray = values[~np.isnan(values)]
-    return finite
+    return values, invalid
+
+
+def number_problem(value: Any) -> str:
+    return f"expected a number, got {value!r}"
 
 
 def category_counts(series: pd.Series) -> dict[str, int]:
@@ -344,8 +295,8 @@ def is_event(v: Any) -> bool:
 def events(series: pd.Series) -> tuple[int, int]:
     """(records, records whose value marks an event). An event is a true flag, a non-zero
     number, a non-empty list or an error code other than "ok"/"none"; null is no event (a log
-    writes `"error": null` when nothing went wrong). Records that lack the field altogether
-    are left out by the caller (`Chunk.absent`)."""
+    writes `"error": null`, or leaves the field out, when nothing went wrong): every record
+    counts in the rate, the caller adding those of chunks that lack the field altogether."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         counts = series.value_counts(dropna=True)
         return len(series), int(sum(v for k, v in counts.items() if is_event(k)))
@@ -361,6 +312,14 @@ def timestamps(
     path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
 ) -> tuple[np.ndarray, np.ndarray]:
     """(UTC nanoseconds since the epoch, valid mask); unparseable values are bad records."""
+    ns, invalid = times(series)
+    if invalid.any():
+        bad.add(path, lines[invalid], column, time_problem(series[invalid].iloc[0]))
+    return ns, ~invalid
+
+
+def times(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(UTC nanoseconds since the epoch, the values that are no time: null or unparseable)."""
     if series.dtype.kind in "fiu":
         unit = "ms" if series.abs().max() > 1e11 else "s"
         parsed = pd.to_datetime(series, unit=unit, utc=True, errors="coerce")
@@ -369,9 +328,9 @@ def timestamps(
     else:
         parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
     invalid = parsed.isna().to_numpy()
-    if invalid.any():
-        first = series[invalid].iloc[0]
-        message = "missing" if pd.isna(first) else f"expected an ISO 8601 timestamp, got {first!r}"
-        bad.add(path, lines[invalid], column, message)
     ns = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    return ns.view(np.int64), ~invalid
+    return ns.view(np.int64), invalid
+
+
+def time_problem(value: Any) -> str:
+    return "missing" if pd.isna(value) else f"expected an ISO 8601 timestamp, got {value!r}"
