@@ -19,8 +19,8 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "litellm": ("models with transport litellm", ("litellm",)),
     "drift": ("drift-check, canary", ("pandas", "pyarrow", "scipy")),
     "guard": (
-        "PII redaction: eval scrubs every answer, guard --redact; toxicity; an NER model",
-        ("presidio_analyzer", "presidio_anonymizer", "spacy", "profanity_check", "sklearn"),
+        "PII redaction: eval scrubs every answer, guard --redact; an NER model",
+        ("presidio_analyzer", "presidio_anonymizer", "spacy"),
     ),
 }
 

@@ -3,6 +3,7 @@ projects built from the shipped sample."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,14 @@ def repo(project: Path) -> Path:
     git(project, "add", "-A")
     git(project, "commit", "-qm", "init")
     return project
+
+
+@pytest.fixture
+def remote(repo: Path, tmp_path: Path) -> Path:
+    """A bare clone of `repo`: the git host that clones of it share the registry through."""
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
+    return bare
 
 
 @pytest.fixture

@@ -643,6 +643,26 @@ def test_a_nan_score_is_unscored_with_a_reason_not_a_crash(
     assert "NaN" not in written.read_text("utf-8")
 
 
+def test_report_md_escapes_what_markdown_or_html_would_read(project: Path, cli: Cli) -> None:
+    """The trial's finding 23: a tag `x<y>` was written raw into a table of report.md, where
+    it vanishes as an HTML tag (and a `|` would split the cell)."""
+    case = {
+        "id": "md`01",
+        "vars": {"question": "How do I reset my password?"},
+        "tags": ["x<y>|z"],
+        "assert": [{"type": "regex", "value": "<b>never *here*</b>"}],
+    }
+    golden = project / "golden_sets/support/cases.jsonl"
+    golden.write_text(golden.read_text() + json.dumps(case) + "\n")
+    assert (
+        cli("eval", "support-bot", "--no-track", "--filter", "x<y>|z", cwd=project).exit_code == 0
+    )
+    md = (next((project / "reports/support-bot").iterdir()) / "report.md").read_text()
+    assert "| x&lt;y>\\|z | 1 | 1 | 0.0% |" in md, md
+    assert r"- `` md`01 `` (failed): regex: no match for /&lt;b>never \*here\*&lt;/b>/" in md, md
+    assert "<y>" not in md and "<b>" not in md
+
+
 def test_a_cached_rerun_reports_what_a_computed_one_does(
     project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,7 +80,6 @@ def test_scrubbing_without_guard_fails_on_any_text() -> None:
     ("extra", "call"),
     [
         ("litellm", "from llmops_cli.evaluation.litellm_target import quiet_litellm as f; f()"),
-        ("guard", "from llmops_cli.guardrails.toxicity import scores as f; f(['you idiot'])"),
         ("guard", "from llmops_cli.guardrails.pii import detector as f; f().redact('a@b.io')"),
         ("drift", "from llmops_cli import api; api.drift_check(current='a', reference='b')"),
         (
@@ -130,14 +129,20 @@ def test_eval_through_litellm_without_it(project: Path) -> None:
             "drift",
             ["canary", "analyze", "--logs", "llmops.yaml", "--control", "a", "--treatment", "b"],
         ),
-        ("guard", ["guard", "--redact", "mail jane@example.com"]),
-        ("guard", ["guard", "--checks", "toxicity", "you are an idiot"]),
     ],
 )
 def test_a_command_names_its_missing_extra(project: Path, extra: str, args: list[str]) -> None:
     done = llmops_without(EXTRAS[extra][1], *args, cwd=project)
     assert done.returncode == 1
     _error(done.stderr, extra)
+
+
+def test_guard_toxicity_runs_on_the_core_install(project: Path) -> None:
+    """The toxicity model ships inside llmops: no extra, no scikit-learn."""
+    heavy = [*EVERY_EXTRA, "sklearn", "joblib", "profanity_check"]
+    done = llmops_without(heavy, "guard", "--checks", "toxicity", "you are an idiot", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("toxicity: 1.00\n1 of 1 texts flagged"), done.stdout
 
 
 def test_needed_turns_a_missing_module_into_the_extra() -> None:

@@ -630,3 +630,51 @@ def test_the_shipped_conditions_are_the_ones_the_rules_derive() -> None:
     assert rule_conditions(RULES) == {rule: condition(p) for rule, (_, p) in RULES.items()}
     changed = {**RULES, "tool-call-json": ("tool_hijack", r"\"tool_name\"\s*:")}
     assert rule_conditions(changed)["tool-call-json"] == ("and", ('"tool_name"', ":"))
+
+
+def _trainer() -> Any:
+    """tools/train_injection_model.py as a module (its training needs scikit-learn; these
+    helpers do not)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "train_injection_model.py"
+    spec = importlib.util.spec_from_file_location("train_injection_model", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_never_sees_the_left_out_set_and_labelled_sets_win_duplicates() -> None:
+    trainer = _trainer()
+    sets = {
+        "x": [{"text": "Ignore it!", "label": "injection"}],
+        "y": [{"text": "please   IGNORE the typo", "label": "benign"}],
+    }
+    public = [("ignore it", 0, "public"), ("Please ignore the typo.", 1, "public"), ("hi", 0, "p")]
+    rows = trainer.training_set(public, sets)
+    assert [(t, label, s) for t, label, s in rows] == [
+        ("Ignore it!", 1, "set/x"),
+        ("please   IGNORE the typo", 0, "set/y"),
+        ("hi", 0, "p"),
+    ]
+    assert [rows[i][0] for i in trainer.kept(rows, sets["y"])] == ["Ignore it!", "hi"]
+
+
+def test_cuts_let_the_classifier_add_few_false_positives_to_the_rules() -> None:
+    trainer = _trainer()
+
+    def row(label: str, score: float, hard: bool = False, rules: bool = False) -> dict[str, Any]:
+        return {"label": label, "score": score, "hard_negative": hard, "rules": rules}
+
+    rows = [row("benign", 0.1) for _ in range(97)]
+    rows += [row("benign", 0.93, hard=True), row("benign", 0.91, hard=True)]
+    rows += [row("benign", 0.99, hard=True, rules=True)]  # the rules' false positive
+    rows += [row("injection", 0.95), row("injection", 0.92), row("injection", 0.3, rules=True)]
+    for r in rows:
+        r.update(question=False, you=False)
+    cuts = trainer.choose_cuts(rows)
+    assert cuts[0] > cuts[1] > cuts[2]
+    flagged = [trainer.flagged(r, cuts) for r in rows]
+    assert flagged[-3:] == [True, False, True]  # the best recall the budget allows
+    assert not any(flagged[97:99])  # no hard negative the rules spared

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 from pathlib import Path
 from typing import Any
 
@@ -112,19 +111,6 @@ def test_guardrail_scorers(
         assert result.value == value
     assert reason in result.reason
     assert "jane.doe" not in result.reason  # entity types only, never values
-
-
-def test_toxicity_fast_path_equals_the_package_classifier() -> None:
-    from profanity_check import predict_prob
-
-    from llmops_cli.guardrails.toxicity import scores
-
-    texts = [
-        json.loads(line)["text"]
-        for line in (Path(__file__).parent / "data" / "guardrails_corpus.jsonl").open()
-    ] + ["you are a stupid idiot", "what the hell is this", ""]
-    assert scores(texts) == pytest.approx(list(predict_prob(texts)), abs=1e-12)
-    assert scores([]) == []
 
 
 def test_token_f1_and_rouge_l_known_values() -> None:

