@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,20 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TMPFS))
 
 
+def _forget_mlflow_global_uri() -> None:
+    """MLflow keeps a process-wide tracking URI that llmops' in-process follow-ups set
+    (`mlflow.set_tracking_uri`); left over, it sends the next test's `mlflow.search_runs`
+    (and `load_table`) to the previous test's store."""
+    utils = sys.modules.get("mlflow.tracking._tracking_service.utils")
+    if utils is not None:
+        utils._tracking_uri = None  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    _forget_mlflow_global_uri()
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -46,6 +59,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for var in ("LLMOPS_PROJECT", "LLMOPS_DEBUG", "MLFLOW_TRACKING_URI", "OPENAI_API_KEY"):
         monkeypatch.delenv(var, raising=False)
+    yield
+    _forget_mlflow_global_uri()
 
 
 @pytest.fixture
