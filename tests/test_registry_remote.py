@@ -123,6 +123,17 @@ def write_other_event(root: Path) -> None:
     subprocess.run([sys.executable, "-c", OTHER_WRITER], cwd=root, env=env, check=True)
 
 
+def push_first_during_next_push(a: Path, b: Path, flag: Path) -> None:
+    """`a`'s next push finds `b`'s registry landed first: a pre-push hook pushes it just in
+    time, once (`flag` says it did)."""
+    hook = a / ".git/hooks/pre-push"
+    hook.write_text(
+        f"#!/bin/sh\n[ -e {flag} ] && exit 0\ntouch {flag}\n"
+        f"git -C {b} push -q origin llmops/registry\n"
+    )
+    hook.chmod(0o755)
+
+
 def test_a_push_that_loses_the_race_reapplies_its_event(
     remote: Path, tmp_path: Path, cli: Cli
 ) -> None:
@@ -133,12 +144,7 @@ def test_a_push_that_loses_the_race_reapplies_its_event(
     write_other_event(b)
     assert registry_of(b).state()["seq"] == 2  # b's event, not pushed yet
     # a's next push finds b's event landed first: a pre-push hook pushes it just in time
-    hook = a / ".git/hooks/pre-push"
-    hook.write_text(
-        f"#!/bin/sh\n[ -e {tmp_path}/raced ] && exit 0\ntouch {tmp_path}/raced\n"
-        f"git -C {b} push -q origin llmops/registry\n"
-    )
-    hook.chmod(0o755)
+    push_first_during_next_push(a, b, tmp_path / "raced")
     result = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "raced").exists()
