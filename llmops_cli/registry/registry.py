@@ -251,10 +251,13 @@ class Registry(RemoteSync):
 
     def reapply_local(self, local: str, remote: str, reapply: Reapply) -> None:
         """Re-apply the events of the local branch that the remote-tracking one lacks on top
-        of it, in their order, each re-checked by the precheck `reapply(event)` gives against
-        the remote's state (one the remote already satisfies is left out, `NothingToDo`). An
-        event keeps its id and evidence and gets the next number. The old local branch is
-        kept under refs/llmops-backup/; when one cannot be re-applied, nothing changes."""
+        of it, in their order. Each is a compare-and-swap on its stage entry: it applies only
+        while the remote's stage still holds the entry the event replaced, re-checked by the
+        precheck `reapply(event)` gives; one whose target the stage already holds is left out
+        (`NothingToDo`); a stage the remote moved elsewhere refuses. An event keeps its id,
+        evidence and first number and time (`reapplied`) and gets the next number. The old
+        local branch is kept under refs/llmops-backup/; when one cannot be re-applied, nothing
+        changes."""
         git = self.store.git
         pending: list[tuple[dict[str, Any], dict[str, str], dict[str, Any] | None]] = []
         for commit in git.out("rev-list", "--reverse", f"{remote}..{local}").split():
