@@ -13,13 +13,16 @@ plus text generated below and in `hard_negatives.py`: benign questions that use 
 vocabulary harmlessly, benign support text in es/fr/de/pt/it, and injections of the families
 the corpora cover thinly (tool hijacking, link exfiltration, planted instructions, spoofed
 turns, encoded payloads, six languages); plus the labelled sets written by other authors
-(AUTHOR_SETS: the three former blind sets in bench/data and two LLM-written training corpora
+(AUTHOR_SETS: the five former blind sets in bench/data and four LLM-written training corpora
 in tools/data) and our own dev and self-test sets, each text weighted W_SET.
 
-The classifier's cuts are chosen leaving one author set out at a time: a model trained on
-everything else scores the left-out set, and the cuts are those with the highest recall of
-rules OR classifier, pooled over the out-of-fold scores, at which the classifier adds at most
-MAX_ADDED_FPR to the rules' false-positive rate on the benign texts and on the hard negatives.
+The classifier's cuts, and the soft rules' cut, are chosen leaving one author set out at a
+time: a model trained on everything else scores the left-out set, and the cuts are those with
+the highest recall of rules OR classifier, pooled over the out-of-fold scores, at which the
+pooled false-positive rate is at most TARGET_FPR on the benign texts and on the hard negatives
+(when no cuts reach that: at which the classifier and the soft rules add at most MAX_ADDED_FPR
+to the precise rules' own). The scores are kept in --scores; they do not depend on the rules,
+so after a rule change `--reuse-scores` re-chooses the cuts in seconds, without training.
 These out-of-fold figures, per set and family, go into the header (`leave_one_set_out`) and
 the model card; then the model is trained on everything. The test splits of S-Labs and
 neuralchemy are held out and reported too.
@@ -833,10 +836,9 @@ OWN_SETS = {  # written beside the detector: trained on, never left out
 # and narrow in style (bench/RESULTS.md, "2026.12.4": leave-one-set-out recall rose with it).
 W_SET = 50.0
 C = 4.0
-# The cuts let the classifier add at most this false-positive rate to the rules' own, pooled out
-# of fold over the benign texts and over the hard negatives. (Asked for: rules OR classifier
-# <= 0.04. The rules alone are at 0.046 on the pooled hard negatives, 0.089 on train_b's, so
-# that cannot be reached by a cut; on the three former blind sets this gives <= 0.04.)
+# The fallback budget (2026.12.4's rule, when TARGET_FPR cannot be reached): the classifier and
+# the soft rules add at most this false-positive rate to the precise rules' own, pooled out of
+# fold over the benign texts and over the hard negatives.
 MAX_ADDED_FPR = 0.01
 TARGET_FPR = 0.04  # asked for: rules OR classifier, pooled out of fold; tried first
 GRID = [round(0.5 + i / 100, 3) for i in range(50)]  # 0.50, 0.51 ... 0.99

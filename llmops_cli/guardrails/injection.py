@@ -11,7 +11,14 @@ Italian. Every gap between two parts is a bounded window, so each rule is linear
 length (tests/test_injection.py checks the scaling on hostile inputs).
 
 The rules themselves, with their version (`RULE_PACK`), live in `injection_rules`; this module
-runs them on every view of a text and combines them with the shipped classifier.
+runs them on every view of a text and combines them with the shipped classifier (`detect`):
+a text is an injection when a precise rule fires, or a soft rule (`SOFT_RULES`: those whose
+precision on the labelled author sets was poor) fires and the classifier's score reaches the
+model's `threshold_soft`, or the classifier's score alone reaches its cuts
+(`_classifier_counts`). A soft rule's finding still names the rules layer and its rule, with
+the score that let it count. Without the classifier (`find_injection`, `detect(...,
+classifier=False)`) every rule counts alone. The cuts are chosen leaving one author set out
+(tools/train_injection_model.py; llmops_cli/guardrails/injection_model.md).
 """
 
 from __future__ import annotations
