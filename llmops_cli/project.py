@@ -24,6 +24,9 @@ DEFAULT_REGISTRY_BRANCH = "llmops/registry"
 class ProtectedStage(Contract):
     approvers: tuple[str, ...] = ()
     min_approvals: int | None = None  # default: 1 when approvers are named, else 0
+    # a rollback to the stage's previous version needs no approver (an incident at 3 a.m.);
+    # explicit, off by default: a rollback needs the approvals a promotion does
+    rollback_to_previous_without_approval: bool = False
 
     @property
     def needed(self) -> int:

@@ -88,7 +88,8 @@ def validate_project(
         else:
             golden_seen.add(posixpath.normpath(pipeline.golden_set))
 
-    golden_count = len(golden_seen)
+    # a pipeline's golden set that is missing or outside the project is no golden set
+    golden_count = sum(1 for display in golden_seen if _project_file(project, display))
     for path in _golden_files(project, selected):
         display = project.relative(path)
         if display in golden_seen:
@@ -159,6 +160,11 @@ def _chosen(project: Project, display: str, selected: list[Path] | None) -> bool
         return True
     path = (project.root / display).resolve()
     return any(path == s or path.is_relative_to(s) for s in selected)
+
+
+def _project_file(project: Project, display: str) -> bool:
+    path = (project.root / display).resolve()
+    return path.is_relative_to(project.root) and path.is_file()
 
 
 def _golden_files(project: Project, selected: list[Path] | None) -> list[Path]:

@@ -3,6 +3,9 @@ projects built from the shipped sample."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,14 +13,38 @@ from typing import Any
 import pytest
 from fakeserver import FakeOpenAI, StartServer, echo
 from helpers import Cli, Write, git
+from mlflowserver import mlflow_server, shared_mlflow_server, stop_shared_mlflow_server
 
 from llmops_cli.scaffold import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
+TMPFS = Path("/dev/shm")
+SHARED_MLFLOW = "mlflow-server"  # under the run's basetemp, next to the workers' folders
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders on tmpfs where the machine has one: every fresh MLflow sqlite store
+    runs its ~50 migrations, each commit an fsync (9 s a store on this disk, 3 s in memory),
+    and git and the journals sync too. An explicit --basetemp or PYTEST_DEBUG_TEMPROOT wins;
+    xdist's workers take their folders from this (controller) process."""
+    if config.option.basetemp is None and os.access(TMPFS, os.W_OK | os.X_OK):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TMPFS))
+
+
+def _forget_mlflow_global_uri() -> None:
+    """MLflow keeps a process-wide tracking URI that llmops' in-process follow-ups set
+    (`mlflow.set_tracking_uri`); left over, it sends the next test's `mlflow.search_runs`
+    (and `load_table`) to the previous test's store."""
+    utils = sys.modules.get("mlflow.tracking._tracking_service.utils")
+    if utils is not None:
+        utils._tracking_uri = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    _forget_mlflow_global_uri()
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -32,6 +59,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for var in ("LLMOPS_PROJECT", "LLMOPS_DEBUG", "MLFLOW_TRACKING_URI", "OPENAI_API_KEY"):
         monkeypatch.delenv(var, raising=False)
+    yield
+    _forget_mlflow_global_uri()
 
 
 @pytest.fixture
@@ -49,6 +78,24 @@ def fake_openai() -> Iterator[StartServer]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def mlflow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `mlflow server` for the whole run (tests/mlflowserver.py), started on first
+    use: each start costs 10-15 s. Under xdist the workers share it (the controller stops it,
+    pytest_sessionfinish); its users keep to experiments and prompt names of their own."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        yield shared_mlflow_server(tmp_path_factory.getbasetemp().parent / SHARED_MLFLOW)
+    else:
+        with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
+            yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        stop_shared_mlflow_server(config._tmp_path_factory.getbasetemp() / SHARED_MLFLOW)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the sample project."""
@@ -64,6 +111,14 @@ def repo(project: Path) -> Path:
     git(project, "add", "-A")
     git(project, "commit", "-qm", "init")
     return project
+
+
+@pytest.fixture
+def remote(repo: Path, tmp_path: Path) -> Path:
+    """A bare clone of `repo`: the git host that clones of it share the registry through."""
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
+    return bare
 
 
 @pytest.fixture

@@ -268,6 +268,7 @@ def test_cli_shadow_pairs_and_swapped_judge(cli: Any, tmp_path: Path) -> None:
         (["--treatment", "9.9.9"], "no record has prompt_version='9.9.9'"),
         (["--metric", "csat"], "say what it is"),
         (["--judge-fields", "a,b"], "--judge-fields needs FIRST,SECOND and --pair-field"),
+        (["--metric", "judge_score@0"], "a positive number, not 0"),
     ],
 )
 def test_cli_bad_input_exits_1(cli: Any, tmp_path: Path, args: list[str], message: str) -> None:
@@ -357,3 +358,70 @@ def test_api_canary_analyze_returns_the_decision_the_cli_prints(cli: Any, tmp_pa
         "generated_at": "",
         "logs": "",
     }
+
+
+@pytest.mark.parametrize("code", ["1", "2", "3", "5"])
+def test_cli_hold_exit_is_0_or_4_only(cli: Any, tmp_path: Path, code: str) -> None:
+    logs = write_logs(tmp_path / "a.jsonl", ab_logs(200, 3, (0.02, 0.02), (0.70, 0.70)))
+    result = cli("canary", "analyze", "--logs", str(logs), *ARMS, "--hold-exit", code)
+    assert result.exit_code == 2 and f"{code} is not 0 or 4" in result.output
+
+
+def test_a_metric_that_does_not_vary_gets_no_sample_size(cli: Any, tmp_path: Path) -> None:
+    """A fixed price per request: its SD is rounding noise (5e-20), and a sample size
+    computed from it (~393 to detect 1e-20) is meaningless: none is given, and it does not
+    hold the decision."""
+    rows = [{**r, "cost_usd": 0.0021} for r in ab_logs(4000, 2, (0.02, 0.02), (0.70, 0.74))]
+    logs = write_logs(tmp_path / "a.jsonl", rows)
+    text = cli("canary", "analyze", "--logs", str(logs), *ARMS)
+    assert text.exit_code == 0, text.output
+    (line,) = [ln for ln in text.stdout.splitlines() if ln.strip().startswith("cost_usd")]
+    assert "does not vary (one value per arm): no sample-size estimate" in line
+    assert "decision: PROMOTE" in text.stdout
+    data = json.loads(cli("canary", "analyze", "--logs", str(logs), *ARMS, "-f", "json").stdout)
+    cost = next(m for m in data["metrics"] if m["name"] == "cost_usd")
+    assert cost["status"] == "no_variance" and cost["verdict"] == "no difference"
+    assert "required_per_arm_for_mde" not in cost and cost["mde"] is None
+    same = [{**r, "cost_usd": 0.0021} for r in ab_logs(300, 3, (0.02, 0.02), (0.70, 0.70))]
+    small = write_logs(tmp_path / "b.jsonl", same)
+    held = cli("canary", "analyze", "--logs", str(small), *ARMS)
+    assert "decision: HOLD" in held.stdout and "judge_score: " in held.stdout
+    assert "cost_usd:" not in held.stdout and "e-20" not in held.stdout
+    # one value per arm, but not the same one: a difference, found at once
+    pricier = [{**r, "cost_usd": 0.003 if r["prompt_version"] == "1.1.0" else 0.0021} for r in rows]
+    worse = cli(
+        "canary", "analyze", "--logs", str(write_logs(tmp_path / "c.jsonl", pricier)), *ARMS
+    )
+    assert worse.exit_code == 4 and "cost_usd is worse" in worse.stdout
+
+
+def test_shadow_pairs_that_never_differ_get_no_sample_size(cli: Any, tmp_path: Path) -> None:
+    rows = [
+        {"request_id": f"r{i}", "prompt_version": arm, "cost_usd": 0.001 * (1 + i % 3)}
+        for i in range(100)
+        for arm in ("1.0.0", "1.1.0")
+    ]
+    logs = write_logs(tmp_path / "shadow.jsonl", rows)
+    args = ["--pair-field", "request_id", "--metric", "cost_usd", "-f", "json"]
+    data = json.loads(cli("canary", "analyze", "--logs", str(logs), *ARMS, *args).stdout)
+    (cost,) = data["metrics"]
+    assert cost["status"] == "no_variance" and "required_per_arm_for_mde" not in cost
+
+
+def test_sequential_reads_arrival_order_from_ts_as_from_timestamp(tmp_path: Path) -> None:
+    """A log that keeps its time in `ts` is taken in time order, as drift-check finds it,
+    not in the order the lines were written."""
+    from llmops_cli import api
+
+    rows = ab_logs(600, 8, (0.02, 0.02), (0.70, 0.75))
+    shuffled = [rows[i] for i in np.random.default_rng(1).permutation(len(rows))]
+    as_ts = [{("ts" if k == "timestamp" else k): v for k, v in r.items()} for r in shuffled]
+    p = {}
+    for name, data in (("timestamp", shuffled), ("ts", as_ts)):
+        logs = write_logs(tmp_path / f"{name}.jsonl", data)
+        decision = api.canary_analyze(
+            None, logs, control="1.0.0", treatment="1.1.0", metrics=["judge_score"],
+            sequential=True,
+        )  # fmt: skip
+        p[name] = decision.metrics[0].p
+    assert p["ts"] == p["timestamp"]

@@ -55,6 +55,7 @@ def record(project: Path, cli: Cli) -> None:
     args = ("--limit", LIMIT, "--cassette", CASSETTE)
     result = cli("eval", "support-bot", "--no-track", *args, cwd=project)
     assert result.exit_code == 0, result.output
+    assert f"recorded {LIMIT} answers to {CASSETTE}\n" in result.stderr, result.stderr
 
 
 def replay(project: Path, cli: Cli) -> Result:
@@ -105,6 +106,19 @@ def test_a_changed_golden_case_is_a_miss_naming_it(
     assert f"1 of 6 responses are not in the cassette {CASSETTE} (case 'pw-02')" in result.stderr
     assert f"re-record it with --cache read-write --cassette {CASSETTE}" in result.stderr
     assert distinct_calls(server) == 6
+
+
+def test_the_extractive_baseline_records_no_answers_and_says_so(project: Path, cli: Cli) -> None:
+    """The trial's finding 16: the sample's local baseline is never cached, so a recording
+    is empty; the command says so instead of writing an empty file silently."""
+    args = ("--limit", "2", "--cassette", CASSETTE)
+    result = cli("eval", "support-bot", "--no-track", *args, cwd=project)
+    assert result.exit_code == 0, result.output
+    assert (project / CASSETTE).read_text() == ""
+    assert (
+        f"recorded 0 answers to {CASSETTE} (support-model-local@1.0.0 is an extractive "
+        "baseline: its answers are computed, never cached or recorded"
+    ) in result.stderr, result.stderr
 
 
 def test_a_resumed_run_records_every_case(project: Path, server: FakeOpenAI, cli: Cli) -> None:

@@ -139,8 +139,33 @@ def test_schema_prints_json_schema(cli: Cli, kind: str) -> None:
 
 def test_schema_unknown_kind(cli: Cli) -> None:
     result = cli("schema", "promt")
-    assert result.exit_code == 1
-    assert "unknown schema 'promt'" in result.stderr and "report, verdict" in result.stderr
+    assert result.exit_code == 2  # a usage error
+    assert "'promt' is not one of: prompt, " in result.stderr and "report, verdict" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "support-bot", "-f", "yaml"),
+        ("schema", "bogus"),
+        ("gate", "support-bot", "-f", "xml"),
+        ("eval", "support-bot", "--cache", "bogus"),
+        ("eval", "support-bot", "--limit", "0"),
+        ("guard", "some text", "--out", "out.jsonl"),
+        ("guard", "--file", "in.jsonl", "--redact"),
+        ("guard", "text", "--checks", "pii", "--fail-on", "injection"),
+    ],
+)
+def test_usage_errors_exit_2_in_every_command(
+    project: Path, cli: Cli, args: tuple[str, ...]
+) -> None:
+    """The trial's finding 19: an invalid option value or combination is a usage error
+    (README: exit 2), whichever command checks it."""
+    (project / "in.jsonl").write_text('{"text": "hi"}\n')
+    result = cli(*args, cwd=project)
+    assert result.exit_code == 2, result.output
+    assert "Error: Invalid value" in result.stderr, result.stderr
+    assert not (project / "out.jsonl").exists()
 
 
 def test_resolve_text_and_json(project: Path, cli: Cli) -> None:
@@ -209,7 +234,36 @@ def test_a_broken_manifest_is_named_before_its_echo(
     errors = result.stderr.splitlines()
     line = text.count("\n") + 1
     assert errors[0].startswith(f"error: {rel}:{line}: tempreature: unknown key"), errors
-    assert len(errors) == 2 and "failed to load; fix those first" in errors[1], errors
+    assert len(errors) == 2, errors
+    assert errors[1].endswith(f"is defined in a file that failed to load ({rel})"), errors
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("limits:\n", "limts:\n"),
+        ("concurrency: 16", "concurrency: fast"),
+        ("version: 1.0.0", "version: v1"),
+        ("name: support-model-local", "name: Support_Model"),
+        ("provider: local", "provider: [local"),  # not YAML
+    ],
+)
+def test_a_broken_model_is_not_answered_with_another_name(
+    project: Path, cli: Cli, old: str, new: str
+) -> None:
+    """The trial's finding 6: the pipeline's model reference names the file that failed to
+    load, with no did-you-mean towards the hosted model (which needs an API key)."""
+    rel = "manifests/models/support-model-local.yaml"
+    path = project / rel
+    path.write_text(path.read_text().replace(old, new))
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"error: {rel}:"), result.stderr
+    assert "did you mean" not in result.stderr.splitlines()[-1], result.stderr
+    assert (
+        "manifests/pipelines/support-bot.yaml:6: model: model 'support-model-local' is defined "
+        f"in a file that failed to load ({rel})"
+    ) in result.stderr, result.stderr
 
 
 # validate, where a library call writes to a child process that has already exited

@@ -55,6 +55,48 @@ def test_errors_under_format_json_are_json_on_stderr(project: Path) -> None:
     assert text.stderr == "error: support-bot is not in the registry\n"
 
 
+def test_a_pending_tracking_note_goes_inside_the_json_error(project: Path) -> None:
+    """The trial's finding 12: a background MLflow run finished since the last command, then
+    a command under --format json fails: stderr is one JSON object holding the note."""
+    from llmops_cli.project import Project
+    from llmops_cli.tracking import write_outcome
+
+    run_id = "20261202T065829Z-fd661074-6baf"
+    write_outcome(Project.load(project), run_id, {"state": "logged", "mlflow_run_id": "1d6c"})
+    model = project / "manifests/models/support-model-local.yaml"
+    good = model.read_text()
+    model.write_text(good.replace("concurrency: 16", "concurrency: fast"))
+    result = run(project, "gate", "support-bot", "-f", "json")
+    assert result.exit_code == 1 and result.stdout == ""
+    body = json.loads(result.stderr)
+    assert body["notes"] == [f"mlflow run of {run_id}: 1d6c"], body
+    assert body["problems"][0]["file"] == "manifests/models/support-model-local.yaml"
+    again = run(project, "gate", "support-bot", "-f", "json")  # shown once
+    assert "notes" not in json.loads(again.stderr)
+    # eval: its notes and no progress lines, though the cases ran before the error
+    model.write_text(good)
+    write_outcome(Project.load(project), run_id, {"state": "failed", "warning": "no server"})
+    args = ("--no-track", "--limit", "2", "--cache", "read-only", "--cassette", "none.jsonl")
+    result = run(project, "eval", "support-bot", *args, "-f", "json")
+    assert result.exit_code == 1 and result.stdout == ""
+    body = json.loads(result.stderr)
+    assert body["error"].startswith("none.jsonl: no such cassette"), body
+    assert body["notes"][-1] == "warning: no server", body
+
+
+def test_a_tracking_note_under_json_still_reaches_stderr_on_success(project: Path) -> None:
+    from llmops_cli.project import Project
+    from llmops_cli.tracking import write_outcome
+
+    write_outcome(Project.load(project), "r1", {"state": "failed", "warning": "no server"})
+    result = run(project, "validate", "-f", "json")  # no notes: nothing held, nothing lost
+    assert result.exit_code == 0 and result.stderr == ""
+    result = run(project, "eval", "support-bot", "--no-track", "--limit", "1", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["cases"] == 1
+    assert "warning: no server\n" in result.stderr, result.stderr
+
+
 def test_a_misspelt_pipeline_in_rollback_gets_the_registered_name(project: Path) -> None:
     from test_registry_api import evaluated
 

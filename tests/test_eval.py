@@ -410,42 +410,42 @@ def test_tracking_helper_logs_the_folder_it_is_sent_and_nothing_when_the_eval_fa
 
 @pytest.mark.slow
 def test_mlflow_tracking_to_a_real_mlflow_server(
-    project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_url: str
 ) -> None:
-    from mlflowserver import mlflow_server
+    config = project / "llmops.yaml"  # the shared server (conftest): an experiment of its own
+    config.write_text(config.read_text().replace("quillnote-support", "quillnote-server-sync"))
+    url = mlflow_url
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+    result = cli("eval", "support-bot", "--limit", "4", cwd=project)
+    assert result.exit_code == 0, result.output
+    background = wait_tracking(project)["mlflow_run_id"]
+    # --wait-tracking speaks MLflow's REST API itself: it works where mlflow cannot load
+    blocked = tmp_path / "no-mlflow/mlflow"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('mlflow was imported')\n")
+    path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
+    command = ["eval", "support-bot", "--limit", "4", "--wait-tracking"]
+    synced = subprocess.run(
+        [sys.executable, "-m", "llmops_cli", *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    assert synced.returncode == 0 and "warning:" not in synced.stderr, synced.stderr
+    shown = [x for x in synced.stdout.splitlines() if x.startswith("mlflow run: ")]
+    assert len(shown) == 1, synced.stdout
+    from mlflow.tracking import MlflowClient
 
-    with mlflow_server(tmp_path / "server") as url:
-        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
-        result = cli("eval", "support-bot", "--limit", "4", cwd=project)
-        assert result.exit_code == 0, result.output
-        background = wait_tracking(project)["mlflow_run_id"]
-        # --wait-tracking speaks MLflow's REST API itself: it works where mlflow cannot load
-        blocked = tmp_path / "no-mlflow/mlflow"
-        blocked.mkdir(parents=True)
-        (blocked / "__init__.py").write_text("raise ImportError('mlflow was imported')\n")
-        path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
-        command = ["eval", "support-bot", "--limit", "4", "--wait-tracking"]
-        synced = subprocess.run(
-            [sys.executable, "-m", "llmops_cli", *command],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": path},
-        )
-        assert synced.returncode == 0 and "warning:" not in synced.stderr, synced.stderr
-        shown = [x for x in synced.stdout.splitlines() if x.startswith("mlflow run: ")]
-        assert len(shown) == 1, synced.stdout
-        from mlflow.tracking import MlflowClient
-
-        client = MlflowClient(url)
-        experiment = client.get_experiment_by_name("quillnote-support")
-        assert experiment is not None
-        runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
-        assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
-        for run in runs.values():
-            assert run.data.params["fingerprint"] == latest(project)["fingerprint"]
-            assert "report.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
-        assert not (project / ".llmops/mlflow.db").exists()
+    client = MlflowClient(url)
+    experiment = client.get_experiment_by_name("quillnote-server-sync")
+    assert experiment is not None
+    runs = {r.info.run_id: r for r in client.search_runs([experiment.experiment_id])}
+    assert set(runs) == {background, shown[0].removeprefix("mlflow run: ")}
+    for run in runs.values():
+        assert run.data.params["fingerprint"] == latest(project)["fingerprint"]
+        assert "report.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert not (project / ".llmops/mlflow.db").exists()
 
 
 def test_cases_without_a_check_are_scored_through_report_and_gate(project: Path, cli: Cli) -> None:
@@ -643,6 +643,26 @@ def test_a_nan_score_is_unscored_with_a_reason_not_a_crash(
     assert "NaN" not in written.read_text("utf-8")
 
 
+def test_report_md_escapes_what_markdown_or_html_would_read(project: Path, cli: Cli) -> None:
+    """The trial's finding 23: a tag `x<y>` was written raw into a table of report.md, where
+    it vanishes as an HTML tag (and a `|` would split the cell)."""
+    case = {
+        "id": "md`01",
+        "vars": {"question": "How do I reset my password?"},
+        "tags": ["x<y>|z"],
+        "assert": [{"type": "regex", "value": "<b>never *here*</b>"}],
+    }
+    golden = project / "golden_sets/support/cases.jsonl"
+    golden.write_text(golden.read_text() + json.dumps(case) + "\n")
+    assert (
+        cli("eval", "support-bot", "--no-track", "--filter", "x<y>|z", cwd=project).exit_code == 0
+    )
+    md = (next((project / "reports/support-bot").iterdir()) / "report.md").read_text()
+    assert "| x&lt;y>\\|z | 1 | 1 | 0.0% |" in md, md
+    assert r"- `` md`01 `` (failed): regex: no match for /&lt;b>never \*here\*&lt;/b>/" in md, md
+    assert "<y>" not in md and "<b>" not in md
+
+
 def test_a_cached_rerun_reports_what_a_computed_one_does(
     project: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -728,3 +748,25 @@ def test_an_unchanged_metric_diffs_to_the_bootstrap_interval_without_numpy() -> 
     moved = diff.diff_reports(report([0.5, 0.5, 1.0, 0.5]), report(values), "before")
     f1 = next(d for d in moved.deltas if d.name == "f1")
     assert f1.ci95 is not None and f1.ci95 != (0.0, 0.0)
+
+
+def test_two_asserts_of_one_type_both_count(project: Path) -> None:
+    """A case with two `regex` asserts passes only if both match: the metric is keyed by
+    name, and the second used to replace the first (a failing check silently dropped)."""
+    from llmops_cli import api
+
+    def case(case_id: str, patterns: list[str]) -> str:
+        asserts = [{"type": "regex", "value": p} for p in patterns]
+        question = {"question": "How do I reset my password?"}
+        return json.dumps({"id": case_id, "vars": question, "tags": ["two"], "assert": asserts})
+
+    golden = project / "golden_sets/support/cases.jsonl"
+    cases = [case("two-01", ["never-in-any-answer", "."]), case("two-02", [".", "(?s).*"])]
+    golden.write_text(golden.read_text() + "\n".join(cases) + "\n")
+    report = api.evaluate(project, "support-bot", track=False, tags=["two"])
+    rows = {r["case_id"]: r for r in report.to_dict()["cases"]}
+    first, second = rows["two-01"]["scores"]["regex"], rows["two-02"]["scores"]["regex"]
+    assert first["passed"] is False and first["value"] == 0.0
+    assert "no match for /never-in-any-answer/" in first["reason"]
+    assert rows["two-01"]["status"] == "failed" and rows["two-02"]["status"] == "passed"
+    assert second["passed"] is True and second["value"] == 1.0

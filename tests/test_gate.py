@@ -95,7 +95,7 @@ def test_gate_cli(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     ok = cli("gate", "support-bot", cwd=project)
     assert ok.exit_code == 0, ok.output
-    assert "gate PASSED" in ok.stdout
+    assert "gate PASSED" in ok.stdout and "(0 failed, 0 warnings);" in ok.stdout
     assert "llmops gate: support-bot@1.0.0 — PASSED" in summary.read_text()
     # a summary that cannot be written is a warning; the verdict's exit code stands
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no" / "such" / "dir.md"))
@@ -135,6 +135,17 @@ def test_gate_cli_fails_with_exit_4_on_raised_threshold(project: Path, cli: Cli)
     failed = cli("gate", "support-bot", cwd=project)
     assert failed.exit_code == 4
     assert "FAIL  icontains" in failed.stdout and "gate FAILED" in failed.stdout
+
+
+def test_gate_cli_counts_one_warning_in_the_singular(project: Path, cli: Cli) -> None:
+    gate_yaml = project / "manifests/thresholds/support-gate.yaml"
+    gate_yaml.write_text(
+        gate_yaml.read_text().replace("token_f1:       {min: 0.30", "token_f1:       {min: 0.99")
+    )
+    assert cli("eval", "support-bot", "--no-track", cwd=project).exit_code == 0
+    warned = cli("gate", "support-bot", cwd=project)
+    assert warned.exit_code == 0, warned.output
+    assert "WARN  token_f1" in warned.stdout and "(0 failed, 1 warning);" in warned.stdout
 
 
 @pytest.mark.parametrize(

@@ -511,10 +511,39 @@ def test_unpinned_allowed_when_declared(project: Path, write: Write) -> None:
 
 
 def test_extra_golden_vars_are_a_warning(project: Path, write: Write) -> None:
-    write(GOLDEN, '{"id": "a", "vars": {"question": "q", "tone": "x"}}\n')
+    write(
+        GOLDEN,
+        '{"id": "a", "vars": {"question": "q"}}\n{"id": "b", "vars": {"question": "q", "tone": "x"}}\n',
+    )
     report = validate_project(Project.load(project))
     assert report.ok
-    assert any("tone" in p.message for p in report.warnings)
+    [warning] = [p for p in report.warnings if "tone" in p.message]
+    assert warning.line == 2 and "(first in case 'b')" in warning.message, warning
+
+
+@pytest.mark.parametrize(
+    "golden_set",
+    [
+        None,  # the sample's golden set, cut short mid-line
+        "golden_sets/support/missing.jsonl",
+        "../../etc/passwd",
+    ],
+)
+def test_a_golden_set_that_fails_to_load_adds_no_threshold_warning(
+    project: Path, write: Write, cli: Cli, golden_set: str | None
+) -> None:
+    """The trial's finding 7: the asserts' metrics (icontains) were not read, so they are not
+    reported as unmeasured, and a missing or escaping path is not counted as a golden set."""
+    if golden_set is None:
+        text = (project / GOLDEN).read_text()
+        write(GOLDEN, text[: len(text) // 2])
+    else:
+        pipeline = (project / PIPELINE).read_text()
+        write(PIPELINE, pipeline.replace("golden_sets/support/cases.jsonl", golden_set))
+    result = cli("validate", cwd=project)
+    assert result.exit_code == 1
+    assert "warning" not in result.stderr, result.stderr
+    assert ", 1 golden set(s), 0 pipeline(s) resolved; 1 error(s), 0 warning(s)" in result.stdout
 
 
 def test_csv_and_yaml_golden_sets(project: Path, write: Write) -> None:

@@ -43,6 +43,28 @@ def test_every_command_and_option_has_help() -> None:
                 assert getattr(param, "help", None), f"{name} argument {param.name} has no help"
 
 
+def test_every_argument_is_shown_as_the_readme_writes_it() -> None:
+    """`Usage: llmops eval [OPTIONS] {PIPELINE}` and `Missing argument 'PIPELINE'`, as the
+    README writes `llmops eval PIPELINE` (Typer's default is the lower-case name)."""
+    for name, command in _walk(typer.main.get_command(app)):
+        for param in command.params:
+            if param.param_type_name == "argument":
+                metavar = param.metavar or ""
+                assert metavar and metavar == metavar.upper(), f"{name} argument {param.name}"
+
+
+def test_the_readme_names_the_current_rule_pack() -> None:
+    """A rule pack version in the README is the one that ships (it said 2026.12.1 once the
+    pack was at 2026.12.3)."""
+    import re
+
+    from llmops_cli.guardrails.injection_rules import RULE_PACK
+
+    readme = (REPO / "README.md").read_text()
+    assert set(re.findall(r"injection-\d{4}\.\d+\.\d+", readme)) <= {RULE_PACK}
+    assert "Presidio's pattern recognizers on" not in readme  # the patterns are llmops's own
+
+
 def test_every_command_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text()
     for name in _commands():

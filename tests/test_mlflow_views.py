@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import latest, wait_tracking
-from mlflowserver import mlflow_server
 
 from llmops_cli.project import Project
 from llmops_cli.tracking import read_outcome
@@ -22,10 +20,11 @@ from llmops_cli.tracking import read_outcome
 SECRET = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
-        yield url
+@pytest.fixture
+def server(mlflow_url: str) -> str:
+    """The run's shared `mlflow server` (conftest): these tests keep to their experiments,
+    quillnote-support and quillnote-mirror (with the support-answer prompt)."""
+    return mlflow_url
 
 
 def wait_follow_up(project: Path, key: str) -> dict[str, Any]:

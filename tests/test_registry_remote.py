@@ -20,13 +20,6 @@ from llmops_cli.registry.registry import Registry
 APPROVED = ("--approver", "support-leads")
 
 
-@pytest.fixture
-def remote(repo: Path, tmp_path: Path) -> Path:
-    bare = tmp_path / "remote.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True)
-    return bare
-
-
 def clone(remote: Path, target: Path, *extra: str) -> Path:
     subprocess.run(["git", "clone", "-q", *extra, f"file://{remote}", str(target)], check=True)
     return target
@@ -99,15 +92,19 @@ def test_a_push_never_drops_local_events_of_a_forked_registry(
     assert cli("promote", "support-bot", "--to", "dev", cwd=a).exit_code == 0  # not pushed
     assert cli("promote", "support-bot", "--to", "dev", "--push", cwd=b).exit_code == 0
     ours = registry_of(a).store.tip()
-    forked = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    git(a, "fetch", "-q")
+    forked = cli("promote", "support-bot", "--to", "staging", cwd=a)  # no --push: refused
     assert forked.exit_code == 1, forked.output
-    assert "1 event(s) that origin does not" in forked.stderr and "update-ref" in forked.stderr
+    assert "1 event(s) that origin does not" in forked.stderr and "with --push" in forked.stderr
     assert registry_of(a).store.tip() == ours  # a's own event is still there
     assert len(remote_events(remote)) == 1
-    # doing what the message says: keep origin's, then write again with --push
-    git(a, "update-ref", "refs/heads/llmops/registry", "refs/remotes/origin/llmops/registry")
-    assert cli("promote", "support-bot", "--to", "staging", "--push", cwd=a).exit_code == 0
-    assert [e["seq"] for e in remote_events(remote)] == [1, 2]
+    # --push re-applies a's event on origin's: b put the same version in dev, so it is left out
+    pushed = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
+    assert pushed.exit_code == 0, pushed.output
+    assert "#1 promote support-bot@1.0.0 -> dev left out (origin already has it)" in pushed.stdout
+    assert [(e["seq"], e["stage"]) for e in remote_events(remote)] == [(1, "dev"), (2, "staging")]
+    assert ours is not None
+    assert git(a, "rev-parse", f"refs/llmops-backup/llmops/registry/{ours[:12]}").strip() == ours
 
 
 OTHER_WRITER = """
@@ -319,7 +316,7 @@ def test_a_git_timeout_must_be_a_positive_number_of_seconds(
             assert result.exit_code == 1 and expected in result.stderr, (value, result.output)
 
 
-def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
+def test_a_rollback_while_the_remote_is_down_is_kept_and_reapplied_by_the_next_push(
     remote: Path, tmp_path: Path, cli: Cli
 ) -> None:
     a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
@@ -338,13 +335,42 @@ def test_a_rollback_while_the_remote_is_down_is_kept_until_it_can_be_pushed(
     git(b, "fetch", "-q")
     write_other_event(b)
     git(b, "push", "-q", "origin", "llmops/registry")
-    # the host is back: the next --push refuses to fork or drop the local rollback, says how
+    # the host is back: --push re-applies the rollback on origin's, where it refuses this
+    # promotion (1.1.0 left dev): nothing changes, nothing is dropped
     git(a, "remote", "set-url", "origin", url)
     pushed = cli("promote", "support-bot", "--to", "staging", "--push", cwd=a)
-    assert pushed.exit_code == 1, pushed.output
-    assert "1 event(s) that origin does not" in pushed.stderr
-    assert registry_of(a).store.tip() == ours  # the rollback is still here
+    assert pushed.exit_code == 1, pushed.output  # 1.1.0 is no longer in dev: refused ...
+    assert "support-bot@1.1.0 is not in dev" in pushed.stderr
+    assert registry_of(a).store.tip() == ours  # ... and the rollback is still here, as it was
     assert [e["pipeline"] for e in remote_events(remote)] == ["support-bot"] * 2 + ["other-bot"]
+    rolled_back = registry_of(a).events("support-bot")[-1]
+
+    # reads say the local copy has diverged from origin's; a write without --push refuses
+    show = cli("registry", "show", "support-bot", cwd=a)
+    assert "1 event(s) that origin does not have, and origin has moved since" in show.stdout
+    assert "dev        1.0.0" in show.stdout  # the local copy, said to be one
+    listing = cli("registry", "list", "-f", "json", cwd=a)
+    assert "have diverged" in listing.stderr and json.loads(listing.stdout)
+    local = cli("promote", "support-bot", "--to", "dev", cwd=a)  # without --push: refused
+    assert local.exit_code == 1 and "Run it again with --push to re-apply them" in local.stderr
+
+    # with --push the rollback is re-applied on origin's state (same id, the next number),
+    # then the new promotion goes on top, and both are pushed
+    again = cli("promote", "support-bot", "--to", "dev", "--push", cwd=a)
+    assert again.exit_code == 0, again.output
+    assert "1 local event(s) origin lacked, re-checked and re-applied on top" in again.stdout
+    assert "#3 rollback support-bot@1.0.0 -> dev is now #4" in again.stdout
+    events = remote_events(remote)
+    assert [(e["seq"], e["type"], e["pipeline"], e["version"]) for e in events] == [
+        (1, "promote", "support-bot", "1.0.0"),
+        (2, "promote", "support-bot", "1.1.0"),
+        (3, "promote", "other-bot", "2.0.0"),
+        (4, "rollback", "support-bot", "1.0.0"),
+        (5, "promote", "support-bot", "1.1.0"),
+    ]
+    assert events[3]["id"] == rolled_back.id and events[3]["reapplied"]["seq"] == 3
+    assert events[4]["previous_version"] == "1.0.0"
+    assert "diverged" not in cli("registry", "show", "support-bot", cwd=a).stdout
 
 
 def test_a_push_the_remote_declines_is_an_error_not_a_lost_race(

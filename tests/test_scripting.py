@@ -22,7 +22,7 @@ from llmops_cli.registry.registry import Registry
 
 EVENT_KEYS = {
     "event_id", "seq", "type", "pipeline", "stage", "version", "previous_version",
-    "direction", "fingerprint", "change_type", "at", "pushed", "warning",
+    "direction", "fingerprint", "change_type", "at", "pushed", "warning", "changed", "notes",
 }  # fmt: skip
 
 

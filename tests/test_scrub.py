@@ -124,6 +124,57 @@ def test_loopback_hosts_stay_other_addresses_go() -> None:
     assert "203.0.113.77" not in out and "<IP_ADDRESS>" in out
 
 
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        (r"no match for /dave@example\.net/", "no match for /<EMAIL_ADDRESS>/"),
+        (r"no match for /10\.20\.30\.40/", "no match for /<IP_ADDRESS>/"),
+        (r"/\+1 415 555 0132/", "/<PHONE_NUMBER>/"),
+        (r"/sk\-proj\-ABCDEFGHIJKLMNOPQRST12/", "/<SECRET>/"),
+        (r"{\"api_key\": \"abcdef123456\"}", r"{\"api_key\": \"<SECRET>\"}"),
+        (
+            r"/^\d+\.\d+ (ok|\(no\)) mail d\.e@x\.io$/",
+            r"/^\d+\.\d+ (ok|\(no\)) mail <EMAIL_ADDRESS>$/",
+        ),
+        (r"connect to 127\.0\.0\.1:8080 refused", r"connect to 127\.0\.0\.1:8080 refused"),
+    ],
+)
+def test_backslash_escapes_hide_no_value(text: str, scrubbed: str) -> None:
+    """A regex assertion echoed in a reason: the escapes are read through, the rest of the
+    pattern stays as written."""
+    assert scrub(text) == scrubbed
+
+
+def test_an_escaped_regex_assertion_reaches_no_artifact(project: Path, cli: Cli) -> None:
+    """The trial's pii-02: a regex assertion `dave@example\\.net` that fails is echoed in the
+    regex scorer's reason; no report file and nothing in .llmops keeps the address."""
+    cases = project / "golden_sets/support/cases.jsonl"
+    for n, pattern in enumerate((r"dave@example\.net", r"10\.20\.30\.40")):
+        case = {
+            "id": f"pii-0{n}",
+            "vars": {"question": "How do I reset my password?"},
+            "tags": ["pii"],
+            "assert": [{"type": "regex", "value": pattern}],
+        }
+        cases.write_text(cases.read_text() + json.dumps(case) + "\n")
+    result = cli("eval", "support-bot", "--filter", "pii", "--no-track", cwd=project)
+    assert result.exit_code == 0, result.output
+    files = [p for d in ("reports", ".llmops") for p in (project / d).rglob("*") if p.is_file()]
+    assert {"report.json", "report.md", "report.html", "junit.xml", "guardrails.sqlite"} <= {
+        p.name for p in files
+    }
+    leaks = [
+        (str(p), value)
+        for p in files
+        for value in ("dave@example", "example.net", r"example\.net", "10.20.30", r"10\.20")
+        if value.encode() in p.read_bytes()
+    ]
+    assert not leaks, leaks
+    report = json.loads(next((project / "reports").rglob("report.json")).read_text())
+    reasons = sorted(row["scores"]["regex"]["reason"] for row in report["cases"])
+    assert reasons == ["no match for /<EMAIL_ADDRESS>/", "no match for /<IP_ADDRESS>/"]
+
+
 def test_every_free_text_field_of_a_row_is_scrubbed() -> None:
     secret, mail = "sk-live-ABCDEFGHIJKLMNOPQRST12", "jane.doe@example.com"
     row: dict[str, Any] = {

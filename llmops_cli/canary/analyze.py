@@ -21,6 +21,7 @@ from llmops_cli.canary.compare import independent, judge, paired
 from llmops_cli.canary.config import KNOWN, SRM_ALPHA, CanaryConfig
 from llmops_cli.canary.records import default_metrics, screen_records
 from llmops_cli.contracts.canary import (
+    NO_VARIANCE,
     ArmCounts,
     CanaryDecision,
     Decision,
@@ -67,6 +68,8 @@ def _moved(r: MetricComparison) -> str:
 
 
 def _underpowered(r: MetricComparison) -> bool:
+    if r.status == NO_VARIANCE:  # one value per arm: more data would show the same
+        return False
     needed = r.required_per_arm_for_mde
     assert needed is not None  # every tested metric has one
     return needed < 0 or min(r.n) < needed

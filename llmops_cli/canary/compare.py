@@ -13,7 +13,7 @@ import pandas as pd
 from llmops_cli.canary import stats
 from llmops_cli.canary.config import DEFAULT_MDE_RATE, DEFAULT_MDE_SD, CanaryConfig, MetricSpec
 from llmops_cli.canary.records import metric_values
-from llmops_cli.contracts.canary import JudgeWinRate, MetricComparison
+from llmops_cli.contracts.canary import INSUFFICIENT, NO_VARIANCE, JudgeWinRate, MetricComparison
 from llmops_cli.errors import LlmopsError
 from llmops_cli.stats import wilcoxon_signed_rank
 
@@ -38,7 +38,23 @@ def _compared(spec: MetricSpec, mde: float | None, **fields: Any) -> MetricCompa
 
 
 def _insufficient(spec: MetricSpec, n_a: int, n_b: int) -> MetricComparison:
-    return _compared(spec, spec.mde, status="insufficient_data", n=(n_a, n_b))
+    return _compared(spec, spec.mde, status=INSUFFICIENT, n=(n_a, n_b))
+
+
+def _flat(spec: MetricSpec, result: stats.TestResult) -> MetricComparison:
+    """A metric with one value per arm: compared (equal or not), with no sample size."""
+    return _compared(
+        spec,
+        spec.mde,
+        status=NO_VARIANCE,
+        test=result.test,
+        control=result.control,
+        treatment=result.treatment,
+        effect=result.effect,
+        ci95=result.ci,
+        p=result.p,
+        n=result.n,
+    )
 
 
 def independent(frame: pd.DataFrame, config: CanaryConfig) -> list[MetricComparison]:
@@ -53,6 +69,9 @@ def independent(frame: pd.DataFrame, config: CanaryConfig) -> list[MetricCompari
             rows.append(_insufficient(spec, len(a), len(b)))
             continue
         result = _test(spec, a, b)
+        if not stats.varies(a, b):  # no spread: the test's p is exact, no size to plan
+            rows.append(_flat(spec, result))
+            continue
         mde = _mde(spec, result)
         p = result.p
         always_valid = None
@@ -108,6 +127,12 @@ def paired(frame: pd.DataFrame, config: CanaryConfig) -> list[MetricComparison]:
         sd = float(d.std(ddof=1)) if len(d) > 1 else 0.0
         half = stats.Z975 * sd / np.sqrt(len(d))
         effect = float(d.mean())
+        if not stats.varies(d):  # every pair differs by the same amount (often 0)
+            same = (effect, effect)
+            n = (len(d), len(d))
+            mean_a, mean_b = float(a.mean()), float(b.mean())
+            rows.append(_flat(spec, stats.TestResult(test, mean_a, mean_b, effect, same, p, n, 0)))
+            continue
         mde = spec.mde if spec.mde is not None else (
             DEFAULT_MDE_RATE if spec.kind == "rate" else DEFAULT_MDE_SD * float(a.std(ddof=1))
         )  # fmt: skip

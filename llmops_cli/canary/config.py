@@ -60,6 +60,11 @@ def parse_metric(text: str) -> MetricSpec:
         mde = float(mde_text) if mde_text else None
     except ValueError:
         raise LlmopsError(f"--metric {text}: @{mde_text} is not a number") from None
+    if mde is not None and not mde > 0:
+        raise LlmopsError(
+            f"--metric {text}: @MDE is the smallest difference worth detecting, in the "
+            f"metric's unit: a positive number, not {mde_text}"
+        )
     return MetricSpec(name, kind, better, mde)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from llmops_cli.canary.config import KNOWN, CanaryConfig, MetricSpec
 from llmops_cli.contracts.canary import CanaryBadRecords
+from llmops_cli.drift.columns import TIME_FIELDS, time_field
 from llmops_cli.drift.logs import BadRecords, is_event, read_chunks
 from llmops_cli.errors import LlmopsError
 from llmops_cli.stats.arrays import F64
@@ -21,7 +22,7 @@ def load_logs(path: Path, config: CanaryConfig, bad: BadRecords | None = None) -
     """The records, with the file line of each in LINE; lines that are no JSON object are
     counted in `bad` (whose policy stops at the first under `on_bad_record: error`)."""
     names = [m.name for m in config.metrics] or list(KNOWN)  # default: whichever are there
-    wanted = {config.arm_field, config.timestamp_field, *names}
+    wanted = {config.arm_field, config.timestamp_field, *TIME_FIELDS, *names}
     if config.pair_field:
         wanted.add(config.pair_field)
     if config.judge_fields:
@@ -31,8 +32,11 @@ def load_logs(path: Path, config: CanaryConfig, bad: BadRecords | None = None) -
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if config.arm_field not in frame:
         raise LlmopsError(f"{path}: no record has the arm field {config.arm_field!r}")
-    if config.timestamp_field in frame:  # arrival order, for the sequential test
-        order = pd.to_datetime(frame[config.timestamp_field], utc=True, errors="coerce")
+    # arrival order, for the sequential test: the time field, else the one of ts, time, ...
+    # the log holds, as drift-check finds it
+    when = config.timestamp_field if config.timestamp_field in frame else time_field(frame.columns)
+    if when is not None and when in frame:
+        order = pd.to_datetime(frame[when], utc=True, errors="coerce")
         frame = frame.assign(_t=order).sort_values("_t", kind="stable").drop(columns="_t")
     frame[config.arm_field] = frame[config.arm_field].astype("string")
     return frame

@@ -128,6 +128,13 @@ def sample_ratio_p(n_a: int, n_b: int, weight_b: float) -> float:
     return float(chdtrc(1, stat))
 
 
+def varies(*arms: F64) -> bool:
+    """Whether any arm's values spread beyond float rounding. A metric that takes one value
+    per arm (a fixed price, a flag never set) has an SD that is rounding noise (5e-20 for a
+    constant 0.0021): a sample size computed from it means nothing."""
+    return any(len(x) and float(np.ptp(x)) > 1e-9 * float(np.abs(x).max()) for x in arms)
+
+
 def required_per_arm(sd: float, effect: float, alpha: float = 0.05, power: float = 0.8) -> int:
     """Observations per arm for a two-sided test at `alpha` to detect `effect` with `power`
     (normal approximation, equal arms, per-observation SD `sd`)."""

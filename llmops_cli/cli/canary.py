@@ -12,7 +12,9 @@ from llmops_cli.cli.options import FormatOption, OutputFormat
 from llmops_cli.errors import ExitCode
 
 app = typer.Typer(
-    help="Canary / A-B / shadow analysis: decisions with statistics.", no_args_is_help=True
+    help="Canary / A-B / shadow analysis: decide promote, hold or roll back from the logs of "
+    "two arms, with statistics (see `llmops canary analyze --help`).",
+    no_args_is_help=True,
 )
 
 
@@ -24,6 +26,12 @@ class Correction(StrEnum):
 class BadRecordPolicy(StrEnum):
     skip = "skip"
     error = "error"
+
+
+def _hold_exit(value: int) -> int:
+    if value not in (0, 4):
+        raise typer.BadParameter(f"{value} is not 0 or 4 (exit 2 means a usage error)")
+    return value
 
 
 @app.command("analyze")
@@ -52,7 +60,9 @@ def analyze(
         typer.Option(
             help="NAME[:rate|mean|distribution][:higher|lower][@MDE], repeatable. Known names "
             "(success, error, guardrail_triggered, refusal, judge_score, latency_ms, cost_usd, "
-            "...) need no more. Default: every known one in the logs.",
+            "...) need no more. MDE: the smallest difference worth detecting, in the metric's "
+            "unit (default: 0.02 for a rate, 0.2 standard deviations otherwise). Default: "
+            "every known metric in the logs.",
             show_default=False,
         ),
     ] = None,
@@ -70,7 +80,8 @@ def analyze(
         bool,
         typer.Option(
             help="Always-valid p-values (mSPRT): safe to look every hour from cron without "
-            "inflating false alarms."
+            "inflating false alarms. Records are taken in time order (`timestamp`, else the "
+            "one of ts, time, created_at, @timestamp the log holds), else as logged."
         ),
     ] = False,
     pair_field: Annotated[
@@ -106,7 +117,13 @@ def analyze(
         ),
     ] = 0.01,
     hold_exit: Annotated[
-        int, typer.Option(help="Exit code for a hold decision (0 or 4).", min=0, max=4)
+        int,
+        typer.Option(
+            help="Exit code for a hold decision: 0 (default; only rollback fails the step) or "
+            "4 (hold fails it too, like a rollback).",
+            callback=_hold_exit,
+            metavar="0|4",
+        ),
     ] = 0,
     out: Annotated[
         Path | None,
@@ -119,7 +136,12 @@ def analyze(
     """Compare the control and treatment arms metric by metric with the right test (rates:
     two-proportion z; means: Welch; latency/cost: Mann-Whitney with a bootstrap CI), adjust
     across metrics, check the sample ratio, estimate the sample size each metric needs, and
-    decide. Exit 0 promote, 4 roll back, --hold-exit for hold."""
+    decide. Exit 0 promote, 4 roll back, --hold-exit for hold (default 0), 1 bad input.
+
+    \b
+    Example:
+      llmops canary analyze --logs inference.jsonl --control 1.0.0 --treatment 1.1.0
+    """
     from llmops_cli.canary.api import canary_analyze, decision_json
     from llmops_cli.render.canary import summary_lines
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -38,7 +39,8 @@ ReferenceOption = Annotated[
 ThresholdsOption = Annotated[
     str | None,
     typer.Option(
-        help="Thresholds manifest (name or name@version) whose `drift:` section applies.",
+        help="Thresholds manifest (name or name@version) whose `drift:` section applies "
+        "(default: the built-in signals and thresholds; see the README).",
         show_default=False,
     ),
 ]
@@ -49,15 +51,36 @@ PipelineOption = Annotated[
 NowOption = Annotated[
     str | None,
     typer.Option(
-        help="Treat this ISO time as now for `last:` ranges (replays, tests).", show_default=False
+        help="Treat this ISO time as now for `last:` ranges and report names (replays, "
+        "tests). Default: the clock.",
+        show_default=False,
     ),
 ]
+
+
+class BadRecordPolicy(StrEnum):
+    skip = "skip"
+    error = "error"
+
+
 BadRecordOption = Annotated[
-    str | None,
+    BadRecordPolicy | None,
     typer.Option(
         "--on-bad-record",
-        help="error: stop at the first unusable record; skip: count and skip them "
-        "(default from drift.on_bad_record, else skip up to drift.max_bad_fraction).",
+        help="error: stop at the first unusable record (malformed line, wrong-typed value, "
+        "bad timestamp); skip: count, show and skip them, stopping (exit 1) above "
+        "drift.max_bad_fraction (0.01). Default: drift.on_bad_record, else skip.",
+        show_default=False,
+    ),
+]
+TimestampFieldOption = Annotated[
+    str | None,
+    typer.Option(
+        "--timestamp-field",
+        metavar="NAME",
+        help="Field holding each record's time, for time ranges and document ages. Default: "
+        "drift.timestamp_field, else `timestamp`, else the one of ts, time, created_at, "
+        "@timestamp the log holds (the output says which).",
         show_default=False,
     ),
 ]
@@ -69,8 +92,8 @@ def drift_check(
     current: Annotated[
         str | None,
         typer.Option(
-            help="Window to check: a log file, or a range over --log (`last:24h`, `last:7d`, "
-            "`2026-11-20..2026-11-21`).",
+            help="Required. Window to check: a log file, or a time range over --log "
+            "(`last:24h`, `last:7d`, `2026-11-20..2026-11-21`).",
             show_default=False,
         ),
     ] = None,
@@ -89,7 +112,7 @@ def drift_check(
         str | None,
         typer.Option(
             help="Name of this check: keys its alert state and report folder "
-            "(default: the thresholds or pipeline name).",
+            "(default: the thresholds or pipeline name, else `default`).",
             show_default=False,
         ),
     ] = None,
@@ -97,8 +120,8 @@ def drift_check(
         int | None,
         typer.Option(
             min=1,
-            help="Breached time-range windows in a row before alerting (default 2; a pair "
-            "of files is judged alone).",
+            help="Breached time-range windows in a row before alerting (default: "
+            "drift.consecutive, else 2; a pair of files is judged alone).",
             show_default=False,
         ),
     ] = None,
@@ -106,7 +129,8 @@ def drift_check(
         int | None,
         typer.Option(
             min=1,
-            help="Fewer values than this is 'insufficient data' (default 200).",
+            help="A signal with fewer values than this in either window is 'insufficient "
+            "data', never drift (default: drift.min_window, else 200).",
             show_default=False,
         ),
     ] = None,
@@ -121,7 +145,8 @@ def drift_check(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Folder for drift.json/.md/.html (default: reports/drift/<name>/<UTC time>).",
+            help="Folder for drift.json/.md/.html, overwritten if it holds a report (default: "
+            "a new reports/drift/<name>/<UTC time>-<inputs hash>/ each run).",
             show_default=False,
         ),
     ] = None,
@@ -140,6 +165,7 @@ def drift_check(
         ),
     ] = None,
     now: NowOption = None,
+    timestamp_field: TimestampFieldOption = None,
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -152,7 +178,15 @@ def drift_check(
     classifier; Benjamini–Hochberg across p-values. A time-range --current is a window of a
     series: a signal alerts after `consecutive` breached windows and clears after one clean
     window. A --current file is one pair, judged alone. Exit 0 stable, 5 drift alert,
-    1 bad input, 2 an unparsable date or range.
+    1 bad input, 2 a usage error (such as an unparsable date or range).
+
+    \b
+    Examples:
+      llmops drift-check --reference ref.jsonl --current today.jsonl
+      llmops drift-check --log inference.jsonl --current last:24h --reference prior:7d
+      llmops drift-check --log inference.jsonl --current last:1h --timestamp-field ts
+      llmops drift-check baseline --reference october.jsonl --out ref.json
+      llmops drift-check --baseline ref.json --current today.jsonl
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -173,11 +207,12 @@ def drift_check(
         consecutive=consecutive,
         min_window=min_window,
         state=state,
-        on_bad_record=on_bad_record,
+        on_bad_record=_policy(on_bad_record),
         out=out,
         prometheus=prometheus,
         webhook=webhook,
         now=now,
+        timestamp_field=timestamp_field,
     )
     report = run.report
     append_step_summary(render.markdown(report))
@@ -185,13 +220,18 @@ def drift_check(
         typer.echo(report_json(report).rstrip("\n"))
     else:
         _print_table(report)
-        if render.unchecked(report):
-            typer.echo(render.unchecked(report))
+        for note in (render.unchecked(report), render.time_field(report), render.skipped(report)):
+            if note:
+                typer.echo(note)
         typer.echo(f"{render.headline(report)}; report: {run.files['html']}")
     for warning in run.warnings:  # the verdict still stands: say so, keep the exit code
         typer.echo(f"warning: {warning}", err=True)
     if report.alerting:
         raise typer.Exit(int(ExitCode.DRIFT))
+
+
+def _policy(value: BadRecordPolicy | None) -> str | None:
+    return None if value is None else value.value
 
 
 def _lean_arrow() -> None:
@@ -237,12 +277,13 @@ def baseline_command(
     pipeline: PipelineOption = None,
     on_bad_record: BadRecordOption = None,
     now: NowOption = None,
+    timestamp_field: TimestampFieldOption = None,
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Summarise a reference window once (quantiles, histograms, counts, hashed query sample)
     so later checks use --baseline FILE instead of re-reading the reference logs."""
-    from llmops_cli.drift.run import make_baseline
+    from llmops_cli.drift.api import make_baseline
 
     _lean_arrow()
     summary = make_baseline(
@@ -252,8 +293,9 @@ def baseline_command(
         log=log,
         out=output_file,
         thresholds=thresholds,
-        on_bad_record=on_bad_record,
+        on_bad_record=_policy(on_bad_record),
         now=now,
+        timestamp_field=timestamp_field,
     )
     if output is OutputFormat.json:
         shown = {"path": str(output_file), "rows": summary.rows, "signals": list(summary.signals)}

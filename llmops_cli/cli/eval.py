@@ -14,6 +14,7 @@ from llmops_cli.cli.options import (
     PipelineArgument,
     ProjectOption,
     open_project,
+    stderr_notes,
 )
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 
 def eval_command(
+    ctx: typer.Context,
     pipeline: PipelineArgument,
     project: ProjectOption = None,
     concurrency: Annotated[
@@ -104,10 +106,13 @@ def eval_command(
         options,
         track=track,
         wait_tracking=wait_tracking,
-        progress=_progress(),
-        notify=_stderr,
+        # progress lines would break `--format json`'s one error object on stderr
+        progress=_progress() if output is OutputFormat.text or sys.stderr.isatty() else None,
+        notify=stderr_notes(ctx),
     )
     report, folder = result.report, result.folder
+    if cassette is not None and cache_mode is CacheMode.read_write:
+        stderr_notes(ctx)(_recorded(cassette, report))
     outcome = None if result.mlflow_outcome is None else proj.relative(result.mlflow_outcome)
     if output is OutputFormat.json:
         s = report.summary
@@ -130,16 +135,29 @@ def eval_command(
         typer.echo(f"mlflow run: logging in the background ({outcome}; `llmops gate` shows it)")
 
 
-def _stderr(line: str) -> None:
-    typer.echo(line, err=True)
+def _recorded(path: Path, report: EvalReport) -> str:
+    """What a recording wrote, and why an extractive baseline's answers are not in it."""
+    from llmops_cli.evaluation.cassette import shown
+    from llmops_cli.render.fmt import plural
+
+    answers = len(path.read_text("utf-8").splitlines()) if path.is_file() else 0
+    why = (
+        f" ({report.target.model} is an extractive baseline: its answers are computed, never "
+        "cached or recorded; a replay computes them again)"
+        if report.target.baseline
+        else ""
+    )
+    return f"recorded {plural(answers, 'answer')} to {shown(path)}{why}"
 
 
-def show_tracking_outcomes(proj: Project) -> None:
-    """What background MLflow logging of earlier evals came to, once each."""
+def show_tracking_outcomes(proj: Project, ctx: typer.Context) -> None:
+    """What background MLflow logging of earlier evals came to, once each (held under
+    `--format json`: `stderr_notes`)."""
     from llmops_cli.evaluation.session import tracking_notes
 
+    note = stderr_notes(ctx)
     for line in tracking_notes(proj):
-        _stderr(line)
+        note(line)
 
 
 def _print_summary(report: EvalReport, folder: str, mlflow_run: str | None) -> None:

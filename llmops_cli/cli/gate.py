@@ -18,6 +18,7 @@ from llmops_cli.errors import ExitCode
 
 
 def gate(
+    ctx: typer.Context,
     pipeline: PipelineArgument,
     project: ProjectOption = None,
     report: Annotated[
@@ -70,11 +71,12 @@ def gate(
     """
     from llmops_cli.cli.eval import show_tracking_outcomes
     from llmops_cli.gate.run import run_gate
+    from llmops_cli.render.fmt import plural
     from llmops_cli.render.markdown import verdict_markdown
     from llmops_cli.tracking import logger_gone, read_outcome
 
     proj = open_project(project)
-    show_tracking_outcomes(proj)
+    show_tracking_outcomes(proj, ctx)
     verdict, path = run_gate(
         proj,
         pipeline,
@@ -84,6 +86,7 @@ def gate(
         baseline_stage=baseline_stage,
         allow_missing_baseline=allow_missing_baseline,
         allow_partial=allow_partial,
+        progress=None if output is OutputFormat.json else lambda m: typer.echo(m, err=True),
     )
     append_step_summary(verdict_markdown(verdict))
     tracked = read_outcome(proj, verdict.run_id) or {}  # shown: the MLflow run judged
@@ -105,7 +108,7 @@ def gate(
         state = "PASSED" if verdict.passed else "FAILED"
         typer.echo(
             f"gate {state}: {verdict.pipeline} run {verdict.run_id} "
-            f"({len(verdict.failures)} failed, {len(verdict.warnings)} warnings); "
+            f"({len(verdict.failures)} failed, {plural(len(verdict.warnings), 'warning')}); "
             f"verdict written to {proj.relative(path)}"
         )
         if tracked.get("mlflow_run_id"):

@@ -25,7 +25,9 @@ def guard(
     text: Annotated[
         str | None,
         typer.Argument(
-            help="Text to check ('-' or nothing: read standard input).", show_default=False
+            help="Text to check ('-' or nothing: read standard input).",
+            show_default=False,
+            metavar="TEXT",
         ),
     ] = None,
     file: Annotated[
@@ -99,7 +101,13 @@ def guard(
     a note on stderr, exit 0), 4 when --fail-on fires, 1 for input it cannot read or a file
     whose records hold none of the --field(s)."""
     from llmops_cli.guard_api import guard as run_guard
-    from llmops_cli.render.guard import guard_json, guard_jsonl, guard_text
+    from llmops_cli.render.guard import (
+        guard_findings,
+        guard_json,
+        guard_jsonl,
+        guard_text,
+        redacted_only,
+    )
 
     wanted = tuple(c.strip() for c in checks.split(",") if c.strip())
     failing = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
@@ -108,6 +116,15 @@ def guard(
         raise typer.BadParameter(
             f"{stray[0]!r} is not one of the checks run ({', '.join(wanted)})",
             param_hint="--fail-on",
+        )
+    # options that only work together: usage errors (exit 2), before any file is read
+    if out is not None and file is None:
+        raise typer.BadParameter(
+            "needs --file (a JSONL file whose records to write back)", param_hint="--out"
+        )
+    if redact and file is not None and out is None:
+        raise typer.BadParameter(
+            "with --file needs --out (where to write the scrubbed records)", param_hint="--redact"
         )
     texts = None
     if file is None:
@@ -136,5 +153,7 @@ def guard(
     render = {GuardFormat.json: guard_json, GuardFormat.jsonl: guard_jsonl}.get(output, guard_text)
     if rendered := render(run):
         typer.echo(rendered)
+    if output is GuardFormat.text and redacted_only(run):
+        typer.echo(guard_findings(run), err=True)  # stdout is the redacted text alone
     if run.fired(failing):
         raise typer.Exit(int(ExitCode.GATE_FAILED))

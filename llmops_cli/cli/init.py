@@ -11,7 +11,10 @@ from llmops_cli.cli.options import FormatOption, OutputFormat
 
 def init(
     directory: Annotated[
-        Path, typer.Argument(help="New folder to create the sample project in.", show_default=False)
+        Path,
+        typer.Argument(
+            help="New folder to create the sample project in.", show_default=False, metavar="DIR"
+        ),
     ],
     git: Annotated[
         bool,

@@ -25,6 +25,7 @@ from llmops_cli.cli import (
     validate,
 )
 from llmops_cli.cli import eval as eval_cmd
+from llmops_cli.cli.options import NOTES
 from llmops_cli.errors import ExitCode, LlmopsError, ManifestError
 from llmops_cli.extras import missing_extra
 
@@ -33,6 +34,13 @@ class LlmopsGroup(TyperGroup):
     """Turns every exception into one stderr line and the exit code of DESIGN §10."""
 
     def invoke(self, ctx: Any) -> Any:  # a click Context; Typer vendors click since 0.22
+        try:
+            return self._invoke(ctx)
+        finally:  # notes held under --format json that no error object took
+            for line in ctx.meta.pop(NOTES, []):
+                typer.echo(line, err=True)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except LlmopsError as exc:
@@ -80,6 +88,8 @@ def _fail(
         body: dict[str, Any] = {"error": "\n".join(lines), "exit_code": int(code)}
         if isinstance(exc, ManifestError):
             body["problems"] = [p.to_dict() for p in exc.problems]
+        if notes := ctx.meta.pop(NOTES, []):  # e.g. `mlflow run of ...`: inside, not before
+            body["notes"] = notes
         typer.echo(json.dumps(body), err=True)
     else:
         for line in lines:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,6 +47,23 @@ FormatOption = Annotated[
 ]
 
 
+NOTES = "llmops.notes"  # ctx.meta: the stderr notes held under --format json
+
+
+def stderr_notes(ctx: typer.Context) -> Callable[[str], None]:
+    """A note or warning for stderr (`mlflow run of ...: ...`). Under `--format json` it is
+    held: the error funnel (cli/main.py) folds it into the error object when the command
+    fails, so stderr stays one JSON object, and prints it when the command ends otherwise."""
+
+    def note(line: str) -> None:
+        if ctx.meta.get("llmops.format") == OutputFormat.json:
+            ctx.meta.setdefault(NOTES, []).append(line)
+        else:
+            typer.echo(line, err=True)
+
+    return note
+
+
 def open_project(folder: Path | None) -> Project:
     from llmops_cli.project import Project
 
@@ -54,7 +72,11 @@ def open_project(folder: Path | None) -> Project:
 
 PipelineArgument = Annotated[
     str,
-    typer.Argument(help="Pipeline name (highest version) or name@version.", show_default=False),
+    typer.Argument(
+        help="Pipeline name (highest version) or name@version.",
+        show_default=False,
+        metavar="PIPELINE",
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,16 +16,19 @@ PushOption = Annotated[
     bool,
     typer.Option(
         help="Write on top of the remote registry and push atomically (re-applies the event "
-        "when someone else pushed first). Without it, the event is written on top of the "
-        "fetched remote state (a remote that cannot be reached is a warning) and goes with the "
-        "next --push."
+        "when someone else pushed first, and events written here before that the remote "
+        "lacks). Without it, the event is local only: written on top of the fetched remote "
+        "state (a remote silent for 5 s is a warning) and sent by the next --push."
     ),
 ]
 ApproverOption = Annotated[
     list[str] | None,
     typer.Option(
         "--approver",
-        help="Who approves (repeatable; protected stages need one).",
+        help="Who approved: one of the names in registry.protected.STAGE.approvers of "
+        "llmops.yaml (repeatable; protected stages need one, for a rollback too). Recorded in "
+        "the event as an attestation, not authenticated; the event also records your git "
+        "user as `actor`.",
         show_default=False,
     ),
 ]
@@ -32,7 +36,10 @@ ApproverOption = Annotated[
 
 def promote(
     pipeline: Annotated[
-        str, typer.Argument(help="Pipeline name or name@version.", show_default=False)
+        str,
+        typer.Argument(
+            help="Pipeline name or name@version.", show_default=False, metavar="PIPELINE"
+        ),
     ],
     to: Annotated[
         str,
@@ -79,20 +86,27 @@ def promote(
         force=force,
         push=push,
         evidence=evidence,
+        progress=_progress(output),
     )
     event = _warn(result)
     if output is OutputFormat.json:
         typer.echo(event_json(result))
         return
-    typer.echo(
-        f"promoted {event.pipeline}@{event.version} to {event.stage} "
-        f"(was {event.previous_version or 'nothing'}); "
-        f"changed: {', '.join(event.change_type) or 'nothing'}; event {event.id}"
-    )
+    if not result.changed:
+        typer.echo(f"{event.pipeline}@{event.version} is already in {event.stage}: nothing to do")
+    else:
+        typer.echo(
+            f"promoted {event.pipeline}@{event.version} to {event.stage} "
+            f"(was {event.previous_version or 'nothing'}); "
+            f"changed: {', '.join(event.change_type) or 'nothing'}; event {event.id}"
+        )
+    _where(result)
 
 
 def rollback(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     reason: Annotated[str, typer.Option(help="Why (recorded in the event).", show_default=False)],
     stage: Annotated[str, typer.Option(help="Stage to roll back.")] = "prod",
     to: Annotated[
@@ -113,7 +127,10 @@ def rollback(
 
     `--to VERSION` returns to any version the stage held, also forward again to one a
     rollback left. Writes a new forward event that reuses that version's original evidence,
-    and prints what changed. Consumers of the stage (`llmops export`) see the old version at once.
+    and prints what changed. A protected stage needs --approver, as for promote (llmops.yaml's
+    `rollback_to_previous_without_approval: true` on the stage exempts a rollback to the
+    previous version). Readers of this registry (`llmops export`) see the change at once;
+    other clones once it is pushed (--push).
     """
     from llmops_cli.registry.promotion import rollback as do_rollback
 
@@ -126,6 +143,7 @@ def rollback(
         reason=reason,
         approvers=approver or (),
         push=push,
+        progress=_progress(output),
     )
     event = _warn(result)
     if output is OutputFormat.json:
@@ -137,6 +155,28 @@ def rollback(
         f"{event.version}; changed: {', '.join(event.change_type) or 'nothing'}; "
         f"event {event.id}"
     )
+    _where(result)
+
+
+def _progress(output: OutputFormat) -> Callable[[str], None] | None:
+    """Network waits said at once on stderr (not under -f json: stderr is then one object)."""
+    if output is OutputFormat.json:
+        return None
+    return lambda line: typer.echo(line, err=True)
+
+
+def _where(result: PromotionResult) -> None:
+    """Whether the change reached the remote, and what else was done on the way."""
+    for note in result.notes:
+        typer.echo(note)
+    if result.pushed:
+        typer.echo(f"pushed to {result.remote}" if result.changed else f"{result.remote} has it")
+    elif not result.changed:
+        return
+    elif result.remote:
+        typer.echo("local only: not pushed; run with --push to publish")
+    else:
+        typer.echo("local only: this repository has no git remote to publish it to")
 
 
 def _warn(result: PromotionResult) -> RegistryEvent:
@@ -162,6 +202,8 @@ def event_json(result: PromotionResult) -> str:
             "change_type": list(event.change_type),
             "at": event.at,
             "pushed": result.pushed,
+            "changed": result.changed,  # false: the stage already held it (nothing written)
+            "notes": list(result.notes),
             # e.g. written while the remote was not reached
             "warning": "; ".join(result.warnings) or None,
         },

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmops_cli.cli.options import FormatOption, OutputFormat, ProjectOption, open_project
 
 if TYPE_CHECKING:
-    from llmops_cli.registry.types import ExportFormat, ReadPoint, StageStatus
+    from llmops_cli.registry.types import ReadPoint, StageStatus
 
 app = typer.Typer(help="Read the registry: stages, history, versions.", no_args_is_help=True)
+
+
+class ExportChoice(StrEnum):
+    """`export --format`: Typer refuses any other value as a usage error (exit 2)."""
+
+    json = "json"
+    env = "env"
+    litellm = "litellm"
 
 
 @app.command("list")
@@ -34,7 +43,9 @@ def list_command(project: ProjectOption = None, output: FormatOption = OutputFor
 
 @app.command("show")
 def show(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -51,12 +62,14 @@ def show(
         if current is None:
             typer.echo(f"{stage.stage:<10} -")
             continue
-        earlier = ", ".join(h.version for h in stage.earlier[-5:]) or "none"
+        earlier = ", ".join(h.version for h in stage.earlier[-5:])
         left = ", ".join(h.version for h in stage.rolled_back[-5:])
+        held = [f"earlier: {earlier}" if earlier else "nothing earlier to roll back to"]
+        if left:  # what `rollback --to` can return to
+            held.append(f"rolled back from: {left}")
         typer.echo(
             f"{stage.stage:<10} {current.version}  fingerprint {current.fingerprint[:12]}  "
-            f"since {current.at}  (earlier: {earlier}"
-            + (f"; rolled back: {left})" if left else ")")
+            f"since {current.at}  ({'; '.join(held)})"
         )
     _note_fetched(status.read_from, output)
 
@@ -71,19 +84,38 @@ def _stage_json(stage: StageStatus) -> dict[str, Any]:
 
 def _note_fetched(point: ReadPoint, output: OutputFormat) -> None:
     """Say when a read showed the registry as last fetched (the local branch is missing or
-    behind): on stdout for people, on stderr beside JSON."""
+    behind), or a local branch with events the remote lacks: on stdout for people, on stderr
+    beside JSON."""
+    err = output is OutputFormat.json
+    if point.source == "local" and point.diverged:
+        typer.echo(
+            f"(local registry branch: {point.unpushed} event(s) that {point.remote} does not "
+            f"have, and {point.remote} has moved since (as last fetched): the two have "
+            f"diverged and this shows the local copy; a promote or rollback with --push "
+            f"re-applies them on top of {point.remote}'s)",
+            err=err,
+        )
+    elif point.source == "local" and point.unpushed:
+        typer.echo(
+            f"(local registry branch: {point.unpushed} event(s) not pushed to {point.remote}; "
+            "other clones do not see them until a promote or rollback with --push)",
+            err=err,
+        )
     if point.source != "remote-tracking":
         return
     when = f" {point.fetched_at}" if point.fetched_at else ""
     branch = point.ref.removeprefix("refs/remotes/")
     note = f"(read from {branch}, as of last fetch{when}; `git fetch` for newer)"
-    typer.echo(note, err=output is OutputFormat.json)
+    typer.echo(note, err=err)
 
 
 @app.command("history")
 def history(
     pipeline: Annotated[
-        str | None, typer.Argument(help="Pipeline name (default: all).", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Pipeline name (default: all).", show_default=False, metavar="PIPELINE"
+        ),
     ] = None,
     stage: Annotated[
         str | None, typer.Option(help="Only events into this stage.", show_default=False)
@@ -108,7 +140,8 @@ def history(
         return
     lines = [
         f"#{e.seq:<5} {e.at}  {e.type:<8} {e.pipeline}@{e.version} -> {e.stage}  approvers "
-        f"{','.join(e.approvers) or '-'}  {e.reason}".rstrip()
+        f"{','.join(e.approvers) or ('waived' if e.data.get('approval_waived') else '-')}  "
+        f"{e.reason}".rstrip()
         for e in events
     ]
     if lines:
@@ -117,9 +150,16 @@ def history(
 
 @app.command("diff")
 def diff(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
-    a: Annotated[str, typer.Argument(help="First stage (e.g. prod).", show_default=False)],
-    b: Annotated[str, typer.Argument(help="Second stage (e.g. staging).", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
+    a: Annotated[
+        str, typer.Argument(help="First stage (e.g. prod).", show_default=False, metavar="STAGE_A")
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(help="Second stage (e.g. staging).", show_default=False, metavar="STAGE_B"),
+    ],
     project: ProjectOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -136,14 +176,16 @@ def diff(
 
 
 def export(
-    pipeline: Annotated[str, typer.Argument(help="Pipeline name.", show_default=False)],
+    pipeline: Annotated[
+        str, typer.Argument(help="Pipeline name.", show_default=False, metavar="PIPELINE")
+    ],
     stage: Annotated[str, typer.Option(help="Stage to export.")] = "prod",
     fmt: Annotated[
-        str,
+        ExportChoice,
         typer.Option(
             "--format", "-f", help="json, env or litellm (a LiteLLM proxy/router config)."
         ),
-    ] = "json",
+    ] = ExportChoice.json,
     canary_stage: Annotated[
         str | None,
         typer.Option(
@@ -169,9 +211,13 @@ def export(
     from llmops_cli.registry.export import export as do_export
 
     canary = (canary_stage, canary_weight) if canary_stage else None
-    fmt_ = cast("ExportFormat", fmt)  # export() refuses an unknown one
     exported = do_export(
-        open_project(project), pipeline, stage, fmt=fmt_, canary=canary, fingerprint=fingerprint
+        open_project(project),
+        pipeline,
+        stage,
+        fmt=fmt.value,
+        canary=canary,
+        fingerprint=fingerprint,
     )
     typer.echo(exported.text, nl=False)
 
@@ -182,6 +228,7 @@ def reproduce(
         typer.Argument(
             help="PIPELINE@STAGE (e.g. support-bot@prod) or a RUN_ID from reports/.",
             show_default=False,
+            metavar="PIPELINE@STAGE|RUN_ID",
         ),
     ],
     out: Annotated[

@@ -13,6 +13,7 @@ def schema(
             "manifest (every kind in one, chosen by `kind`), or a result: report "
             "(report.json) or verdict (gate.json).",
             show_default=False,
+            metavar="KIND",
         ),
     ],
 ) -> None:
@@ -33,10 +34,9 @@ def schema(
 
         typer.echo(json.dumps(combined_schema(), indent=2))
         return
-    from llmops_cli.errors import LlmopsError
     from llmops_cli.manifests.schema import SCHEMA_NAMES, schema_text
 
-    if kind not in SCHEMA_NAMES:
+    if kind not in SCHEMA_NAMES:  # a usage error (exit 2), like any unknown option value
         choices = ", ".join((*SCHEMA_NAMES, "manifest", "report", "verdict"))
-        raise LlmopsError(f"unknown schema {kind!r}; choose one of: {choices}")
+        raise typer.BadParameter(f"{kind!r} is not one of: {choices}", param_hint="KIND")
     typer.echo(schema_text(kind), nl=False)

@@ -18,7 +18,9 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to check (default: the whole project).", show_default=False
+            help="Files or folders to check (default: the whole project).",
+            show_default=False,
+            metavar="PATH...",
         ),
     ] = None,
     project: ProjectOption = None,

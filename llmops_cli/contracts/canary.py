@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from llmops_cli.contracts.base import Contract
 
 Decision = Literal["promote", "hold", "rollback"]
+INSUFFICIENT, NO_VARIANCE = "insufficient_data", "no_variance"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,11 +35,13 @@ class MetricComparison(Contract):
     ci95: tuple[float, float] | None = None
     p: float | None = None
     n: tuple[int, int] = (0, 0)  # (control, treatment)
-    required_per_arm_for_mde: int | None = None  # -1: no effect to detect
+    required_per_arm_for_mde: int | None = None  # -1: no effect to detect; none: no variance
     required_per_arm_for_observed: int | None = None
     p_adjusted: float | None = None  # Holm or BH across the tested metrics
     verdict: str | None = None  # better | worse | no difference
-    status: str | None = None  # insufficient_data
+    # insufficient_data (not tested), or no_variance: one value per arm, tested (equal or
+    # not) with no sample size to estimate
+    status: str | None = None
 
     @property
     def tested(self) -> bool:

@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from llmops_cli.contracts.drift import DriftReport
 from llmops_cli.errors import LlmopsError
 from llmops_cli.project import Project
+
+if TYPE_CHECKING:
+    from llmops_cli.drift.summary import WindowSummary
 
 _P = ParamSpec("_P")
 
@@ -47,6 +50,7 @@ def run_check(
     prometheus: str | os.PathLike[str] | None = None,
     webhook: str | None = None,
     now: datetime | str | None = None,
+    timestamp_field: str | None = None,
 ) -> DriftRun:
     """`llmops drift-check`: settings, windows, the check, its alert state and outputs
     (report files under reports/drift/, streaks in .llmops/drift/, textfile, webhook)."""
@@ -61,7 +65,9 @@ def run_check(
         raise LlmopsError("--current is required: a log file or a range over --log (last:24h)")
     if baseline is not None and reference is not None:
         raise LlmopsError("give --reference or --baseline, not both")
-    proj, config, moment = context(_project(project), thresholds, pipeline, now, on_bad_record)
+    proj, config, moment = context(
+        _project(project), thresholds, pipeline, now, on_bad_record, timestamp_field
+    )
     root = proj.root if proj else Path.cwd()
     config = config.with_overrides(min_window=min_window, consecutive=consecutive)
     if not state:
@@ -80,12 +86,37 @@ def run_check(
         now=moment,
         state_path=outputs.state_path(root, check_name) if state else None,
     )
-    folder = _path(out) or outputs.report_folder(root, check_name, moment)
+    inputs = [cur.describe(), ref.describe() if ref else f"baseline {baseline}", config.source]
+    folder = _path(out) or outputs.report_folder(root, check_name, moment, "\n".join(inputs))
     files = outputs.write_reports(report, folder)
     if prometheus is not None:
         outputs.write_textfile(report, Path(prometheus), time.time())
     warning = outputs.notify(report, webhook) if webhook else ""
     return DriftRun(report, files, (warning,) if warning else ())
+
+
+def make_baseline(
+    project: Project | Path | None = None,
+    pipeline: str | None = None,
+    *,
+    reference: str | Path | None = None,
+    log: Path | None = None,
+    out: Path,
+    thresholds: str | None = None,
+    on_bad_record: str | None = None,
+    now: datetime | str | None = None,
+    timestamp_field: str | None = None,
+) -> WindowSummary:
+    """`llmops drift-check baseline`: summarise a reference window once into `out`."""
+    from llmops_cli.extras import needed
+
+    with needed("drift"):  # pandas, pyarrow, scipy
+        from llmops_cli.drift.run import build_baseline, context
+        from llmops_cli.drift.windows import make_window
+
+    _, config, moment = context(project, thresholds, pipeline, now, on_bad_record, timestamp_field)
+    ref_value = None if reference is None else str(reference)
+    return build_baseline(config, make_window("reference", ref_value, log, moment), out, moment)
 
 
 def _project(project: Project | str | os.PathLike[str] | None) -> Project | Path | None:

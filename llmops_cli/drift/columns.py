@@ -11,6 +11,8 @@ import pandas as pd
 
 MAX_LEVELS = 50  # more distinct values than this in the peeked rows: free text or ids
 MAX_DISTINCT_SHARE = 0.5  # ... or more than half the rows distinct
+# Where logs usually keep a record's time; `timestamp` (the default) first.
+TIME_FIELDS = ("timestamp", "ts", "time", "created_at", "@timestamp")
 
 
 def low_cardinality(frame: pd.DataFrame, claimed: set[str]) -> list[str]:
@@ -27,6 +29,16 @@ def low_cardinality(frame: pd.DataFrame, claimed: set[str]) -> list[str]:
         if distinct <= MAX_LEVELS and distinct <= max(2, MAX_DISTINCT_SHARE * len(values)):
             found.append(str(name))
     return found
+
+
+def time_field(columns: Iterable[str]) -> str | None:
+    """The time field of a log whose settings name none: `timestamp` when it has one, else
+    the only other common name it holds (None: it holds none of them, or several)."""
+    names = set(columns)
+    found = [name for name in TIME_FIELDS if name in names]
+    if "timestamp" in found:
+        return "timestamp"
+    return found[0] if len(found) == 1 else None
 
 
 def unchecked(columns: Iterable[str], watched: set[str]) -> list[str]:

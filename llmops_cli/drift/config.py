@@ -117,6 +117,9 @@ class DriftConfig:
     consecutive: int = 2
     fdr: float = 0.05
     timestamp_field: str = "timestamp"
+    # who chose timestamp_field: default, manifest, option (--timestamp-field) or detected
+    # (the one common time-field name the log holds, see columns.time_field)
+    timestamp_from: str = "default"
     on_bad_record: str = "skip"
     max_bad_fraction: float = 0.01
     source: str = "defaults"  # thresholds name@version the settings came from
@@ -192,5 +195,8 @@ def drift_config(section: Mapping[str, Any] | None, source: str = "defaults") ->
         "max_bad_fraction",
     )
     return DriftConfig(
-        signals=signals, source=source, **{k: section[k] for k in keys if k in section}
+        signals=signals,
+        source=source,
+        timestamp_from="manifest" if "timestamp_field" in section else "default",
+        **{k: section[k] for k in keys if k in section},
     )

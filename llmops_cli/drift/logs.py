@@ -258,10 +258,9 @@ def _to_pandas(table: Any, categorical: frozenset[str]) -> pd.DataFrame:
 # -- coercion: one column of a chunk into the values a signal needs ---------------------------
 
 
-def numbers(
-    path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
-) -> np.ndarray:
-    """Finite floats; nulls dropped; non-numbers reported as bad records."""
+def numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(floats, NaN where null or unusable; the records whose value is no number: text such
+    as "fast", a boolean, an infinity). The caller reports and skips the unusable records."""
     if series.dtype.kind in "fiu":
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         invalid = np.isinf(values)
@@ -271,11 +270,12 @@ def numbers(
         invalid = (np.isnan(values) & series.notna().to_numpy()) | np.isinf(values)
         invalid |= series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if invalid.any():
-        first = series[invalid].iloc[0]
-        bad.add(path, lines[invalid], column, f"expected a number, got {first!r}")
         values = np.where(invalid, np.nan, values)
-    finite: np.ndarray = values[~np.isnan(values)]
-    return finite
+    return values, invalid
+
+
+def number_problem(value: Any) -> str:
+    return f"expected a number, got {value!r}"
 
 
 def category_counts(series: pd.Series) -> dict[str, int]:
@@ -295,7 +295,8 @@ def is_event(v: Any) -> bool:
 def events(series: pd.Series) -> tuple[int, int]:
     """(records, records whose value marks an event). An event is a true flag, a non-zero
     number, a non-empty list or an error code other than "ok"/"none"; null is no event (a log
-    writes `"error": null`, or leaves the field out, when nothing went wrong)."""
+    writes `"error": null`, or leaves the field out, when nothing went wrong): every record
+    counts in the rate, the caller adding those of chunks that lack the field altogether."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         counts = series.value_counts(dropna=True)
         return len(series), int(sum(v for k, v in counts.items() if is_event(k)))
@@ -311,6 +312,14 @@ def timestamps(
     path: Path, series: pd.Series, lines: np.ndarray, column: str, bad: BadRecords
 ) -> tuple[np.ndarray, np.ndarray]:
     """(UTC nanoseconds since the epoch, valid mask); unparseable values are bad records."""
+    ns, invalid = times(series)
+    if invalid.any():
+        bad.add(path, lines[invalid], column, time_problem(series[invalid].iloc[0]))
+    return ns, ~invalid
+
+
+def times(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(UTC nanoseconds since the epoch, the values that are no time: null or unparseable)."""
     if series.dtype.kind in "fiu":
         unit = "ms" if series.abs().max() > 1e11 else "s"
         parsed = pd.to_datetime(series, unit=unit, utc=True, errors="coerce")
@@ -319,9 +328,9 @@ def timestamps(
     else:
         parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
     invalid = parsed.isna().to_numpy()
-    if invalid.any():
-        first = series[invalid].iloc[0]
-        message = "missing" if pd.isna(first) else f"expected an ISO 8601 timestamp, got {first!r}"
-        bad.add(path, lines[invalid], column, message)
     ns = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    return ns.view(np.int64), ~invalid
+    return ns.view(np.int64), invalid
+
+
+def time_problem(value: Any) -> str:
+    return "missing" if pd.isna(value) else f"expected an ISO 8601 timestamp, got {value!r}"

@@ -3,6 +3,7 @@ the report files themselves, the Prometheus textfile and the webhook notificatio
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +24,21 @@ def state_path(root: Path, name: str) -> Path:
     return root / ".llmops" / "drift" / f"{name}.state.json"
 
 
-def report_folder(root: Path, name: str, now: datetime) -> Path:
-    return root / "reports" / "drift" / name / now.strftime("%Y%m%dT%H%M%SZ")
+def report_folder(root: Path, name: str, now: datetime, inputs: str) -> Path:
+    """A new folder for this run's report, made here: `<UTC time>-<hash of the inputs>`, so
+    the names sort by time and checks of other windows at the same --now never share one. A
+    rerun of the same check in the same second gets `-2`, `-3`, ...: nothing is overwritten."""
+    digest = hashlib.sha256(inputs.encode()).hexdigest()[:8]
+    stem = root / "reports" / "drift" / name / f"{now.strftime('%Y%m%dT%H%M%SZ')}-{digest}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        folder = stem if n == 1 else stem.with_name(f"{stem.name}-{n}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise LlmopsError(f"{stem}: 999 reports of this check at this time; pass --out DIR")
 
 
 def report_json(report: DriftReport) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from llmops_cli.contracts.drift import BadRecordCount, DriftReport, WindowRows
 from llmops_cli.drift import logs
 from llmops_cli.drift.check import compare
-from llmops_cli.drift.columns import low_cardinality, unchecked
+from llmops_cli.drift.columns import low_cardinality, time_field, unchecked
 from llmops_cli.drift.config import DriftConfig, drift_config
 from llmops_cli.drift.logs import BadRecords
 from llmops_cli.drift.state import AlertState, apply
@@ -55,7 +55,7 @@ def build_baseline(
 ) -> WindowSummary:
     """Summarise a reference window once into a JSON file later checks can reuse."""
     bad = _bad(config)
-    config = _found_categoricals(config, reference)
+    config = _found_categoricals(_time_field(config, [reference]), reference)
     summary = summarize([replace(reference, label="reference")], config, bad, _ns(now))["reference"]
     if not summary.rows:
         raise LlmopsError(f"{reference.describe()}: no records in the reference window")
@@ -91,6 +91,7 @@ def check(
     applies and the streaks are remembered. A whole file is one pair, judged alone."""
     bad = _bad(config)
     windows = [current] + ([reference] if reference is not None else [])
+    config = _time_field(config, windows)
     base = load_baseline(baseline, config) if baseline is not None else None
     if base is not None:
         config = config.with_categoricals(list(base.auto))
@@ -135,6 +136,20 @@ def check(
     )
 
 
+def _time_field(config: DriftConfig, windows: list[Window]) -> DriftConfig:
+    """With no time field named (--timestamp-field, drift.timestamp_field), the logs': the
+    default `timestamp`, else the one other common name (ts, time, ...) they hold."""
+    if config.timestamp_from != "default":
+        return config
+    columns: set[str] = set()
+    for path in dict.fromkeys(w.path for w in windows):
+        columns.update(str(c) for c in logs.peek(path).columns)
+    found = time_field(columns)
+    if found is None or found == config.timestamp_field:
+        return config
+    return config.with_overrides(timestamp_field=found, timestamp_from="detected")
+
+
 def _found_categoricals(config: DriftConfig, reference: Window) -> DriftConfig:
     """With the default signals, low-cardinality string columns of the reference log are
     compared as categories too; a manifest that lists its signals gets exactly those."""
@@ -161,6 +176,7 @@ def context(
     pipeline: str | None,
     now: datetime | str | None,
     on_bad_record: str | None,
+    timestamp_field: str | None = None,
 ) -> tuple[Project | None, DriftConfig, datetime]:
     """The project (none is fine without --thresholds/--pipeline), drift settings and now."""
     from llmops_cli.drift.windows import parse_instant, utc_now
@@ -176,25 +192,10 @@ def context(
     if on_bad_record not in (None, "error", "skip"):
         raise LlmopsError(f"--on-bad-record must be error or skip, not {on_bad_record!r}")
     config = load_config(proj, thresholds, pipeline).with_overrides(on_bad_record=on_bad_record)
+    if timestamp_field is not None:
+        if not timestamp_field.strip():
+            raise LlmopsError("--timestamp-field needs a field name")
+        config = config.with_overrides(timestamp_field=timestamp_field, timestamp_from="option")
     if isinstance(now, str):
         now = parse_instant(now, "--now")
     return proj, config, now or utc_now()
-
-
-def make_baseline(
-    project: Project | Path | None = None,
-    pipeline: str | None = None,
-    *,
-    reference: str | Path | None = None,
-    log: Path | None = None,
-    out: Path,
-    thresholds: str | None = None,
-    on_bad_record: str | None = None,
-    now: datetime | str | None = None,
-) -> WindowSummary:
-    """`llmops drift-check baseline`: summarise a reference window once into `out`."""
-    from llmops_cli.drift.windows import make_window
-
-    _, config, moment = context(project, thresholds, pipeline, now, on_bad_record)
-    ref_value = None if reference is None else str(reference)
-    return build_baseline(config, make_window("reference", ref_value, log, moment), out, moment)

@@ -19,7 +19,7 @@ from llmops_cli.evaluation.judge import (
 from llmops_cli.evaluation.plan import Item
 from llmops_cli.evaluation.ratelimit import RateLimiter
 from llmops_cli.evaluation.rows import case_specs, set_status
-from llmops_cli.evaluation.scorers import REMOTE, Score, finite, judged, metric_name
+from llmops_cli.evaluation.scorers import REMOTE, Score, combined, finite, judged, metric_name
 from llmops_cli.evaluation.targets import Completion, Target, make_target
 from llmops_cli.manifests.golden import GoldenCase
 from llmops_cli.manifests.resolve import ResolvedPipeline
@@ -55,6 +55,7 @@ class RemoteScorers:
         specs = [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
         if not specs:
             return
+        seen: dict[str, Score] = {}  # two judges of one name: both must pass (`combined`)
         for spec in specs:
             target = self._target(spec)
             if target is None:
@@ -64,7 +65,9 @@ class RemoteScorers:
             else:
                 result = await self._similarity(spec, item, completion)
             name = metric_name(spec)
-            row["scores"][name] = finite(result, item.case.id, name).to_dict()
+            result = finite(result, item.case.id, name)
+            seen[name] = combined(seen[name], result) if name in seen else result
+            row["scores"][name] = seen[name].to_dict()
         set_status(row)
 
     async def _judge(

@@ -7,7 +7,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from llmops_cli.evaluation.plan import EvalOptions, Item
-from llmops_cli.evaluation.scorers import REMOTE, Answer, finite, metric_name, score
+from llmops_cli.evaluation.scorers import (
+    REMOTE,
+    Answer,
+    Score,
+    combined,
+    finite,
+    metric_name,
+    score,
+)
 from llmops_cli.evaluation.targets import Completion
 from llmops_cli.guardrails.screening import injection_rules, screen
 from llmops_cli.manifests.golden import GoldenCase
@@ -63,12 +71,14 @@ def build_row(
         cost_usd=completion.cost_usd,
     )
     specs = case_specs(resolved, case)
-    scores = {
-        name: finite(score(spec, answer), case.id, name).to_dict()
-        for spec in specs
-        if spec["type"] not in REMOTE
-        for name in (metric_name(spec),)
-    }
+    found: dict[str, Score] = {}
+    for spec in specs:
+        if spec["type"] in REMOTE:
+            continue
+        name = metric_name(spec)
+        result = finite(score(spec, answer), case.id, name)
+        found[name] = combined(found[name], result) if name in found else result
+    scores = {name: result.to_dict() for name, result in found.items()}
     row.update(
         error=None,
         output=completion.text,

@@ -52,6 +52,21 @@ class Answer:
     cost_usd: float | None
 
 
+def combined(first: Score, second: Score) -> Score:
+    """Two scores of one metric on one case (two `regex` asserts, say): it passes only if
+    both pass, its value is the lower one, and both reasons are kept. The metric is keyed by
+    name, so without this the last check of a type would silently replace the others."""
+    values = [v for v in (first.value, second.value) if v is not None]
+    verdicts = [p for p in (first.passed, second.passed) if p is not None]
+    raws = [r for r in (first.raw, second.raw) if r is not None]
+    return Score(
+        value=min(values) if values else None,
+        passed=all(verdicts) if verdicts else None,
+        reason="; ".join(r for r in (first.reason, second.reason) if r),
+        raw="\n".join(raws) if raws else None,
+    )
+
+
 def metric_name(spec: Mapping[str, Any]) -> str:
     if spec.get("name"):
         return str(spec["name"])

@@ -13,6 +13,7 @@ from llmops_cli.project import Project
 
 if TYPE_CHECKING:
     from llmops_cli.registry.registry import Registry
+    from llmops_cli.registry.store import Progress
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,18 @@ class Baseline:
 
 
 def registry_baseline(
-    project: Project, pipeline: str, stage: str, *, allow_missing: bool = False
+    project: Project,
+    pipeline: str,
+    stage: str,
+    *,
+    allow_missing: bool = False,
+    progress: Progress | None = None,
 ) -> Baseline:
     """The report behind the version in `stage`. The registry branch is fetched first when
-    the remote exists (a CI checkout rarely has it). An empty stage is a first release; a
-    registry that cannot be read fails, unless `allow_missing`."""
+    the remote exists (a CI checkout rarely has it): within a few seconds when a copy was
+    fetched before (it serves, with a note, when the remote is silent), else within
+    LLMOPS_GIT_TIMEOUT; `progress` hears that the fetch starts. An empty stage is a first
+    release; a registry that cannot be read fails, unless `allow_missing`."""
     from llmops_cli.registry.registry import Registry
     from llmops_cli.registry.store import NotARepository
 
@@ -38,7 +46,7 @@ def registry_baseline(
         return Baseline(None, f"no registry (not a git repository): nothing in {stage} to compare")
     except LlmopsError as exc:  # e.g. registry.repo is no git repository: the config's fault
         return _missing(stage, str(exc), allow_missing, "fix registry.repo in llmops.yaml")
-    problem = _fetch(registry)
+    problem = _fetch(registry, progress)
     tip = registry.store.head()  # one commit for every read below
     if tip is not None:
         stale = f" (not fetched: {problem})" if problem else ""
@@ -65,16 +73,18 @@ def _missing(stage: str, problem: str, allow_missing: bool, fix: str) -> Baselin
     return Baseline(None, f"no {stage} baseline ({problem}); regression not checked")
 
 
-def _fetch(registry: Registry) -> str:
+def _fetch(registry: Registry, progress: Progress | None) -> str:
     """Bring the remote's registry branch in (when the remote exists); what went wrong, if
     anything, so the caller can still use a copy fetched before."""
     if not registry.has_remote():
         return ""
     from llmops_cli.guardrails.scrub import scrub_secrets
-    from llmops_cli.registry.store import GitError
+    from llmops_cli.registry.store import GitError, network_timeout, refresh_timeout
 
+    # a copy fetched before serves when the remote is silent: no need to wait a minute
+    limit = refresh_timeout() if any(registry.store.refs()) else network_timeout()
     try:
-        registry.store.fetch()
+        registry.store.fetch(timeout=limit, progress=progress)
     except GitError as exc:  # not a bad setting (LLMOPS_GIT_TIMEOUT): that fails the gate
         return scrub_secrets(str(exc))  # the note is published: no token from a remote URL
     return ""

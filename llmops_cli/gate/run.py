@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmops_cli.contracts.report import load_report
 from llmops_cli.contracts.verdict import GateVerdict
@@ -14,6 +15,9 @@ from llmops_cli.fileio import PathArg, optional_path, write_atomic
 from llmops_cli.gate.baseline import Baseline, registry_baseline
 from llmops_cli.gate.checks import check_gate
 from llmops_cli.project import Project
+
+if TYPE_CHECKING:
+    from llmops_cli.registry.store import Progress
 
 
 def run_gate(
@@ -26,6 +30,7 @@ def run_gate(
     baseline_stage: str | None = None,
     allow_missing_baseline: bool = False,
     allow_partial: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[GateVerdict, Path]:
     from llmops_cli.evaluation.report import latest_report
     from llmops_cli.manifests.catalog import Catalog
@@ -43,7 +48,11 @@ def run_gate(
         baseline = Baseline(load_report(baseline_path), f"baseline: {baseline_path}")
     elif stage:
         baseline = registry_baseline(
-            project, resolved.pipeline.name, stage, allow_missing=allow_missing_baseline
+            project,
+            resolved.pipeline.name,
+            stage,
+            allow_missing=allow_missing_baseline,
+            progress=progress,
         )
     else:
         baseline = Baseline(None, "")

@@ -4,11 +4,16 @@ report, a log or MLflow: secrets by pattern, then PII with the guardrails' Presi
 `<SECRET>` / `<ENTITY_TYPE>`. Loopback addresses (127.0.0.0/8, ::1, localhost) are not PII
 and stay, so an error still says which local server refused the connection.
 
+Backslash escapes do not hide a value: a scorer's reason that echoes a regex assertion
+(`no match for /dave@example\\.net/`) is also read with its escapes removed, and what is found
+there is replaced in the text as written.
+
 Most answers hold nothing that could be PII (see `pii.may_hold_pii`): those cost a regex
 scan and never load Presidio, so a cached replay of a plain golden set stays fast."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 import re
@@ -17,7 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmops_cli.extras import require
-from llmops_cli.guardrails.pii import DEFAULT_REGIONS, PiiFinding, detector, may_hold_pii
+from llmops_cli.guardrails.pii import (
+    DEFAULT_REGIONS,
+    PiiFinding,
+    detector,
+    may_hold_pii,
+    replace_spans,
+)
 
 _TOKEN = r"[A-Za-z0-9_-]"
 # Shapes Presidio has no recognizer for, each `(pattern, replacement)`; a group 1 is a label
@@ -75,11 +86,54 @@ _SECRETS = tuple(
 )
 
 
+# a regex (or shell) escape of a punctuation character: `\.`, `\-`, `\+`, `\@`
+_ESCAPE = re.compile(r"\\([^\w\s])")
+
+
+class _Unescaped:
+    """`text` with its backslash escapes removed (`view`), and the way back: `span(start,
+    end)` of the view is the span of the text that reads as it, escapes included."""
+
+    def __init__(self, text: str) -> None:
+        self.view = _ESCAPE.sub(r"\1", text)
+        # the view index of the character each removed backslash stood before
+        self._after = [m.start() - k for k, m in enumerate(_ESCAPE.finditer(text))]
+
+    def _at(self, index: int) -> int:
+        return index + bisect.bisect_right(self._after, index)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        k = bisect.bisect_left(self._after, start)
+        escaped = k < len(self._after) and self._after[k] == start  # `\+1 415...`: from `\`
+        return self._at(start) - (1 if escaped else 0), self._at(end - 1) + 1
+
+
 def scrub_secrets(text: str) -> str:
-    """API keys, tokens, passwords and private keys replaced by `<SECRET>`."""
+    """API keys, tokens, passwords and private keys replaced by `<SECRET>`, also when
+    backslash escapes split them (`sk\\-proj\\-...` in a regex assertion)."""
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
-    return text
+    if "\\" not in text:
+        return text
+    unescaped = _Unescaped(text)
+    spans = [
+        unescaped.span(m.end(1) if pattern.groups else m.start(), m.end())
+        for pattern, _ in _SECRETS
+        for m in pattern.finditer(unescaped.view)
+    ]
+    return _replaced(text, spans, "<SECRET>")
+
+
+def _replaced(text: str, spans: list[tuple[int, int]], replacement: str) -> str:
+    """`text` with each span, overlapping ones merged, replaced by `replacement`."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:  # overlaps the one before: one value
+            at = max(at, end)
+            continue
+        parts += [text[at:start], replacement]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 def scrub(
@@ -96,11 +150,18 @@ def scrub(
     if not pii:
         return text
     require("guard")  # whatever the text: scrubbing never weakens silently without Presidio
-    if not may_hold_pii(text):
+    unescaped = _Unescaped(text) if "\\" in text else None
+    view = unescaped.view if unescaped else text
+    if not may_hold_pii(text) and not may_hold_pii(view):
         return text
     pii_detector = detector(tuple(regions))
     found = [f for f in pii_detector.find(text) if not _harmless(f, text, keep_urls)]
-    return pii_detector.redact(text, found) if found else text
+    if unescaped and view != text:  # what the escapes hid, mapped back onto the text
+        for f in pii_detector.find(view):
+            if not _harmless(f, view, keep_urls):
+                start, end = unescaped.span(f.start, f.end)
+                found.append(PiiFinding(f.entity, start, end, f.score))
+    return replace_spans(text, found) if found else text
 
 
 def scrub_row(

@@ -22,6 +22,7 @@ from llmops_cli.yamlio import load_yaml, read_text
 T = TypeVar("T")
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 _REF = re.compile(r"^(?P<name>[a-z0-9][a-z0-9-]*)@(?P<version>\S+)$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -94,7 +95,7 @@ class Catalog:
     project: Project
     manifests: list[Manifest] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    failed_files: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)  # (path, display) not loaded
     _by_name: dict[tuple[str, str], list[Manifest]] = field(default_factory=dict, repr=False)
     # Golden sets and corpus hashes shared by many pipelines are read once per catalog.
     _memo: dict[tuple[str, Path], Any] = field(default_factory=dict, repr=False)
@@ -111,7 +112,7 @@ class Catalog:
                 manifest = load_manifest(path, display, project.state_dir / "cache")
             except ManifestError as exc:
                 catalog.problems.extend(exc.problems)
-                catalog.failed_files += 1
+                catalog.failed.append((path, display))
                 continue
             key = (manifest.kind, manifest.name, manifest.version)
             if key in by_key:
@@ -144,6 +145,10 @@ class Catalog:
             raise value
         return cast(T, value)
 
+    @property
+    def failed_files(self) -> int:
+        return len(self.failed)
+
     def of_kind(self, kind: str) -> list[Manifest]:
         return [m for m in self.manifests if m.kind == kind]
 
@@ -159,15 +164,41 @@ class Catalog:
         raise LookupError(self._not_found(kind, name, version, candidates))
 
     def _not_found(self, kind: str, name: str, version: str | None, found: list[Manifest]) -> str:
+        broken = ", ".join(self._failed_definitions(kind, name))
         if found:
             versions = ", ".join(sorted((m.version for m in found), key=semver_key))
             message = f"{kind} {name}@{version} not found; known versions: {versions}"
+        elif broken:  # no did-you-mean: another name is not the fix
+            return f"{kind} {name!r} is defined in a file that failed to load ({broken})"
         else:
             known = sorted(n for k, n in self._by_name if k == kind)
             message = f"no {kind} named {name!r} under manifests/{did_you_mean(name, known)}"
-        if self.failed_files:
+        if broken:
+            message += f"; {kind} {name!r} is also defined in a file that failed to load ({broken})"
+        elif self.failed_files:
             message += f" ({self.failed_files} manifest file(s) failed to load; fix those first)"
         return message
+
+    def _failed_definitions(self, kind: str, name: str) -> list[str]:
+        """The files that failed to load and define `kind` `name`, as far as they can be
+        read: their `name` (and `kind`) field, or their file name when `name` is unreadable
+        or malformed (`name: Support_Model` in support-model-local.yaml)."""
+        out = []
+        for path, display in self.failed:
+            try:
+                data = load_yaml(read_text(path, display), display).data
+            except ManifestError:
+                data = None  # bad YAML: the file name is all there is
+            if not isinstance(data, dict):
+                data = {}
+            if data.get("kind", kind) != kind:
+                continue
+            declared = data.get("name")
+            if declared == name or (
+                not (isinstance(declared, str) and _NAME.fullmatch(declared)) and path.stem == name
+            ):
+                out.append(display)
+        return out
 
 
 def manifest_files(folder: Path) -> list[Path]:

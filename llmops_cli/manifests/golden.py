@@ -119,11 +119,13 @@ def check_variables(golden: GoldenSet, declared: tuple[str, ...], prompt: str) -
             )
     extra = sorted(golden.variables() - wanted)
     if extra:
+        first = next(case for case in golden.cases if set(case.vars) - wanted)
         problems.append(
             Problem(
                 golden.path,
                 f"variable(s) {', '.join(extra)} are not declared by prompt "
-                f"{prompt} and will be ignored",
+                f"{prompt} and will be ignored (first in case {first.id!r})",
+                line=first.line,
                 severity="warning",
                 field="vars",
             )

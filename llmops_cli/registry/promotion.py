@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolv
 from llmops_cli.project import Project, ProjectLike, ProtectedStage, as_project
 from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
 from llmops_cli.registry.registry import Registry
+from llmops_cli.registry.remote import NothingToDo, Precheck, Reapply
+from llmops_cli.registry.store import GitError, Progress
 from llmops_cli.registry.types import PromotionResult, RegistryEvent
 
 ROLES = ("prompt", "model", "retrieval", "thresholds", "judge")
@@ -100,11 +102,14 @@ def promote(
     force: bool = False,
     push: bool = False,
     evidence: PathArg | None = None,
+    progress: Progress | None = None,
 ) -> PromotionResult:
     """Move `pipeline` (a name, or name@version) into `stage`. Needs a passing gate verdict
     for exactly its content, the stage order (or `force` with a `reason`) and approvers for a
     protected stage; `evidence`: a `canary analyze --out` decision to attach. `push`: write
-    on top of the remote's registry and push atomically."""
+    on top of the remote's registry and push atomically (events written here before and not
+    pushed go too, re-applied on the remote's when it moved meanwhile). A version already in
+    the stage is no change (`changed` False), not an error. `progress` hears of a fetch."""
     project = as_project(project)
     registry = Registry(project)
     if stage not in registry.stages:
@@ -120,29 +125,16 @@ def promote(
     )
     report_path, verdict, not_evidence = find_evidence(project, resolved, force=force)
     decision = _canary_evidence(Path(evidence), resolved, force) if evidence is not None else None
+    _check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
-    warning = registry.sync(offline_ok=not push)
-    _check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
+    reapply = _reapplier(registry)
+    warning = _sync(registry, push, progress, reapply, "promote")
     registered = _registered_unchanged(registry, resolved)
     refs = _refs(resolved)
     index = registry.stages.index(stage)
     before = registry.stages[index - 1] if index > 0 else None
-
-    def precheck(state: dict[str, Any], _: StageHistory) -> tuple[dict[str, Any], dict[str, Any]]:
-        stages = state.get("pipelines", {}).get(name, {})
-        current = stages.get(stage)
-        if current and current["fingerprint"] == fingerprint:
-            raise LlmopsError(f"{name}@{version} is already in {stage}")
-        if before is not None and not force:
-            earlier = stages.get(before)
-            if not earlier or earlier["fingerprint"] != fingerprint:
-                raise LlmopsError(
-                    f"{name}@{version} is not in {before}; promote it there first, or pass "
-                    "--force --reason to skip the stage order"
-                )
-        entry = {"version": version, "fingerprint": fingerprint, "manifests": refs}
-        return entry, {"change_type": change_type(current, refs)}
+    precheck = _promote_precheck(name, version, fingerprint, refs, stage, before, force)
 
     def files(event_id: str, state: dict[str, Any]) -> dict[str, str]:
         out = {
@@ -171,6 +163,7 @@ def promote(
         "report_sha256": file_sha256(report_path),
         "gate_verdict": verdict.verdict,
         "approvers": list(approvers),
+        **_actor(registry),
         "reason": reason,
         "forced": force,
         "manifests": refs,
@@ -181,11 +174,158 @@ def promote(
         fields["canary"] = {
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
-    write = partial(registry.record_and_push, synced=True) if push else registry.record
-    return _result(project, write("promote", name, stage, fields, precheck, files), push, warning)
+    write = (
+        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
+        if push
+        else registry.record
+    )
+    try:
+        event = _write(registry, write, ("promote", name, stage, fields, precheck, files))
+    except NothingToDo:
+        return _unchanged(registry, name, stage, push, warning, reapply)
+    return _result(project, registry, event, push, warning)
 
 
-def _result(project: Project, event: dict[str, Any], pushed: bool, warning: str) -> PromotionResult:
+def _write(
+    registry: Registry, write: Callable[..., dict[str, Any]], args: tuple[Any, ...]
+) -> dict[str, Any]:
+    """`write(*args)`; when its rules refuse it after local events were re-applied on the
+    remote's, the local branch goes back as it was (a refused command changes nothing)."""
+    try:
+        return write(*args)
+    except NothingToDo:
+        raise
+    except LlmopsError as exc:
+        if not isinstance(exc, GitError):  # a refused push: the event waits locally
+            registry.undo_reapply()
+        raise
+
+
+def _promote_precheck(
+    name: str,
+    version: str,
+    fingerprint: str,
+    refs: dict[str, str],
+    stage: str,
+    before: str | None,
+    force: bool,
+) -> Precheck:
+    """The rules a promotion re-checks on the state it is written on: not in the stage yet
+    (else nothing to do), and in the stage before (unless `force`)."""
+
+    def precheck(state: dict[str, Any], _: StageHistory) -> tuple[dict[str, Any], dict[str, Any]]:
+        stages = state.get("pipelines", {}).get(name, {})
+        current = stages.get(stage)
+        if current and current["fingerprint"] == fingerprint:
+            raise NothingToDo(f"{name}@{version} is already in {stage}: nothing to do")
+        if before is not None and not force:
+            earlier = stages.get(before)
+            if not earlier or earlier["fingerprint"] != fingerprint:
+                raise LlmopsError(
+                    f"{name}@{version} is not in {before}; promote it there first, or pass "
+                    "--force --reason to skip the stage order"
+                )
+        entry = {"version": version, "fingerprint": fingerprint, "manifests": refs}
+        return entry, {"change_type": change_type(current, refs)}
+
+    return precheck
+
+
+def _sync(
+    registry: Registry, push: bool, progress: Progress | None, reapply: Reapply, verb: str
+) -> str:
+    """Fetch before a write (a short deadline without --push, when there is a copy to fall
+    back on); with --push, local events the remote lacks are re-applied on top of its."""
+    try:
+        return registry.sync(
+            offline_ok=not push, progress=progress, reapply=reapply if push else None
+        )
+    except GitError as exc:
+        if not push:
+            raise
+        raise GitError(
+            f"{exc}; nothing was written. To {verb} locally now, run the same command without "
+            "--push (the next --push publishes it)"
+        ) from None
+
+
+def _actor(registry: Registry) -> dict[str, str]:
+    actor = registry.actor()
+    return {"actor": actor} if actor else {}
+
+
+def _reapplier(registry: Registry) -> Reapply:
+    """How to re-check a promote or rollback written here on the remote's state, when the
+    two diverged: as a promote of that version, or a rollback `--to` that version, with the
+    approvers it recorded."""
+
+    def precheck_of(event: dict[str, Any]) -> Precheck:
+        name, stage, version = event["pipeline"], event["stage"], event["version"]
+        rule = registry.protected.get(stage, ProtectedStage())
+        approvers = tuple(event.get("approvers") or ())
+        if event["type"] == "rollback":
+            return _rollback_precheck(name, stage, version, rule, approvers)
+        if event["type"] != "promote" or stage not in registry.stages:
+            raise LlmopsError(
+                f"cannot re-apply event #{event['seq']} ({event['type']} into {stage}) on "
+                f"{registry.remote}'s registry; to keep {registry.remote}'s and drop the local "
+                f"events, run `git update-ref {registry.store.ref} {registry.store.tracking}`"
+            )
+        _check_approvals(rule, stage, approvers)
+        index = registry.stages.index(stage)
+        return _promote_precheck(
+            name,
+            version,
+            event["fingerprint"],
+            dict(event.get("manifests") or {}),
+            stage,
+            registry.stages[index - 1] if index > 0 else None,
+            bool(event.get("forced")),
+        )
+
+    return precheck_of
+
+
+def _unchanged(
+    registry: Registry,
+    name: str,
+    stage: str,
+    push: bool,
+    warning: str,
+    reapply: Reapply,
+) -> PromotionResult:
+    """A promote of the version the stage already holds: no event; the result carries the
+    event that put it there. With --push, events written here and not pushed yet still go."""
+    pushed_pending = registry.push_pending(reapply=reapply) if push else False
+    entry = registry.current(name, stage) or {}
+    event = registry.event(str(entry.get("event")))
+    if event is None:  # a registry written before entries named their event
+        event = RegistryEvent(
+            id=str(entry.get("event") or ""),
+            seq=0,
+            type="promote",
+            pipeline=name,
+            version=str(entry.get("version")),
+            stage=stage,
+            at=str(entry.get("at") or ""),
+            fingerprint=entry.get("fingerprint"),
+        )
+    notes = [*registry.reapplied]
+    if pushed_pending:
+        notes.append(f"pushed the events written here before to {registry.remote}")
+    return PromotionResult(
+        event,
+        pushed=push,
+        warnings=(warning,) if warning else (),
+        changed=False,
+        remote=registry.remote if registry.has_remote() else None,
+        notes=tuple(notes),
+    )
+
+
+def _result(
+    project: Project, registry: Registry, event: dict[str, Any], pushed: bool, warning: str
+) -> PromotionResult:
     """The event as written, with the warnings to show (e.g. the remote not reached). The
     event is tagged onto its MLflow run (and mirrored when opted in) from a detached process,
     so the library call and the CLI both do it and neither waits on MLflow."""
@@ -193,17 +333,38 @@ def _result(project: Project, event: dict[str, Any], pushed: bool, warning: str)
 
     registered = RegistryEvent.from_record(event)
     warnings = [w for w in (warning, registry_follow_up(project, registered)) if w]
-    return PromotionResult(registered, pushed, tuple(warnings))
+    return PromotionResult(
+        registered,
+        pushed,
+        tuple(warnings),
+        remote=registry.remote if registry.has_remote() else None,
+        notes=tuple(registry.reapplied),
+    )
 
 
-def _check_approvals(rule: ProtectedStage, stage: str, approvers: Sequence[str]) -> None:
+def _check_approvals(
+    rule: ProtectedStage, stage: str, approvers: Sequence[str], what: str = "it"
+) -> None:
+    """At least `rule.needed` distinct approvers among the names llmops.yaml accepts. A name
+    is an attestation recorded with the event (who approved), not an identity checked."""
     allowed = list(rule.approvers)
     valid = [a for a in approvers if not allowed or a in allowed]
-    if len(set(valid)) < rule.needed:
-        raise LlmopsError(
-            f"stage {stage!r} is protected: it needs {rule.needed} approval(s) from "
-            f"{', '.join(allowed) or 'anyone'} (pass --approver NAME)"
+    if len(set(valid)) >= rule.needed:
+        return
+    if allowed:
+        accepted = (
+            f"pass --approver with one of the names in registry.protected.{stage}.approvers "
+            f"of llmops.yaml: {', '.join(allowed)}"
         )
+    else:
+        accepted = "pass --approver NAME, once per approver"
+    unknown = [a for a in approvers if allowed and a not in allowed]
+    got = f"; {', '.join(map(repr, unknown))} is not one of them" if unknown else ""
+    raise LlmopsError(
+        f"stage {stage!r} is protected: {what} needs {rule.needed} approval(s) from "
+        f"{', '.join(allowed) or 'anyone'} ({accepted}){got}. The approver is recorded as "
+        "who approved; llmops does not authenticate it"
+    )
 
 
 def _registered_unchanged(
@@ -254,14 +415,54 @@ def rollback(
     to: str | None = None,
     approvers: Sequence[str] = (),
     push: bool = False,
+    progress: Progress | None = None,
 ) -> PromotionResult:
     """Put `stage` back to its previous version, or to version `to` (also forward again to
-    one a rollback left), reusing that version's original evidence; `reason` is recorded."""
+    one a rollback left), reusing that version's original evidence; `reason` is recorded.
+    A protected stage needs its approvers, as for a promotion, unless llmops.yaml sets
+    `rollback_to_previous_without_approval` for it and the target is the previous version.
+    `push` and `progress` as for `promote`."""
     project = as_project(project)
     registry = Registry(project)
     name = split_ref(pipeline)[0]
     if stage not in registry.stages:
         raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
+    rule = registry.protected.get(stage, ProtectedStage())
+    if not rule.rollback_to_previous_without_approval:  # fail before any network wait
+        _check_approvals(rule, stage, approvers, "a rollback into it")
+    precheck = _rollback_precheck(name, stage, to, rule, tuple(approvers))
+    # the target is read from the remote's registry when there is one (or the last copy)
+    reapply = _reapplier(registry)
+    warning = _sync(registry, push, progress, reapply, "roll back")
+    fields = {
+        "from_stage": stage,
+        "reason": reason,
+        "approvers": list(approvers),
+        **_actor(registry),
+        "source_commit": head_commit(project.root)["sha"],
+    }
+    write = (
+        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
+        if push
+        else registry.record
+    )
+    event = _write(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
+    return _result(project, registry, event, push, warning)
+
+
+def _no_files(_id: str, _state: dict[str, Any]) -> dict[str, str]:
+    return {}
+
+
+def _rollback_precheck(
+    name: str,
+    stage: str,
+    to: str | None,
+    rule: ProtectedStage,
+    approvers: Sequence[str],
+) -> Precheck:
+    """The target of a rollback on the state it is written on, and its approvals: waived
+    only for the previous version, and only when llmops.yaml says so for the stage."""
 
     def precheck(
         state: dict[str, Any], history: StageHistory
@@ -274,9 +475,13 @@ def rollback(
                 + ("" if name in pipelines else did_you_mean(name, pipelines))
             )
         where = _rollback_target(name, stage, current, history, to)
+        previous = where.get("history_index") == len(history.earlier) - 1
+        waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
+        if not waived:
+            _check_approvals(rule, stage, approvers, "a rollback into it")
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
-        return target, {
+        more = {
             **where,
             "direction": "back" if "history_index" in where else "forward",
             "from_version": current["version"],
@@ -285,18 +490,14 @@ def rollback(
             "change_type": change_type(current, target.get("manifests", {})),
             "manifests": target.get("manifests", {}),
         }
+        if waived and len(set(approvers)) < rule.needed:
+            more["approval_waived"] = (
+                f"rollback to the previous version (registry.protected.{stage}."
+                "rollback_to_previous_without_approval in llmops.yaml)"
+            )
+        return target, more
 
-    # the target is read from the remote's registry when there is one (or the last copy)
-    warning = registry.sync(offline_ok=not push)
-    fields = {
-        "from_stage": stage,
-        "reason": reason,
-        "approvers": list(approvers),
-        "source_commit": head_commit(project.root)["sha"],
-    }
-    write = partial(registry.record_and_push, synced=True) if push else registry.record
-    event = write("rollback", name, stage, fields, precheck, lambda _id, _s: {})
-    return _result(project, event, push, warning)
+    return precheck
 
 
 def _rollback_target(
@@ -326,8 +527,11 @@ def _rollback_target(
         matches = [i for i, e in enumerate(entries) if e["version"] == to_version]
         if matches:
             return {key: matches[-1]}
-    known = ", ".join(dict.fromkeys(e["version"] for e in [*history.earlier, *history.rolled_back]))
+    held = [e["version"] for e in [*history.earlier, *history.rolled_back]]
+    known = ", ".join(v for v in dict.fromkeys(held) if v != current["version"])
+    now = f"{current['version']} (now)"
     raise LlmopsError(
-        f"{name}@{to_version} was never in {stage}; versions it held: {known or 'none'} "
+        f"{name}@{to_version} was never in {stage}; versions it held: "
+        f"{', '.join(filter(None, (known, now)))} "
         f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
     )

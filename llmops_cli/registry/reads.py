@@ -61,8 +61,18 @@ def registry_history(
     limit: int | None = 20,
 ) -> tuple[RegistryEvent, ...]:
     """The newest `limit` promote/rollback events (None: all), oldest first, of `pipeline` and
-    `stage` when given. Reads only as many events as it returns, whatever the history's length."""
-    return tuple(Registry(as_project(project)).events(pipeline, limit, stage))
+    `stage` when given. Reads only as many events as it returns, whatever the history's length.
+    An unknown stage or pipeline is an error (a typo must not read as "no events")."""
+    registry = Registry(as_project(project))
+    if stage is not None and stage not in registry.stages:
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
+    events = registry.events(pipeline, limit, stage)
+    if pipeline is not None and not events:  # none: a pipeline that is not there at all?
+        tip = registry.store.head()
+        known = registry.state(tip).get("pipelines", {}) if tip else {}
+        if pipeline not in known:
+            raise LlmopsError(f"{pipeline} is not in the registry{did_you_mean(pipeline, known)}")
+    return tuple(events)
 
 
 def registry_diff(project: ProjectLike, pipeline: str, a: str, b: str) -> StageDiff:

@@ -36,8 +36,8 @@ from llmops_cli.registry.layout import (
     rolled_back_path,
     to_yaml,
 )
-from llmops_cli.registry.remote import RemoteSync
-from llmops_cli.registry.store import BranchStore, RegistryConflict, find_repo
+from llmops_cli.registry.remote import NothingToDo, Precheck, Reapply, RemoteSync
+from llmops_cli.registry.store import BranchStore, Progress, RegistryConflict, find_repo
 from llmops_cli.registry.types import ReadPoint, RegistryEvent
 
 MAX_ATTEMPTS = 50
@@ -57,6 +57,8 @@ class Registry(RemoteSync):
         self.store = BranchStore(root, self.branch, self.remote)
         self.stages = project.stages
         self.protected: Mapping[str, ProtectedStage] = config.protected
+        self.reapplied: list[str] = []  # what re-applying local events on the remote's did
+        self._before_reapply: str | None = None  # the local branch before that
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
@@ -70,9 +72,19 @@ class Registry(RemoteSync):
         commit, tracking = self.store.read_source()
         if commit is None:
             return None, ReadPoint("empty")
-        if not tracking:
-            return commit, ReadPoint("local", self.store.ref)
-        return commit, ReadPoint("remote-tracking", self.store.tracking, self.store.fetched_at())
+        if tracking:
+            return commit, ReadPoint(
+                "remote-tracking", self.store.tracking, self.store.fetched_at()
+            )
+        local, remote = self.store.refs()
+        if remote is None and not self.has_remote():
+            return commit, ReadPoint("local", self.store.ref)  # a registry of this repo only
+        # events written here that the remote (as last fetched) lacks, and whether it moved
+        unpushed = int(self.store.git.out("rev-list", "--count", commit, *_not(remote)))
+        diverged = self.store.relation(local, remote) == "diverged"
+        return commit, ReadPoint(
+            "local", self.store.ref, unpushed=unpushed, diverged=diverged, remote=self.remote
+        )
 
     def current(self, pipeline: str, stage: str, at: str | None = None) -> dict[str, Any] | None:
         entry = self.state(at).get("pipelines", {}).get(pipeline, {}).get(stage)
@@ -124,6 +136,21 @@ class Registry(RemoteSync):
                 if limit is not None and len(found) >= limit:
                     break
         return found[:limit][::-1]
+
+    def event(self, event_id: str, at: str | None = None) -> RegistryEvent | None:
+        """The event with this id (one `ls-tree` of the events folder, one blob)."""
+        for name, _ in self.store.entries("events", at):
+            if name.removesuffix(".yaml").endswith(f"-{event_id}"):
+                text = self.store.read(f"events/{name}", at)
+                return None if text is None else RegistryEvent.from_record(parse_event(text))
+        return None
+
+    def actor(self) -> str:
+        """Who runs the command, as git would sign a commit of theirs (`Name <email>`, from
+        user.name / user.email or GIT_AUTHOR_*); "" when git knows no one."""
+        out = self.store.git.run("var", "GIT_AUTHOR_IDENT", check=False)
+        ident = out.stdout.strip() if out.returncode == 0 else ""
+        return ident.rsplit(" ", 2)[0] if ident.count(" ") >= 2 else ident
 
     def evidence_report(
         self, pipeline: str, stage: str, at: str | None = None
@@ -178,12 +205,18 @@ class Registry(RemoteSync):
         raise RegistryConflict(f"the registry kept moving; gave up after {MAX_ATTEMPTS} attempts")
 
     def record_and_push(
-        self, *args: Any, attempts: int = 5, synced: bool = False
+        self,
+        *args: Any,
+        attempts: int = 5,
+        synced: bool = False,
+        reapply: Reapply | None = None,
+        progress: Progress | None = None,
     ) -> dict[str, Any]:
         """`record` on top of the remote's state, then push; when someone pushed first, take
         the event back off the local branch, fetch, re-check the preconditions on their state
-        and re-apply it. Never drops an event: a push that cannot win raises. `synced`: the
-        caller has just called `sync()`."""
+        and re-apply it (and, with `reapply`, the events written here before and not pushed).
+        Never drops an event: a push that cannot win raises. `synced`: the caller has just
+        called `sync()`."""
         if not self.has_remote():
             raise LlmopsError(
                 f"--push: this repository has no remote {self.remote!r}; add it (`git remote "
@@ -191,7 +224,7 @@ class Registry(RemoteSync):
             )
         for attempt in range(attempts):
             if attempt or not synced:
-                self.sync()
+                self.sync(reapply=reapply, progress=progress)
             base = self.store.tip()
             event = self.record(*args)
             if self.push():
@@ -201,20 +234,112 @@ class Registry(RemoteSync):
             f"{self.remote} kept moving; gave up after {attempts} attempts (nothing was pushed)"
         )
 
+    def push_pending(self, *, attempts: int = 5, reapply: Reapply | None = None) -> bool:
+        """Push the events written here and not pushed yet (none: nothing to do, False);
+        when someone pushed first, re-apply them on top of theirs (with `reapply`)."""
+        for attempt in range(attempts):
+            if attempt:
+                self.sync(reapply=reapply)
+            local, remote = self.store.refs()
+            if local is None or self.store.relation(local, remote) in ("same", "behind"):
+                return False
+            if self.push():
+                return True
+        raise RegistryConflict(
+            f"{self.remote} kept moving; gave up after {attempts} attempts (nothing was pushed)"
+        )
+
+    def reapply_local(self, local: str, remote: str, reapply: Reapply) -> None:
+        """Re-apply the events of the local branch that the remote-tracking one lacks on top
+        of it, in their order, each re-checked by the precheck `reapply(event)` gives against
+        the remote's state (one the remote already satisfies is left out, `NothingToDo`). An
+        event keeps its id and evidence and gets the next number. The old local branch is
+        kept under refs/llmops-backup/; when one cannot be re-applied, nothing changes."""
+        git = self.store.git
+        pending: list[tuple[dict[str, Any], dict[str, str]]] = []
+        for commit in git.out("rev-list", "--reverse", f"{remote}..{local}").split():
+            out = git.out(
+                "diff-tree", "-z", "--no-commit-id", "--name-only", "-r", "--root", commit
+            )
+            paths = [p for p in out.split("\0") if p]
+            texts = self.store.read_many(paths, commit)
+            events = [t for p, t in texts.items() if p.startswith("events/") and t is not None]
+            if len(events) != 1:
+                continue  # not an event commit: nothing to re-apply
+            extra = {
+                p: t
+                for p, t in texts.items()
+                if p.startswith(("evidence/", "artifacts/")) and t is not None
+            }
+            pending.append((parse_event(events[0]), extra))
+        backup = f"refs/llmops-backup/{self.branch}/{local[:12]}"
+        git.run("update-ref", backup, local)
+        self.store.move(remote, expected=local)
+        notes: list[str] = []
+        try:
+            for event, extra in pending:
+                notes.append(self._reapply_one(event, extra, reapply(event)))
+        except BaseException:
+            self.store.move(local, expected=self.store.tip())  # as it was: nothing written
+            raise
+        self._before_reapply = self._before_reapply or local
+        self.reapplied += [
+            f"{len(pending)} local event(s) {self.remote} lacked, re-checked and re-applied on "
+            f"top of its registry (the branch as it was: {backup}): " + "; ".join(notes)
+        ]
+
+    def undo_reapply(self) -> None:
+        """Put the local branch back as it was before `reapply_local` (the command that
+        needed it failed, so it leaves the registry as it found it)."""
+        if self._before_reapply is not None:
+            self.store.move(self._before_reapply, expected=self.store.tip())
+            self._before_reapply = None
+            self.reapplied.clear()
+
+    def _reapply_one(self, event: dict[str, Any], extra: dict[str, str], check: Precheck) -> str:
+        what = f"#{event['seq']} {event['type']} {event['pipeline']}@{event['version']} -> "
+        what += str(event["stage"])
+        artifacts = [p for p in extra if p.startswith("artifacts/")]
+        theirs = self.store.read_many(artifacts, self.store.tip())
+        for path in artifacts:
+            if theirs[path] is not None and theirs[path] != extra[path]:
+                raise LlmopsError(
+                    f"cannot re-apply {what}: {self.remote} registered {path} with other "
+                    "content; bump that manifest's version, promote again and drop the local "
+                    f"events (`git update-ref {self.store.ref} {self.store.tracking}`)"
+                )
+        fields = {k: v for k, v in event.items() if k not in RECORDED}
+        fields["reapplied"] = {"seq": event["seq"], "at": event.get("at")}
+        try:
+            written = self.record(
+                event["type"],
+                event["pipeline"],
+                event["stage"],
+                fields,
+                check,
+                lambda _id, _state: extra,
+                event_id=event["id"],
+            )
+        except NothingToDo:
+            return f"{what} left out ({self.remote} already has it)"
+        return f"{what} is now #{written['seq']}"
+
     def record(
         self,
         event_type: str,
         pipeline: str,
         stage: str,
         fields: Mapping[str, Any],
-        precheck: Callable[[dict[str, Any], StageHistory], tuple[dict[str, Any], dict[str, Any]]],
+        precheck: Precheck,
         extra_files: Callable[[str, dict[str, Any]], dict[str, str]],
+        *,
+        event_id: str | None = None,
     ) -> dict[str, Any]:
         """Append one event. `precheck(state, history)` re-validates against the state (and the
         stage's history) being written on, and returns the stage entry to install plus event
         fields that depend on that state (`history_index`: a rollback to that earlier entry;
         `rolled_back_index`: a roll forward to that rolled-back one); `extra_files` adds
-        artifacts and evidence."""
+        artifacts and evidence; `event_id`: keep this id (an event re-applied elsewhere)."""
         result: dict[str, Any] = {}
         self.catch_up()  # a library caller that skipped sync() still never forks the history
 
@@ -222,11 +347,11 @@ class Registry(RemoteSync):
             history = self.history(pipeline, [stage], tip)[stage] if tip else StageHistory([], [])
             entry, more = precheck(state, history)
             seq = int(state.get("seq", 0)) + 1
-            event_id = uuid.uuid4().hex[:12]
+            new_id = event_id or uuid.uuid4().hex[:12]
             stages = state.setdefault("pipelines", {}).setdefault(pipeline, {})
             previous = stages.get(stage)
             event = {
-                "id": event_id,
+                "id": new_id,
                 "seq": seq,
                 "type": event_type,
                 "pipeline": pipeline,
@@ -239,7 +364,7 @@ class Registry(RemoteSync):
                 "tool_version": __version__,
             }
             # evidence stays with the version: a rolled-back-to entry keeps its original one
-            entry = {"evidence": event_id, **entry, "event": event_id, "at": event["at"]}
+            entry = {"evidence": new_id, **entry, "event": new_id, "at": event["at"]}
             earlier, rolled_back = moved_history(history, previous, more)
             event.pop("history_index", None)
             event.pop("rolled_back_index", None)
@@ -249,8 +374,8 @@ class Registry(RemoteSync):
             files = {
                 "state.yaml": to_yaml(state),
                 history_path(pipeline, stage): to_yaml(earlier[-HISTORY_KEPT:]),
-                f"events/{seq:08d}-{event_id}.yaml": event_text(event),
-                **extra_files(event_id, state),
+                f"events/{seq:08d}-{new_id}.yaml": event_text(event),
+                **extra_files(new_id, state),
             }
             if rolled_back or history.rolled_back:
                 files[rolled_back_path(pipeline, stage)] = to_yaml(rolled_back[-HISTORY_KEPT:])
@@ -260,6 +385,16 @@ class Registry(RemoteSync):
 
         self._commit(build)
         return result
+
+
+# the event fields `record` (and the precheck) write themselves: a re-applied event gets
+# them anew
+RECORDED = ("id", "seq", "type", "pipeline", "version", "stage", "previous_version", "at",
+            "tool_version", "approval_waived")  # fmt: skip
+
+
+def _not(ref: str | None) -> list[str]:
+    return [] if ref is None else ["--not", ref]
 
 
 def _event_seq(name: str) -> int:

@@ -14,7 +14,7 @@ import math
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +53,9 @@ class NotARepository(LlmopsError):
 # git's messages untranslated: the code reads some of them ("couldn't find remote ref")
 GIT_ENV = {"LC_ALL": "C", "LANGUAGE": ""}
 NETWORK_TIMEOUT_S = 60.0
+# a fetch that only refreshes a copy fetched before (a write without --push, the gate's
+# baseline): when the remote is silent the copy serves, so waiting a minute buys nothing
+REFRESH_TIMEOUT_S = 5.0
 # no credential prompt (nobody answers it in CI), and an HTTP transfer slower than 1 KB/s for
 # 20 s is abandoned by git itself; the subprocess deadline covers ssh and everything else
 NETWORK_ENV = {
@@ -75,6 +78,15 @@ def network_timeout() -> float:
             f"LLMOPS_GIT_TIMEOUT={raw!r}: expected a number of seconds above 0, e.g. 60"
         )
     return seconds
+
+
+def refresh_timeout() -> float:
+    """The deadline of a fetch that can fall back on a copy fetched before: a few seconds
+    (LLMOPS_GIT_TIMEOUT, when shorter)."""
+    return min(REFRESH_TIMEOUT_S, network_timeout())
+
+
+Progress = Callable[[str], None]
 
 
 def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -113,9 +125,10 @@ class Git:
     def out(self, *args: str, input: str | None = None) -> str:
         return self.run(*args, input=input).stdout.strip()
 
-    def network(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """A fetch or push, killed (with its ssh / helper children) at the deadline."""
-        limit = network_timeout()
+    def network(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+        """A fetch or push, killed (with its ssh / helper children) at the deadline
+        (`timeout`, default LLMOPS_GIT_TIMEOUT)."""
+        limit = network_timeout() if timeout is None else timeout
         try:  # ^C or the deadline end git with its ssh / helper children
             return procs.run(["git", *args], cwd=self.repo, env=git_env(NETWORK_ENV), timeout=limit)
         except OSError as exc:
@@ -234,10 +247,20 @@ class BranchStore:
             return "unknown" if shallow else "diverged"
         return "behind" if base == local else "ahead" if base == remote else "diverged"
 
-    def fetch(self) -> bool:
-        """Update the remote-tracking branch; False when the remote has no such branch."""
+    def fetch(self, *, timeout: float | None = None, progress: Progress | None = None) -> bool:
+        """Update the remote-tracking branch; False when the remote has no such branch.
+        `timeout`: the deadline (default LLMOPS_GIT_TIMEOUT); `progress` is told at once that
+        the fetch starts and how long it may take."""
+        limit = network_timeout() if timeout is None else timeout
+        if progress is not None:
+            progress(f"fetching {self.remote} (up to {limit:g} s)...")
         out = self.git.network(
-            "fetch", "--quiet", "--no-tags", self.remote, f"+{self.ref}:{self.tracking}"
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            self.remote,
+            f"+{self.ref}:{self.tracking}",
+            timeout=limit,
         )
         if out.returncode == 0:
             return True

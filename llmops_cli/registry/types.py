@@ -63,6 +63,12 @@ class PromotionResult(Contract):
     event: RegistryEvent
     pushed: bool = False
     warnings: tuple[str, ...] = ()
+    # False: the stage already was so (a promote of the version it holds); `event` is then
+    # the one that put it there, and nothing was written (with --push: only pending events
+    # were pushed)
+    changed: bool = True
+    remote: str | None = None  # the remote the registry is shared through (None: none)
+    notes: tuple[str, ...] = ()  # what else happened, e.g. local events re-applied
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,11 @@ class ReadPoint(Contract):
     source: Literal["local", "remote-tracking", "empty"]
     ref: str = ""
     fetched_at: str | None = None  # UTC time the remote-tracking branch last moved here
+    # a local read: events written here that the remote (as last fetched) does not have,
+    # and whether the remote has moved since (the two diverged: a --push re-applies them)
+    unpushed: int = 0
+    diverged: bool = False
+    remote: str = ""
 
 
 @dataclass(frozen=True)

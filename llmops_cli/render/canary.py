@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmops_cli.contracts.canary import CanaryDecision, MetricComparison
+from llmops_cli.contracts.canary import NO_VARIANCE, CanaryDecision, MetricComparison
 
 
 def summary_lines(result: CanaryDecision) -> list[str]:
@@ -43,6 +43,11 @@ def _metric_line(r: MetricComparison) -> str:
     interval = r.always_valid_ci or r.ci95
     assert interval is not None and r.effect is not None and r.p_adjusted is not None
     low, high = interval
+    if r.status == NO_VARIANCE:
+        return (
+            f"  {r.name:<22} {r.control:>10.4g} -> {r.treatment:<10.4g} "
+            f"does not vary (one value per arm): no sample-size estimate  {r.verdict}"
+        )
     return (
         f"  {r.name:<22} {r.control:>10.4g} -> {r.treatment:<10.4g} "
         f"effect {r.effect:+.4g} [{low:+.3g}, {high:+.3g}]  "

@@ -47,6 +47,26 @@ def unchecked(report: DriftReport) -> str:
     )
 
 
+def time_field(report: DriftReport) -> str:
+    """Which field timed the records, when it was found in the log rather than named."""
+    if report.settings.get("timestamp_from") != "detected":
+        return ""
+    return (
+        f"Time field: {report.settings['timestamp_field']} (found in the log; "
+        "--timestamp-field or drift.timestamp_field to choose another)."
+    )
+
+
+def skipped(report: DriftReport) -> str:
+    """The unusable records left out, with the first of them located."""
+    bad = report.bad_records
+    if not bad.count:
+        return ""
+    noun = "record" if bad.count == 1 else "records"
+    example = f" (e.g. {bad.examples[0]})" if bad.examples else ""
+    return f"{bad.count} unusable {noun} skipped{example}"
+
+
 def markdown(report: DriftReport) -> str:
     lines = [
         f"## {_ICON.get(report.status, '')} {headline(report)}",
@@ -64,15 +84,13 @@ def markdown(report: DriftReport) -> str:
             f"| {s.name} | {_ICON.get(s.status, '')} {s.status} | {s.statistic or '–'}"
             f" | {_value(s)} | {_p(s)} | {s.n_reference} | {s.n_current} | {s.reason} |"
         )
-    if unchecked(report):
-        lines += ["", unchecked(report)]
+    for note in (unchecked(report), time_field(report), skipped(report)):
+        if note:
+            lines += ["", note]
     actions = report.flagged
     if actions:
         lines += ["", "### Recommended actions", ""]
         lines += [f"- **{s.name}**: {s.action}" for s in actions]
-    bad = report.bad_records
-    if bad.count:
-        lines += ["", f"{bad.count} unusable records skipped, e.g. `{bad.examples[0]}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -118,6 +136,8 @@ def html(report: DriftReport) -> str:
         for s in report.signals
     )
     charts = "".join(_bars(s.chart, s.name) for s in report.signals if s.chart)
+    found = (unchecked(report), time_field(report), skipped(report))
+    notes = "".join(f"<p>{escape(note)}</p>" for note in found if note)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(headline(report))}"
         f"</title><style>{_CSS}</style></head><body><h1>{escape(headline(report))}</h1>"
@@ -127,7 +147,7 @@ def html(report: DriftReport) -> str:
         f" · {escape(report.created)}</p><p>{escape(mode(report))}</p>"
         "<table><tr><th>signal</th><th>status</th><th>statistic</th><th>value</th>"
         "<th>BH p</th><th>ref n</th><th>cur n</th><th>why</th><th>action</th></tr>"
-        f"{rows}</table>{f'<p>{escape(unchecked(report))}</p>' if unchecked(report) else ''}"
+        f"{rows}</table>{notes}"
         f"<h2>Reference (grey) vs current (blue)</h2>{charts}</body></html>\n"
     )
 

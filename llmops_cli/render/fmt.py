@@ -21,6 +21,11 @@ def ci(interval: Sequence[float] | None) -> str:
     return f"[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 warning`, `0 warnings`, `2 warnings`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 

@@ -18,9 +18,20 @@ def guard_jsonl(run: GuardRunReport) -> str:
 
 def guard_text(run: GuardRunReport) -> str:
     """A line per flagged text, then the count; a text given with `redact`: its redacted
-    form alone (so `llmops guard --redact - < in.txt > out.txt` scrubs a file)."""
-    if run.items and all(i.redacted is not None for i in run.items):
+    form alone (so `llmops guard --redact - < in.txt > out.txt` scrubs a file), and the
+    findings go to stderr (`guard_findings`)."""
+    if redacted_only(run):
         return "\n".join(i.redacted or "" for i in run.items)
+    return guard_findings(run)
+
+
+def redacted_only(run: GuardRunReport) -> bool:
+    """True when the text output is the redacted text alone (a text given with `redact`)."""
+    return bool(run.items) and all(i.redacted is not None for i in run.items)
+
+
+def guard_findings(run: GuardRunReport) -> str:
+    """A line per flagged text, then the count."""
     lines = [_flagged_line(i) for i in run.flagged]
     lines.append(f"{len(run.flagged)} of {len(run.items)} texts flagged")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,26 @@ if TYPE_CHECKING:
     from llmops_cli.contracts.verdict import GateCheck, GateVerdict
 
 MAX_FAILURES_LISTED = 20
+# Markdown's inline syntax, and `_` where it could open or close emphasis (not in a name
+# such as context_recall)
+_INLINE = re.compile(r"[\\`*\[\]|~]|(?<!\w)_|_(?!\w)")
+
+
+def md(value: object) -> str:
+    """`value` as literal Markdown text for a table cell or a list item: HTML's `<` and `&` as
+    entities (a tag `x<y>` or a reason `/<EMAIL_ADDRESS>/` would vanish as HTML; a `>` opens
+    nothing mid-line, so `>= 0.85` stays readable in the raw file), Markdown's syntax
+    backslash-escaped, `|` too (a cell ends there), on one line."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return " ".join(_INLINE.sub(lambda m: "\\" + m.group(), text).splitlines())
+
+
+def code(value: object) -> str:
+    """`value` as a code span, whatever backticks it holds."""
+    text = " ".join(str(value).splitlines())
+    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render(report: EvalReport) -> str:
@@ -31,7 +52,7 @@ def render(report: EvalReport) -> str:
         f" {report.cache.resumed_cases} cases resumed from an interrupted run",
     ]
     for warning in report_warnings(report):
-        lines.append(f"- **warning:** {warning}")
+        lines.append(f"- **warning:** {md(warning)}")
     lines += [
         "",
         "| metric | mean | 95% CI | pass rate | n |",
@@ -39,7 +60,7 @@ def render(report: EvalReport) -> str:
     ]
     for name, m in s.metrics.items():
         rate = pct(m.pass_rate.mean) if m.pass_rate else "–"
-        lines.append(f"| {name} | {num(m.mean)} | {ci(m.ci95)} | {rate} | {m.n} |")
+        lines.append(f"| {md(name)} | {num(m.mean)} | {ci(m.ci95)} | {rate} | {m.n} |")
     if report.slices:
         lines += [
             "",
@@ -50,14 +71,14 @@ def render(report: EvalReport) -> str:
         ]
         for tag, sl in report.slices.items():
             lines.append(
-                f"| {tag} | {sl.cases} | {num(sl.checked)} | {pct(sl.pass_rate)} "
+                f"| {md(tag)} | {sl.cases} | {num(sl.checked)} | {pct(sl.pass_rate)} "
                 f"| {sl.scored} | {sl.errored} |"
             )
     bad = [r for r in report.cases if r.status in ("failed", "errored")]
     if bad:
         lines += ["", "## Failed and errored cases", ""]
         for row in bad[:MAX_FAILURES_LISTED]:
-            lines.append(f"- `{row.case_id}` ({row.status}): {failure_reason(row)}")
+            lines.append(f"- {code(row.case_id)} ({row.status}): {md(failure_reason(row))}")
         if len(bad) > MAX_FAILURES_LISTED:
             lines.append(f"- … and {len(bad) - MAX_FAILURES_LISTED} more (see report.json)")
     return "\n".join(lines) + "\n"
@@ -88,11 +109,12 @@ def verdict_markdown(verdict: GateVerdict, checks: Sequence[GateCheck] | None = 
     ]
     for c in checks if checks is not None else verdict.checks:
         observed = "–" if c.observed is None else f"{c.observed:.4g}"
-        lines.append(f"| {icon[c.status]} | {c.name} | {observed} | {c.expected} | {c.detail} |")
+        cells = (icon[c.status], md(c.name), observed, md(c.expected), md(c.detail))
+        lines.append(f"| {' | '.join(cells)} |")
     if verdict.flipped:
         lines += [
             "",
             f"Cases that flipped pass → fail ({len(verdict.flipped)}): "
-            + ", ".join(f"`{c}`" for c in verdict.flipped[:50]),
+            + ", ".join(code(c) for c in verdict.flipped[:50]),
         ]
     return "\n".join(lines) + "\n"
