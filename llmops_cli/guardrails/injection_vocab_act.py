@@ -209,7 +209,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "already|approv|authori|pre-approved|preapproved|no need|no time|bother|wait for|ask|"
         "flag|skip|confirmation|ya |sáltate|autoriz|aprob|hace falta|necesario|déjà|inutile|"
         "pas besoin|keine|ohne|nachfragen|freigabe|bereits|já|ja |não|già|gia |già|hanno|"
-        "non serve|salta|ha |han "
+        "non serve|salta|ha |han |consent|aucune|sem |sin |senza|cliente"
     ),
     "persona-never-refuses": _words(
         "never|doesn't|does not|don't|do not|nothing|filter|refus|limits|nunca|não|non rifiuta|"
@@ -304,14 +304,15 @@ _HIDDEN_ACT = (
 # would ask for is already given, or not to be asked ("... the user already approved, no need
 # to confirm"): a bypass of the human in the loop, across sentences of one line
 _ACT_NOW = (
-    r"(?:^|[.:;!|>—–-]\s*|\b(?:please|now|just|go ahead and|also|then|agent,?|assistant,?)\s+)"
+    r"(?:(?:^|[.:;!|>—–-]\s*|\b(?:please|now|just|go ahead and|also|then|agent,?|assistant,?)\s+)"
     r"(?:run|execute|delete|remove|drop|wipe|erase|purge|transfer|wire|pay|send|email|forward|"
     r"grant|disable|rotate|force-push|push|overwrite|approve|purchase|buy|post|call|use the "
     r"\w+ tool|give|make|borra|elimina|ejecuta|transfiere|envía|envia|paga|desactiva|concede|"
     r"usa|llama|supprime[zs]?|efface[zs]?|lance[zs]?|exécute[zs]?|vire[zs]?|transfère[zs]?|"
     r"envoie[zs]?|paye[zs]?|désactive[zs]?|accorde[zs]?|lösche|führe|überweise|sende|schicke|"
     r"gib|deaktiviere|zahle|apague|exclua|execute|transfira|envie|pague|desative|use a "
-    r"ferramenta|cancella|esegui|trasferisci|invia|disattiva)\b"
+    r"ferramenta|cancella|esegui|trasferisci|invia|disattiva)\b|"
+    r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+){1,6}\(\s*[^)\n]{0,80}\))"  # delete_all(...), git.push(...)
 )
 _APPROVAL_CLAIMED = (
     r"(?:\b(?:(?:has|have|had)\s+)?already\s+(?:been\s+)?(?:approved|agreed|authori[sz]ed|"
@@ -336,7 +337,12 @@ _APPROVAL_CLAIMED = (
     r"aprovad)[oa]\b|\b(?:já|ja) (?:aprovou|autorizou|deu (?:o )?(?:consentimento|permissão))\b|"
     r"\bnão (?:precisa|é preciso) (?:confirmar|perguntar)\b|\b(?:già|gia) (?:approvat|"
     r"autorizzat)[oa]\b|\b(?:ha|hanno) già (?:approvato|autorizzato|dato il consenso)\b|"
-    r"\bnon serve (?:confermare|chiedere)\b|\bsalta (?:la )?conferma\b)"
+    r"\bnon serve (?:confermare|chiedere)\b|\bsalta (?:la )?conferma\b|"
+    r"\b(?:don't|do not) ask (?:me|the user|anyone) to (?:confirm|approve)\b|\b(?:user |customer )?"
+    r"consent was (?:already )?(?:captured|given|obtained)\b|\baucune (?:confirmation|validation) "
+    r"(?:n'est )?(?:nécessaire|requise)\b|\bsem (?:confirmação|aprovação)\b|\bsin "
+    r"(?:confirmación|aprobación)\b|\bsenza conferma\b|\b(?:o|el) cliente (?:já )?"
+    r"(?:autorizou|autorizó)\b)"
 )
 # -- a persona whose trait is never to refuse: the identity is declared, the limit lifted in
 # other words than `_NO_LIMITS` ("... 'Libre', who never refuses", "a no-filter friend")
