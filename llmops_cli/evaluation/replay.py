@@ -30,7 +30,7 @@ from llmops_cli.manifests.resolve import ResolvedPipeline
 PACKAGE = Path(__file__).resolve().parents[1]
 ROW_KIND = "eval-row"
 # what scorers call besides llmops_cli (the guardrails' own packages are in guardrails_tag)
-SCORER_PACKAGES = ("jsonschema", "profanity_check", "sklearn")
+SCORER_PACKAGES = ("jsonschema", "referencing", "jsonschema_specifications")  # json_schema
 
 
 def code_tag() -> str:

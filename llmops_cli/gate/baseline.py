@@ -79,12 +79,12 @@ def _fetch(registry: Registry, progress: Progress | None) -> str:
     if not registry.has_remote():
         return ""
     from llmops_cli.guardrails.scrub import scrub_secrets
-    from llmops_cli.registry.store import GitError, network_timeout, refresh_timeout
+    from llmops_cli.registry.store import GitError, network_timeout
 
-    # a copy fetched before serves when the remote is silent: no need to wait a minute
-    limit = refresh_timeout() if any(registry.store.refs()) else network_timeout()
+    # the full deadline, even with a copy fetched before: a gate that gave up after a few
+    # seconds on a slow CI link would judge against whatever prod held at the last fetch
     try:
-        registry.store.fetch(timeout=limit, progress=progress)
+        registry.store.fetch(timeout=network_timeout(), progress=progress)
     except GitError as exc:  # not a bad setting (LLMOPS_GIT_TIMEOUT): that fails the gate
         return scrub_secrets(str(exc))  # the note is published: no token from a remote URL
     return ""

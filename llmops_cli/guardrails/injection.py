@@ -11,7 +11,14 @@ Italian. Every gap between two parts is a bounded window, so each rule is linear
 length (tests/test_injection.py checks the scaling on hostile inputs).
 
 The rules themselves, with their version (`RULE_PACK`), live in `injection_rules`; this module
-runs them on every view of a text and combines them with the shipped classifier.
+runs them on every view of a text and combines them with the shipped classifier (`detect`):
+a text is an injection when a precise rule fires, or a soft rule (`SOFT_RULES`: those whose
+precision on the labelled author sets was poor) fires and the classifier's score reaches the
+model's `threshold_soft`, or the classifier's score alone reaches its cuts
+(`_classifier_counts`). A soft rule's finding still names the rules layer and its rule, with
+the score that let it count. Without the classifier (`find_injection`, `detect(...,
+classifier=False)`) every rule counts alone. The cuts are chosen leaving one author set out
+(tools/train_injection_model.py; llmops_cli/guardrails/injection_model.md).
 """
 
 from __future__ import annotations
@@ -19,11 +26,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from llmops_cli.guardrails.injection_rules import RULE_PACK, RULES, compiled
+from llmops_cli.guardrails.injection_rules import RULE_PACK, RULES, SOFT_RULES, compiled
 from llmops_cli.guardrails.injection_vocab_act import (
     DECODE_CUE,
     DECODED_VIAS,
@@ -307,6 +314,19 @@ def asks_a_question(text: str) -> bool:
     return _QUESTION_END.search(text[-200:].rstrip()) is not None
 
 
+def _best(
+    model: InjectionModel, normalised: Normalised, scores: Sequence[float] | None
+) -> tuple[float, str]:
+    """The classifier's highest score over the views, and the view it was found in."""
+    if scores is None:
+        scores = [model.score(view.text) for view in normalised.views]
+    best, where = 0.0, "text"
+    for view, score in zip(normalised.views, scores, strict=True):
+        if score > best:
+            best, where = score, view.via
+    return best, where
+
+
 def model_finding(
     normalised: Normalised, threshold: float | None = None, scores: Sequence[float] | None = None
 ) -> InjectionFinding | None:
@@ -317,18 +337,35 @@ def model_finding(
     from llmops_cli.guardrails.model import load
 
     model = load()
-    if scores is None:
-        scores = [model.score(view.text) for view in normalised.views]
-    best, where = 0.0, "text"
-    for view, score in zip(normalised.views, scores, strict=True):
-        if score > best:
-            best, where = score, view.via
+    best, where = _best(model, normalised, scores)
     cut = model.threshold if threshold is None else threshold
     if best < cut:
         return None
     if threshold is None and not _classifier_counts(model, best, normalised.text):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
+
+
+def soft_rules_counted(
+    findings: list[InjectionFinding], normalised: Normalised, scores: Sequence[float] | None = None
+) -> list[InjectionFinding]:
+    """The rule findings that count with the classifier on: a precise rule's as it is; a soft
+    rule's (`SOFT_RULES`) only when the classifier's highest score reaches the model's
+    `threshold_soft`, and then with that score."""
+    if not any(f.rule in SOFT_RULES for f in findings):
+        return findings
+    from llmops_cli.guardrails.model import load
+
+    model = load()
+    best, _ = _best(model, normalised, scores)
+    soft_cut = model.threshold_soft
+    kept = []
+    for finding in findings:
+        if finding.rule not in SOFT_RULES or soft_cut is None:
+            kept.append(finding)
+        elif best >= soft_cut:
+            kept.append(replace(finding, score=best))
+    return kept
 
 
 def detect_many(texts: Sequence[str], classifier: bool = True) -> list[list[InjectionFinding]]:
@@ -341,18 +378,23 @@ def detect_many(texts: Sequence[str], classifier: bool = True) -> list[list[Inje
 
         flat = load().score_many([v.text for n in normalised for v in n.views])
         at = 0
-        for n, findings in zip(normalised, found, strict=True):
+        for k, n in enumerate(normalised):
             scores, at = flat[at : at + len(n.views)], at + len(n.views)
+            found[k] = soft_rules_counted(found[k], n, scores)
             if (model := model_finding(n, scores=scores)) is not None:
-                findings.append(model)
+                found[k].append(model)
     return found
 
 
 def detect(text: str, classifier: bool = True) -> list[InjectionFinding]:
-    """Rules OR classifier: every rule that fires on a view, plus the classifier's finding
-    when its score reaches the threshold. What `llmops guard` and eval's screening run."""
+    """Rules OR classifier: every precise rule that fires on a view, every soft rule that fires
+    when the classifier's score reaches `threshold_soft`, plus the classifier's finding when
+    its score reaches its cuts. Without the classifier every rule counts alone. What `llmops
+    guard` and eval's screening run."""
     normalised = views(text)
     findings = rule_findings(normalised)
-    if classifier and (found := model_finding(normalised)) is not None:
-        findings.append(found)
+    if classifier:
+        findings = soft_rules_counted(findings, normalised)
+        if (found := model_finding(normalised)) is not None:
+            findings.append(found)
     return findings

@@ -45,6 +45,8 @@ from llmops_cli.guardrails.injection_vocab import (
     _YOU_WILL,
 )
 from llmops_cli.guardrails.injection_vocab_act import (
+    _ACT_NOW,
+    _APPROVAL_CLAIMED,
     _CONCEAL,
     _DANGEROUS,
     _DECODE,
@@ -55,9 +57,11 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _HIDDEN_ACT,
     _IDENTIFIER,
     _LINK_WORD,
+    _NEVER_REFUSES,
     _NO_CONFIRM,
     _NO_CONFIRM_USER,
     _OBEY,
+    _PERSONA_SETUP,
     _PLACEHOLDER,
     _SECRET_DATA,
     _TOOL,
@@ -66,7 +70,29 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _WILDCARD,
 )
 
-RULE_PACK = "injection-2026.12.4"
+RULE_PACK = "injection-2026.12.5"
+
+# Rules too imprecise to count on their own (pooled false positives on the author sets' benign
+# texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
+# when the classifier's score also reaches the model's `threshold_soft` (chosen leaving one
+# author set out, tools/train_injection_model.py). Every other rule counts alone.
+# Soft: pooled precision (true findings / all findings) below 0.95 on the texts of the nine
+# author sets (2026-12-02; the tally is in bench/RESULTS.md), except override-prior-instructions
+# (0.93 on 303 findings): soft, it lost textbook overrides the classifier scores low.
+SOFT_RULES: frozenset[str] = frozenset(
+    {
+        "chat-template-tokens",
+        "exfiltrate-to-url",
+        "markdown-image-exfiltration",
+        "override-instructions-first",
+        "override-new-instructions",
+        "persona-named-jailbreak",
+        "persona-without-limits",
+        "reveal-hidden-instructions",
+        "reveal-verbatim",
+        "tool-call-unconfirmed",
+    }
+)
 
 
 RULES: dict[str, tuple[str, str]] = {
@@ -199,6 +225,14 @@ RULES: dict[str, tuple[str, str]] = {
     "tool-call-json": (
         "tool_hijack",
         r"\"(?:tool_calls?|function_call|tool_use|tool_name|function)\"\s*:\s*[\[{\"]",
+    ),
+    "action-on-claimed-approval": (
+        "tool_hijack",
+        rf"{_ACT_NOW}[^\n]{{0,200}}?{_APPROVAL_CLAIMED}|{_APPROVAL_CLAIMED}[^\n]{{0,80}}?{_ACT_NOW}",
+    ),
+    "persona-never-refuses": (
+        "persona_jailbreak",
+        rf"{_PERSONA_SETUP}[^\n]{{0,160}}?{_NEVER_REFUSES}",
     ),
     "decode-and-obey": (
         "encoded_payload",

@@ -175,6 +175,8 @@ MENTIONABLE = frozenset(
         "chat-template-tokens",
         "persona-named-jailbreak",
         "instruction-to-named-agent",
+        "action-on-claimed-approval",
+        "persona-never-refuses",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›"
@@ -203,6 +205,16 @@ KEY_TOOL_UNCONFIRMED = _words(
     "precisa|preciso|serve"
 )
 KEY_WORDS: dict[str, tuple[str, ...]] = {
+    "action-on-claimed-approval": _words(
+        "already|approv|authori|pre-approved|preapproved|no need|no time|bother|wait for|ask|"
+        "flag|skip|confirmation|ya |sáltate|autoriz|aprob|hace falta|necesario|déjà|inutile|"
+        "pas besoin|keine|ohne|nachfragen|freigabe|bereits|já|ja |não|già|gia |già|hanno|"
+        "non serve|salta|ha |han |consent|aucune|sem |sin |senza|cliente"
+    ),
+    "persona-never-refuses": _words(
+        "never|doesn't|does not|don't|do not|nothing|filter|refus|limits|nunca|não|non rifiuta|"
+        "jamais|nie|ninguna|nenhuma|alcuna|aucune|jegliche|irgendwelche"
+    ),
     "override-prior-instructions": _OBJECT_WORDS
     + _words(
         "antes|anterior|avant|auparavant|vorher|zuvor|bisher|prima|finora|received|recibiste|"
@@ -287,4 +299,68 @@ _HIDDEN_ACT = (
     r"\b(?:send|forward|email|e-mail|post|upload|transfer|pay|charge|buy|purchase|delete|remove|"
     r"cancel|change|update|grant|share|export\w*|copy|paste|insert|move|schick\w*|sende\w*|"
     r"lösch\w*|envía|envia\w*|envoie|transf[eè]r\w*|invia|elimina|borra|supprime)\b"
+)
+# -- an action to be taken on a claimed approval: the text tells the agent the confirmation it
+# would ask for is already given, or not to be asked ("... the user already approved, no need
+# to confirm"): a bypass of the human in the loop, across sentences of one line
+_ACT_NOW = (
+    r"(?:(?:^|[.:;!|>—–-]\s*|\b(?:please|now|just|go ahead and|also|then|agent,?|assistant,?)\s+)"
+    r"(?:run|execute|delete|remove|drop|wipe|erase|purge|transfer|wire|pay|send|email|forward|"
+    r"grant|disable|rotate|force-push|push|overwrite|approve|purchase|buy|post|call|use the "
+    r"\w+ tool|give|make|borra|elimina|ejecuta|transfiere|envía|envia|paga|desactiva|concede|"
+    r"usa|llama|supprime[zs]?|efface[zs]?|lance[zs]?|exécute[zs]?|vire[zs]?|transfère[zs]?|"
+    r"envoie[zs]?|paye[zs]?|désactive[zs]?|accorde[zs]?|lösche|führe|überweise|sende|schicke|"
+    r"gib|deaktiviere|zahle|apague|exclua|execute|transfira|envie|pague|desative|use a "
+    r"ferramenta|cancella|esegui|trasferisci|invia|disattiva)\b|"
+    r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+){1,6}\(\s*[^)\n]{0,80}\))"  # delete_all(...), git.push(...)
+)
+_APPROVAL_CLAIMED = (
+    r"(?:\b(?:(?:has|have|had)\s+)?already\s+(?:been\s+)?(?:approved|agreed|authori[sz]ed|"
+    r"confirmed|signed off|given (?:consent|permission|approval))|\b(?:it's|it is|this is|"
+    r"that's|everything is|all) (?:already )?(?:pre-?approved|authori[sz]ed|approved|cleared)\b|"
+    r"\bpre-?approved\b|\bno (?:need|time) (?:to|for) (?:confirm\w*|ask\w*|check\w*|bother\w*|"
+    r"approv\w*|review\w*|tickets?)\b|\b(?:don't|do not|dont|never) (?:bother (?:asking|"
+    r"checking|confirming)|wait for (?:my |the |a )?(?:review|approval|confirmation|sign-off)|"
+    r"ask (?:me |the user |anyone )?(?:for (?:confirmation|approval|permission)|first)|"
+    r"flag (?:anything|it|this))\b|\bskip (?:the |all |any )?(?:usual |normal |standard )?"
+    r"(?:approval|confirmation|review|verification)s?(?: steps?)?\b|"
+    r"\bno (?:approval|confirmation|review|sign-off)s? (?:is |are )?"
+    r"(?:needed|required|necessary)\b|\bconfirmation (?:prompts? )?(?:are |is )?(?:disabled|"
+    r"turned off|not needed)\b|\bya (?:está|esta|fue) (?:autorizad|aprobad)[oa]|\b(?:ya )?"
+    r"(?:ha|han) (?:aprobado|autorizado|dado (?:su )?(?:permiso|consentimiento))\b|\bsáltate "
+    r"(?:la )?(?:confirmación|aprobación|revisión)\b|\bno (?:hace falta|es necesario) "
+    r"(?:confirmar|preguntar)\b|\b(?:a|ont) déjà (?:donné (?:son|leur) accord|approuvé|validé|"
+    r"autorisé)\b|\bdéjà (?:pré-?)?(?:approuvé|validé|autorisé)e?s?\b|\b(?:inutile|pas besoin) "
+    r"de (?:confirmer|demander)\b|\b(?:keine|ohne) (?:rückfrage|bestätigung|freigabe|"
+    r"genehmigung)\b|\bnicht nachfragen\b|\bfreigabe liegt (?:bereits |schon )?vor\b|\bbereits "
+    r"(?:genehmigt|freigegeben|bestätigt)\b|\b(?:já|ja) (?:está|esta|foi) (?:autorizad|"
+    r"aprovad)[oa]\b|\b(?:já|ja) (?:aprovou|autorizou|deu (?:o )?(?:consentimento|permissão))\b|"
+    r"\bnão (?:precisa|é preciso) (?:confirmar|perguntar)\b|\b(?:già|gia) (?:approvat|"
+    r"autorizzat)[oa]\b|\b(?:ha|hanno) già (?:approvato|autorizzato|dato il consenso)\b|"
+    r"\bnon serve (?:confermare|chiedere)\b|\bsalta (?:la )?conferma\b|"
+    r"\b(?:don't|do not) ask (?:me|the user|anyone) to (?:confirm|approve)\b|\b(?:user |customer )?"
+    r"consent was (?:already )?(?:captured|given|obtained)\b|\baucune (?:confirmation|validation) "
+    r"(?:n'est )?(?:nécessaire|requise)\b|\bsem (?:confirmação|aprovação)\b|\bsin "
+    r"(?:confirmación|aprobación)\b|\bsenza conferma\b|\b(?:o|el) cliente (?:já )?"
+    r"(?:autorizou|autorizó)\b)"
+)
+# -- a persona whose trait is never to refuse: the identity is declared, the limit lifted in
+# other words than `_NO_LIMITS` ("... 'Libre', who never refuses", "a no-filter friend")
+_PERSONA_SETUP = (
+    r"\b(?:you are|you're|ur|u r|adopt the (?:role|persona) of|role-?play as|play (?:the "
+    r"(?:role|part) of|as)|pretend (?:to be|you|that you)|imagine (?:you|that you|yourself)|"
+    r"become|eres|tú eres|tu eres|finge (?:ser|que)|finja (?:ser|que)|você é|voce é|fingi di "
+    r"essere|facciamo finta|tu es|tu sois|joue (?:le rôle|un|une)|incarne|du bist|spiel(?:e)? "
+    r"(?:die rolle|mein\w*)|tu so,? als|sei (?:ora|un[ao]?)|ora sei|agora você é)\b"
+)
+_NEVER_REFUSES = (
+    r"\b(?:never (?:refuses?|says no|declines?|holds back|adds? (?:caveats|warnings|"
+    r"disclaimers)|lectures?|moralizes?|says (?:['\"‘“]?i can't)|worries about)|(?:doesn't|does "
+    r"not|don't|do not) (?:care about|follow|have) (?:the |any )?(?:rules|limits|guidelines|"
+    r"filters?)|(?:refuses|declines) nothing|no[- ]filter|(?:refusals?|refusing) (?:is|are) "
+    r"(?:a form of|not allowed|forbidden)|refusal rate:? 0|limits:? none|nunca (?:se niega|"
+    r"recusa|rechaza|dice que no|da advertencias)|não recusa nada|nunca recusa|non rifiuta mai|"
+    r"ne refuse jamais|refuse jamais|verweigert nie|lehnt nie\w* ab|nie ab|(?:sin|sem|senza|"
+    r"sans|ohne) (?:ninguna|nenhuma|alcuna|aucune|jegliche|irgendwelche) (?:restricci\w+|"
+    r"regla\w*|norma\w*|regra\w*|limit\w*|regol\w*|restri\w+|règle\w*|regeln|einschränkung\w*))"
 )

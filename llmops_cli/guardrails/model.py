@@ -83,6 +83,9 @@ class InjectionModel:
     # (leave-one-source-out choice, bench/RESULTS.md); None: `threshold` alone decides
     threshold_alone: float | None = None
     threshold_plain: float | None = None
+    # the score from which a soft rule's finding counts (`injection_rules.SOFT_RULES`); None:
+    # soft rules count alone
+    threshold_soft: float | None = None
 
     def score(self, text: str) -> float:
         """Probability that the text is an injection (the highest over its windows)."""
@@ -263,4 +266,5 @@ def load() -> InjectionModel:
         version=str(meta["version"]),
         threshold_alone=float(meta["threshold_alone"]) if "threshold_alone" in meta else None,
         threshold_plain=float(meta["threshold_plain"]) if "threshold_plain" in meta else None,
+        threshold_soft=float(meta["threshold_soft"]) if "threshold_soft" in meta else None,
     )

@@ -201,13 +201,14 @@ def replace_spans(text: str, found: Sequence[PiiFinding]) -> str:
         key=lambda s: (s[0], -s[1]),
     )
     kept: list[list[Any]] = []
+    last: dict[str, list[Any]] = {}  # per type, the kept span reaching furthest (the latest)
     for span in spans:
-        for prev in reversed(kept):  # the same type, overlapping: the union
-            if prev[2] == span[2] and span[0] < prev[1]:
-                prev[1], prev[3] = max(prev[1], span[1]), max(prev[3], span[3])
-                break
+        prev = last.get(span[2])
+        if prev is not None and span[0] < prev[1]:  # the same type, overlapping: the union
+            prev[1], prev[3] = max(prev[1], span[1]), max(prev[3], span[3])
         else:
             kept.append(span)
+            last[span[2]] = span
     out: list[list[Any]] = []
     for span in kept:  # sorted by start, longest first
         if out and span[1] <= out[-1][1]:
