@@ -9,12 +9,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
 import pytest
+from linear import assert_linear
 
 from llmops_cli.guardrails import pii_shapes
 from llmops_cli.guardrails.pii import PATTERN_ENTITIES, detector, may_hold_pii
@@ -181,18 +181,8 @@ def test_bare_digit_national_numbers_need_a_label() -> None:
 
 def test_phone_matching_scales_linearly_on_digit_soup() -> None:
     """1 MB of "1 1 1 ..." took ~50 s in the number matcher: the work is now bounded per
-    text, so twice the input costs about twice the CPU (no wall-clock limits here)."""
-
-    def cpu(text: str) -> float:
-        start = time.process_time()
-        pii_shapes.find_phones(text, ("US", "DE"))
-        return time.process_time() - start
-
-    n = 100_000
-    cpu("1 " * 1000)  # warm up
-    small = min(cpu("1 " * n) for _ in range(2))
-    large = min(cpu("1 " * (2 * n)) for _ in range(2))
-    assert large / small < 3
+    text, so 4x the input costs about 4x the CPU (no wall-clock limits here)."""
+    assert_linear(lambda k: pii_shapes.find_phones("1 " * k, ("US", "DE")), 50_000)
 
 
 def test_phone_matcher_work_per_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -399,20 +389,11 @@ def test_where_our_patterns_differ_from_presidios_ours_are_right(
     ],
 )
 def test_pattern_entities_scale_linearly(unit: str) -> None:
-    """Every pattern's work per start position is bounded: twice the text costs about twice
-    the CPU (Presidio's email pattern took quadratic time on "a.a.a...@")."""
+    """Every pattern's work per start position is bounded: 4x the text costs about 4x the
+    CPU (Presidio's email pattern took quadratic time on "a.a.a...@")."""
     from llmops_cli.guardrails.pii_fast import analyze
 
-    def cpu(text: str) -> float:
-        start = time.process_time()
-        analyze(text)
-        return time.process_time() - start
-
-    n = 20_000 // len(unit)
-    analyze(unit * 100)  # warm up
-    small = min(cpu(unit * n + "@") for _ in range(2))
-    large = min(cpu(unit * (2 * n) + "@") for _ in range(2))
-    assert large / small < 3, (small, large)
+    assert_linear(lambda k: analyze(unit * k + "@"), 10_000 // len(unit))
 
 
 _NO_PRESIDIO_PROBE = """
@@ -477,8 +458,6 @@ def test_redaction_equals_presidios_anonymizer_on_every_corpus() -> None:
 def test_redaction_stays_linear_in_the_number_of_findings() -> None:
     """Thousands of values of two types in one text (a dumped table): each span meets only
     the last one of its type, so 4x the findings cost about 4x, not 16x (CPU time ratio)."""
-    import time
-
     from llmops_cli.guardrails.pii import PiiFinding, replace_spans
 
     def spans(n: int) -> tuple[str, list[PiiFinding]]:
@@ -487,14 +466,6 @@ def test_redaction_stays_linear_in_the_number_of_findings() -> None:
         found += [PiiFinding("IP_ADDRESS", 16 * i + 7, 16 * i + 15, 0.6) for i in range(n)]
         return text, found
 
-    def cpu(n: int) -> float:
-        text, found = spans(n)
-        start = time.process_time()
-        replace_spans(text, found)
-        return time.process_time() - start
-
     assert replace_spans(*spans(2)) == "<EMAIL_ADDRESS> <IP_ADDRESS> " * 2
-    cpu(1000)  # warm up
-    small = min(cpu(2000) for _ in range(3))
-    large = min(cpu(8000) for _ in range(3))
-    assert large / small < 8, (small, large)
+    prepared = {k: spans(k) for k in (200, 2000, 8000)}
+    assert_linear(lambda k: replace_spans(*prepared[k]), 2000)

@@ -1,0 +1,19 @@
+"""The linear-time check itself: it must tell a quadratic from a linear cost."""
+
+from __future__ import annotations
+
+import pytest
+from linear import assert_linear
+
+
+def _quadratic(k: int) -> int:
+    return sum(1 for i in range(k) for _ in range(i // 64))
+
+
+def test_a_quadratic_cost_fails_the_check() -> None:
+    with pytest.raises(AssertionError, match="4x the input"):
+        assert_linear(_quadratic, 600, attempts=2)
+
+
+def test_a_linear_cost_passes_it() -> None:
+    assert_linear(lambda k: sum(range(k * 200)), 600)
