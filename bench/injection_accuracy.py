@@ -1,5 +1,7 @@
-"""Prompt-injection accuracy per layer (rules, shipped classifier, combined: rules OR
-classifier >= threshold) on labelled JSONL files, and throughput in texts per CPU-second.
+"""Prompt-injection accuracy per layer (rules, every rule counting alone; shipped classifier)
+and combined: the shipped decision (`detect`, soft rules gated by the classifier's
+`threshold_soft`, what `llmops guard` runs), on labelled JSONL files, and throughput in texts
+per CPU-second.
 
 Run: `.venv/bin/python bench/injection_accuracy.py --data FILE [--data FILE ...] [--half dev|check]`
 Each line: {"id", "text", "label": "injection"|"benign", "family", "lang", "hard_negative"}.
@@ -16,7 +18,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from llmops_cli.guardrails.injection import MODEL_RULE, detect, model_finding, rule_findings
+from llmops_cli.guardrails.injection import (
+    MODEL_RULE,
+    detect,
+    detect_many,
+    model_finding,
+    rule_findings,
+)
 from llmops_cli.guardrails.model import load
 from llmops_cli.guardrails.normalize import views
 
@@ -33,14 +41,14 @@ def _rows(paths: list[Path], half: str | None = None) -> list[dict[str, Any]]:
 
 
 def _verdicts(rows: list[dict[str, Any]]) -> dict[str, list[bool]]:
-    out: dict[str, list[bool]] = {"rules": [], "classifier": [], "combined": []}
+    """Per layer, whether each row is flagged; "combined" is `detect`'s verdict (the shipped
+    decision), not rules OR classifier: a soft rule counts there only with the classifier."""
+    out: dict[str, list[bool]] = {"rules": [], "classifier": []}
     for row in rows:
         normalised = views(row["text"])
-        rules = bool(rule_findings(normalised))
-        classifier = model_finding(normalised) is not None
-        out["rules"].append(rules)
-        out["classifier"].append(classifier)
-        out["combined"].append(rules or classifier)
+        out["rules"].append(bool(rule_findings(normalised)))
+        out["classifier"].append(model_finding(normalised) is not None)
+    out["combined"] = [bool(found) for found in detect_many([r["text"] for r in rows])]
     return out
 
 
