@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import Cli, git
 from test_registry import bump_prompt, evaluate
-from test_registry_remote import clone, registry_of, remote_events
+from test_registry_remote import clone, push_first_during_next_push, registry_of, remote_events
 
 from llmops_cli.project import Project
 from llmops_cli.registry.registry import Registry
@@ -139,3 +139,69 @@ def test_a_silent_remote_costs_a_local_write_a_few_seconds_and_the_gate_its_full
     assert gate.exit_code == 0, gate.output
     assert gate.stderr.startswith("fetching origin (up to 7 s)...")
     assert "(not fetched: git fetch origin: no answer within 7 s" in gate.stdout
+
+
+def three_in_prod(cli: Cli, remote: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """1.0.0, 1.1.0 and then 1.2.0 released to prod through origin, and two clones of it."""
+    a = clone(remote, tmp_path / "a")
+    for version in ("1.0.0", "1.1.0", "1.2.0"):
+        if version != "1.0.0":
+            git(a, "checkout", "-q", "--", "manifests")  # bump_prompt starts from 1.0.0
+            bump_prompt(a, version)
+        evaluate(cli, a)
+        release(cli, a, "--push")
+    return a, clone(remote, tmp_path / "b")
+
+
+def prod_versions(remote: Path) -> list[str]:
+    return [e["version"] for e in remote_events(remote) if e["stage"] == "prod"]
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_two_oncalls_rolling_back_at_once_roll_back_one_version_not_two(
+    remote: Path, tmp_path: Path, cli: Cli, output: str
+) -> None:
+    a, b = three_in_prod(cli, remote, tmp_path)
+    assert rollback(cli, b, *APPROVED)[0] == 0  # b rolls prod back 1.2.0 -> 1.1.0 ...
+    push_first_during_next_push(a, b, tmp_path / "raced")  # ... and pushes it just before a
+
+    code, out, err = rollback(cli, a, *APPROVED, "--push", "-f", output)
+    assert code == 0, err
+    assert (tmp_path / "raced").exists()  # a's first push lost the race
+    assert prod_versions(remote) == ["1.0.0", "1.1.0", "1.2.0", "1.1.0"]  # not 1.0.0 too
+    said = "support-bot in prod already holds 1.1.0: someone else rolled it back from 1.2.0"
+    if output == "json":
+        data = json.loads(out)
+        assert data["changed"] is False and data["pushed"] is True
+        assert (data["type"], data["version"], data["previous_version"]) == (
+            "rollback",
+            "1.1.0",
+            "1.2.0",
+        )
+        assert data["event_id"] == remote_events(remote)[-1]["id"]  # b's event
+        assert any(said in note for note in data["notes"])
+    else:
+        assert "support-bot@1.1.0 is already in prod: nothing to do" in out
+        assert said in out
+    assert registry_of(a).store.tip() == git(remote, "rev-parse", "llmops/registry").strip()
+
+
+def test_a_rollback_whose_stage_moved_elsewhere_meanwhile_refuses_with_the_way_out(
+    remote: Path, tmp_path: Path, cli: Cli
+) -> None:
+    a, b = three_in_prod(cli, remote, tmp_path)
+    assert rollback(cli, b, *APPROVED, "--to", "1.0.0")[0] == 0  # b: 1.2.0 -> 1.0.0
+    push_first_during_next_push(a, b, tmp_path / "raced")
+    theirs = registry_of(b).store.tip()  # what origin holds once b's push lands
+
+    code, out, err = rollback(cli, a, *APPROVED, "--push")
+    assert code == 1, out
+    assert (tmp_path / "raced").exists()
+    said = " ".join(err.split())
+    assert "support-bot in prod moved from 1.2.0 to 1.0.0 while this rollback (1.2.0 -> 1.1.0)" in (
+        said
+    )
+    assert "nothing was written" in said
+    assert "`llmops rollback support-bot --stage prod --to 1.1.0 --reason ... --push`" in said
+    assert git(remote, "rev-parse", "llmops/registry").strip() == theirs
+    assert registry_of(a).store.tip() == theirs  # a's event taken back off

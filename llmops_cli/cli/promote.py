@@ -149,6 +149,10 @@ def rollback(
     if output is OutputFormat.json:
         typer.echo(event_json(result))
         return
+    if not result.changed:  # the notes say why (another on-call rolled it back first)
+        typer.echo(f"{event.pipeline}@{event.version} is already in {event.stage}: nothing to do")
+        _where(result)
+        return
     direction = "forward" if event.direction == "forward" else "back"
     typer.echo(
         f"rolled {direction} {event.pipeline} in {event.stage}: {event.from_version} -> "

@@ -293,9 +293,11 @@ def _unchanged(
     push: bool,
     warning: str,
     reapply: Reapply,
+    note: str = "",
 ) -> PromotionResult:
-    """A promote of the version the stage already holds: no event; the result carries the
-    event that put it there. With --push, events written here and not pushed yet still go."""
+    """A promote (or a retried rollback) of the version the stage already holds: no event;
+    the result carries the event that put it there, and `note` says why nothing was done.
+    With --push, events written here and not pushed yet still go."""
     pushed_pending = registry.push_pending(reapply=reapply) if push else False
     entry = registry.current(name, stage) or {}
     event = registry.event(str(entry.get("event")))
@@ -310,7 +312,7 @@ def _unchanged(
             at=str(entry.get("at") or ""),
             fingerprint=entry.get("fingerprint"),
         )
-    notes = [*registry.reapplied]
+    notes = [*registry.reapplied, *filter(None, [note])]
     if pushed_pending:
         notes.append(f"pushed the events written here before to {registry.remote}")
     return PromotionResult(
@@ -446,7 +448,10 @@ def rollback(
         if push
         else registry.record
     )
-    event = _write(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
+    try:
+        event = _write(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
+    except NothingToDo as done:  # a retry found the pinned target there: someone else did it
+        return _unchanged(registry, name, stage, push, warning, reapply, note=str(done))
     return _result(project, registry, event, push, warning)
 
 
@@ -462,7 +467,11 @@ def _rollback_precheck(
     approvers: Sequence[str],
 ) -> Precheck:
     """The target of a rollback on the state it is written on, and its approvals: waived
-    only for the previous version, and only when llmops.yaml says so for the stage."""
+    only for the previous version, and only when llmops.yaml says so for the stage. The
+    first call pins the change (from X to Y, what the engineer is told); a retry on a state
+    that moved (a lost push race) is a compare-and-swap on it: the stage holding Y already
+    is nothing to do, holding neither X nor Y refuses (never one version too far)."""
+    pinned: dict[str, dict[str, Any]] = {}
 
     def precheck(
         state: dict[str, Any], history: StageHistory
@@ -474,13 +483,19 @@ def _rollback_precheck(
                 f"{name} has never been promoted to {stage}; nothing to roll back"
                 + ("" if name in pipelines else did_you_mean(name, pipelines))
             )
-        where = _rollback_target(name, stage, current, history, to)
+        if pinned:
+            _check_pinned(name, stage, current, pinned["from"], pinned["to"])
+        where = _rollback_target(
+            name, stage, current, history, pinned["to"]["version"] if pinned else to
+        )
         previous = where.get("history_index") == len(history.earlier) - 1
         waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
         if not waived:
             _check_approvals(rule, stage, approvers, "a rollback into it")
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
+        pinned.setdefault("from", dict(current))
+        pinned.setdefault("to", target)
         more = {
             **where,
             "direction": "back" if "history_index" in where else "forward",
@@ -498,6 +513,34 @@ def _rollback_precheck(
         return target, more
 
     return precheck
+
+
+def _check_pinned(
+    name: str,
+    stage: str,
+    current: dict[str, Any],
+    was: dict[str, Any],
+    target: dict[str, Any],
+) -> None:
+    """A retried rollback `was` -> `target` on the stage entry `current` found now: nothing
+    to do when it holds the target, an error unless it still holds what was rolled back."""
+    if _same_entry(current, target):
+        raise NothingToDo(
+            f"{name} in {stage} already holds {target['version']}: someone else rolled it "
+            f"back from {was['version']} meanwhile; nothing to do"
+        )
+    if not _same_entry(current, was):
+        raise LlmopsError(
+            f"{name} in {stage} moved from {was['version']} to {current['version']} while "
+            f"this rollback ({was['version']} -> {target['version']}) was written; nothing "
+            f"was written. If {target['version']} should still replace {current['version']}, "
+            f"run `llmops rollback {name} --stage {stage} --to {target['version']} --reason "
+            "... --push`"
+        )
+
+
+def _same_entry(entry: dict[str, Any], other: dict[str, Any]) -> bool:
+    return all(entry.get(k) == other.get(k) for k in ("version", "fingerprint"))
 
 
 def _rollback_target(
