@@ -67,13 +67,14 @@ __all__ += ["GateCheck", "GateVerdict", "gate", "load_verdict"]
 # registry (promote, rollback, export) --------------------------------------------------------
 
 from llmops_cli.registry.export import export, reproduce  # noqa: E402
-from llmops_cli.registry.promotion import promote, rollback  # noqa: E402
+from llmops_cli.registry.promotion import promote  # noqa: E402
 from llmops_cli.registry.reads import (  # noqa: E402
     registry_diff,
     registry_history,
     registry_list,
     registry_show,
 )
+from llmops_cli.registry.rollback import rollback  # noqa: E402
 from llmops_cli.registry.types import (  # noqa: E402
     ExportedConfig,
     PipelineStatus,

@@ -132,7 +132,7 @@ def rollback(
     previous version). Readers of this registry (`llmops export`) see the change at once;
     other clones once it is pushed (--push).
     """
-    from llmops_cli.registry.promotion import rollback as do_rollback
+    from llmops_cli.registry.rollback import rollback as do_rollback
 
     proj = open_project(project)
     result = do_rollback(

@@ -1,4 +1,4 @@
-"""Promote and roll back: the rules on top of the registry."""
+"""Promote: the rules on top of the registry, and the pieces a rollback (rollback.py) shares."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import yaml
 
 from llmops_cli.contracts.report import load_report
 from llmops_cli.contracts.verdict import GateVerdict, load_verdict
-from llmops_cli.errors import LlmopsError, did_you_mean
+from llmops_cli.errors import LlmopsError
 from llmops_cli.fileio import PathArg
 from llmops_cli.gitinfo import head_commit
-from llmops_cli.manifests.catalog import Catalog, split_ref
+from llmops_cli.manifests.catalog import Catalog
 from llmops_cli.manifests.immutability import next_patch
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
@@ -125,11 +125,11 @@ def promote(
     )
     report_path, verdict, not_evidence = find_evidence(project, resolved, force=force)
     decision = _canary_evidence(Path(evidence), resolved, force) if evidence is not None else None
-    _check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
+    check_approvals(registry.protected.get(stage, ProtectedStage()), stage, approvers)
     # build on the remote's registry, never a second history beside it; without --push a
     # host that is down only warns (a local rollback must stay possible)
-    reapply = _reapplier(registry)
-    warning = _sync(registry, push, progress, reapply, "promote")
+    reapply = reapplier(registry)
+    warning = sync_remote(registry, push, progress, reapply, "promote")
     registered = _registered_unchanged(registry, resolved)
     refs = _refs(resolved)
     index = registry.stages.index(stage)
@@ -163,7 +163,7 @@ def promote(
         "report_sha256": file_sha256(report_path),
         "gate_verdict": verdict.verdict,
         "approvers": list(approvers),
-        **_actor(registry),
+        **actor_fields(registry),
         "reason": reason,
         "forced": force,
         "manifests": refs,
@@ -180,13 +180,13 @@ def promote(
         else registry.record
     )
     try:
-        event = _write(registry, write, ("promote", name, stage, fields, precheck, files))
+        event = write_event(registry, write, ("promote", name, stage, fields, precheck, files))
     except NothingToDo:
-        return _unchanged(registry, name, stage, push, warning, reapply)
-    return _result(project, registry, event, push, warning)
+        return unchanged_result(registry, name, stage, push, warning, reapply)
+    return promotion_result(project, registry, event, push, warning)
 
 
-def _write(
+def write_event(
     registry: Registry, write: Callable[..., dict[str, Any]], args: tuple[Any, ...]
 ) -> dict[str, Any]:
     """`write(*args)`; when its rules refuse it after local events were re-applied on the
@@ -231,7 +231,7 @@ def _promote_precheck(
     return precheck
 
 
-def _sync(
+def sync_remote(
     registry: Registry, push: bool, progress: Progress | None, reapply: Reapply, verb: str
 ) -> str:
     """Fetch before a write (a short deadline without --push, when there is a copy to fall
@@ -249,12 +249,12 @@ def _sync(
         ) from None
 
 
-def _actor(registry: Registry) -> dict[str, str]:
+def actor_fields(registry: Registry) -> dict[str, str]:
     actor = registry.actor()
     return {"actor": actor} if actor else {}
 
 
-def _reapplier(registry: Registry) -> Reapply:
+def reapplier(registry: Registry) -> Reapply:
     """How to re-check a promote or rollback written here on the remote's state, when the
     two diverged: as a promote of that version, or a rollback `--to` that version, with the
     approvers it recorded."""
@@ -264,14 +264,16 @@ def _reapplier(registry: Registry) -> Reapply:
         rule = registry.protected.get(stage, ProtectedStage())
         approvers = tuple(event.get("approvers") or ())
         if event["type"] == "rollback":
-            return _rollback_precheck(name, stage, version, rule, approvers)
+            from llmops_cli.registry.rollback import rollback_precheck  # it imports this module
+
+            return rollback_precheck(name, stage, version, rule, approvers)
         if event["type"] != "promote" or stage not in registry.stages:
             raise LlmopsError(
                 f"cannot re-apply event #{event['seq']} ({event['type']} into {stage}) on "
                 f"{registry.remote}'s registry; to keep {registry.remote}'s and drop the local "
                 f"events, run `git update-ref {registry.store.ref} {registry.store.tracking}`"
             )
-        _check_approvals(rule, stage, approvers)
+        check_approvals(rule, stage, approvers)
         index = registry.stages.index(stage)
         return _promote_precheck(
             name,
@@ -286,7 +288,7 @@ def _reapplier(registry: Registry) -> Reapply:
     return precheck_of
 
 
-def _unchanged(
+def unchanged_result(
     registry: Registry,
     name: str,
     stage: str,
@@ -325,7 +327,7 @@ def _unchanged(
     )
 
 
-def _result(
+def promotion_result(
     project: Project, registry: Registry, event: dict[str, Any], pushed: bool, warning: str
 ) -> PromotionResult:
     """The event as written, with the warnings to show (e.g. the remote not reached). The
@@ -344,7 +346,7 @@ def _result(
     )
 
 
-def _check_approvals(
+def check_approvals(
     rule: ProtectedStage, stage: str, approvers: Sequence[str], what: str = "it"
 ) -> None:
     """At least `rule.needed` distinct approvers among the names llmops.yaml accepts. A name
@@ -406,175 +408,3 @@ def _canary_evidence(path: Path, resolved: ResolvedPipeline, force: bool) -> dic
             f"({'; '.join(decision.get('reasons', []))}); pass --force --reason to override"
         )
     return decision
-
-
-def rollback(
-    project: ProjectLike,
-    pipeline: str,
-    stage: str = "prod",
-    *,
-    reason: str,
-    to: str | None = None,
-    approvers: Sequence[str] = (),
-    push: bool = False,
-    progress: Progress | None = None,
-) -> PromotionResult:
-    """Put `stage` back to its previous version, or to version `to` (also forward again to
-    one a rollback left), reusing that version's original evidence; `reason` is recorded.
-    A protected stage needs its approvers, as for a promotion, unless llmops.yaml sets
-    `rollback_to_previous_without_approval` for it and the target is the previous version.
-    `push` and `progress` as for `promote`."""
-    project = as_project(project)
-    registry = Registry(project)
-    name = split_ref(pipeline)[0]
-    if stage not in registry.stages:
-        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
-    rule = registry.protected.get(stage, ProtectedStage())
-    if not rule.rollback_to_previous_without_approval:  # fail before any network wait
-        _check_approvals(rule, stage, approvers, "a rollback into it")
-    precheck = _rollback_precheck(name, stage, to, rule, tuple(approvers))
-    # the target is read from the remote's registry when there is one (or the last copy)
-    reapply = _reapplier(registry)
-    warning = _sync(registry, push, progress, reapply, "roll back")
-    fields = {
-        "from_stage": stage,
-        "reason": reason,
-        "approvers": list(approvers),
-        **_actor(registry),
-        "source_commit": head_commit(project.root)["sha"],
-    }
-    write = (
-        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
-        if push
-        else registry.record
-    )
-    try:
-        event = _write(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
-    except NothingToDo as done:  # a retry found the pinned target there: someone else did it
-        return _unchanged(registry, name, stage, push, warning, reapply, note=str(done))
-    return _result(project, registry, event, push, warning)
-
-
-def _no_files(_id: str, _state: dict[str, Any]) -> dict[str, str]:
-    return {}
-
-
-def _rollback_precheck(
-    name: str,
-    stage: str,
-    to: str | None,
-    rule: ProtectedStage,
-    approvers: Sequence[str],
-) -> Precheck:
-    """The target of a rollback on the state it is written on, and its approvals: waived
-    only for the previous version, and only when llmops.yaml says so for the stage. The
-    first call pins the change (from X to Y, what the engineer is told); a retry on a state
-    that moved (a lost push race) is a compare-and-swap on it: the stage holding Y already
-    is nothing to do, holding neither X nor Y refuses (never one version too far)."""
-    pinned: dict[str, dict[str, Any]] = {}
-
-    def precheck(
-        state: dict[str, Any], history: StageHistory
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        pipelines = state.get("pipelines", {})
-        current = pipelines.get(name, {}).get(stage)
-        if current is None:
-            raise LlmopsError(
-                f"{name} has never been promoted to {stage}; nothing to roll back"
-                + ("" if name in pipelines else did_you_mean(name, pipelines))
-            )
-        if pinned:
-            _check_pinned(name, stage, current, pinned["from"], pinned["to"])
-        where = _rollback_target(
-            name, stage, current, history, pinned["to"]["version"] if pinned else to
-        )
-        previous = where.get("history_index") == len(history.earlier) - 1
-        waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
-        if not waived:
-            _check_approvals(rule, stage, approvers, "a rollback into it")
-        source = history.earlier if "history_index" in where else history.rolled_back
-        target = dict(source[next(iter(where.values()))])
-        pinned.setdefault("from", dict(current))
-        pinned.setdefault("to", target)
-        more = {
-            **where,
-            "direction": "back" if "history_index" in where else "forward",
-            "from_version": current["version"],
-            "evidence_event": target.get("event"),  # the original evidence is reused
-            "fingerprint": target["fingerprint"],
-            "change_type": change_type(current, target.get("manifests", {})),
-            "manifests": target.get("manifests", {}),
-        }
-        if waived and len(set(approvers)) < rule.needed:
-            more["approval_waived"] = (
-                f"rollback to the previous version (registry.protected.{stage}."
-                "rollback_to_previous_without_approval in llmops.yaml)"
-            )
-        return target, more
-
-    return precheck
-
-
-def _check_pinned(
-    name: str,
-    stage: str,
-    current: dict[str, Any],
-    was: dict[str, Any],
-    target: dict[str, Any],
-) -> None:
-    """A retried rollback `was` -> `target` on the stage entry `current` found now: nothing
-    to do when it holds the target, an error unless it still holds what was rolled back."""
-    if _same_entry(current, target):
-        raise NothingToDo(
-            f"{name} in {stage} already holds {target['version']}: someone else rolled it "
-            f"back from {was['version']} meanwhile; nothing to do"
-        )
-    if not _same_entry(current, was):
-        raise LlmopsError(
-            f"{name} in {stage} moved from {was['version']} to {current['version']} while "
-            f"this rollback ({was['version']} -> {target['version']}) was written; nothing "
-            f"was written. If {target['version']} should still replace {current['version']}, "
-            f"run `llmops rollback {name} --stage {stage} --to {target['version']} --reason "
-            "... --push`"
-        )
-
-
-def _same_entry(entry: dict[str, Any], other: dict[str, Any]) -> bool:
-    return all(entry.get(k) == other.get(k) for k in ("version", "fingerprint"))
-
-
-def _rollback_target(
-    name: str,
-    stage: str,
-    current: dict[str, Any],
-    history: StageHistory,
-    to_version: str | None,
-) -> dict[str, int]:
-    """Where the target entry is: {"history_index": i} (back to an earlier version) or
-    {"rolled_back_index": i} (forward again to a version a rollback left)."""
-    if to_version is None:
-        if not history.earlier:
-            forward = ", ".join(e["version"] for e in history.rolled_back)
-            raise LlmopsError(
-                f"{name} in {stage} has no previous version to roll back to "
-                f"(current: {current['version']})"
-                + (f"; to roll forward, pass --to with one of: {forward}" if forward else "")
-            )
-        return {"history_index": len(history.earlier) - 1}
-    if to_version == current["version"]:
-        raise LlmopsError(f"{name}@{to_version} is already in {stage}")
-    for key, entries in (
-        ("history_index", history.earlier),
-        ("rolled_back_index", history.rolled_back),
-    ):
-        matches = [i for i, e in enumerate(entries) if e["version"] == to_version]
-        if matches:
-            return {key: matches[-1]}
-    held = [e["version"] for e in [*history.earlier, *history.rolled_back]]
-    known = ", ".join(v for v in dict.fromkeys(held) if v != current["version"])
-    now = f"{current['version']} (now)"
-    raise LlmopsError(
-        f"{name}@{to_version} was never in {stage}; versions it held: "
-        f"{', '.join(filter(None, (known, now)))} "
-        f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
-    )

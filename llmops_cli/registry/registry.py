@@ -346,12 +346,12 @@ class Registry(RemoteSync):
         ) -> tuple[dict[str, Any], dict[str, Any]]:
             name, stage = event["pipeline"], event["stage"]
             now = state.get("pipelines", {}).get(name, {}).get(stage)
-            if _holds(now, event["version"], event.get("fingerprint")):
+            if holds(now, event["version"], event.get("fingerprint")):
                 raise NothingToDo(f"{what}: {self.remote} already has it")
             if decided_on is None:
                 moved = now is not None
             else:
-                moved = not _holds(now, decided_on.get("version"), decided_on.get("fingerprint"))
+                moved = not holds(now, decided_on.get("version"), decided_on.get("fingerprint"))
             if moved:
                 was, held = _entry(decided_on), _entry(now)
                 if was == held:
@@ -452,7 +452,7 @@ RECORDED = ("id", "seq", "type", "pipeline", "version", "stage", "previous_versi
             "tool_version", "approval_waived")  # fmt: skip
 
 
-def _holds(entry: Mapping[str, Any] | None, version: object, fingerprint: object) -> bool:
+def holds(entry: Mapping[str, Any] | None, version: object, fingerprint: object) -> bool:
     """The stage entry is that version (and fingerprint, when one is known)."""
     if entry is None or entry.get("version") != version:
         return False

@@ -1,0 +1,197 @@
+"""Roll back: a stage put back to its previous version (or any version it held, also forward
+again), with the target pinned on the first attempt so that a retry after a lost push race
+never goes one version too far."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from llmops_cli.errors import LlmopsError, did_you_mean
+from llmops_cli.gitinfo import head_commit
+from llmops_cli.manifests.catalog import split_ref
+from llmops_cli.project import ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.layout import StageHistory
+from llmops_cli.registry.promotion import (
+    actor_fields,
+    change_type,
+    check_approvals,
+    promotion_result,
+    reapplier,
+    sync_remote,
+    unchanged_result,
+    write_event,
+)
+from llmops_cli.registry.registry import Registry, holds
+from llmops_cli.registry.remote import NothingToDo, Precheck
+from llmops_cli.registry.store import Progress
+from llmops_cli.registry.types import PromotionResult
+
+
+def rollback(
+    project: ProjectLike,
+    pipeline: str,
+    stage: str = "prod",
+    *,
+    reason: str,
+    to: str | None = None,
+    approvers: Sequence[str] = (),
+    push: bool = False,
+    progress: Progress | None = None,
+) -> PromotionResult:
+    """Put `stage` back to its previous version, or to version `to` (also forward again to
+    one a rollback left), reusing that version's original evidence; `reason` is recorded.
+    A protected stage needs its approvers, as for a promotion, unless llmops.yaml sets
+    `rollback_to_previous_without_approval` for it and the target is the previous version.
+    `push` and `progress` as for `promote`."""
+    project = as_project(project)
+    registry = Registry(project)
+    name = split_ref(pipeline)[0]
+    if stage not in registry.stages:
+        raise LlmopsError(f"unknown stage {stage!r}; stages: {', '.join(registry.stages)}")
+    rule = registry.protected.get(stage, ProtectedStage())
+    if not rule.rollback_to_previous_without_approval:  # fail before any network wait
+        check_approvals(rule, stage, approvers, "a rollback into it")
+    precheck = rollback_precheck(name, stage, to, rule, tuple(approvers))
+    # the target is read from the remote's registry when there is one (or the last copy)
+    reapply = reapplier(registry)
+    warning = sync_remote(registry, push, progress, reapply, "roll back")
+    fields = {
+        "from_stage": stage,
+        "reason": reason,
+        "approvers": list(approvers),
+        **actor_fields(registry),
+        "source_commit": head_commit(project.root)["sha"],
+    }
+    write = (
+        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
+        if push
+        else registry.record
+    )
+    try:
+        event = write_event(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
+    except NothingToDo as done:  # a retry found the pinned target there: someone else did it
+        return unchanged_result(registry, name, stage, push, warning, reapply, note=str(done))
+    return promotion_result(project, registry, event, push, warning)
+
+
+def _no_files(_id: str, _state: dict[str, Any]) -> dict[str, str]:
+    return {}
+
+
+def rollback_precheck(
+    name: str,
+    stage: str,
+    to: str | None,
+    rule: ProtectedStage,
+    approvers: Sequence[str],
+) -> Precheck:
+    """The target of a rollback on the state it is written on, and its approvals: waived
+    only for the previous version, and only when llmops.yaml says so for the stage. The
+    first call pins the change (from X to Y, what the engineer is told); a retry on a state
+    that moved (a lost push race) is a compare-and-swap on it: the stage holding Y already
+    is nothing to do, holding neither X nor Y refuses (never one version too far)."""
+    pinned: dict[str, dict[str, Any]] = {}
+
+    def precheck(
+        state: dict[str, Any], history: StageHistory
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        pipelines = state.get("pipelines", {})
+        current = pipelines.get(name, {}).get(stage)
+        if current is None:
+            raise LlmopsError(
+                f"{name} has never been promoted to {stage}; nothing to roll back"
+                + ("" if name in pipelines else did_you_mean(name, pipelines))
+            )
+        if pinned:
+            _check_pinned(name, stage, current, pinned["from"], pinned["to"])
+        where = _rollback_target(
+            name, stage, current, history, pinned["to"]["version"] if pinned else to
+        )
+        previous = where.get("history_index") == len(history.earlier) - 1
+        waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
+        if not waived:
+            check_approvals(rule, stage, approvers, "a rollback into it")
+        source = history.earlier if "history_index" in where else history.rolled_back
+        target = dict(source[next(iter(where.values()))])
+        pinned.setdefault("from", dict(current))
+        pinned.setdefault("to", target)
+        more = {
+            **where,
+            "direction": "back" if "history_index" in where else "forward",
+            "from_version": current["version"],
+            "evidence_event": target.get("event"),  # the original evidence is reused
+            "fingerprint": target["fingerprint"],
+            "change_type": change_type(current, target.get("manifests", {})),
+            "manifests": target.get("manifests", {}),
+        }
+        if waived and len(set(approvers)) < rule.needed:
+            more["approval_waived"] = (
+                f"rollback to the previous version (registry.protected.{stage}."
+                "rollback_to_previous_without_approval in llmops.yaml)"
+            )
+        return target, more
+
+    return precheck
+
+
+def _check_pinned(
+    name: str,
+    stage: str,
+    current: dict[str, Any],
+    was: dict[str, Any],
+    target: dict[str, Any],
+) -> None:
+    """A retried rollback `was` -> `target` on the stage entry `current` found now: nothing
+    to do when it holds the target, an error unless it still holds what was rolled back."""
+    if holds(current, target["version"], target.get("fingerprint")):
+        raise NothingToDo(
+            f"{name} in {stage} already holds {target['version']}: someone else rolled it "
+            f"back from {was['version']} meanwhile; nothing to do"
+        )
+    if not holds(current, was["version"], was.get("fingerprint")):
+        raise LlmopsError(
+            f"{name} in {stage} moved from {was['version']} to {current['version']} while "
+            f"this rollback ({was['version']} -> {target['version']}) was written; nothing "
+            f"was written. If {target['version']} should still replace {current['version']}, "
+            f"run `llmops rollback {name} --stage {stage} --to {target['version']} --reason "
+            "... --push`"
+        )
+
+
+def _rollback_target(
+    name: str,
+    stage: str,
+    current: dict[str, Any],
+    history: StageHistory,
+    to_version: str | None,
+) -> dict[str, int]:
+    """Where the target entry is: {"history_index": i} (back to an earlier version) or
+    {"rolled_back_index": i} (forward again to a version a rollback left)."""
+    if to_version is None:
+        if not history.earlier:
+            forward = ", ".join(e["version"] for e in history.rolled_back)
+            raise LlmopsError(
+                f"{name} in {stage} has no previous version to roll back to "
+                f"(current: {current['version']})"
+                + (f"; to roll forward, pass --to with one of: {forward}" if forward else "")
+            )
+        return {"history_index": len(history.earlier) - 1}
+    if to_version == current["version"]:
+        raise LlmopsError(f"{name}@{to_version} is already in {stage}")
+    for key, entries in (
+        ("history_index", history.earlier),
+        ("rolled_back_index", history.rolled_back),
+    ):
+        matches = [i for i, e in enumerate(entries) if e["version"] == to_version]
+        if matches:
+            return {key: matches[-1]}
+    held = [e["version"] for e in [*history.earlier, *history.rolled_back]]
+    known = ", ".join(v for v in dict.fromkeys(held) if v != current["version"])
+    now = f"{current['version']} (now)"
+    raise LlmopsError(
+        f"{name}@{to_version} was never in {stage}; versions it held: "
+        f"{', '.join(filter(None, (known, now)))} "
+        f"(to put a new version there, use `llmops promote {name} --to {stage}`)"
+    )
