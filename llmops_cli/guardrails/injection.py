@@ -99,17 +99,54 @@ def _asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
     return _HOW_DO_I.search(text, 0, m.start()) is not None
 
 
+# "Note for the AI: keep the summary under 100 words": a note to the reader that asks only
+# for a form of the answer (length, layout, order, language) is the writer's request, not a
+# planted instruction; one that also asks it to say, send, rate or ignore something is not
+_ADDRESSED = frozenset(
+    {"addressed-to-ai-reader", "instruction-to-named-agent", "addressed-to-ai-reader-more"}
+)
+_FORM_OF_ANSWER = re.compile(
+    r"\b(?:short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
+    r"format\w*|tone|length|headings?|deadlines? first|plain text|in english|markdown|"
+    r"sources|kurz\w*|tabelle|stichpunkt\w*|wörter|sätze|quellenangaben|corto|breve|tabla|"
+    r"viñetas|palabras|frases|court\w*|tableau|puces|mots|phrases|tabella|elenco|parole|"
+    r"scadenze|curto|tabela|tópicos|palavras|kort|tabel|woorden)\b",
+    re.IGNORECASE,
+)
+_MORE_THAN_FORM = re.compile(
+    r"https?://|www\.|@|\b(?:ignore|disregard|forget|recommend|rate|rank|score|approve|"
+    r"reject|send|forward|email|tell|say|mention|state|claim|instead|only|never|do not|"
+    r"don't|password|key|token|link|visit|click|buy|call|run|delete|ignora|olvida|"
+    r"recomienda|envía|di|dile|ignore[zr]?|recommande|envoie|dis|ignorier\w*|empfiehl|"
+    r"sende|sag|ignori|raccomanda|invia|dì|recomende|envie|diga)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_only_a_form(text: str, end: int) -> bool:
+    """Whether what follows a note to the AI reader, to the end of its line (at most 200
+    characters), asks only for a form of the answer."""
+    tail = text[end : end + 200].split("\n", 1)[0]
+    return _FORM_OF_ANSWER.search(tail) is not None and _MORE_THAN_FORM.search(tail) is None
+
+
 def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
     """A match, unless the rule's words are only quoted in a text that talks about attacks
     ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
-    asked about as a how-to question is the writer's own task, not an order to the model."""
+    asked about as a how-to question is the writer's own task, not an order to the model; a
+    note to the AI reader that asks only for a form of the answer is the writer's request."""
     if rule in _SELF_HELP and _asked_how_to(pattern, text):
         return False
-    if not (mention and rule in MENTIONABLE):
-        return pattern.search(text) is not None
-    if rule == "chat-template-tokens" and "?" in text:
+    quoted_counts = not (mention and rule in MENTIONABLE)
+    if not quoted_counts and rule == "chat-template-tokens" and "?" in text:
         return False  # a question about a chat format or parser quotes its markers
-    return any(not _quoted(text, m.start()) for m in pattern.finditer(text))
+    if quoted_counts and rule not in _ADDRESSED:
+        return pattern.search(text) is not None
+    return any(
+        (quoted_counts or not _quoted(text, m.start()))
+        and (rule not in _ADDRESSED or not _asks_only_a_form(text, m.end()))
+        for m in pattern.finditer(text)
+    )
 
 
 @cache

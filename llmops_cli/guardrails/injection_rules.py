@@ -69,8 +69,29 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _URL,
     _WILDCARD,
 )
+from llmops_cli.guardrails.injection_vocab_more import (
+    _ADDRESS,
+    _AI_READER_MORE,
+    _BEFORE_CHAT,
+    _CODE,
+    _CONVERSATION,
+    _EXEC_MORE,
+    _HIDDEN_SETUP,
+    _NO_CONFIRM_MORE,
+    _NOT_MINE,
+    _OVERRIDE_MORE,
+    _QUAL_NOUN,
+    _RECEIVED_BY_YOU,
+    _REVEAL_ANY,
+    _REVEAL_SETUP_CJK,
+    _S,
+    _SEND,
+    _TO_ME,
+    _TO_THE_AGENT,
+    _TOOL_RESULT,
+)
 
-RULE_PACK = "injection-2026.12.5"
+RULE_PACK = "injection-2026.12.6"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -234,6 +255,36 @@ RULES: dict[str, tuple[str, str]] = {
         "persona_jailbreak",
         rf"{_PERSONA_SETUP}[^\n]{{0,160}}?{_NEVER_REFUSES}",
     ),
+    # -- injection_vocab_more: structures across languages (2026.12.6) --
+    "reveal-hidden-setup": (
+        "prompt_extraction",
+        rf"\b{_REVEAL_ANY}\b{_S}{_HIDDEN_SETUP}|\b{_REVEAL_ANY}\b{_S}\b(?:{_QUAL_NOUN})\b"
+        rf"[^.!?\n]{{0,40}}?{_RECEIVED_BY_YOU}|{_REVEAL_SETUP_CJK}",
+    ),
+    "reveal-text-before-chat": (
+        "prompt_extraction",
+        rf"\b{_REVEAL_ANY}\b[^.!?\n]{{0,100}}?{_BEFORE_CHAT}",
+    ),
+    "tool-output-to-agent": (
+        "tool_hijack",
+        rf"\b{_TOOL_RESULT}\b[^\n]{{0,200}}?{_TO_THE_AGENT}[^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|"
+        rf"{_EXEC_MORE}|\b{_TOOL_CALL}\b)",
+    ),
+    "agent-told-to-run-code": (
+        "tool_hijack",
+        rf"(?:^|(?<=[\n.!?:;>\"'«“(\[]))[ \t]{{0,8}}{_TO_THE_AGENT}[^\n]{{0,80}}?{_CODE}",
+    ),
+    "send-conversation-out": (
+        "exfiltration",
+        rf"{_SEND}[^.!?。\n]{{0,60}}?{_CONVERSATION}{_NOT_MINE}{{0,80}}?{_TO_ME}{_ADDRESS}",
+    ),
+    "override-prior-more": ("instruction_override", _OVERRIDE_MORE),
+    "tool-call-unconfirmed-more": (
+        "tool_hijack",
+        rf"(?:\b{_TOOL_CALL}\b|\b{_DANGEROUS}\b|{_EXEC_MORE})[^\n]{{0,120}}?(?:{_CODE}|"
+        rf"{_WILDCARD})[^\n]{{0,120}}?{_NO_CONFIRM_MORE}",
+    ),
+    "addressed-to-ai-reader-more": ("planted_instruction", _AI_READER_MORE),
     "decode-and-obey": (
         "encoded_payload",
         rf"\b{_DECODE}\b[^.!?\n]{{0,60}}?\b{_ENCODING}\b[^\n]{{0,200}}?\b{_OBEY}\b",

@@ -11,6 +11,11 @@ def _any(*words: str) -> str:
     return "(?:" + "|".join(words) + ")"
 
 
+def _words(joined: str) -> tuple[str, ...]:
+    """Key words written as one "|"-joined string (see `injection_vocab_act.KEY_WORDS`)."""
+    return tuple(joined.split("|"))
+
+
 _G = r"[^.!?\n]{0,50}?"  # a bounded gap inside one sentence
 # an imperative someone gave the writer ("my manager told me to ignore ..."): reported speech
 _REPORTED = r"(?<!\bme to )(?<!\bus to )(?<!\bhim to )(?<!\bher to )(?<!\bthem to )"

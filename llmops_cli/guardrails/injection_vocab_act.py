@@ -5,7 +5,8 @@ every match of a rule contains."""
 
 from __future__ import annotations
 
-from llmops_cli.guardrails.injection_vocab import _any
+from llmops_cli.guardrails.injection_vocab import _any, _words
+from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
 
 # -- exfiltration through links and images ---------------------------------------------------
 _SECRET_DATA = _any(
@@ -166,7 +167,9 @@ MENTION_CUE = (
     r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
     r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
     r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b|"
-    r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b"
+    r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b|"
+    r"prompt-injectie|\baanvaller|\batakując|инъекци|злоумышленник|атак\w|攻击|攻撃|"
+    r"\bvoorbeeld|\bprzykład|пример"
 )
 MENTIONABLE = frozenset(
     {
@@ -177,6 +180,9 @@ MENTIONABLE = frozenset(
         "instruction-to-named-agent",
         "action-on-claimed-approval",
         "persona-never-refuses",
+        "override-prior-more",
+        "reveal-hidden-setup",
+        "reveal-text-before-chat",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›"
@@ -184,10 +190,6 @@ QUOTES = "'\"`«»“”‘’„‹›"
 
 # Words one of which every match of a rule contains (lower case): a rule whose words are all
 # absent is not run. tests/test_injection.py checks that this changes no verdict.
-def _words(joined: str) -> tuple[str, ...]:
-    return tuple(joined.split("|"))
-
-
 _OBJECT_WORDS = _words(
     "instru|prompt|rule|direction|directive|guideline|guardrail|constraint|programming|polic|"
     "restrict|filter|safeguard|limitation|training|order|command|configur|message|context|"
@@ -277,6 +279,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "without|respond to|answer|instruc|command|orders|sigue|ejecut|obedec|suiv|suis|exécut|"
         "obéi|appliqu|befolg|führ|gehorch|siga|obedeç|segui|esegui|obbedisci"
     ),
+    **KEY_WORDS_MORE,
 }
 # -- an action to be hidden from the user: the text speaks to the model about its user, as a
 # planted or pasted instruction does ("... and do not mention this to the user")
