@@ -610,6 +610,8 @@ def test_each_rule_condition_holds_wherever_its_pattern_matches() -> None:
         (r"x(?:yz){2,}", "xyzyz"),
         (r"(a)?(?(1)b|c)d", "cd"),
         (r"[-_=]{2,}\s*begin", "== BEGIN"),
+        (r"(?:이전|앞의)\s?(?:지시|규칙)", "이전 규칙"),  # an optional unknown character between
+        (r"ab\w?cd", "abxcd"),
     ],
 )
 def test_a_condition_holds_on_a_match(pattern: str, text: str) -> None:

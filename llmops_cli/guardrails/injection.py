@@ -77,9 +77,25 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+# a quotation mark that opens (after a space, colon, bracket or the line's start) and one
+# that closes (before a space, punctuation or the line's end); an apostrophe inside a word
+# ("don't") does neither
+_OPENS = re.compile(rf"[「『“«„‘‹]|(?:^|(?<=[\s:(\[—–-]))[{re.escape(QUOTES)}]")
+_CLOSES = re.compile(rf"[」』”»’›]|[{re.escape(QUOTES)}](?=[\s.,;:!?)\]—–-]|$)")
+
+
 def _quoted(text: str, start: int) -> bool:
-    """Whether a match starts just inside quotation marks (or backticks)."""
-    return any(c in QUOTES for c in text[max(0, start - 3) : start])
+    """Whether a match starts just inside quotation marks (or backticks), further inside a
+    quotation opened earlier on its line (at most 200 characters back) and not yet closed, or
+    inside a fenced code block."""
+    if any(c in QUOTES for c in text[max(0, start - 3) : start]):
+        return True
+    if text.count("```", 0, start) % 2 == 1:
+        return True  # inside a fenced code block
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+    before = text[line_start:start]
+    opened = [m.end() for m in _OPENS.finditer(before)]
+    return bool(opened) and _CLOSES.search(before, opened[-1]) is None
 
 
 # "how do I override the system prompt in the SDK?": the writer asks how to do it themselves

@@ -89,6 +89,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _TO_ME,
     _TO_THE_AGENT,
     _TOOL_RESULT,
+    _UNLIMITED_MODE_CJK,
 )
 
 RULE_PACK = "injection-2026.12.6"
@@ -285,6 +286,7 @@ RULES: dict[str, tuple[str, str]] = {
         rf"{_WILDCARD})[^\n]{{0,120}}?{_NO_CONFIRM_MORE}",
     ),
     "addressed-to-ai-reader-more": ("planted_instruction", _AI_READER_MORE),
+    "persona-unlimited-mode": ("persona_jailbreak", _UNLIMITED_MODE_CJK),
     "decode-and-obey": (
         "encoded_payload",
         rf"\b{_DECODE}\b[^.!?\n]{{0,60}}?\b{_ENCODING}\b[^\n]{{0,200}}?\b{_OBEY}\b",

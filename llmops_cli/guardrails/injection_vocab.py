@@ -18,7 +18,12 @@ def _words(joined: str) -> tuple[str, ...]:
 
 _G = r"[^.!?\n]{0,50}?"  # a bounded gap inside one sentence
 # an imperative someone gave the writer ("my manager told me to ignore ..."): reported speech
-_REPORTED = r"(?<!\bme to )(?<!\bus to )(?<!\bhim to )(?<!\bher to )(?<!\bthem to )"
+# or a description of what something does ("my agent keeps ignoring the system message")
+_REPORTED = (
+    r"(?<!\bme to )(?<!\bus to )(?<!\bhim to )(?<!\bher to )(?<!\bthem to )(?<!\bkeeps )"
+    r"(?<!\bkept )(?<!\bkeep )(?<!\bbeen )(?<!\bwas )(?<!\bwere )(?<!\bstarted )(?<!\bstops )"
+    r"(?<!\bit )(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bcan't )(?<!\bcannot )(?<!\bwon't )"
+)
 # the writer's own earlier words ("ignore the typos in my previous message"), not the model's
 _OWN = (
     r"(?<!\bmy )(?<!\bour )(?<!\bmi )(?<!\bmis )(?<!\bmon )(?<!\bma )(?<!\bmes )(?<!\bmein )"

@@ -169,7 +169,15 @@ MENTION_CUE = (
     r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b|"
     r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b|"
     r"prompt-injectie|\baanvaller|\batakując|инъекци|злоумышленник|атак\w|攻击|攻撃|"
-    r"\bvoorbeeld|\bprzykład|пример"
+    r"\bvoorbeeld|\bprzykład|пример|インジェクション|注入|"
+    # words of a text about attacks or defences, which quotes them
+    r"\bmemes?\b|\b(?:strings?|phrases?|text|lines?|messages?|something|payloads?) "
+    r"(?:like|such as)\b|"
+    r"\bsuch as\b|\be\.g\.|\bfor example\b|\bthreat model|\bmitigations?\b|\bdefen[cs]es?\b|"
+    r"\bguardrails?\b|\bdetectors?\b|\bclassifiers?\b|\bunit tests?\b|\btest cases?\b|"
+    r"\bred[ -]team|\bpentest|\bsecurity\b|\bawareness\b|\bphishing\b|\bdesign doc|"
+    r"\bsocial engineering\b|\bsicherheit|\bseguridad\b|\bsécurité\b|\bsegurança\b|"
+    r"\bsicurezza\b|\bbeveiliging|\bbezpiecze|безопасност|セキュリティ|安全"
 )
 MENTIONABLE = frozenset(
     {
@@ -185,7 +193,7 @@ MENTIONABLE = frozenset(
         "reveal-text-before-chat",
     }
 )
-QUOTES = "'\"`«»“”‘’„‹›"
+QUOTES = "'\"`«»“”‘’„‹›「」『』"
 
 
 # Words one of which every match of a rule contains (lower case): a rule whose words are all

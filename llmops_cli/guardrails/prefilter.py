@@ -136,8 +136,10 @@ def _parts(nodes: Any) -> list[_Info]:
 def _sequence(nodes: Any) -> _Info:
     done: Query = True
     exact: frozenset[str] | None = frozenset({""})
+    unknown = False  # a part of unknown text was met: the sequence is not its exact strings
     for part in _parts(nodes):
         if part.exact is None:
+            unknown = True
             done = _and(done, _any_of(exact) if exact is not None else True, part.query)
             exact = frozenset({""})
         elif exact is not None and len(exact) * len(part.exact) <= MAX_EXACT:
@@ -145,7 +147,7 @@ def _sequence(nodes: Any) -> _Info:
         else:
             done = _and(done, _any_of(exact) if exact is not None else True)
             exact = part.exact
-    if done is True:
+    if done is True and not unknown:
         return _Info(exact)
     return _Info(None, _and(done, _any_of(exact) if exact is not None else True))
 
