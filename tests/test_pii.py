@@ -407,16 +407,18 @@ print(sorted(f.entity for f in found), *heavy)
 """
 
 
-def test_pattern_entities_need_no_presidio_import() -> None:
+def _probe(script: str) -> str:
+    """What `script` prints, run in a fresh process."""
     run = subprocess.run(
-        [sys.executable, "-c", _NO_PRESIDIO_PROBE],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
-    assert run.stdout.split("]")[-1].split() == ["False", "False", "False"], run.stdout
-    assert "EMAIL_ADDRESS" in run.stdout and "IBAN_CODE" in run.stdout
+    return run.stdout
+
+
+def test_pattern_entities_need_no_presidio_import() -> None:
+    out = _probe(_NO_PRESIDIO_PROBE)
+    assert out.split("]")[-1].split() == ["False", "False", "False"], out
+    assert "EMAIL_ADDRESS" in out and "IBAN_CODE" in out
 
 
 def test_redaction_equals_presidios_anonymizer_on_every_corpus() -> None:
@@ -469,3 +471,75 @@ def test_redaction_stays_linear_in_the_number_of_findings() -> None:
     assert replace_spans(*spans(2)) == "<EMAIL_ADDRESS> <IP_ADDRESS> " * 2
     prepared = {k: spans(k) for k in (200, 2000, 8000)}
     assert_linear(lambda k: replace_spans(*prepared[k]), 2000)
+
+
+def test_suffix_table_equals_tldextracts_snapshot() -> None:
+    """Each top-level domain `pii_fast` decides without tldextract has exactly the ICANN
+    second-level suffixes of tldextract's bundled list, none with a suffix below it."""
+    import tldextract
+
+    from llmops_cli.guardrails.pii_fast import _SUFFIXES
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    trie = extractor._get_tld_extractor().tlds_excl_private_trie
+    for tld, below in _SUFFIXES.items():
+        node = trie.matches[tld]
+        assert node.end and set(node.matches) == below, tld
+        assert not any(node.matches[label].matches for label in below), tld
+
+
+def _table_addresses() -> list[str]:
+    from llmops_cli.guardrails.pii_fast import _SUFFIXES
+
+    out = []
+    for tld, below in _SUFFIXES.items():
+        for second in [*below, "example", "Com", tld]:
+            out += [
+                f"a@{tld}",
+                f"a@{second}.{tld}",
+                f"a@x.{second}.{tld}",
+                f"a@x.{second}.{tld.upper()}",
+            ]
+    out += ["a@b.co.uk", "a@co.uk", "a@b.xn--p1ai", "a/b@x.com", "a#b@x.io", "a?b@c.com.io"]
+    out += ["a@b.ck", "a@www.ck", "a@b.unknowntld", "jo@bücher.de", "a@1.2.3.4", "jö@b.de"]
+    return out
+
+
+def test_email_domains_by_table_equal_tldextract() -> None:
+    """What the table decides is what tldextract decides, on every corpus address and on
+    every suffix of the table one, two and three labels deep."""
+    import tldextract
+
+    from llmops_cli.guardrails import pii_fast
+
+    pattern = pii_fast._compiled()["email"]
+    found = [m.group() for t in _corpus_texts() for m in pattern.finditer(t)]
+    decided = 0
+    for value in found + _table_addresses():
+        known = pii_fast._registrable_by_table(value)
+        if known is not None:
+            decided += 1
+            assert known == (tldextract.extract(value).fqdn != ""), value
+    assert decided > 300
+
+
+def test_suffix_table_is_skipped_for_another_suffix_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmops_cli.guardrails.pii_fast import _registrable_by_table
+
+    assert _registrable_by_table("a@example.com") is True
+    assert _registrable_by_table("a@com.io") is False
+    monkeypatch.setenv("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "file:///psl.dat")
+    assert _registrable_by_table("a@example.com") is None
+
+
+_NO_TLDEXTRACT_PROBE = """
+import sys
+from llmops_cli.guardrails.pii import PiiDetector
+found = PiiDetector().find("mail anna@acme.io or bo@globex.de, not x@com.fr")
+print(sorted(f.entity for f in found), "tldextract" in sys.modules)
+"""
+
+
+def test_common_email_domains_need_no_tldextract_import() -> None:
+    out = _probe(_NO_TLDEXTRACT_PROBE)
+    assert out.split() == ["['EMAIL_ADDRESS',", "'EMAIL_ADDRESS']", "False"], out
