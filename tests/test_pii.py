@@ -185,6 +185,58 @@ def test_phone_matching_scales_linearly_on_digit_soup() -> None:
     assert_linear(lambda k: pii_shapes.find_phones("1 " * k, ("US", "DE")), 50_000)
 
 
+def _random_windows(count: int, seed: int = 18) -> list[str]:
+    """Digit runs of 7 to 11 digits in the separators numbers, dates and ids are written
+    with, a character of context either side (as `pii_shapes._windows` cuts them)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        run = ""
+        for _ in range(rng.randint(7, 11)):
+            run += rng.choice("0123456789" * 3 + "0011" + "3") + rng.choice(
+                ["", "", " ", "-", ".", "/"]
+            )
+        out.append(rng.choice(" [T(x++") + run.strip(" -./") + rng.choice(" T]),x"))
+    return out
+
+
+def test_windows_ruled_out_hold_no_national_number() -> None:
+    """Where `_may_hold_national` says no, libphonenumber's matcher finds nothing, on dates,
+    ids and random digit runs, for regions with short and long national numbers."""
+    regions = ("US", "CA", "GB", "DE", "FR", "IN", "AU", "NL", "ES", "IT", "CH", "SE", "MX")
+    windows = [
+        "2026-04-20T",
+        " 2026-11-14 ",
+        "[2026/07/21]",
+        " 310-1234 ",
+        " 011 49 30 1234 ",
+        " +49 30 1234 ",
+    ]
+    windows += _random_windows(1500)
+    skipped = 0
+    for region in regions:
+        for window in windows:
+            digits = "".join(c for c in window if c.isdigit())
+            if not pii_shapes._may_hold_national(window, digits, region):
+                skipped += 1
+                assert not list(
+                    phonenumbers.PhoneNumberMatcher(
+                        window, region, leniency=phonenumbers.Leniency.VALID
+                    )
+                ), (region, window)
+    assert skipped > 1000
+    digits = "20260420"
+    assert not pii_shapes._may_hold_national("2026-04-20T", digits, "US")
+    assert pii_shapes._may_hold_national(" 310-1234 ", "3101234", "US")  # 310 numbers, 7 digits
+    assert pii_shapes._may_hold_national(" 011 49 30 1234 ", "01149301234", "US")
+
+
+def test_phone_windows_ruled_out_scale_linearly() -> None:
+    assert_linear(lambda k: pii_shapes.find_phones("on 2026-04-20, " * k, ("US",)), 20_000)
+
+
 def test_phone_matcher_work_per_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = phonenumbers.PhoneNumberMatcher
