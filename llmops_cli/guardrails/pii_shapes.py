@@ -230,7 +230,7 @@ def _matched(window: str, regions: tuple[str, ...]) -> tuple[_Plus, _National]:
                 and _grouped_nationally(m.raw_string, m.number, regions[0])
             )
             plus_found.append((m.start, m.end, m.raw_string, written, valid))
-    digits = "".join(c for c in window if c.isdigit())
+    digits = "".join(filter(str.isdigit, window))
     for region in regions:
         if not _may_hold_national(window, digits, region):
             continue
@@ -345,7 +345,7 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
     a character of context either side (the matcher rejects numbers glued to letters)."""
     for run in _DIGIT_RUN.finditer(text):
         value = run.group()
-        if sum(c.isdigit() for c in value) < _MIN_DIGITS or _IPV4.fullmatch(value):
+        if sum(map(str.isdigit, value)) < _MIN_DIGITS or _IPV4.fullmatch(value):
             continue
         start, end = run.span()
         if end - start <= _SHORT_RUN:
