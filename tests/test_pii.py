@@ -438,6 +438,7 @@ def test_where_our_patterns_differ_from_presidios_ours_are_right(
         "DE89 ",  # IBAN starts that never reach a length
         "1:",  # IPv6 groups past eight
         "1.1.",  # IPv4 octets past four
+        "4 1-",  # digit runs, spaced and hyphenated, that are no card
     ],
 )
 def test_pattern_entities_scale_linearly(unit: str) -> None:

@@ -196,7 +196,13 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+# 13 digits or more, at most one space or hyphen between two: what every card pattern holds
+_CARD_DIGITS = re.compile(r"\d(?:[- ]?\d){12}")
+
+
 def _cards(text: str) -> list[Result]:
+    if not _CARD_DIGITS.search(text):
+        return []
     out = []
     for i in range(len(_CARDS)):
         for m in _compiled()[f"card{i}"].finditer(text):
