@@ -174,31 +174,45 @@ def promote(
         fields["canary"] = {
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
-    write = (
+    event = ("promote", name, stage, fields, precheck, files)
+    return write_change(project, registry, event, push, reapply, progress, warning)
+
+
+# what `Registry.record` takes: event type, pipeline, stage, fields, precheck, extra files
+ExtraFiles = Callable[[str, dict[str, Any]], dict[str, str]]
+EventArgs = tuple[str, str, str, dict[str, Any], Precheck, ExtraFiles]
+
+
+def write_change(
+    project: Project,
+    registry: Registry,
+    event: EventArgs,
+    push: bool,
+    reapply: Reapply,
+    progress: Progress | None,
+    warning: str,
+    *,
+    say_unchanged: bool = False,
+) -> PromotionResult:
+    """Record `event` (and push it, with `push`) and return what was done. A precheck that
+    finds the stage already so writes nothing (`changed` False; `say_unchanged`: its reason
+    is among the notes). When the rules refuse it after local events were re-applied on the
+    remote's, the local branch goes back as it was (a refused command changes nothing)."""
+    write: Callable[..., dict[str, Any]] = (
         partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
         if push
         else registry.record
     )
     try:
-        event = write_event(registry, write, ("promote", name, stage, fields, precheck, files))
-    except NothingToDo:
-        return unchanged_result(registry, name, stage, push, warning, reapply)
-    return promotion_result(project, registry, event, push, warning)
-
-
-def write_event(
-    registry: Registry, write: Callable[..., dict[str, Any]], args: tuple[Any, ...]
-) -> dict[str, Any]:
-    """`write(*args)`; when its rules refuse it after local events were re-applied on the
-    remote's, the local branch goes back as it was (a refused command changes nothing)."""
-    try:
-        return write(*args)
-    except NothingToDo:
-        raise
+        written = write(*event)
+    except NothingToDo as done:
+        note = str(done) if say_unchanged else ""
+        return unchanged_result(registry, event[1], event[2], push, warning, reapply, note)
     except LlmopsError as exc:
         if not isinstance(exc, GitError):  # a refused push: the event waits locally
             registry.undo_reapply()
         raise
+    return promotion_result(project, registry, written, push, warning)
 
 
 def _promote_precheck(

@@ -5,7 +5,6 @@ never goes one version too far."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from llmops_cli.errors import LlmopsError, did_you_mean
@@ -17,11 +16,9 @@ from llmops_cli.registry.promotion import (
     actor_fields,
     change_type,
     check_approvals,
-    promotion_result,
     reapplier,
     sync_remote,
-    unchanged_result,
-    write_event,
+    write_change,
 )
 from llmops_cli.registry.registry import Registry, holds
 from llmops_cli.registry.remote import NothingToDo, Precheck
@@ -64,16 +61,11 @@ def rollback(
         **actor_fields(registry),
         "source_commit": head_commit(project.root)["sha"],
     }
-    write = (
-        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
-        if push
-        else registry.record
+    event = ("rollback", name, stage, fields, precheck, _no_files)
+    # a stage found holding the target (a retry: someone else did it) says so in a note
+    return write_change(
+        project, registry, event, push, reapply, progress, warning, say_unchanged=True
     )
-    try:
-        event = write_event(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
-    except NothingToDo as done:  # a retry found the pinned target there: someone else did it
-        return unchanged_result(registry, name, stage, push, warning, reapply, note=str(done))
-    return promotion_result(project, registry, event, push, warning)
 
 
 def _no_files(_id: str, _state: dict[str, Any]) -> dict[str, str]:
