@@ -20,7 +20,8 @@ from llmops_cli.registry.promotion import (
     sync_remote,
     write_change,
 )
-from llmops_cli.registry.registry import Registry, holds
+from llmops_cli.registry.reapply import holds
+from llmops_cli.registry.registry import Registry
 from llmops_cli.registry.remote import NothingToDo, Precheck
 from llmops_cli.registry.store import Progress
 from llmops_cli.registry.types import PromotionResult
