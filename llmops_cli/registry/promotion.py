@@ -280,7 +280,7 @@ def reapplier(registry: Registry) -> Reapply:
         if event["type"] == "rollback":
             from llmops_cli.registry.rollback import rollback_precheck  # it imports this module
 
-            return rollback_precheck(name, stage, version, rule, approvers)
+            return rollback_precheck(name, stage, version, rule, approvers, registry.remote)
         if event["type"] != "promote" or stage not in registry.stages:
             raise LlmopsError(
                 f"cannot re-apply event #{event['seq']} ({event['type']} into {stage}) on "

@@ -42,7 +42,8 @@ def rollback(
     one a rollback left), reusing that version's original evidence; `reason` is recorded.
     A protected stage needs its approvers, as for a promotion, unless llmops.yaml sets
     `rollback_to_previous_without_approval` for it and the target is the previous version.
-    `push` and `progress` as for `promote`."""
+    A `to` the stage already holds is no change (`changed` False, a note says so), not an
+    error. `push` and `progress` as for `promote`."""
     project = as_project(project)
     registry = Registry(project)
     name = split_ref(pipeline)[0]
@@ -51,7 +52,9 @@ def rollback(
     rule = registry.protected.get(stage, ProtectedStage())
     if not rule.rollback_to_previous_without_approval:  # fail before any network wait
         check_approvals(rule, stage, approvers, "a rollback into it")
-    precheck = rollback_precheck(name, stage, to, rule, tuple(approvers))
+    precheck = rollback_precheck(
+        name, stage, to, rule, tuple(approvers), registry.remote if push else ""
+    )
     # the target is read from the remote's registry when there is one (or the last copy)
     reapply = reapplier(registry)
     warning = sync_remote(registry, push, progress, reapply, "roll back")
@@ -79,12 +82,14 @@ def rollback_precheck(
     to: str | None,
     rule: ProtectedStage,
     approvers: Sequence[str],
+    remote: str = "",
 ) -> Precheck:
     """The target of a rollback on the state it is written on, and its approvals: waived
     only for the previous version, and only when llmops.yaml says so for the stage. The
-    first call pins the change (from X to Y, what the engineer is told); a retry on a state
-    that moved (a lost push race) is a compare-and-swap on it: the stage holding Y already
-    is nothing to do, holding neither X nor Y refuses (never one version too far)."""
+    stage already holding `to` is nothing to do. The first call pins the change (from X to
+    Y, what the engineer is told); a retry on a state that moved (a lost push race to
+    `remote`, when pushing) is a compare-and-swap on it: the stage holding Y already is
+    nothing to do, holding neither X nor Y refuses (never one version too far)."""
     pinned: dict[str, dict[str, Any]] = {}
 
     def precheck(
@@ -98,7 +103,7 @@ def rollback_precheck(
                 + ("" if name in pipelines else did_you_mean(name, pipelines))
             )
         if pinned:
-            _check_pinned(name, stage, current, pinned["from"], pinned["to"])
+            _check_pinned(name, stage, current, pinned["from"], pinned["to"], remote)
         where = _rollback_target(
             name, stage, current, history, pinned["to"]["version"] if pinned else to
         )
@@ -135,19 +140,23 @@ def _check_pinned(
     current: dict[str, Any],
     was: dict[str, Any],
     target: dict[str, Any],
+    remote: str,
 ) -> None:
-    """A retried rollback `was` -> `target` on the stage entry `current` found now: nothing
-    to do when it holds the target, an error unless it still holds what was rolled back."""
+    """A retried rollback `was` -> `target` on the stage entry `current` found now (on
+    `remote`'s registry, when pushing): nothing to do when it holds the target, an error
+    unless it still holds what was rolled back."""
     if holds(current, target["version"], target.get("fingerprint")):
         raise NothingToDo(
             f"{name} in {stage} already holds {target['version']}: someone else rolled it "
             f"back from {was['version']} meanwhile; nothing to do"
         )
     if not holds(current, was["version"], was.get("fingerprint")):
+        where = f" on {remote} (someone pushed first)" if remote else ""
         raise LlmopsError(
-            f"{name} in {stage} moved from {was['version']} to {current['version']} while "
-            f"this rollback ({was['version']} -> {target['version']}) was written; nothing "
-            f"was written. If {target['version']} should still replace {current['version']}, "
+            f"{name} in {stage} moved from {was['version']} to {current['version']}{where} "
+            f"while this rollback ({was['version']} -> {target['version']}) was written; "
+            f"nothing was written. If {target['version']} should still replace "
+            f"{current['version']}, "
             f"run `llmops rollback {name} --stage {stage} --to {target['version']} --reason "
             "... --push`"
         )
@@ -171,8 +180,8 @@ def _rollback_target(
                 + (f"; to roll forward, pass --to with one of: {forward}" if forward else "")
             )
         return {"history_index": len(history.earlier) - 1}
-    if to_version == current["version"]:
-        raise LlmopsError(f"{name}@{to_version} is already in {stage}")
+    if to_version == current["version"]:  # idempotent: an on-call's second try succeeds
+        raise NothingToDo(f"{name} in {stage} already holds {to_version}; nothing was written")
     for key, entries in (
         ("history_index", history.earlier),
         ("rolled_back_index", history.rolled_back),
