@@ -20,6 +20,7 @@ from llmops_cli.manifests.immutability import next_patch
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
 from llmops_cli.project import Project, ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.approvals import check_approvals
 from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
 from llmops_cli.registry.registry import Registry
 from llmops_cli.registry.remote import NothingToDo, Precheck, Reapply
@@ -357,31 +358,6 @@ def promotion_result(
         tuple(warnings),
         remote=registry.remote if registry.has_remote() else None,
         notes=tuple(registry.reapplied),
-    )
-
-
-def check_approvals(
-    rule: ProtectedStage, stage: str, approvers: Sequence[str], what: str = "it"
-) -> None:
-    """At least `rule.needed` distinct approvers among the names llmops.yaml accepts. A name
-    is an attestation recorded with the event (who approved), not an identity checked."""
-    allowed = list(rule.approvers)
-    valid = [a for a in approvers if not allowed or a in allowed]
-    if len(set(valid)) >= rule.needed:
-        return
-    if allowed:
-        accepted = (
-            f"pass --approver with one of the names in registry.protected.{stage}.approvers "
-            f"of llmops.yaml: {', '.join(allowed)}"
-        )
-    else:
-        accepted = "pass --approver NAME, once per approver"
-    unknown = [a for a in approvers if allowed and a not in allowed]
-    got = f"; {', '.join(map(repr, unknown))} is not one of them" if unknown else ""
-    raise LlmopsError(
-        f"stage {stage!r} is protected: {what} needs {rule.needed} approval(s) from "
-        f"{', '.join(allowed) or 'anyone'} ({accepted}){got}. The approver is recorded as "
-        "who approved; llmops does not authenticate it"
     )
 
 

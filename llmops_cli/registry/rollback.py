@@ -11,11 +11,11 @@ from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import split_ref
 from llmops_cli.project import ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.approvals import check_approvals, rollback_approval
 from llmops_cli.registry.layout import StageHistory
 from llmops_cli.registry.promotion import (
     actor_fields,
     change_type,
-    check_approvals,
     reapplier,
     sync_remote,
     write_change,
@@ -108,9 +108,7 @@ def rollback_precheck(
             name, stage, current, history, pinned["to"]["version"] if pinned else to
         )
         previous = where.get("history_index") == len(history.earlier) - 1
-        waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
-        if not waived:
-            check_approvals(rule, stage, approvers, "a rollback into it")
+        waiver = rollback_approval(rule, stage, approvers, previous)
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
         pinned.setdefault("from", dict(current))
@@ -123,12 +121,8 @@ def rollback_precheck(
             "fingerprint": target["fingerprint"],
             "change_type": change_type(current, target.get("manifests", {})),
             "manifests": target.get("manifests", {}),
+            **waiver,
         }
-        if waived and len(set(approvers)) < rule.needed:
-            more["approval_waived"] = (
-                f"rollback to the previous version (registry.protected.{stage}."
-                "rollback_to_previous_without_approval in llmops.yaml)"
-            )
         return target, more
 
     return precheck
