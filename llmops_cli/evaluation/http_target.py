@@ -34,7 +34,8 @@ def proxied(url: str) -> bool:
     proxies = urllib.request.getproxies_environment()
     if not proxies.get(parts.scheme):
         return False
-    return not urllib.request.proxy_bypass_environment(parts.netloc, proxies)  # type: ignore[attr-defined]
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    return not bypass(parts.hostname or "", proxies)
 
 
 class HttpTarget:
