@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import gzip
 import ipaddress
 import json
 import ssl
@@ -143,6 +144,26 @@ def test_a_chunked_body_is_joined_and_the_connection_kept() -> None:
     answers = posts(server, 2)
     assert [a.body for a in answers] == [ANSWER, ANSWER]
     assert server.connections == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "connections"),
+    [
+        (b"HTTP/1.0 200 OK\r\n\r\n" + ANSWER, 2),  # no length: the body runs to the end
+        (ok(gzip.compress(ANSWER), "Content-Encoding: gzip\r\n"), 1),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" + ok(), 1),
+    ],
+)
+def test_other_framings(answer: bytes, connections: int) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(answer)
+            if answer.startswith(b"HTTP/1.0"):
+                return
+
+    server = Server(handler)
+    assert [a.body for a in posts(server, 2)] == [ANSWER, ANSWER]
+    assert server.connections == connections
 
 
 def test_connection_close_is_not_pooled() -> None:
