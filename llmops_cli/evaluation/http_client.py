@@ -174,9 +174,10 @@ class HttpPool:
         writers = [writer for connections in idle.values() for _, writer in connections]
         for writer in writers:
             writer.close()
-        for writer in writers:
-            with contextlib.suppress(OSError):  # reset by the peer: closed all the same
-                await writer.wait_closed()
+        # a TLS peer that never answers close_notify must not hold up the end of a run
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2):
+                await asyncio.gather(*(w.wait_closed() for w in writers), return_exceptions=True)
 
 
 def _head(head: bytes) -> tuple[int, bool, dict[str, str]]:
