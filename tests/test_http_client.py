@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.http_client import Endpoint, HttpPool, ProtocolError
 from llmops_cli.evaluation.http_target import HttpTarget, proxied
 from llmops_cli.evaluation.targets import Request, TargetError
@@ -405,3 +406,13 @@ def test_a_proxied_host_goes_over_aiohttp_through_the_proxy(
     monkeypatch.setenv("NO_PROXY", "models.example.invalid")
     assert not proxied("http://models.example.invalid/v1/chat/completions")
     assert not proxied("https://models.example.invalid/v1/chat/completions")  # no HTTPS_PROXY
+
+
+def test_an_api_key_with_a_line_break_is_a_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key pasted with its newline would end the Authorization header early."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-0000\n")
+    with pytest.raises(LlmopsError, match="the API key contains a line break") as error:
+        HttpTarget(model(tmp_path, "http://127.0.0.1:1/v1"))
+    assert "sk-test" not in str(error.value)

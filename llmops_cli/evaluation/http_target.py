@@ -55,6 +55,10 @@ class HttpTarget:
         # as LiteLLMTarget's: cached answers stay valid when only the transport changes
         self.identity = f"{model.litellm_id}@{model.get('api_base', '')}"
         self.api_key = api_key(model) or os.environ.get("OPENAI_API_KEY")
+        if self.api_key and ("\r" in self.api_key or "\n" in self.api_key):
+            raise LlmopsError(  # it would end the header early; the key itself is not shown
+                f"{model.path}: model {model.ref}: the API key contains a line break"
+            )
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             self.headers["Authorization"] = f"Bearer {self.api_key}"
