@@ -185,6 +185,58 @@ def test_phone_matching_scales_linearly_on_digit_soup() -> None:
     assert_linear(lambda k: pii_shapes.find_phones("1 " * k, ("US", "DE")), 50_000)
 
 
+def _random_windows(count: int, seed: int = 18) -> list[str]:
+    """Digit runs of 7 to 11 digits in the separators numbers, dates and ids are written
+    with, a character of context either side (as `pii_shapes._windows` cuts them)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        run = ""
+        for _ in range(rng.randint(7, 11)):
+            run += rng.choice("0123456789" * 3 + "0011" + "3") + rng.choice(
+                ["", "", " ", "-", ".", "/"]
+            )
+        out.append(rng.choice(" [T(x++") + run.strip(" -./") + rng.choice(" T]),x"))
+    return out
+
+
+def test_windows_ruled_out_hold_no_national_number() -> None:
+    """Where `_may_hold_national` says no, libphonenumber's matcher finds nothing, on dates,
+    ids and random digit runs, for regions with short and long national numbers."""
+    regions = ("US", "CA", "GB", "DE", "FR", "IN", "AU", "NL", "ES", "IT", "CH", "SE", "MX")
+    windows = [
+        "2026-04-20T",
+        " 2026-11-14 ",
+        "[2026/07/21]",
+        " 310-1234 ",
+        " 011 49 30 1234 ",
+        " +49 30 1234 ",
+    ]
+    windows += _random_windows(1500)
+    skipped = 0
+    for region in regions:
+        for window in windows:
+            digits = "".join(c for c in window if c.isdigit())
+            if not pii_shapes._may_hold_national(window, digits, region):
+                skipped += 1
+                assert not list(
+                    phonenumbers.PhoneNumberMatcher(
+                        window, region, leniency=phonenumbers.Leniency.VALID
+                    )
+                ), (region, window)
+    assert skipped > 1000
+    digits = "20260420"
+    assert not pii_shapes._may_hold_national("2026-04-20T", digits, "US")
+    assert pii_shapes._may_hold_national(" 310-1234 ", "3101234", "US")  # 310 numbers, 7 digits
+    assert pii_shapes._may_hold_national(" 011 49 30 1234 ", "01149301234", "US")
+
+
+def test_phone_windows_ruled_out_scale_linearly() -> None:
+    assert_linear(lambda k: pii_shapes.find_phones("on 2026-04-20, " * k, ("US",)), 20_000)
+
+
 def test_phone_matcher_work_per_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = phonenumbers.PhoneNumberMatcher
@@ -386,6 +438,7 @@ def test_where_our_patterns_differ_from_presidios_ours_are_right(
         "DE89 ",  # IBAN starts that never reach a length
         "1:",  # IPv6 groups past eight
         "1.1.",  # IPv4 octets past four
+        "4 1-",  # digit runs, spaced and hyphenated, that are no card
     ],
 )
 def test_pattern_entities_scale_linearly(unit: str) -> None:
@@ -407,16 +460,18 @@ print(sorted(f.entity for f in found), *heavy)
 """
 
 
-def test_pattern_entities_need_no_presidio_import() -> None:
+def _probe(script: str) -> str:
+    """What `script` prints, run in a fresh process."""
     run = subprocess.run(
-        [sys.executable, "-c", _NO_PRESIDIO_PROBE],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
-    assert run.stdout.split("]")[-1].split() == ["False", "False", "False"], run.stdout
-    assert "EMAIL_ADDRESS" in run.stdout and "IBAN_CODE" in run.stdout
+    return run.stdout
+
+
+def test_pattern_entities_need_no_presidio_import() -> None:
+    out = _probe(_NO_PRESIDIO_PROBE)
+    assert out.split("]")[-1].split() == ["False", "False", "False"], out
+    assert "EMAIL_ADDRESS" in out and "IBAN_CODE" in out
 
 
 def test_redaction_equals_presidios_anonymizer_on_every_corpus() -> None:
@@ -469,3 +524,75 @@ def test_redaction_stays_linear_in_the_number_of_findings() -> None:
     assert replace_spans(*spans(2)) == "<EMAIL_ADDRESS> <IP_ADDRESS> " * 2
     prepared = {k: spans(k) for k in (200, 2000, 8000)}
     assert_linear(lambda k: replace_spans(*prepared[k]), 2000)
+
+
+def test_suffix_table_equals_tldextracts_snapshot() -> None:
+    """Each top-level domain `pii_fast` decides without tldextract has exactly the ICANN
+    second-level suffixes of tldextract's bundled list, none with a suffix below it."""
+    import tldextract
+
+    from llmops_cli.guardrails.pii_fast import _SUFFIXES
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    trie = extractor._get_tld_extractor().tlds_excl_private_trie
+    for tld, below in _SUFFIXES.items():
+        node = trie.matches[tld]
+        assert node.end and set(node.matches) == below, tld
+        assert not any(node.matches[label].matches for label in below), tld
+
+
+def _table_addresses() -> list[str]:
+    from llmops_cli.guardrails.pii_fast import _SUFFIXES
+
+    out = []
+    for tld, below in _SUFFIXES.items():
+        for second in [*below, "example", "Com", tld]:
+            out += [
+                f"a@{tld}",
+                f"a@{second}.{tld}",
+                f"a@x.{second}.{tld}",
+                f"a@x.{second}.{tld.upper()}",
+            ]
+    out += ["a@b.co.uk", "a@co.uk", "a@b.xn--p1ai", "a/b@x.com", "a#b@x.io", "a?b@c.com.io"]
+    out += ["a@b.ck", "a@www.ck", "a@b.unknowntld", "jo@bücher.de", "a@1.2.3.4", "jö@b.de"]
+    return out
+
+
+def test_email_domains_by_table_equal_tldextract() -> None:
+    """What the table decides is what tldextract decides, on every corpus address and on
+    every suffix of the table one, two and three labels deep."""
+    import tldextract
+
+    from llmops_cli.guardrails import pii_fast
+
+    pattern = pii_fast._compiled()["email"]
+    found = [m.group() for t in _corpus_texts() for m in pattern.finditer(t)]
+    decided = 0
+    for value in found + _table_addresses():
+        known = pii_fast._registrable_by_table(value)
+        if known is not None:
+            decided += 1
+            assert known == (tldextract.extract(value).fqdn != ""), value
+    assert decided > 300
+
+
+def test_suffix_table_is_skipped_for_another_suffix_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmops_cli.guardrails.pii_fast import _registrable_by_table
+
+    assert _registrable_by_table("a@example.com") is True
+    assert _registrable_by_table("a@com.io") is False
+    monkeypatch.setenv("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "file:///psl.dat")
+    assert _registrable_by_table("a@example.com") is None
+
+
+_NO_TLDEXTRACT_PROBE = """
+import sys
+from llmops_cli.guardrails.pii import PiiDetector
+found = PiiDetector().find("mail anna@acme.io or bo@globex.de, not x@com.fr")
+print(sorted(f.entity for f in found), "tldextract" in sys.modules)
+"""
+
+
+def test_common_email_domains_need_no_tldextract_import() -> None:
+    out = _probe(_NO_TLDEXTRACT_PROBE)
+    assert out.split() == ["['EMAIL_ADDRESS',", "'EMAIL_ADDRESS']", "False"], out

@@ -192,7 +192,11 @@ def test_rollback_to_rolls_forward_again(repo: Path, cli: Cli) -> None:
     assert "(earlier: 1.0.0)" in cli("registry", "show", "support-bot", cwd=repo).stdout
     same = cli("rollback", "support-bot", "--stage", "dev", "--to", "1.1.0", "--reason", "z",
                cwd=repo)  # fmt: skip
-    assert same.exit_code == 1 and "already in dev" in same.stderr
+    # the version the stage holds already: an on-call's second try is a no-op, not an error
+    assert same.exit_code == 0, same.output
+    assert "support-bot@1.1.0 is already in dev: nothing to do" in same.stdout
+    assert "support-bot in dev already holds 1.1.0; nothing was written" in same.stdout
+    assert registry.events("support-bot")[-1].data["direction"] == "forward"  # no new event
     never = cli("rollback", "support-bot", "--stage", "dev", "--to", "3.0.0", "--reason", "z",
                 cwd=repo)  # fmt: skip
     assert never.exit_code == 1 and "use `llmops promote support-bot --to dev`" in never.stderr

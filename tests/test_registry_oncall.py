@@ -198,10 +198,34 @@ def test_a_rollback_whose_stage_moved_elsewhere_meanwhile_refuses_with_the_way_o
     assert code == 1, out
     assert (tmp_path / "raced").exists()
     said = " ".join(err.split())
-    assert "support-bot in prod moved from 1.2.0 to 1.0.0 while this rollback (1.2.0 -> 1.1.0)" in (
-        said
-    )
+    moved = "support-bot in prod moved from 1.2.0 to 1.0.0 on origin (someone pushed first)"
+    assert f"{moved} while this rollback (1.2.0 -> 1.1.0)" in said
     assert "nothing was written" in said
     assert "`llmops rollback support-bot --stage prod --to 1.1.0 --reason ... --push`" in said
     assert git(remote, "rev-parse", "llmops/registry").strip() == theirs
     assert registry_of(a).store.tip() == theirs  # a's event taken back off
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_rollback_to_the_version_the_stage_holds_already_succeeds_writing_nothing(
+    remote: Path, tmp_path: Path, cli: Cli, output: str
+) -> None:
+    """The second on-call asks for what the first one already pushed: exit 0, no event."""
+    a, b = three_in_prod(cli, remote, tmp_path)
+    assert rollback(cli, b, *APPROVED, "--to", "1.1.0", "--push")[0] == 0  # b: 1.2.0 -> 1.1.0
+    theirs = git(remote, "rev-parse", "llmops/registry").strip()
+
+    code, out, err = rollback(cli, a, *APPROVED, "--to", "1.1.0", "--push", "-f", output)
+    assert code == 0, err
+    assert prod_versions(remote) == ["1.0.0", "1.1.0", "1.2.0", "1.1.0"]
+    assert git(remote, "rev-parse", "llmops/registry").strip() == theirs  # nothing pushed
+    said = "support-bot in prod already holds 1.1.0; nothing was written"
+    if output == "json":
+        data = json.loads(out)
+        assert data["changed"] is False and data["pushed"] is True
+        assert (data["version"], data["event_id"]) == ("1.1.0", remote_events(remote)[-1]["id"])
+        assert said in data["notes"]
+    else:
+        assert "support-bot@1.1.0 is already in prod: nothing to do" in out
+        assert said in out and "origin has it" in out
+    assert registry_of(a).store.tip() == theirs

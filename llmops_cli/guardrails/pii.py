@@ -141,11 +141,12 @@ class PiiDetector:
         else:
             todo = [i for i, t in enumerate(texts) if may_hold_pii(t)]
         for i in todo:
-            out[i] = self._find_in(texts[i])
+            out[i] = self._find_in(texts[i], checked=not self.ner_model)
         return out
 
-    def _find_in(self, text: str, artifacts: Any = None) -> list[PiiFinding]:
-        """`artifacts`: spaCy's reading of `text` when already made (a short text only)."""
+    def _find_in(self, text: str, artifacts: Any = None, checked: bool = False) -> list[PiiFinding]:
+        """`artifacts`: spaCy's reading of `text` when already made (a short text only);
+        `checked`: `may_hold_pii(text)` is known to hold (a text of one window skips it)."""
         from llmops_cli.guardrails.pii_shapes import find_phones
 
         # Presidio's context enhancer walks the whole document for every match: long input
@@ -153,7 +154,8 @@ class PiiDetector:
         found: set[PiiFinding] = set()
         for offset in range(0, max(len(text) - OVERLAP, 1), WINDOW - OVERLAP):
             part = text[offset : offset + WINDOW]
-            if not self.ner_model and not may_hold_pii(part):
+            whole = checked and len(part) == len(text)
+            if not self.ner_model and not whole and not may_hold_pii(part):
                 continue
             if not (self.ner_model or self.presidio):
                 from llmops_cli.guardrails.pii_fast import analyze

@@ -131,15 +131,63 @@ def _emails(text: str) -> list[Result]:
 
 
 def _email_domain_ok(value: str) -> bool:
-    """Presidio's check (tldextract finds a registrable domain, offline), or a reserved TLD."""
+    """Presidio's check (tldextract finds a registrable domain, offline), or a reserved TLD.
+    Common top-level domains are decided from `_SUFFIXES` without tldextract (importing it
+    and reading its suffix list cost ~0.2 CPU-s a process)."""
     if value.rsplit(".", 1)[-1].lower() in _RESERVED_TLDS:
         return True
     from llmops_cli.env import apply_offline_defaults
 
     apply_offline_defaults()  # tldextract must not fetch its suffix list
+    if (known := _registrable_by_table(value)) is not None:
+        return known
     import tldextract
 
     return bool(tldextract.extract(value).fqdn != "")
+
+
+# ICANN public suffixes under some common top-level domains, as in tldextract's bundled
+# snapshot (tests/test_pii.py checks each entry against it): the top-level domain, then the
+# second-level suffixes under it, none of which has a suffix below it
+_SUFFIXES = {
+    **dict.fromkeys(
+        ("com", "net", "org", "de", "app", "eu", "nl", "info", "biz", "ch", "dk", "ru", "edu"),
+        frozenset[str](),
+    ),
+    **dict.fromkeys(("gov", "dev", "tv", "cc"), frozenset[str]()),
+    "io": frozenset(("co", "com", "edu", "gov", "mil", "net", "nom", "org")),
+    "fr": frozenset(
+        ("asso", "avoues", "cci", "com", "gouv", "greta", "huissier-justice", "nom", "prd", "tm")
+    ),
+    "co": frozenset(("com", "edu", "gov", "mil", "net", "nom", "org")),
+    "es": frozenset(("com", "edu", "gob", "nom", "org")),
+    "be": frozenset(("ac",)),
+    "fi": frozenset(("aland",)),
+    "ai": frozenset(("com", "net", "off", "org")),
+    "me": frozenset(("ac", "co", "edu", "gov", "its", "net", "org", "priv")),
+}
+
+
+def _registrable_by_table(value: str) -> bool | None:
+    """What `tldextract.extract(value).fqdn != ""` says, with the bundled suffix list, for an
+    address whose host is ASCII and whose top-level domain `_SUFFIXES` holds; None when the
+    table cannot tell (another TLD, punycode, a suffix list other than the snapshot, or
+    characters that make tldextract read the address as a URL: `/`, `?`, `#`)."""
+    from os import environ
+
+    host = value.rpartition("@")[2].lower()
+    if environ.get("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "").strip() or not host.isascii():
+        return None
+    if any(c in value for c in "/?#") or "xn--" in host:
+        return None
+    labels = host.split(".")
+    below = _SUFFIXES.get(labels[-1])
+    if below is None:
+        return None
+    # the public suffix is the TLD, or the TLD and the label before it when that is a rule;
+    # a registrable domain needs one label more
+    suffix = 2 if len(labels) >= 2 and labels[-2] in below else 1
+    return len(labels) > suffix
 
 
 def _luhn(digits: str) -> bool:
@@ -148,7 +196,13 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+# 13 digits or more, at most one space or hyphen between two: what every card pattern holds
+_CARD_DIGITS = re.compile(r"\d(?:[- ]?\d){12}")
+
+
 def _cards(text: str) -> list[Result]:
+    if not _CARD_DIGITS.search(text):
+        return []
     out = []
     for i in range(len(_CARDS)):
         for m in _compiled()[f"card{i}"].finditer(text):

@@ -24,6 +24,7 @@ import ipaddress
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -229,7 +230,10 @@ def _matched(window: str, regions: tuple[str, ...]) -> tuple[_Plus, _National]:
                 and _grouped_nationally(m.raw_string, m.number, regions[0])
             )
             plus_found.append((m.start, m.end, m.raw_string, written, valid))
+    digits = "".join(filter(str.isdigit, window))
     for region in regions:
+        if not _may_hold_national(window, digits, region):
+            continue
         for m in phonenumbers.PhoneNumberMatcher(
             window, region, leniency=phonenumbers.Leniency.VALID
         ):
@@ -239,6 +243,44 @@ def _matched(window: str, regions: tuple[str, ...]) -> tuple[_Plus, _National]:
         _matched_cache.clear()
     _matched_cache[key] = (plus_found, national)
     return plus_found, national
+
+
+def _may_hold_national(window: str, digits: str, region: str) -> bool:
+    """False only when libphonenumber's matcher (leniency VALID) can find no number of
+    `region` in `window` (`digits`: its digits), as most dates and ids of 7 to 9 digits show
+    (`2026-04-20`) for the US: such a number, written without `+`, has `region`'s country code
+    and a national number made of digits the window holds in a row (after an international
+    prefix, the country code or a trunk prefix, which are stripped), valid only when it is a
+    whole match of the general pattern of one region with that code. No such pattern nor
+    the international prefix anywhere in the digits: no number. Windows this cannot tell
+    about go to the matcher: a `+`, digits outside ASCII, three letters or more (a vanity
+    number), a region whose trunk prefix rule rewrites digits."""
+    if "+" in window or "\uff0b" in window or not digits.isascii():
+        return True
+    patterns = _national_patterns(region)
+    if patterns is None or sum(c.isalpha() for c in window) >= 3:
+        return True
+    return any(p.search(digits) for p in patterns)
+
+
+@cache
+def _national_patterns(region: str) -> tuple[re.Pattern[str], ...] | None:
+    """`region`'s international prefix and the general national-number pattern of every
+    region sharing its country code; None when a number's digits cannot be bounded so."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.national_prefix_transform_rule or not metadata.country_code:
+        return None
+    sources = [metadata.international_prefix]
+    for other in phonenumbers.region_codes_for_country_code(metadata.country_code):
+        general = getattr(
+            phonenumbers.PhoneMetadata.metadata_for_region(other), "general_desc", None
+        )
+        sources.append(general.national_number_pattern if general else None)
+    if not all(sources):
+        return None
+    return tuple(re.compile(str(source)) for source in sources)
 
 
 def _grouped_or_labelled(text: str, start: int, raw: str) -> bool:
@@ -303,7 +345,7 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
     a character of context either side (the matcher rejects numbers glued to letters)."""
     for run in _DIGIT_RUN.finditer(text):
         value = run.group()
-        if sum(c.isdigit() for c in value) < _MIN_DIGITS or _IPV4.fullmatch(value):
+        if sum(map(str.isdigit, value)) < _MIN_DIGITS or _IPV4.fullmatch(value):
             continue
         start, end = run.span()
         if end - start <= _SHORT_RUN:

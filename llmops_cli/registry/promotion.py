@@ -20,6 +20,7 @@ from llmops_cli.manifests.immutability import next_patch
 from llmops_cli.manifests.model import thaw
 from llmops_cli.manifests.resolve import ResolvedPipeline, find_pipeline, resolve_pipeline
 from llmops_cli.project import Project, ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.approvals import check_approvals
 from llmops_cli.registry.layout import StageHistory, artifact_path, file_sha256, summary_of
 from llmops_cli.registry.registry import Registry
 from llmops_cli.registry.remote import NothingToDo, Precheck, Reapply
@@ -174,31 +175,45 @@ def promote(
         fields["canary"] = {
             k: decision[k] for k in ("decision", "arm_field", "control", "treatment", "n")
         }
-    write = (
+    event = ("promote", name, stage, fields, precheck, files)
+    return write_change(project, registry, event, push, reapply, progress, warning)
+
+
+# what `Registry.record` takes: event type, pipeline, stage, fields, precheck, extra files
+ExtraFiles = Callable[[str, dict[str, Any]], dict[str, str]]
+EventArgs = tuple[str, str, str, dict[str, Any], Precheck, ExtraFiles]
+
+
+def write_change(
+    project: Project,
+    registry: Registry,
+    event: EventArgs,
+    push: bool,
+    reapply: Reapply,
+    progress: Progress | None,
+    warning: str,
+    *,
+    say_unchanged: bool = False,
+) -> PromotionResult:
+    """Record `event` (and push it, with `push`) and return what was done. A precheck that
+    finds the stage already so writes nothing (`changed` False; `say_unchanged`: its reason
+    is among the notes). When the rules refuse it after local events were re-applied on the
+    remote's, the local branch goes back as it was (a refused command changes nothing)."""
+    write: Callable[..., dict[str, Any]] = (
         partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
         if push
         else registry.record
     )
     try:
-        event = write_event(registry, write, ("promote", name, stage, fields, precheck, files))
-    except NothingToDo:
-        return unchanged_result(registry, name, stage, push, warning, reapply)
-    return promotion_result(project, registry, event, push, warning)
-
-
-def write_event(
-    registry: Registry, write: Callable[..., dict[str, Any]], args: tuple[Any, ...]
-) -> dict[str, Any]:
-    """`write(*args)`; when its rules refuse it after local events were re-applied on the
-    remote's, the local branch goes back as it was (a refused command changes nothing)."""
-    try:
-        return write(*args)
-    except NothingToDo:
-        raise
+        written = write(*event)
+    except NothingToDo as done:
+        note = str(done) if say_unchanged else ""
+        return unchanged_result(registry, event[1], event[2], push, warning, reapply, note)
     except LlmopsError as exc:
         if not isinstance(exc, GitError):  # a refused push: the event waits locally
             registry.undo_reapply()
         raise
+    return promotion_result(project, registry, written, push, warning)
 
 
 def _promote_precheck(
@@ -266,7 +281,7 @@ def reapplier(registry: Registry) -> Reapply:
         if event["type"] == "rollback":
             from llmops_cli.registry.rollback import rollback_precheck  # it imports this module
 
-            return rollback_precheck(name, stage, version, rule, approvers)
+            return rollback_precheck(name, stage, version, rule, approvers, registry.remote)
         if event["type"] != "promote" or stage not in registry.stages:
             raise LlmopsError(
                 f"cannot re-apply event #{event['seq']} ({event['type']} into {stage}) on "
@@ -343,31 +358,6 @@ def promotion_result(
         tuple(warnings),
         remote=registry.remote if registry.has_remote() else None,
         notes=tuple(registry.reapplied),
-    )
-
-
-def check_approvals(
-    rule: ProtectedStage, stage: str, approvers: Sequence[str], what: str = "it"
-) -> None:
-    """At least `rule.needed` distinct approvers among the names llmops.yaml accepts. A name
-    is an attestation recorded with the event (who approved), not an identity checked."""
-    allowed = list(rule.approvers)
-    valid = [a for a in approvers if not allowed or a in allowed]
-    if len(set(valid)) >= rule.needed:
-        return
-    if allowed:
-        accepted = (
-            f"pass --approver with one of the names in registry.protected.{stage}.approvers "
-            f"of llmops.yaml: {', '.join(allowed)}"
-        )
-    else:
-        accepted = "pass --approver NAME, once per approver"
-    unknown = [a for a in approvers if allowed and a not in allowed]
-    got = f"; {', '.join(map(repr, unknown))} is not one of them" if unknown else ""
-    raise LlmopsError(
-        f"stage {stage!r} is protected: {what} needs {rule.needed} approval(s) from "
-        f"{', '.join(allowed) or 'anyone'} ({accepted}){got}. The approver is recorded as "
-        "who approved; llmops does not authenticate it"
     )
 
 

@@ -36,7 +36,8 @@ from llmops_cli.registry.layout import (
     rolled_back_path,
     to_yaml,
 )
-from llmops_cli.registry.remote import NothingToDo, Precheck, Reapply, RemoteSync
+from llmops_cli.registry.reapply import reapply_local
+from llmops_cli.registry.remote import Precheck, Reapply, RemoteSync
 from llmops_cli.registry.store import BranchStore, Progress, RegistryConflict, find_repo
 from llmops_cli.registry.types import ReadPoint, RegistryEvent
 
@@ -58,7 +59,7 @@ class Registry(RemoteSync):
         self.stages = project.stages
         self.protected: Mapping[str, ProtectedStage] = config.protected
         self.reapplied: list[str] = []  # what re-applying local events on the remote's did
-        self._before_reapply: str | None = None  # the local branch before that
+        self.before_reapply: str | None = None  # the local branch before that
 
     # -- reads: O(1) in history length ------------------------------------------------------
 
@@ -250,138 +251,16 @@ class Registry(RemoteSync):
         )
 
     def reapply_local(self, local: str, remote: str, reapply: Reapply) -> None:
-        """Re-apply the events of the local branch that the remote-tracking one lacks on top
-        of it, in their order. Each is a compare-and-swap on its stage entry: it applies only
-        while the remote's stage still holds the entry the event replaced, re-checked by the
-        precheck `reapply(event)` gives; one whose target the stage already holds is left out
-        (`NothingToDo`); a stage the remote moved elsewhere refuses. An event keeps its id,
-        evidence and first number and time (`reapplied`) and gets the next number. The old
-        local branch is kept under refs/llmops-backup/; when one cannot be re-applied, nothing
-        changes."""
-        git = self.store.git
-        pending: list[tuple[dict[str, Any], dict[str, str], dict[str, Any] | None]] = []
-        for commit in git.out("rev-list", "--reverse", f"{remote}..{local}").split():
-            out = git.out(
-                "diff-tree", "-z", "--no-commit-id", "--name-only", "-r", "--root", commit
-            )
-            paths = [p for p in out.split("\0") if p]
-            texts = self.store.read_many(paths, commit)
-            events = [t for p, t in texts.items() if p.startswith("events/") and t is not None]
-            if len(events) != 1:
-                continue  # not an event commit: nothing to re-apply
-            extra = {
-                p: t
-                for p, t in texts.items()
-                if p.startswith(("evidence/", "artifacts/")) and t is not None
-            }
-            event = parse_event(events[0])
-            # the stage entry the event was decided against: the state it was written on
-            before = self.state(f"{commit}^") if event.get("previous_version") else {}
-            decided_on = before.get("pipelines", {}).get(event["pipeline"], {}).get(event["stage"])
-            pending.append((event, extra, decided_on))
-        backup = f"refs/llmops-backup/{self.branch}/{local[:12]}"
-        git.run("update-ref", backup, local)
-        self.store.move(remote, expected=local)
-        notes: list[str] = []
-        try:
-            for event, extra, decided_on in pending:
-                notes.append(self._reapply_one(event, extra, reapply(event), decided_on))
-        except BaseException:
-            self.store.move(local, expected=self.store.tip())  # as it was: nothing written
-            raise
-        self._before_reapply = self._before_reapply or local
-        first = f"refs/llmops-backup/{self.branch}/{self._before_reapply[:12]}"
-        # a push that lost the race re-applies again: one note, of the last re-apply, naming
-        # the branch as it was before the command
-        self.reapplied = [
-            f"{len(pending)} local event(s) {self.remote} lacked, re-checked and re-applied on "
-            f"top of its registry (the branch as it was: {first}): " + "; ".join(notes)
-        ]
+        """Re-apply the local events the remote lacks on top of its (reapply.py)."""
+        reapply_local(self, local, remote, reapply)
 
     def undo_reapply(self) -> None:
         """Put the local branch back as it was before `reapply_local` (the command that
         needed it failed, so it leaves the registry as it found it)."""
-        if self._before_reapply is not None:
-            self.store.move(self._before_reapply, expected=self.store.tip())
-            self._before_reapply = None
+        if self.before_reapply is not None:
+            self.store.move(self.before_reapply, expected=self.store.tip())
+            self.before_reapply = None
             self.reapplied.clear()
-
-    def _reapply_one(
-        self,
-        event: dict[str, Any],
-        extra: dict[str, str],
-        check: Precheck,
-        decided_on: Mapping[str, Any] | None,
-    ) -> str:
-        """Re-apply one local event on the remote's state: a compare-and-swap on its stage
-        entry. It applies only while the stage still holds the entry the event was decided
-        against (`decided_on`); one the stage already holds the event's target is left out;
-        anything else refuses (an old decision must not replace a newer version)."""
-        seq = (event.get("reapplied") or {}).get("seq", event["seq"])  # as first written
-        what = f"#{seq} {event['type']} {event['pipeline']}@{event['version']} -> "
-        what += str(event["stage"])
-        refuse = f"cannot re-apply local event {what} on {self.remote}'s registry: "
-        drop = (
-            f"nothing was written. To keep {self.remote}'s and drop the local events, run "
-            f"`git update-ref {self.store.ref} {self.store.tracking}`"
-        )
-        artifacts = [p for p in extra if p.startswith("artifacts/")]
-        theirs = self.store.read_many(artifacts, self.store.tip())
-        for path in artifacts:
-            text = theirs[path]
-            if text is None:
-                continue
-            if canonical_json(from_yaml(text)) != canonical_json(from_yaml(extra[path])):
-                raise LlmopsError(
-                    f"{refuse}{self.remote} registered {path} with other content; {drop}, "
-                    "then bump that manifest's version and promote again"
-                )
-            del extra[path]  # registered already, with this content: theirs stays as it is
-        fields = {k: v for k, v in event.items() if k not in RECORDED}
-        # the decision's own number and time, also after a second re-apply
-        fields["reapplied"] = event.get("reapplied") or {"seq": event["seq"], "at": event.get("at")}
-
-        def guarded(
-            state: dict[str, Any], history: StageHistory
-        ) -> tuple[dict[str, Any], dict[str, Any]]:
-            name, stage = event["pipeline"], event["stage"]
-            now = state.get("pipelines", {}).get(name, {}).get(stage)
-            if holds(now, event["version"], event.get("fingerprint")):
-                raise NothingToDo(f"{what}: {self.remote} already has it")
-            if decided_on is None:
-                moved = now is not None
-            else:
-                moved = not holds(now, decided_on.get("version"), decided_on.get("fingerprint"))
-            if moved:
-                was, held = _entry(decided_on), _entry(now)
-                if was == held:
-                    held += " (another fingerprint)"
-                raise LlmopsError(
-                    f"{refuse}{self.remote} moved {stage} from {was} to {held} since; this "
-                    f"event wanted {was} -> {event['version']}. {drop}; then, if "
-                    f"{event['version']} should still replace {held}, redo it deliberately: "
-                    f"`{_redo(event)}`"
-                )
-            try:
-                return check(state, history)
-            except NothingToDo:
-                raise
-            except LlmopsError as exc:
-                raise LlmopsError(f"{refuse}{exc}; {drop}") from None
-
-        try:
-            written = self.record(
-                event["type"],
-                event["pipeline"],
-                event["stage"],
-                fields,
-                guarded,
-                lambda _id, _state: extra,
-                event_id=event["id"],
-            )
-        except NothingToDo:
-            return f"{what} left out ({self.remote} already has it)"
-        return f"{what} is now #{written['seq']}"
 
     def record(
         self,
@@ -444,31 +323,6 @@ class Registry(RemoteSync):
 
         self._commit(build)
         return result
-
-
-# the event fields `record` (and the precheck) write themselves: a re-applied event gets
-# them anew
-RECORDED = ("id", "seq", "type", "pipeline", "version", "stage", "previous_version", "at",
-            "tool_version", "approval_waived")  # fmt: skip
-
-
-def holds(entry: Mapping[str, Any] | None, version: object, fingerprint: object) -> bool:
-    """The stage entry is that version (and fingerprint, when one is known)."""
-    if entry is None or entry.get("version") != version:
-        return False
-    return fingerprint is None or entry.get("fingerprint") == fingerprint
-
-
-def _redo(event: Mapping[str, Any]) -> str:
-    """The command that makes the change of `event` again, on the state as it is now."""
-    name, stage, version = event["pipeline"], event["stage"], event["version"]
-    if event["type"] == "rollback":
-        return f"llmops rollback {name} --stage {stage} --to {version} --reason ... --push"
-    return f"llmops promote {name}@{version} --to {stage} --push"
-
-
-def _entry(entry: Mapping[str, Any] | None) -> str:
-    return "nothing" if entry is None else str(entry.get("version"))
 
 
 def _not(ref: str | None) -> list[str]:

@@ -5,25 +5,23 @@ never goes one version too far."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from llmops_cli.errors import LlmopsError, did_you_mean
 from llmops_cli.gitinfo import head_commit
 from llmops_cli.manifests.catalog import split_ref
 from llmops_cli.project import ProjectLike, ProtectedStage, as_project
+from llmops_cli.registry.approvals import check_approvals, rollback_approval
 from llmops_cli.registry.layout import StageHistory
 from llmops_cli.registry.promotion import (
     actor_fields,
     change_type,
-    check_approvals,
-    promotion_result,
     reapplier,
     sync_remote,
-    unchanged_result,
-    write_event,
+    write_change,
 )
-from llmops_cli.registry.registry import Registry, holds
+from llmops_cli.registry.reapply import holds
+from llmops_cli.registry.registry import Registry
 from llmops_cli.registry.remote import NothingToDo, Precheck
 from llmops_cli.registry.store import Progress
 from llmops_cli.registry.types import PromotionResult
@@ -44,7 +42,8 @@ def rollback(
     one a rollback left), reusing that version's original evidence; `reason` is recorded.
     A protected stage needs its approvers, as for a promotion, unless llmops.yaml sets
     `rollback_to_previous_without_approval` for it and the target is the previous version.
-    `push` and `progress` as for `promote`."""
+    A `to` the stage already holds is no change (`changed` False, a note says so), not an
+    error. `push` and `progress` as for `promote`."""
     project = as_project(project)
     registry = Registry(project)
     name = split_ref(pipeline)[0]
@@ -53,7 +52,9 @@ def rollback(
     rule = registry.protected.get(stage, ProtectedStage())
     if not rule.rollback_to_previous_without_approval:  # fail before any network wait
         check_approvals(rule, stage, approvers, "a rollback into it")
-    precheck = rollback_precheck(name, stage, to, rule, tuple(approvers))
+    precheck = rollback_precheck(
+        name, stage, to, rule, tuple(approvers), registry.remote if push else ""
+    )
     # the target is read from the remote's registry when there is one (or the last copy)
     reapply = reapplier(registry)
     warning = sync_remote(registry, push, progress, reapply, "roll back")
@@ -64,16 +65,11 @@ def rollback(
         **actor_fields(registry),
         "source_commit": head_commit(project.root)["sha"],
     }
-    write = (
-        partial(registry.record_and_push, synced=True, reapply=reapply, progress=progress)
-        if push
-        else registry.record
+    event = ("rollback", name, stage, fields, precheck, _no_files)
+    # a stage found holding the target (a retry: someone else did it) says so in a note
+    return write_change(
+        project, registry, event, push, reapply, progress, warning, say_unchanged=True
     )
-    try:
-        event = write_event(registry, write, ("rollback", name, stage, fields, precheck, _no_files))
-    except NothingToDo as done:  # a retry found the pinned target there: someone else did it
-        return unchanged_result(registry, name, stage, push, warning, reapply, note=str(done))
-    return promotion_result(project, registry, event, push, warning)
 
 
 def _no_files(_id: str, _state: dict[str, Any]) -> dict[str, str]:
@@ -86,12 +82,14 @@ def rollback_precheck(
     to: str | None,
     rule: ProtectedStage,
     approvers: Sequence[str],
+    remote: str = "",
 ) -> Precheck:
     """The target of a rollback on the state it is written on, and its approvals: waived
     only for the previous version, and only when llmops.yaml says so for the stage. The
-    first call pins the change (from X to Y, what the engineer is told); a retry on a state
-    that moved (a lost push race) is a compare-and-swap on it: the stage holding Y already
-    is nothing to do, holding neither X nor Y refuses (never one version too far)."""
+    stage already holding `to` is nothing to do. The first call pins the change (from X to
+    Y, what the engineer is told); a retry on a state that moved (a lost push race to
+    `remote`, when pushing) is a compare-and-swap on it: the stage holding Y already is
+    nothing to do, holding neither X nor Y refuses (never one version too far)."""
     pinned: dict[str, dict[str, Any]] = {}
 
     def precheck(
@@ -105,14 +103,12 @@ def rollback_precheck(
                 + ("" if name in pipelines else did_you_mean(name, pipelines))
             )
         if pinned:
-            _check_pinned(name, stage, current, pinned["from"], pinned["to"])
+            _check_pinned(name, stage, current, pinned["from"], pinned["to"], remote)
         where = _rollback_target(
             name, stage, current, history, pinned["to"]["version"] if pinned else to
         )
         previous = where.get("history_index") == len(history.earlier) - 1
-        waived = previous and rule.rollback_to_previous_without_approval and rule.needed > 0
-        if not waived:
-            check_approvals(rule, stage, approvers, "a rollback into it")
+        waiver = rollback_approval(rule, stage, approvers, previous)
         source = history.earlier if "history_index" in where else history.rolled_back
         target = dict(source[next(iter(where.values()))])
         pinned.setdefault("from", dict(current))
@@ -125,12 +121,8 @@ def rollback_precheck(
             "fingerprint": target["fingerprint"],
             "change_type": change_type(current, target.get("manifests", {})),
             "manifests": target.get("manifests", {}),
+            **waiver,
         }
-        if waived and len(set(approvers)) < rule.needed:
-            more["approval_waived"] = (
-                f"rollback to the previous version (registry.protected.{stage}."
-                "rollback_to_previous_without_approval in llmops.yaml)"
-            )
         return target, more
 
     return precheck
@@ -142,19 +134,23 @@ def _check_pinned(
     current: dict[str, Any],
     was: dict[str, Any],
     target: dict[str, Any],
+    remote: str,
 ) -> None:
-    """A retried rollback `was` -> `target` on the stage entry `current` found now: nothing
-    to do when it holds the target, an error unless it still holds what was rolled back."""
+    """A retried rollback `was` -> `target` on the stage entry `current` found now (on
+    `remote`'s registry, when pushing): nothing to do when it holds the target, an error
+    unless it still holds what was rolled back."""
     if holds(current, target["version"], target.get("fingerprint")):
         raise NothingToDo(
             f"{name} in {stage} already holds {target['version']}: someone else rolled it "
             f"back from {was['version']} meanwhile; nothing to do"
         )
     if not holds(current, was["version"], was.get("fingerprint")):
+        where = f" on {remote} (someone pushed first)" if remote else ""
         raise LlmopsError(
-            f"{name} in {stage} moved from {was['version']} to {current['version']} while "
-            f"this rollback ({was['version']} -> {target['version']}) was written; nothing "
-            f"was written. If {target['version']} should still replace {current['version']}, "
+            f"{name} in {stage} moved from {was['version']} to {current['version']}{where} "
+            f"while this rollback ({was['version']} -> {target['version']}) was written; "
+            f"nothing was written. If {target['version']} should still replace "
+            f"{current['version']}, "
             f"run `llmops rollback {name} --stage {stage} --to {target['version']} --reason "
             "... --push`"
         )
@@ -178,8 +174,8 @@ def _rollback_target(
                 + (f"; to roll forward, pass --to with one of: {forward}" if forward else "")
             )
         return {"history_index": len(history.earlier) - 1}
-    if to_version == current["version"]:
-        raise LlmopsError(f"{name}@{to_version} is already in {stage}")
+    if to_version == current["version"]:  # idempotent: an on-call's second try succeeds
+        raise NothingToDo(f"{name} in {stage} already holds {to_version}; nothing was written")
     for key, entries in (
         ("history_index", history.earlier),
         ("rolled_back_index", history.rolled_back),
