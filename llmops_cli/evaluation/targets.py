@@ -197,7 +197,7 @@ def make_target(model: ModelManifest, root: Path) -> Target:
     if model.provider == "python":
         return PythonTarget(model, root)
     if transport(model) == "openai-http":
-        from llmops_cli.evaluation.http_target import HttpTarget  # aiohttp only when used
+        from llmops_cli.evaluation.http_target import HttpTarget  # asyncio's HTTP, no aiohttp
 
         return HttpTarget(model)
     from llmops_cli.evaluation.litellm_target import LiteLLMTarget
