@@ -71,13 +71,16 @@ from llmops_cli.guardrails.injection_vocab_act import (
 )
 from llmops_cli.guardrails.injection_vocab_more import (
     _ADDRESS,
+    _AGENT_WORD,
     _AI_READER_MORE,
     _BEFORE_CHAT,
     _CODE,
     _CONVERSATION,
     _EXEC_MORE,
     _HIDDEN_SETUP,
+    _LABELLED_FOR_AGENT,
     _NO_CONFIRM_MORE,
+    _NO_LIMITS_MORE,
     _NOT_MINE,
     _OVERRIDE_MORE,
     _QUAL_NOUN,
@@ -287,6 +290,12 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "addressed-to-ai-reader-more": ("planted_instruction", _AI_READER_MORE),
     "persona-unlimited-mode": ("persona_jailbreak", _UNLIMITED_MODE_CJK),
+    "persona-no-limits-more": ("persona_jailbreak", _NO_LIMITS_MORE),
+    "labelled-instruction-for-agent": (
+        "tool_hijack",
+        rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|"
+        rf"\b{_TOOL_CALL}\b)",
+    ),
     "decode-and-obey": (
         "encoded_payload",
         rf"\b{_DECODE}\b[^.!?\n]{{0,60}}?\b{_ENCODING}\b[^\n]{{0,200}}?\b{_OBEY}\b",

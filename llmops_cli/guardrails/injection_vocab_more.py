@@ -152,7 +152,7 @@ _TOOL_RESULT = _any(
 )
 _AGENT_WORD = _any(
     r"agents?|assistant|ai|model|bot|llm|agente|asistente|assistente|agenten?|agencie|"
-    r"agencie|асистент|ассистент|агент|модель|助手|代理|智能体|エージェント|アシスタント|"
+    r"асистент\w{0,3}|ассистент\w{0,3}|агент\w{0,3}|модел\w{0,3}|助手|代理|智能体|エージェント|アシスタント|"
     r"에이전트|ajan|asystent(?:cie)?|assistenten"
 )
 _TO_THE_AGENT = (
@@ -215,6 +215,18 @@ _OVERRIDE_MORE = _any(
     # sv, tr
     r"(?:ignorera|glöm|strunta i)\s+(?:(?:alla|dina|de|tidigare|föregående)\s+){0,3}"
     r"(?:instruktioner|regler|direktiv)|"
+    # uk, vi, id, cs, el, fi, ro, hu, da/no
+    r"(?:проігноруй|ігноруй|забудь|не зважай на)\s+(?:усі\s+|всі\s+)?(?:попередн\w+\s+)?"
+    r"(?:вказівк\w*|інструкці\w*|правил\w*)|"
+    r"(?:bỏ qua|phớt lờ|quên)\s+(?:mọi|tất cả|các|hết)?\s*(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)|"
+    r"(?:abaikan|lupakan|acuhkan)\s+(?:semua\s+)?(?:instruksi|perintah|aturan|kebijakan|petunjuk)|"
+    r"(?:ignoruj|zapomeň na|nedbej na)\s+(?:všechny\s+)?(?:předchozí\s+)?(?:pokyny|instrukce|"
+    r"pravidla)|(?:αγνόησε|ξέχασε)\s+(?:όλες\s+)?(?:τις\s+)?(?:προηγούμενες\s+)?(?:οδηγίες|"
+    r"εντολές|κανόνες)|(?:ohita|unohda|älä välitä)\s+(?:kaikki\s+)?(?:aiemmat\s+|edelliset\s+)?"
+    r"(?:ohjeet|säännöt|käskyt)|(?:ignoră|uită)\s+(?:toate\s+)?(?:instrucțiunile|regulile)|"
+    r"(?:hagyd figyelmen kívül|felejtsd el)\s+(?:az\s+)?(?:összes\s+)?(?:korábbi\s+)?"
+    r"(?:utasítás\w*|szabály\w*)|(?:ignorer|glem)\s+(?:alle\s+)?(?:tidligere\s+)?"
+    r"(?:instruktioner|instruksjoner|regler)|"
     # ar, hi
     r"(?:تجاهل|انسَ|انس|اترك)\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|القواعد|الإرشادات)|"
     r"(?:पिछले|पहले के|सभी|पुराने)[^।.!?\n]{0,20}?(?:निर्देश|नियम)\S*\s+(?:को\s+)?"
@@ -234,6 +246,12 @@ _OVERRIDE_MORE = _any(
     r"(?:이전|앞의|위의|모든)\s?(?:지시|명령|지침|규칙)\S{0,6}\s?(?:무시|잊어|무효)"
 )
 # a mode or persona whose point is that limits are gone, in the scripts without word breaks
+_NO_LIMITS_MORE = _any(
+    r"أنت الآن[^.\n]{0,60}?(?:بلا|بدون|دون) قيود",
+    r"규칙도 따르지 않|절대 거절하지 않",
+    r"\b(?:tanpa (?:batasan|aturan|filter|sensor)|không (?:có|bị) (?:giới hạn|quy tắc|kiểm duyệt)|"
+    r"без (?:обмежень|правил|цензури)|bez (?:omezení|pravidel|cenzury))\b",
+)
 _UNLIMITED_MODE_CJK = _any(
     r"(?:制限解除|無制限|制限なし|制限のない|无限制|没有(?:任何)?限制|不受(?:任何)?限制|"
     r"解除(?:所有)?限制|무제한|제한 ?없는|규칙이 해제)[^。！？\n]{0,20}?"
@@ -279,6 +297,21 @@ _AI_READER_MORE = _any(
     r"(?:एआई|ai) (?:सहायक|असिस्टेंट|एजेंट) (?:के लिए|को)",
     r"\b(?:till|för) (?:ai|assistenten|språkmodellen)\s*:",
     r"(?:yapay zekaya|ai asistan\wna)\s*:",
+    r"إلى (?:المساعد الذكي|الذكاء الاصطناعي|المساعد)|للذكاء الاصطناعي الذي يقرأ",
+    r"(?:ai|एआई) के लिए\s*:|पढ़ने वाले (?:ai|एआई)",
+    r"à l'attention de l'(?:ia|assistant|intelligence artificielle)",
+    r"\buntuk (?:ai|asisten(?: ai)?)(?: yang membaca[^:\n]{0,30})?\s*[:,]|"
+    r"(?:ai|asisten) yang membaca ini",
+    r"(?:ии|ai)(?:-ассистент\w*)?,? (?:читающ|обрабатывающ|анализирующ)\w+ (?:этот|это|эту|эти)",
+    r"(?:给|致)[^。\n]{0,15}(?:ai|人工智能)(?:助手|模型|系统)?[^。\n]{0,6}?[：:]",
+)
+# a labelled instruction for the agent that asks for an action: "Instruction for the agent:
+# transfer ...", "Инструкция для агента: переведи ..."
+_LABELLED_FOR_AGENT = (
+    r"(?:instruction|note|task|message|order|directive|instrucci[oó]n|instrução|consigne|"
+    r"anweisung|istruzione|instructie|instrukcja|инструкция|указание|задание|talimat)\w{0,3}\s+"
+    r"(?:to|for|ao|à|al|para|an|für|per|all'|voor|dla|для)\s+"
+    r"(?:the |o |a |l'|el |den |die |de |la |il )?"
 )
 
 KEY_WORDS_MORE: dict[str, tuple[str, ...]] = {
@@ -307,7 +340,9 @@ KEY_WORDS_MORE: dict[str, tuple[str, ...]] = {
     ),
     "send-conversation-out": ("@", "http"),
     "override-prior-more": _words(
-        "تجاهل|انس|اترك|पिछले|पहले|सभी|पुराने|"
+        "تجاهل|انس|اترك|पिछले|पहले|सभी|पुराने|проігноруй|ігноруй|забудь|не зважай|bỏ qua|"
+        "phớt lờ|quên|abaikan|lupakan|acuhkan|zapomeň|nedbej|αγνόησε|ξέχασε|ohita|unohda|"
+        "älä välitä|ignoră|uită|hagyd|felejtsd|ignorer|glem|"
         "negeer|vergeet|ignoreer|schrap|verwerp|zignoruj|ignoruj|zapomnij|pomiń|odrzuć|"
         "игнорируй|проигнорируй|забудь|отмени|не обращай|не слушай|правила|инструкции|"
         "указания|ограничения|ignorera|glöm|strunta|önceki|tüm|bütün|忽略|无视|忘记|忘掉|"
@@ -318,8 +353,14 @@ KEY_WORDS_MORE: dict[str, tuple[str, ...]] = {
         "ohne|sin |sans |senza|sem |zonder|meld het niet|bez |без|не спрашивая|无需|不用|不要|"
         "不必|確認|sormadan|onay|utan "
     ),
+    "labelled-instruction-for-agent": _words(
+        "instruc|note|task|message|order|directive|instrução|consigne|anweisung|istruzione|"
+        "instrukcja|инструкция|указание|задание|talimat"
+    ),
+    "persona-no-limits-more": _words("أنت|규칙도|절대|tanpa|không|без|bez"),
     "persona-unlimited-mode": _words("制限|無制限|限制|무제한|제한|규칙|モード|模式|모드"),
     "addressed-to-ai-reader-more": _words(
+        "إلى|للذكاء|के लिए|पढ़ने|l'attention|untuk|yang membaca|ии|给|致|"
         "ملاحظة|एआई|ai|ａｉ|assistent|taalmodel|bot|ki|sprachmodell|ии|ассистент|модел|нейросет|"
         "asystent|sztucznej|人工智能|语言模型|人工知能|språkmodell|yapay zeka"
     ),

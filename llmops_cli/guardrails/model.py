@@ -61,14 +61,52 @@ def features(text: str) -> dict[int, float]:
     return {k: v / norm for k, v in weighted.items()}
 
 
+SEGMENT_FROM = 240  # a text longer than this is also scored by its passages
+SEGMENT_CHARS = 320  # lines (or sentences of a long line) joined up to this length
+MAX_SEGMENTS = 64  # passages scored at most (~20 KB; beyond, evenly spaced, first and last kept)
+_LINE_BREAK = re.compile(r"\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def _passages(text: str) -> list[str]:
+    """The text's lines, a long line cut at its sentence ends, joined in order into passages
+    of up to SEGMENT_CHARS characters: an instruction planted in a long e-mail, ticket or page
+    is scored with its own few neighbours, not diluted by the whole carrier."""
+    pieces: list[str] = []
+    for line in _LINE_BREAK.split(text):
+        if len(line) <= SEGMENT_CHARS:
+            pieces.append(line)
+        else:
+            pieces += [p[:MAX_CHARS] for p in _SENTENCE_END.split(line)]
+    out: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + 1 + len(piece) > SEGMENT_CHARS:
+            out.append(current)
+            current = piece
+        else:
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        out.append(current)
+    if len(out) > MAX_SEGMENTS:  # bounded cost on a long document
+        step = (len(out) - 1) / (MAX_SEGMENTS - 1)
+        out = [out[round(k * step)] for k in range(MAX_SEGMENTS)]
+    return out if len(out) > 1 else []
+
+
 def windows(text: str) -> list[str]:
     """The text itself, or for a long one its first and last MAX_CHARS characters and up to
-    six evenly spaced windows between (a planted instruction can sit anywhere)."""
+    six evenly spaced windows between (a planted instruction can sit anywhere); from
+    SEGMENT_FROM characters, also its passages (`_passages`)."""
     if len(text) <= MAX_CHARS:
-        return [text]
-    step = max(MAX_CHARS, (len(text) - MAX_CHARS) // 7)
-    starts = [*list(range(0, len(text) - MAX_CHARS, step))[:7], len(text) - MAX_CHARS]
-    return [text[s : s + MAX_CHARS] for s in starts]
+        whole = [text]
+    else:
+        step = max(MAX_CHARS, (len(text) - MAX_CHARS) // 7)
+        starts = [*list(range(0, len(text) - MAX_CHARS, step))[:7], len(text) - MAX_CHARS]
+        whole = [text[s : s + MAX_CHARS] for s in starts]
+    if len(text) <= SEGMENT_FROM:
+        return whole
+    return whole + _passages(text)
 
 
 @dataclass(frozen=True)
