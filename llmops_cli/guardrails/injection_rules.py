@@ -79,6 +79,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _EXEC_MORE,
     _HIDDEN_SETUP,
     _LABELLED_FOR_AGENT,
+    _MEMORY_WRITE,
     _NO_CONFIRM_MORE,
     _NO_LIMITS_MORE,
     _NOT_MINE,
@@ -87,15 +88,18 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _RECEIVED_BY_YOU,
     _REVEAL_ANY,
     _REVEAL_SETUP_CJK,
+    _ROLE_HEADER_MORE,
     _S,
     _SEND,
+    _STANDING_PERMISSION,
+    _SYSTEM_PROMPT_NAMED,
     _TO_ME,
     _TO_THE_AGENT,
     _TOOL_RESULT,
     _UNLIMITED_MODE_CJK,
 )
 
-RULE_PACK = "injection-2026.12.7"
+RULE_PACK = "injection-2026.12.8"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -262,7 +266,8 @@ RULES: dict[str, tuple[str, str]] = {
     # -- injection_vocab_more: structures across languages (2026.12.6) --
     "reveal-hidden-setup": (
         "prompt_extraction",
-        rf"\b{_REVEAL_ANY}\b{_S}{_HIDDEN_SETUP}|\b{_REVEAL_ANY}\b{_S}\b(?:{_QUAL_NOUN})\b"
+        rf"\b{_REVEAL_ANY}\b{_S}(?:{_HIDDEN_SETUP}|{_SYSTEM_PROMPT_NAMED})|"
+        rf"\b{_REVEAL_ANY}\b{_S}\b(?:{_QUAL_NOUN})\b"
         rf"[^.!?\n]{{0,40}}?{_RECEIVED_BY_YOU}|{_REVEAL_SETUP_CJK}",
     ),
     "reveal-text-before-chat": (
@@ -291,6 +296,11 @@ RULES: dict[str, tuple[str, str]] = {
     "addressed-to-ai-reader-more": ("planted_instruction", _AI_READER_MORE),
     "persona-unlimited-mode": ("persona_jailbreak", _UNLIMITED_MODE_CJK),
     "persona-no-limits-more": ("persona_jailbreak", _NO_LIMITS_MORE),
+    "memory-poisoning": (
+        "tool_hijack",
+        rf"{_MEMORY_WRITE}[^\n]{{0,120}}?{_STANDING_PERMISSION}",
+    ),
+    "role-header-more": ("role_spoofing", _ROLE_HEADER_MORE),
     "labelled-instruction-for-agent": (
         "tool_hijack",
         rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|"

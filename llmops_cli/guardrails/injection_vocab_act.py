@@ -177,7 +177,14 @@ MENTION_CUE = (
     r"\bguardrails?\b|\bdetectors?\b|\bclassifiers?\b|\bunit tests?\b|\btest cases?\b|"
     r"\bred[ -]team|\bpentest|\bsecurity\b|\bawareness\b|\bphishing\b|\bdesign doc|"
     r"\bsocial engineering\b|\bsicherheit|\bseguridad\b|\bsécurité\b|\bsegurança\b|"
-    r"\bsicurezza\b|\bbeveiliging|\bbezpiecze|безопасност|セキュリティ|安全"
+    r"\bsicurezza\b|\bbeveiliging|\bbezpiecze|безопасност|セキュリティ|安全|"
+    # a request to translate, summarise or proofread a text: what it quotes is the data
+    r"\btranslat\w*|\bsummari[sz]\w*|\bproofread|\btradu[cz]\w*|\btraduis|\bübersetz\w*|"
+    r"\btraduci\b|\btraduza\b|\bvertaal|\bprzetłumacz|\bпереведи|\bпереклади|訳して|翻译|翻訳|"
+    r"번역|\bfasse\b|\brésume|\bresume\b|\briassumi|\bresuma\b|"
+    # test reports and tests of a guardrail
+    r"\bsecuritate\b|\bgüvenlik\b|безпек|тестувальник|\btester\b|\btest uzman|"
+    r"\bdef test_|\bassert\b|\bpytest\b"
 )
 MENTIONABLE = frozenset(
     {

@@ -29,7 +29,8 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _FILLERS = "\u115f\u1160\u3164\uffa0\u034f"
 # a zero-width character between two letters or digits is a word cut to dodge a filter
-_INWORD = re.compile(rf"(?<=[A-Za-z0-9])[{_ZERO_WIDTH}\u00ad]+(?=[A-Za-z0-9])")
+# (and emoji variation selectors VS15/16: "i\ufe0fg\ufe0fn\ufe0fo\ufe0fr\ufe0fe" shows "ignore")
+_INWORD = re.compile(rf"(?<=[A-Za-z0-9])[{_ZERO_WIDTH}\u00ad\ufe0e\ufe0f]+(?=[A-Za-z0-9])")
 _INVISIBLE = re.compile(rf"[{_ZERO_WIDTH}{_BIDI}{_FILLERS}\u200e\u200f\u00ad]")
 _BIDI_ANY = re.compile(f"[{_BIDI}]")
 _ZERO_WIDTH_ANY = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")  # not ZWNJ/ZWJ
