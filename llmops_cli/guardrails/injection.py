@@ -119,7 +119,12 @@ def _asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
 # for a form of the answer (length, layout, order, language) is the writer's request, not a
 # planted instruction; one that also asks it to say, send, rate or ignore something is not
 _ADDRESSED = frozenset(
-    {"addressed-to-ai-reader", "instruction-to-named-agent", "addressed-to-ai-reader-more"}
+    {
+        "addressed-to-ai-reader",
+        "instruction-to-named-agent",
+        "addressed-to-ai-reader-more",
+        "labelled-instruction-for-agent",
+    }
 )
 _FORM_OF_ANSWER = re.compile(
     r"\b(?:short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
