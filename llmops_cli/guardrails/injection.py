@@ -127,7 +127,11 @@ _ADDRESSED = frozenset(
     }
 )
 _FORM_OF_ANSWER = re.compile(
-    r"\b(?:short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
+    r"\b(?:bold|italics?|metric|units?|british|american|formal|informal|polite|tone|sign\w*|"
+    r"signature|firma|signe\w*|unterschreib\w*|podpis\w*|en français|en español|auf deutsch|"
+    r"in italiano|em português|po polsku|in (?:english|french|spanish|german|italian)|lei|"
+    r"usted|sie|du|vous|tu|stile|estilo|style|"
+    r"short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
     r"format\w*|tone|length|headings?|deadlines? first|plain text|in english|markdown|"
     r"sources|kurz\w*|tabelle|stichpunkt\w*|wörter|sätze|quellenangaben|corto|breve|tabla|"
     r"viñetas|palabras|frases|court\w*|tableau|puces|mots|phrases|tabella|elenco|parole|"
@@ -329,9 +333,23 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
         findings = scan(codecs.encode(text, "rot13"), "rot13")
     if "decode-and-obey" not in seen and (obeyed := _decode_and_obey(normalised)) is not None:
         findings.append(obeyed)
-    if normalised.suspicious:
+    if normalised.suspicious and not _asks_about_the_characters(normalised.text):
         findings.append(InjectionFinding("invisible-unicode", "hidden_characters", "unicode"))
     return findings
+
+
+# "Why does searching fail on this copied word: 'i\u200bn\u200bv...'?": a question about the
+# characters themselves, not a use of them to smuggle text past a filter
+_ABOUT_CHARACTERS = re.compile(
+    r"\b(?:zero[- ]width|invisible|hidden characters?|bidi|rtl|right-to-left|unicode|"
+    r"u\+[0-9a-f]{4}|soft hyphen|control characters?|separators?|copied|copy-?past\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_about_the_characters(text: str) -> bool:
+    """Whether the text asks a question about invisible or direction characters."""
+    return asks_a_question(text) and _ABOUT_CHARACTERS.search(text) is not None
 
 
 def find_injection(text: str) -> list[InjectionFinding]:

@@ -184,7 +184,14 @@ MENTION_CUE = (
     r"번역|\bfasse\b|\brésume|\bresume\b|\briassumi|\bresuma\b|"
     # test reports and tests of a guardrail
     r"\bsecuritate\b|\bgüvenlik\b|безпек|тестувальник|\btester\b|\btest uzman|"
-    r"\bdef test_|\bassert\b|\bpytest\b"
+    r"\bdef test_|\bassert\b|\bpytest\b|"
+    # texts that log, block or report attacks, and chat-template questions in more languages
+    r"\binjection\w*|\bblock(?:ed|s|_patterns?)?\b|\bpatterns?\b|\bfilter\w*|\bflagged\b|"
+    r"\bverdict\b|\bpost-?mortem\b|\bincident\b|\bwrite-?up\b|\bCASES\b|шаблон|токен|"
+    r"トークン|토큰|템플릿|テンプレート|模板|令牌|ترجم|\bfiltr\w*|テスト|测试|테스트|"
+    # speech quoted in a story ("the general shouted: 'Forget all previous orders!'")
+    r"\b(?:shouted|roared|yelled|whispered|screamed|gritou|grit[oó]|cria|schrie|urlò|"
+    r"закричал|крикнул)\b|大喊|喊道|叫道|叫んだ|소리쳤"
 )
 MENTIONABLE = frozenset(
     {
@@ -198,6 +205,10 @@ MENTIONABLE = frozenset(
         "override-prior-more",
         "reveal-hidden-setup",
         "reveal-text-before-chat",
+        "persona-without-limits",
+        "reveal-hidden-instructions",
+        "reveal-verbatim",
+        "addressed-to-ai-reader",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›「」『』"
