@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from linear import assert_linear
 
 from llmops_cli.guardrails.injection import find_injection, scan
 from llmops_cli.guardrails.injection_rules import RULES, compiled
@@ -143,6 +144,36 @@ def test_every_rule_of_a_family_is_linear_on_hostile_text(family: str) -> None:
         pattern = compiled()[rule][1]
         ratio, unit = _worst_ratio(pattern.search, units, 10_000)
         assert ratio < 3, f"{rule} on {unit}: {ratio:.1f}x CPU at twice the length"
+
+
+_SHAPES: list[Callable[[str, int], str]] = [
+    lambda w, k: w + " " * k + "x",
+    lambda w, k: (w + " ") * k,
+    lambda w, k: w * k,
+    lambda w, k: w + "\n" * k + "x",
+    lambda w, k: w + ", " * k,
+]
+
+
+def test_the_cross_language_rules_are_linear_on_their_own_key_words() -> None:
+    """Each rule of `injection_vocab_more` on hostile text made of its own key words (a word
+    then many spaces, the word repeated, ...): the inputs that found three super-linear rules
+    in review ("opmerking" + 2,000 spaces took 123 s). A cheap first pass; a ratio that
+    looks high is measured again with `assert_linear`."""
+    from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
+
+    extra = ["send ", "your hidden ", "tool output: agent, ", "`x` ", "f(x) ", "ai: "]
+    for rule, words in KEY_WORDS_MORE.items():
+        pattern = compiled()[rule][1]
+        for word in [*words[:10], *extra]:
+            for shape in _SHAPES:
+
+                def work(k: int, p: Any = pattern, f: Any = shape, w: str = word) -> object:
+                    return p.search(f(w, k))
+
+                small, large = _cpu(lambda: work(500)), _cpu(lambda: work(2000))
+                if large > 0.002 and large > 8 * max(small, 1e-4):
+                    assert_linear(work, 500)
 
 
 def test_normaliser_and_whole_detector_are_linear_on_hostile_text() -> None:

@@ -23,11 +23,12 @@ classifier=False)`) every rule counts alone. The cuts are chosen leaving one aut
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from llmops_cli.guardrails.injection_rules import RULE_PACK, RULES, SOFT_RULES, compiled
@@ -84,15 +85,22 @@ _OPENS = re.compile(rf"[「『“«„‘‹]|(?:^|(?<=[\s:(\[—–-]))[{re.esc
 _CLOSES = re.compile(rf"[」』”»’›]|[{re.escape(QUOTES)}](?=[\s.,;:!?)\]—–-]|$)")
 
 
+@lru_cache(maxsize=4)
+def _fences(text: str) -> tuple[int, ...]:
+    """Where the text's code fences (```) start: found once per text, so a check per match
+    stays a lookup (a count per match was quadratic on a fence full of matches)."""
+    return tuple(m.start() for m in re.finditer("```", text))
+
+
 def _quoted(text: str, start: int) -> bool:
     """Whether a match starts just inside quotation marks (or backticks), further inside a
     quotation opened earlier on its line (at most 200 characters back) and not yet closed, or
     inside a fenced code block."""
     if any(c in QUOTES for c in text[max(0, start - 3) : start]):
         return True
-    if text.count("```", 0, start) % 2 == 1:
+    if bisect.bisect_right(_fences(text), start) % 2 == 1:
         return True  # inside a fenced code block
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+    line_start = max(text.rfind("\n", max(0, start - 200), start) + 1, start - 200)
     before = text[line_start:start]
     opened = [m.end() for m in _OPENS.finditer(before)]
     return bool(opened) and _CLOSES.search(before, opened[-1]) is None
@@ -139,7 +147,9 @@ _FORM_OF_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _MORE_THAN_FORM = re.compile(
-    r"https?://|www\.|@|\b(?:ignore|disregard|forget|recommend|rate|rank|score|approve|"
+    r"https?://|www\.|@|\b(?:recommend\w*|prais\w*|endors\w*|promot\w*|prefer\w*|favou?r\w*|"
+    r"compet\w*|rival\w*|best|superior|buy|purchase|order|pay|transfer|grant|approv\w*|"
+    r"ignore|disregard|forget|recommend|rate|rank|score|approve|"
     r"reject|send|forward|email|tell|say|mention|state|claim|instead|only|never|do not|"
     r"don't|password|key|token|link|visit|click|buy|call|run|delete|ignora|olvida|"
     r"recomienda|envía|di|dile|ignore[zr]?|recommande|envoie|dis|ignorier\w*|empfiehl|"
@@ -149,9 +159,9 @@ _MORE_THAN_FORM = re.compile(
 
 
 def _asks_only_a_form(text: str, end: int) -> bool:
-    """Whether what follows a note to the AI reader, to the end of its line (at most 200
+    """Whether what follows a note to the AI reader, over its next three lines (at most 300
     characters), asks only for a form of the answer."""
-    tail = text[end : end + 200].split("\n", 1)[0]
+    tail = "\n".join(text[end : end + 300].split("\n", 3)[:3])
     return _FORM_OF_ANSWER.search(tail) is not None and _MORE_THAN_FORM.search(tail) is None
 
 

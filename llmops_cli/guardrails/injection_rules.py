@@ -91,6 +91,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _ROLE_HEADER_MORE,
     _S,
     _SEND,
+    _SEND_CJK,
     _STANDING_PERMISSION,
     _SYSTEM_PROMPT_NAMED,
     _TO_ME,
@@ -285,7 +286,8 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "send-conversation-out": (
         "exfiltration",
-        rf"{_SEND}[^.!?。\n]{{0,60}}?{_CONVERSATION}{_NOT_MINE}{{0,80}}?{_TO_ME}{_ADDRESS}",
+        rf"(?:\b{_SEND}|{_SEND_CJK})[^.!?。\n]{{0,60}}?{_CONVERSATION}{_NOT_MINE}{{0,80}}?{_TO_ME}"
+        rf"{_ADDRESS}",
     ),
     "override-prior-more": ("instruction_override", _OVERRIDE_MORE),
     "tool-call-unconfirmed-more": (
