@@ -155,25 +155,34 @@ _SHAPES: list[Callable[[str, int], str]] = [
 ]
 
 
-def test_the_cross_language_rules_are_linear_on_their_own_key_words() -> None:
-    """Each rule of `injection_vocab_more` on hostile text made of its own key words (a word
-    then many spaces, the word repeated, ...): the inputs that found three super-linear rules
-    in review ("opmerking" + 2,000 spaces took 123 s). A cheap first pass; a ratio that
-    looks high is measured again with `assert_linear`."""
-    from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
+def _once(work: Callable[[], object]) -> float:
+    start = time.thread_time()
+    work()
+    return time.thread_time() - start
 
-    extra = ["send ", "your hidden ", "tool output: agent, ", "`x` ", "f(x) ", "ai: "]
-    for rule, words in KEY_WORDS_MORE.items():
+
+def test_the_cross_language_rules_are_linear_on_their_own_words() -> None:
+    """Each rule of `injection_vocab_more` on hostile text made of its own words (its key
+    words and the literals its pattern holds, each followed by many spaces, repeated, ...):
+    the inputs that found three super-linear rules in review ("opmerking" + 2,000 spaces took
+    123 s, "send" x 1,000 took 43 s). A cheap first pass; a ratio that looks high is measured
+    again with `assert_linear`."""
+    from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
+    from llmops_cli.guardrails.prefilter import condition, literals
+
+    for rule, keys in KEY_WORDS_MORE.items():
         pattern = compiled()[rule][1]
-        for word in [*words[:10], *extra]:
+        held = sorted(w for w in literals(condition(RULES[rule][1])) if len(w.strip()) >= 2)
+        words = [*keys[:8], *held[:: max(1, len(held) // 16)], "`x` ", "f(x) "]
+        for word in words:
             for shape in _SHAPES:
 
                 def work(k: int, p: Any = pattern, f: Any = shape, w: str = word) -> object:
                     return p.search(f(w, k))
 
-                small, large = _cpu(lambda: work(500)), _cpu(lambda: work(2000))
+                small, large = _once(lambda: work(200)), _once(lambda: work(800))
                 if large > 0.002 and large > 8 * max(small, 1e-4):
-                    assert_linear(work, 500)
+                    assert_linear(work, 200)
 
 
 def test_normaliser_and_whole_detector_are_linear_on_hostile_text() -> None:
