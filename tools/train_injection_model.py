@@ -52,6 +52,7 @@ from llmops_cli.guardrails.injection import (  # noqa: E402
     _SECOND_PERSON,
     asks_a_question,
     rule_findings,
+    too_short,
 )
 from llmops_cli.guardrails.injection_rules import RULE_PACK, SOFT_RULES  # noqa: E402
 from llmops_cli.guardrails.model import (  # noqa: E402
@@ -944,6 +945,7 @@ def cued(rows: list[dict[str, object]], scores: list[float]) -> list[Scored]:
                 "soft": bool(fired & SOFT_RULES),
                 "question": asks_a_question(normalised.text),
                 "you": _SECOND_PERSON.search(normalised.text) is not None,
+                "short": too_short(normalised),
             }
         )
     return out
@@ -954,7 +956,11 @@ def flagged(row: Scored, cuts: Cuts) -> bool:
     from the `soft` score, the classifier as `injection._classifier_counts` says."""
     alone, plain, low, soft = cuts
     score = float(row["score"])  # type: ignore[arg-type]
-    if row["rules"] or score >= alone or (row["soft"] and score >= soft):
+    if row["rules"] or (row["soft"] and score >= soft):
+        return True
+    if row.get("short"):
+        return False
+    if score >= alone:
         return True
     return not row["question"] and (score >= plain or (score >= low and bool(row["you"])))
 
@@ -991,6 +997,7 @@ def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
     soft = np.array([bool(r["soft"]) for r in rows])
     plain_ok = ~np.array([bool(r["question"]) for r in rows])
     you = np.array([bool(r["you"]) for r in rows])
+    prose = ~np.array([bool(r.get("short")) for r in rows])  # the classifier may count
     pos = np.array([r["label"] == "injection" for r in rows])
     hard = ~pos & np.array([bool(r.get("hard_negative")) for r in rows])
 
@@ -1008,13 +1015,13 @@ def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
             if not ok(base):
                 continue
             for i, alone in enumerate(GRID):
-                a = base | (score >= alone)
+                a = base | ((score >= alone) & prose)
                 for j, plain in enumerate(GRID[:i]):
-                    b = a | ((score >= plain) & plain_ok)
+                    b = a | ((score >= plain) & plain_ok & prose)
                     if not ok(b):
                         continue
                     for low in GRID[:j]:
-                        c = b | ((score >= low) & plain_ok & you)
+                        c = b | ((score >= low) & plain_ok & you & prose)
                         if ok(c) and (int(c[pos].sum()), (alone, plain, low, s)) > best:
                             best = (int(c[pos].sum()), (alone, plain, low, s))
         if best[0] >= 0:

@@ -382,10 +382,29 @@ _SECOND_PERSON = re.compile(
 )
 
 
-def _classifier_counts(model: InjectionModel, score: float, text: str) -> bool:
+# letters outside links, addresses and codes: "Link: https://..." or an IBAN alone is too
+# little text for an n-gram model to call an attack (it scored such lines 0.99)
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S*\d\S*")
+MIN_LETTERS = 10
+
+
+def too_short(normalised: Normalised) -> bool:
+    """Whether the text has fewer than MIN_LETTERS letters outside links, e-mail addresses
+    and tokens with digits, and no decoded view: too little for the classifier to count on
+    (a rule still can; an encoded payload is read in its decoded view)."""
+    if len(normalised.views) > 1:
+        return False
+    return sum(c.isalpha() for c in _NOT_PROSE.sub(" ", normalised.text[:400])) < MIN_LETTERS
+
+
+def _classifier_counts(model: InjectionModel, score: float, normalised: Normalised) -> bool:
     """From `threshold_alone` the score counts on its own; below it the text must not end by
     asking a question, and below `threshold_plain` it must also address its reader as "you"
-    (an instruction tells someone; a question, a description or a log line does not)."""
+    (an instruction tells someone; a question, a description or a log line does not). A text
+    `too_short` never counts on the classifier alone."""
+    if too_short(normalised):
+        return False
+    text = normalised.text
     if model.threshold_alone is None or score >= model.threshold_alone:
         return True
     if asks_a_question(text):
@@ -427,7 +446,7 @@ def model_finding(
     cut = model.threshold if threshold is None else threshold
     if best < cut:
         return None
-    if threshold is None and not _classifier_counts(model, best, normalised.text):
+    if threshold is None and not _classifier_counts(model, best, normalised):
         return None
     return InjectionFinding(MODEL_RULE, "classifier", where, layer="classifier", score=best)
 
