@@ -656,3 +656,15 @@ def test_a_header_http_cannot_carry_fails_the_case_not_the_run(tmp_path: Path) -
     with pytest.raises(TargetError, match="the request cannot be sent") as error:
         run(target.complete(REQUEST, 5.0))
     assert not error.value.retryable
+
+
+def test_a_call_over_aiohttp_after_aclose_opens_no_new_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")
+    target = HttpTarget(model(tmp_path, "http://models.example.invalid/v1"))
+    assert target.via_aiohttp
+    run(target.aclose())
+    with pytest.raises(TargetError, match="the target is closed"):
+        run(target.complete(REQUEST, 5.0))
+    assert target._session is None
