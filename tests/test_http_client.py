@@ -233,7 +233,16 @@ def test_a_server_stalling_mid_body_hits_the_deadline() -> None:
 
 @pytest.mark.parametrize(
     "answer",
-    [b"HTTP/1.1 2OO OK\r\n\r\n", b"SPDY/3 200 OK\r\n\r\n", b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n"],
+    [
+        b"HTTP/1.1 2OO OK\r\n\r\n",
+        b"SPDY/3 200 OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+        # RFC 9112 6.3: differing Content-Lengths, or one beside chunked, frame no body safely
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 4\r\n\r\n{}{}",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n"
+        b"2\r\n{}\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\n{}\r\n0\r\n\r\n",
+    ],
 )
 def test_a_malformed_response_is_a_protocol_error(answer: bytes) -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
@@ -330,6 +339,12 @@ REQUEST = Request(messages=[{"role": "user", "content": "hi"}], parameters={}, v
         (b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", "HTTP 503: ", None),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{not ", "malformed response", None),
         (b"HTTP/1.1 2OO OK\r\n\r\n", "malformed response: bad status line", None),
+        # "²".isdigit() but int("²") raises: one failed case, not a crashed run
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: ²\r\n\r\n{}".encode("latin-1"),
+            "malformed response: bad Content-Length",
+            None,
+        ),
     ],
 )
 def test_the_target_maps_answers_to_retryable_errors(
@@ -416,3 +431,240 @@ def test_an_api_key_with_a_line_break_is_a_user_error(
     with pytest.raises(LlmopsError, match="the API key contains a line break") as error:
         HttpTarget(model(tmp_path, "http://127.0.0.1:1/v1"))
     assert "sk-test" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-test-secret\u200b0000", "sk-test\u2013secret", "sk-test\x7fsecret"]
+)
+def test_an_api_key_that_is_not_printable_ascii_is_a_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """A pasted zero-width space or en dash cannot go into a header (latin-1) or would be
+    sent as a wrong key: refused once, at the start, without showing the key."""
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    with pytest.raises(LlmopsError, match=r"m\.yaml.*not printable ASCII") as error:
+        HttpTarget(model(tmp_path, "http://127.0.0.1:1/v1"))
+    assert "sk-test" not in str(error.value)
+
+
+def test_a_repeated_equal_content_length_is_accepted() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(ok(extra=f"Content-Length: {len(ANSWER)}\r\n"))
+
+    server = Server(handler)
+    assert [a.body for a in posts(server, 2)] == [ANSWER, ANSWER]
+    assert server.connections == 1
+
+
+def test_bytes_after_a_framed_body_are_not_read_by_the_next_request() -> None:
+    """The first answer comes with a second one nobody asked for, in the same write: the
+    connection is not pooled, so the next request gets its own answer, not b"stale"."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(ok() + b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale")
+
+    async def main() -> list[Any]:
+        pool = HttpPool()
+        async with server:
+            first = await post(pool, server.endpoint())
+            assert not any(pool._idle.values())  # not pooled at all
+            second = await post(pool, server.endpoint())
+            await pool.aclose()
+        return [first.body, second.body]
+
+    server = Server(handler)
+    assert run(main()) == [ANSWER, ANSWER]
+    assert server.connections == 2
+
+
+def test_a_pooled_connection_with_an_unsolicited_response_is_not_used() -> None:
+    """A server that answers an idle connection (408, then keeps it open a while): the next
+    request takes a fresh connection instead of reading the 408 as its answer."""
+    answered, sent = asyncio.Event(), asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await server.read(reader)
+        writer.write(ok())
+        if n == 1:
+            await answered.wait()  # the connection is back in the pool, its buffer empty
+            writer.write(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            sent.set()
+            await asyncio.sleep(30)
+
+    async def main() -> list[Any]:
+        pool = HttpPool()
+        async with server:
+            first = await post(pool, server.endpoint())
+            answered.set()
+            await sent.wait()
+            await asyncio.sleep(0.2)  # the 408 reaches the client's buffer
+            second = await post(pool, server.endpoint())
+            await pool.aclose()
+        return [first, second]
+
+    server = Server(handler)
+    answers = run(main())
+    assert [a.status for a in answers] == [200, 200] and answers[1].body == ANSWER
+    assert server.connections == 2
+
+
+def deflate_raw(data: bytes) -> bytes:
+    import zlib
+
+    compressor = zlib.compressobj(wbits=-15)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        (gzip.compress(ANSWER[:10]) + gzip.compress(ANSWER[10:]), "gzip"),  # two members
+        (deflate_raw(ANSWER), "deflate"),  # raw deflate, as some servers send it
+    ],
+)
+def test_gzip_members_and_raw_deflate_are_decoded(body: bytes, encoding: str) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(ok(body, f"Content-Encoding: {encoding}\r\n"))
+
+    server = Server(handler)
+    assert [a.body for a in posts(server, 2)] == [ANSWER, ANSWER]
+
+
+def chunked(parts: list[bytes]) -> bytes:
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    for part in parts:
+        answer += f"{len(part):x}\r\n".encode() + part + b"\r\n"
+    return answer + b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n" + b"x" * 1001,
+        chunked([b"x" * 400] * 3),
+        b"HTTP/1.0 200 OK\r\n\r\n" + b"x" * 1001,  # to the connection's end
+        ok(gzip.compress(b"x" * 1001), "Content-Encoding: gzip\r\n"),
+    ],
+)
+def test_a_body_over_the_maximum_is_a_protocol_error(answer: bytes) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await server.read(reader)
+        writer.write(answer)
+        await writer.drain()
+
+    async def main() -> str:
+        pool = HttpPool(max_body=1000)
+        async with server:
+            with pytest.raises(ProtocolError) as error:
+                await post(pool, server.endpoint())
+        await pool.aclose()
+        return str(error.value)
+
+    server = Server(handler)
+    assert "larger than 1000 bytes" in run(main())
+
+
+def test_a_request_in_flight_at_aclose_leaves_no_connection_open() -> None:
+    """`aclose` while a request waits for its answer: the answer still arrives, but its
+    connection is closed, not put into the closed pool's idle list."""
+    arrived = asyncio.Event()
+    closed = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await server.read(reader)
+        arrived.set()
+        await closed.wait()
+        writer.write(ok())
+        await writer.drain()
+        assert not await reader.read()  # the client closes its end
+
+    async def main() -> tuple[HttpPool, Any]:
+        pool = HttpPool()
+        async with server:
+            pending = asyncio.ensure_future(post(pool, server.endpoint()))
+            await arrived.wait()
+            await pool.aclose()
+            closed.set()
+            answer = await pending
+        return pool, answer
+
+    server = Server(handler)
+    pool, answer = run(main())
+    assert answer.body == ANSWER and not any(pool._idle.values())
+
+
+def test_a_call_after_the_targets_aclose_pools_nothing(tmp_path: Path) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(ok())
+
+    async def main() -> tuple[HttpTarget, str]:
+        async with server:
+            target = HttpTarget(model(tmp_path, f"http://127.0.0.1:{server.port}/v1"))
+            await target.complete(REQUEST, 5.0)
+            await target.aclose()
+            late = await target.complete(REQUEST, 5.0)
+        return target, late.text
+
+    server = Server(handler)
+    target, text = run(main())
+    assert text == "hello" and server.connections == 2
+    assert target._pool is not None and not any(target._pool._idle.values())
+
+
+def test_the_path_is_percent_encoded() -> None:
+    endpoint = Endpoint.parse("http://h.example/v1 x/é%2F:@/chat?q=a b&r=é")
+    assert endpoint.target == "/v1%20x/%C3%A9%2F:@/chat?q=a%20b&r=%C3%A9"
+
+
+def test_credentials_in_api_base_are_sent_as_basic_auth_with_a_user_agent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    from llmops_cli import __version__
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while await server.read(reader):
+            writer.write(ok())
+
+    async def main() -> None:
+        async with server:
+            url = f"http://us%65r:p%40ss@127.0.0.1:{server.port}/v1"
+            target = HttpTarget(model(tmp_path, url))
+            await target.complete(REQUEST, 5.0)
+            await target.aclose()
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    server = Server(handler)
+    run(main())
+    head = server.requests[0].decode()
+    assert f"Authorization: Basic {base64.b64encode(b'user:p@ss').decode()}\r\n" in head
+    assert f"Host: 127.0.0.1:{server.port}\r\n" in head and "p%40ss" not in head
+    assert f"User-Agent: llmops/{__version__}\r\n" in head
+
+
+def test_a_header_http_cannot_carry_fails_the_case_not_the_run(tmp_path: Path) -> None:
+    """Whatever slips past the key check (here a header set by hand) is a TargetError, not
+    retried: the same request would fail the same way."""
+    target = HttpTarget(model(tmp_path, "http://127.0.0.1:1/v1"))
+    target.headers["X-Team"] = "a\u2013b"
+    with pytest.raises(TargetError, match="the request cannot be sent") as error:
+        run(target.complete(REQUEST, 5.0))
+    assert not error.value.retryable
+
+
+def test_a_call_over_aiohttp_after_aclose_opens_no_new_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")
+    target = HttpTarget(model(tmp_path, "http://models.example.invalid/v1"))
+    assert target.via_aiohttp
+    run(target.aclose())
+    with pytest.raises(TargetError, match="the target is closed"):
+        run(target.complete(REQUEST, 5.0))
+    assert target._session is None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from typing import Any
 
+from llmops_cli import __version__
 from llmops_cli.errors import LlmopsError
 from llmops_cli.evaluation.http_client import Endpoint, HttpPool, ProtocolError
 from llmops_cli.evaluation.pricing import cost_usd
@@ -59,16 +61,33 @@ class HttpTarget:
             raise LlmopsError(  # it would end the header early; the key itself is not shown
                 f"{model.path}: model {model.ref}: the API key contains a line break"
             )
-        self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.api_key:
-            self.headers["Authorization"] = f"Bearer {self.api_key}"
+        if self.api_key and not (self.api_key.isascii() and self.api_key.isprintable()):
+            raise LlmopsError(  # a pasted zero-width space or en dash; the key is not shown
+                f"{model.path}: model {model.ref}: the API key contains a character that is "
+                "not printable ASCII (a pasted zero-width space, dash or quote?)"
+            )
+        self.headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": f"llmops/{__version__}",
+        }
         try:
             self.endpoint = Endpoint.parse(self.url)
         except ValueError as exc:
             raise LlmopsError(f"{model.path}: api_base: {exc}") from exc
+        endpoint = self.endpoint  # the URL without credentials: aiohttp gets them as a header
+        self.url = f"{endpoint.scheme}://{endpoint.host_header}{endpoint.target}"
+        if self.endpoint.credentials is not None:  # user:pass@host, as aiohttp sent them
+            token = base64.b64encode(":".join(self.endpoint.credentials).encode()).decode()
+            self.headers["Authorization"] = f"Basic {token}"
+        elif self.api_key:
+            self.headers["Authorization"] = f"Bearer {self.api_key}"
         self.via_aiohttp = proxied(self.url)
-        self._pool: HttpPool | None = None
+        # made here, closed by aclose and kept: a call still in flight (or a late one) then
+        # closes its connection instead of filling a new pool that nobody closes
+        self._pool = HttpPool()
         self._session: Any = None
+        self._closed = False
 
     def prepare(self) -> None:
         pass
@@ -84,9 +103,8 @@ class HttpTarget:
         return self._session
 
     async def aclose(self) -> None:
-        if self._pool is not None:
-            await self._pool.aclose()
-            self._pool = None
+        self._closed = True
+        await self._pool.aclose()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -94,6 +112,8 @@ class HttpTarget:
     async def _post_aiohttp(self, body: bytes, timeout_s: float) -> tuple[int, str | None, bytes]:
         import aiohttp
 
+        if self._closed:
+            raise TargetError("the target is closed", retryable=False)
         session = await self._client()
         try:
             async with session.post(
@@ -107,14 +127,14 @@ class HttpTarget:
         """Status, Retry-After and body of one POST; TimeoutError past `timeout_s`."""
         if self.via_aiohttp:
             return await self._post_aiohttp(body, timeout_s)
-        if self._pool is None:
-            self._pool = HttpPool()
         try:
             response = await self._pool.request(
                 "POST", self.endpoint, self.headers, body, timeout_s
             )
-        except ProtocolError as exc:
+        except ProtocolError as exc:  # unparsable answers (ValueError included) are these
             raise TargetError(f"malformed response: {exc}", retryable=True) from exc
+        except ValueError as exc:  # UnicodeEncodeError: a header that HTTP cannot carry
+            raise TargetError(f"the request cannot be sent: {exc}", retryable=False) from exc
         except TimeoutError:  # an OSError too: complete() words it
             raise
         except OSError as exc:  # refused, reset, closed, TLS (certificate) failures
