@@ -138,7 +138,8 @@ class HttpTarget:
         except TimeoutError:  # an OSError too: complete() words it
             raise
         except OSError as exc:  # refused, reset, closed, TLS (certificate) failures
-            raise TargetError(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+            where = f"{self.endpoint.host}:{self.endpoint.port}"  # as aiohttp's errors named it
+            raise TargetError(f"{type(exc).__name__} ({where}): {exc}", retryable=True) from exc
         return response.status, response.headers.get("retry-after"), response.body
 
     async def complete(self, request: Request, timeout_s: float) -> Completion:
