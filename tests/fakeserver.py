@@ -13,6 +13,7 @@ import contextlib
 import json
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -112,7 +113,8 @@ class FakeOpenAI:
         for index, text in enumerate(inputs):
             vector = [0.0] * 64
             for word in str(text).lower().split():
-                vector[hash(word.strip(".,?!")) % 64] += 1.0
+                # crc32, not hash(): str hashes change per process, and so did the test's recall
+                vector[zlib.crc32(word.strip(".,?!").encode()) % 64] += 1.0
             data.append({"object": "embedding", "index": index, "embedding": vector})
         return web.json_response(
             {

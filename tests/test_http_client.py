@@ -646,6 +646,9 @@ def test_credentials_in_api_base_are_sent_as_basic_auth_with_a_user_agent(
     assert f"Authorization: Basic {base64.b64encode(b'user:p@ss').decode()}\r\n" in head
     assert f"Host: 127.0.0.1:{server.port}\r\n" in head and "p%40ss" not in head
     assert f"User-Agent: llmops/{__version__}\r\n" in head
+    # what the report, the journal and the cache keys record names no credential
+    identity = HttpTarget(model(tmp_path, "https://bob:s3cret@api.example/v1")).identity
+    assert identity.endswith("@https://api.example/v1") and "s3cret" not in identity
 
 
 def test_a_header_http_cannot_carry_fails_the_case_not_the_run(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from llmops_cli.evaluation.targets import (
     TargetError,
     answer_text,
     api_key,
+    remote_identity,
     retry_after_header,
 )
 from llmops_cli.manifests.model import ModelManifest
@@ -55,7 +56,7 @@ class HttpTarget:
         self.model = model
         self.url = str(base).rstrip("/") + "/chat/completions"
         # as LiteLLMTarget's: cached answers stay valid when only the transport changes
-        self.identity = f"{model.litellm_id}@{model.get('api_base', '')}"
+        self.identity = remote_identity(model)
         self.api_key = api_key(model) or os.environ.get("OPENAI_API_KEY")
         if self.api_key and ("\r" in self.api_key or "\n" in self.api_key):
             raise LlmopsError(  # it would end the header early; the key itself is not shown

@@ -13,6 +13,7 @@ from llmops_cli.evaluation.targets import (
     TargetError,
     answer_text,
     api_key,
+    remote_identity,
     retry_after_header,
 )
 from llmops_cli.manifests.model import ModelManifest
@@ -23,7 +24,7 @@ class LiteLLMTarget:
 
     def __init__(self, model: ModelManifest) -> None:
         self.model = model
-        self.identity = f"{model.litellm_id}@{model.get('api_base', '')}"
+        self.identity = remote_identity(model)
         self.api_key = api_key(model)
 
     def prepare(self) -> None:

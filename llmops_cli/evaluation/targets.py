@@ -8,6 +8,7 @@ import hashlib
 import importlib
 import inspect
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -155,6 +156,17 @@ class PythonTarget:
         # never "None" or ""; not retried: the team's function would answer the same again
         text = answer_text(True, result, None, retryable=False)
         return Completion(text=text, latency_ms=latency, model=self.identity)
+
+
+# "https://user:secret@host/v1": the part before the host, dropped from what is recorded
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def remote_identity(model: ModelManifest) -> str:
+    """What the cache keys on and the report names as the target of a remote model: the
+    model and its `api_base`, without credentials written into the URL (they would reach the
+    report, the journal and the cache's keys)."""
+    return f"{model.litellm_id}@{_USERINFO.sub('', str(model.get('api_base', '')))}"
 
 
 def api_key(model: ModelManifest) -> str | None:
