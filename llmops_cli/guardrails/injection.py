@@ -132,6 +132,7 @@ _ADDRESSED = frozenset(
         "instruction-to-named-agent",
         "addressed-to-ai-reader-more",
         "labelled-instruction-for-agent",
+        "addressed-agent-action",
     }
 )
 _FORM_OF_ANSWER = re.compile(

@@ -88,6 +88,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _RECEIVED_BY_YOU,
     _REVEAL_ANY,
     _REVEAL_SETUP_CJK,
+    _ROLE_ADDRESSED,
     _ROLE_HEADER_MORE,
     _S,
     _SEND,
@@ -100,7 +101,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _UNLIMITED_MODE_CJK,
 )
 
-RULE_PACK = "injection-2026.12.9"
+RULE_PACK = "injection-2026.12.10"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -121,6 +122,7 @@ SOFT_RULES: frozenset[str] = frozenset(
         "reveal-hidden-instructions",
         "reveal-verbatim",
         "tool-call-unconfirmed",
+        "addressed-agent-action",
     }
 )
 
@@ -303,6 +305,14 @@ RULES: dict[str, tuple[str, str]] = {
         rf"{_MEMORY_WRITE}[^\n]{{0,120}}?{_STANDING_PERMISSION}",
     ),
     "role-header-more": ("role_spoofing", _ROLE_HEADER_MORE),
+    "addressed-agent-action": (
+        "tool_hijack",
+        rf"{_ROLE_ADDRESSED}[^\n]{{0,80}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|\b{_TOOL_CALL}\b|"
+        rf"\b(?:book|buche|reserv\w{{0,4}}|prenot\w{{0,4}}|set|change|update|cancel|approve|"
+        rf"confirm\w{{0,4}}|modifi\w{{0,4}}|ändere|aktualisiere|storniere|genehmige|usuń|zmień|"
+        rf"переведи|выполни|измени|удали|aprove|altere|cancele|aprueba|cambia|cancela|approva|"
+        rf"cambia|annulla|chiudi|tick|mark)\b)",
+    ),
     "labelled-instruction-for-agent": (
         "tool_hijack",
         rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|"

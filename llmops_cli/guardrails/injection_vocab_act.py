@@ -209,6 +209,7 @@ MENTIONABLE = frozenset(
         "reveal-hidden-instructions",
         "reveal-verbatim",
         "addressed-to-ai-reader",
+        "addressed-agent-action",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›「」『』"

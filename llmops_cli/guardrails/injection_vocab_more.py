@@ -335,6 +335,21 @@ _ROLE_HEADER_MORE = (
     r"doit|debe|muss|deve|должен|повинен|必须|しなければ|해야|must|mise à jour|actualizaci|"
     r"aktualisier|обновлен|оновлен|업데이트|更新|güncelle)"
 )
+# a line that turns to an agent or assistant by its role ("Booking agent:", "To the assistant
+# handling this ticket —", "AI-assistent met betaaltoegang:", "致预订助手：") and asks for an
+# action: as often a note to a human agent, so a soft rule (the classifier must agree)
+_AGENT_ROLE = _any(
+    r"agent\w{0,6}|assistant|asistente|assistente|assistent\w{0,3}|asystent\w{0,4}|"
+    r"агент\w{0,3}|ассистент\w{0,3}|асистент\w{0,3}|помощник\w{0,3}|ajan\w{0,4}|"
+    r"asistan\w{0,4}|vekil|وكيل|مساعد|دستیار|助手|代理|エージェント|アシスタント|에이전트|"
+    r"bot|copilot"
+)
+_ROLE_ADDRESSED = (
+    r"(?:^|(?<=[\n\[(«\"“—–>*#]))[ \t]{0,4}(?:(?:to|for|an|à|al|all'|a|para|до|для|إلى)[ \t]{1,2})?"
+    r"(?:(?:the|l'|el|la|den|die|de|o|a)[ \t]{1,2})?[^\n:：—–,.!?]{0,40}?"
+    + _AGENT_ROLE
+    + r"[^\n:：—–,.!?]{0,50}?[ \t]{0,2}(?:[:：—–]|,(?=[ \t]))"
+)
 _NO_CONFIRM_MORE = _any(
     r"ohne (?:mich |uns )?(?:zu fragen|nachzufragen|rückfrage|zu bestätigen)|"
     r"sin (?:preguntar(?:me|nos)?|pedir(?:me)? (?:confirmación|permiso)|confirmar)|"
@@ -447,6 +462,11 @@ KEY_WORDS_MORE: dict[str, tuple[str, ...]] = {
     "role-header-more": _words(
         "système|sistema|systeem|systemu|система|системи|시스템|システム|系统|系統|sistem|النظام|"
         "सिस्टम|rendszer|järjestelmä"
+    ),
+    "addressed-agent-action": _words(
+        "agent|assistant|asistente|assistente|assistent|asystent|агент|ассистент|асистент|"
+        "помощник|ajan|asistan|vekil|وكيل|مساعد|دستیار|助手|代理|エージェント|アシスタント|에이전트|"
+        "bot|copilot"
     ),
     "persona-unlimited-mode": _words("制限|無制限|限制|무제한|제한|규칙|モード|模式|모드"),
     "addressed-to-ai-reader-more": _words(
