@@ -307,7 +307,7 @@ RULES: dict[str, tuple[str, str]] = {
     "role-header-more": ("role_spoofing", _ROLE_HEADER_MORE),
     "addressed-agent-action": (
         "tool_hijack",
-        rf"{_ROLE_ADDRESSED}[^\n]{{0,80}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|\b{_TOOL_CALL}\b|"
+        rf"{_ROLE_ADDRESSED}[^\n]{{0,80}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|"
         rf"\b(?:book|buche|reserv\w{{0,4}}|prenot\w{{0,4}}|set|change|update|cancel|approve|"
         rf"confirm\w{{0,4}}|modifi\w{{0,4}}|ändere|aktualisiere|storniere|genehmige|usuń|zmień|"
         rf"переведи|выполни|измени|удали|aprove|altere|cancele|aprueba|cambia|cancela|approva|"

@@ -348,7 +348,10 @@ _ROLE_ADDRESSED = (
     r"(?:^|(?<=[\n\[(«\"“—–>*#]))[ \t]{0,4}(?:(?:to|for|an|à|al|all'|a|para|до|для|إلى)[ \t]{1,2})?"
     r"(?:(?:the|l'|el|la|den|die|de|o|a)[ \t]{1,2})?[^\n:：—–,.!?]{0,40}?"
     + _AGENT_ROLE
-    + r"[^\n:：—–,.!?]{0,50}?[ \t]{0,2}(?:[:：—–]|,(?=[ \t]))"
+    # not a person's title ("assistant manager", "agent de police")
+    + r"(?![ \t-]{1,2}(?:manager|director|professor|coach|editor|principal|teacher|to the|"
+    r"de police|immobilier|inmobiliario|di polizia))"
+    r"[^\n:：—–,.!?]{0,50}?[ \t]{0,2}(?:[:：—–]|,(?=[ \t]))"
 )
 _NO_CONFIRM_MORE = _any(
     r"ohne (?:mich |uns )?(?:zu fragen|nachzufragen|rückfrage|zu bestätigen)|"
