@@ -877,7 +877,8 @@ def test_a_link_or_a_code_alone_is_too_little_text_for_the_classifier() -> None:
     """The model scored "Link: https://..." 0.99 (short exfiltration rows taught it links);
     a text with fewer than ten letters outside links, addresses and codes is left to the
     rules, and a decoded view still counts."""
-    from llmops_cli.guardrails.injection import detect, too_short
+    from llmops_cli.guardrails.injection import detect
+    from llmops_cli.guardrails.injection_context import too_short
     from llmops_cli.guardrails.model import load
 
     link = "Link: https://quillnote.example/help?topic=export"

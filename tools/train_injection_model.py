@@ -52,8 +52,8 @@ from llmops_cli.guardrails.injection import (  # noqa: E402
     _SECOND_PERSON,
     asks_a_question,
     rule_findings,
-    too_short,
 )
+from llmops_cli.guardrails.injection_context import too_short  # noqa: E402
 from llmops_cli.guardrails.injection_rules import RULE_PACK, SOFT_RULES  # noqa: E402
 from llmops_cli.guardrails.model import (  # noqa: E402
     BUCKETS,

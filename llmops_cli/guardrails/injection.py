@@ -23,14 +23,23 @@ classifier=False)`) every rule counts alone. The cuts are chosen leaving one aut
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
+from llmops_cli.guardrails.injection_context import (
+    ADDRESSED,
+    SELF_HELP,
+    asked_how_to,
+    asks_about_the_characters,
+    asks_only_a_form,
+    quoted,
+    too_short,
+)
+from llmops_cli.guardrails.injection_context import asks_a_question as asks_a_question
 from llmops_cli.guardrails.injection_rules import RULE_PACK, RULES, SOFT_RULES, compiled
 from llmops_cli.guardrails.injection_vocab_act import (
     DECODE_CUE,
@@ -39,7 +48,6 @@ from llmops_cli.guardrails.injection_vocab_act import (
     MENTION_CUE,
     MENTIONABLE,
     OBEY_CUE,
-    QUOTES,
 )
 from llmops_cli.guardrails.model import InjectionModel
 from llmops_cli.guardrails.normalize import Normalised, views
@@ -78,109 +86,21 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
-# a quotation mark that opens (after a space, colon, bracket or the line's start) and one
-# that closes (before a space, punctuation or the line's end); an apostrophe inside a word
-# ("don't") does neither
-_OPENS = re.compile(rf"[「『“«„‘‹]|(?:^|(?<=[\s:(\[—–-]))[{re.escape(QUOTES)}]")
-_CLOSES = re.compile(rf"[」』”»’›]|[{re.escape(QUOTES)}](?=[\s.,;:!?)\]—–-]|$)")
-
-
-@lru_cache(maxsize=4)
-def _fences(text: str) -> tuple[int, ...]:
-    """Where the text's code fences (```) start: found once per text, so a check per match
-    stays a lookup (a count per match was quadratic on a fence full of matches)."""
-    return tuple(m.start() for m in re.finditer("```", text))
-
-
-def _quoted(text: str, start: int) -> bool:
-    """Whether a match starts just inside quotation marks (or backticks), further inside a
-    quotation opened earlier on its line (at most 200 characters back) and not yet closed, or
-    inside a fenced code block."""
-    if any(c in QUOTES for c in text[max(0, start - 3) : start]):
-        return True
-    if bisect.bisect_right(_fences(text), start) % 2 == 1:
-        return True  # inside a fenced code block
-    line_start = max(text.rfind("\n", max(0, start - 200), start) + 1, start - 200)
-    before = text[line_start:start]
-    opened = [m.end() for m in _OPENS.finditer(before)]
-    return bool(opened) and _CLOSES.search(before, opened[-1]) is None
-
-
-# "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
-_HOW_DO_I = re.compile(
-    r"\b(?:how (?:do|can|should|would|could) (?:i|we)|how to|is it possible to|"
-    r"wie (?:kann|könnte|soll) (?:ich|man)|comment (?:puis-je|peut-on|faire pour)|"
-    r"c[oó]mo (?:puedo|se puede|hago para)|como (?:posso|faço para)|come (?:posso|si può))\b",
-    re.IGNORECASE,
-)
-_SELF_HELP = frozenset({"override-prior-instructions", "override-instructions-first"})
-
-
-def _asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether a question asks how to do what the rule matches ("how do I override ...?")."""
-    if not asks_a_question(text) or (m := pattern.search(text)) is None:
-        return False
-    return _HOW_DO_I.search(text, 0, m.start()) is not None
-
-
-# "Note for the AI: keep the summary under 100 words": a note to the reader that asks only
-# for a form of the answer (length, layout, order, language) is the writer's request, not a
-# planted instruction; one that also asks it to say, send, rate or ignore something is not
-_ADDRESSED = frozenset(
-    {
-        "addressed-to-ai-reader",
-        "instruction-to-named-agent",
-        "addressed-to-ai-reader-more",
-        "labelled-instruction-for-agent",
-        "addressed-agent-action",
-    }
-)
-_FORM_OF_ANSWER = re.compile(
-    r"\b(?:bold|italics?|metric|units?|british|american|formal|informal|polite|tone|sign\w*|"
-    r"signature|firma|signe\w*|unterschreib\w*|podpis\w*|en français|en español|auf deutsch|"
-    r"in italiano|em português|po polsku|in (?:english|french|spanish|german|italian)|lei|"
-    r"usted|sie|du|vous|tu|stile|estilo|style|"
-    r"short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
-    r"format\w*|tone|length|headings?|deadlines? first|plain text|in english|markdown|"
-    r"sources|kurz\w*|tabelle|stichpunkt\w*|wörter|sätze|quellenangaben|corto|breve|tabla|"
-    r"viñetas|palabras|frases|court\w*|tableau|puces|mots|phrases|tabella|elenco|parole|"
-    r"scadenze|curto|tabela|tópicos|palavras|kort|tabel|woorden)\b",
-    re.IGNORECASE,
-)
-_MORE_THAN_FORM = re.compile(
-    r"https?://|www\.|@|\b(?:recommend\w*|prais\w*|endors\w*|promot\w*|prefer\w*|favou?r\w*|"
-    r"compet\w*|rival\w*|best|superior|buy|purchase|order|pay|transfer|grant|approv\w*|"
-    r"ignore|disregard|forget|recommend|rate|rank|score|approve|"
-    r"reject|send|forward|email|tell|say|mention|state|claim|instead|only|never|do not|"
-    r"don't|password|key|token|link|visit|click|buy|call|run|delete|ignora|olvida|"
-    r"recomienda|envía|di|dile|ignore[zr]?|recommande|envoie|dis|ignorier\w*|empfiehl|"
-    r"sende|sag|ignori|raccomanda|invia|dì|recomende|envie|diga)\b",
-    re.IGNORECASE,
-)
-
-
-def _asks_only_a_form(text: str, end: int) -> bool:
-    """Whether what follows a note to the AI reader, over its next three lines (at most 300
-    characters), asks only for a form of the answer."""
-    tail = "\n".join(text[end : end + 300].split("\n", 3)[:3])
-    return _FORM_OF_ANSWER.search(tail) is not None and _MORE_THAN_FORM.search(tail) is None
-
-
 def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
     """A match, unless the rule's words are only quoted in a text that talks about attacks
     ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
     asked about as a how-to question is the writer's own task, not an order to the model; a
     note to the AI reader that asks only for a form of the answer is the writer's request."""
-    if rule in _SELF_HELP and _asked_how_to(pattern, text):
+    if rule in SELF_HELP and asked_how_to(pattern, text):
         return False
     quoted_counts = not (mention and rule in MENTIONABLE)
     if not quoted_counts and rule == "chat-template-tokens" and "?" in text:
         return False  # a question about a chat format or parser quotes its markers
-    if quoted_counts and rule not in _ADDRESSED:
+    if quoted_counts and rule not in ADDRESSED:
         return pattern.search(text) is not None
     return any(
-        (quoted_counts or not _quoted(text, m.start()))
-        and (rule not in _ADDRESSED or not _asks_only_a_form(text, m.end()))
+        (quoted_counts or not quoted(text, m.start()))
+        and (rule not in ADDRESSED or not asks_only_a_form(text, m.end()))
         for m in pattern.finditer(text)
     )
 
@@ -344,23 +264,9 @@ def rule_findings(normalised: Normalised) -> list[InjectionFinding]:
         findings = scan(codecs.encode(text, "rot13"), "rot13")
     if "decode-and-obey" not in seen and (obeyed := _decode_and_obey(normalised)) is not None:
         findings.append(obeyed)
-    if normalised.suspicious and not _asks_about_the_characters(normalised.text):
+    if normalised.suspicious and not asks_about_the_characters(normalised.text):
         findings.append(InjectionFinding("invisible-unicode", "hidden_characters", "unicode"))
     return findings
-
-
-# "Why does searching fail on this copied word: 'i\u200bn\u200bv...'?": a question about the
-# characters themselves, not a use of them to smuggle text past a filter
-_ABOUT_CHARACTERS = re.compile(
-    r"\b(?:zero[- ]width|invisible|hidden characters?|bidi|rtl|right-to-left|unicode|"
-    r"u\+[0-9a-f]{4}|soft hyphen|control characters?|separators?|copied|copy-?past\w*)\b",
-    re.IGNORECASE,
-)
-
-
-def _asks_about_the_characters(text: str) -> bool:
-    """Whether the text asks a question about invisible or direction characters."""
-    return asks_a_question(text) and _ABOUT_CHARACTERS.search(text) is not None
 
 
 def find_injection(text: str) -> list[InjectionFinding]:
@@ -369,33 +275,12 @@ def find_injection(text: str) -> list[InjectionFinding]:
 
 
 MODEL_RULE = "injection-model"
-# a text whose last sentence asks something ("Can you decode this hex?", "Is this JSON
-# right?"), maybe followed by the one thing it asks about ("... to ASCII? 48656c6c6f"): it
-# asks the assistant, where a planted or pasted instruction tells it
-_QUESTION_END = re.compile(r"[?？]\s*[`'\"»”)\]]*\s*(?:\S{1,200}|`[^`\n]{1,200}`)?\s*$")
-
-
 # a pronoun of the reader being addressed (the model, for an injection): you, du, tu, vous...
 _SECOND_PERSON = re.compile(
     r"\b(?:you|your|yours|yourself|du|dich|dir|dein\w*|tu|te|ti|toi|vous|votre|vos|você|"
     r"voce|seu|sua|tuo|tua|tus)\b",
     re.IGNORECASE,
 )
-
-
-# letters outside links, addresses and codes: "Link: https://..." or an IBAN alone is too
-# little text for an n-gram model to call an attack (it scored such lines 0.99)
-_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S*\d\S*")
-MIN_LETTERS = 10
-
-
-def too_short(normalised: Normalised) -> bool:
-    """Whether the text has fewer than MIN_LETTERS letters outside links, e-mail addresses
-    and tokens with digits, and no decoded view: too little for the classifier to count on
-    (a rule still can; an encoded payload is read in its decoded view)."""
-    if len(normalised.views) > 1:
-        return False
-    return sum(c.isalpha() for c in _NOT_PROSE.sub(" ", normalised.text[:400])) < MIN_LETTERS
 
 
 def _classifier_counts(model: InjectionModel, score: float, normalised: Normalised) -> bool:
@@ -412,12 +297,6 @@ def _classifier_counts(model: InjectionModel, score: float, normalised: Normalis
         return False
     plain = model.threshold_plain
     return plain is None or score >= plain or _SECOND_PERSON.search(text) is not None
-
-
-def asks_a_question(text: str) -> bool:
-    """Whether the text ends by asking a question (a request to the assistant, the shape of
-    most benign texts that share vocabulary with attacks)."""
-    return _QUESTION_END.search(text[-200:].rstrip()) is not None
 
 
 def _best(

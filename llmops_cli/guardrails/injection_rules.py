@@ -69,35 +69,37 @@ from llmops_cli.guardrails.injection_vocab_act import (
     _URL,
     _WILDCARD,
 )
-from llmops_cli.guardrails.injection_vocab_more import (
+from llmops_cli.guardrails.injection_vocab_agent import (
     _ADDRESS,
     _AGENT_WORD,
-    _AI_READER_MORE,
-    _BEFORE_CHAT,
     _CODE,
     _CONVERSATION,
     _EXEC_MORE,
-    _HIDDEN_SETUP,
     _LABELLED_FOR_AGENT,
     _MEMORY_WRITE,
     _NO_CONFIRM_MORE,
-    _NO_LIMITS_MORE,
     _NOT_MINE,
+    _ROLE_ADDRESSED,
+    _ROLE_HEADER_MORE,
+    _SEND,
+    _SEND_CJK,
+    _STANDING_PERMISSION,
+    _TO_ME,
+    _TO_THE_AGENT,
+    _TOOL_RESULT,
+)
+from llmops_cli.guardrails.injection_vocab_more import (
+    _AI_READER_MORE,
+    _BEFORE_CHAT,
+    _HIDDEN_SETUP,
+    _NO_LIMITS_MORE,
     _OVERRIDE_MORE,
     _QUAL_NOUN,
     _RECEIVED_BY_YOU,
     _REVEAL_ANY,
     _REVEAL_SETUP_CJK,
-    _ROLE_ADDRESSED,
-    _ROLE_HEADER_MORE,
     _S,
-    _SEND,
-    _SEND_CJK,
-    _STANDING_PERMISSION,
     _SYSTEM_PROMPT_NAMED,
-    _TO_ME,
-    _TO_THE_AGENT,
-    _TOOL_RESULT,
     _UNLIMITED_MODE_CJK,
 )
 
@@ -126,6 +128,10 @@ SOFT_RULES: frozenset[str] = frozenset(
     }
 )
 
+
+# an action an agent is told to take: a dangerous verb, an imperative of the other languages, or
+# a tool call (injection_vocab_act, injection_vocab_agent)
+_ACTION = rf"(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|\b{_TOOL_CALL}\b)"
 
 RULES: dict[str, tuple[str, str]] = {
     # id: (category, pattern) — every pattern is matched case-insensitively
@@ -279,8 +285,7 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "tool-output-to-agent": (
         "tool_hijack",
-        rf"\b{_TOOL_RESULT}\b[^\n]{{0,200}}?{_TO_THE_AGENT}[^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|"
-        rf"{_EXEC_MORE}|\b{_TOOL_CALL}\b)",
+        rf"\b{_TOOL_RESULT}\b[^\n]{{0,200}}?{_TO_THE_AGENT}[^\n]{{0,60}}?{_ACTION}",
     ),
     "agent-told-to-run-code": (
         "tool_hijack",
@@ -294,7 +299,7 @@ RULES: dict[str, tuple[str, str]] = {
     "override-prior-more": ("instruction_override", _OVERRIDE_MORE),
     "tool-call-unconfirmed-more": (
         "tool_hijack",
-        rf"(?:\b{_TOOL_CALL}\b|\b{_DANGEROUS}\b|{_EXEC_MORE})[^\n]{{0,120}}?(?:{_CODE}|"
+        rf"{_ACTION}[^\n]{{0,120}}?(?:{_CODE}|"
         rf"{_WILDCARD})[^\n]{{0,120}}?{_NO_CONFIRM_MORE}",
     ),
     "addressed-to-ai-reader-more": ("planted_instruction", _AI_READER_MORE),
@@ -315,8 +320,7 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "labelled-instruction-for-agent": (
         "tool_hijack",
-        rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?(?:\b{_DANGEROUS}\b|{_EXEC_MORE}|"
-        rf"\b{_TOOL_CALL}\b)",
+        rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?{_ACTION}",
     ),
     "decode-and-obey": (
         "encoded_payload",

@@ -1,0 +1,141 @@
+"""What around a rule's match, or about a whole text, says it is no attack: a quotation in a
+text about attacks (a mention, not a use), a how-to question, a note to the AI reader that
+asks only for a form of the answer, a question about invisible characters; and a text too
+short for the classifier to count on. `injection` consults these before it reports."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from llmops_cli.guardrails.injection_vocab_act import QUOTES
+from llmops_cli.guardrails.normalize import Normalised
+
+# a text whose last sentence asks something ("Can you decode this hex?", "Is this JSON
+# right?"), maybe followed by the one thing it asks about ("... to ASCII? 48656c6c6f"): it
+# asks the assistant, where a planted or pasted instruction tells it
+_QUESTION_END = re.compile(r"[?？]\s*[`'\"»”)\]]*\s*(?:\S{1,200}|`[^`\n]{1,200}`)?\s*$")
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the text ends by asking a question (a request to the assistant, the shape of
+    most benign texts that share vocabulary with attacks)."""
+    return _QUESTION_END.search(text[-200:].rstrip()) is not None
+
+
+# a quotation mark that opens (after a space, colon, bracket or the line's start) and one
+# that closes (before a space, punctuation or the line's end); an apostrophe inside a word
+# ("don't") does neither
+_OPENS = re.compile(rf"[「『“«„‘‹]|(?:^|(?<=[\s:(\[—–-]))[{re.escape(QUOTES)}]")
+_CLOSES = re.compile(rf"[」』”»’›]|[{re.escape(QUOTES)}](?=[\s.,;:!?)\]—–-]|$)")
+
+
+@lru_cache(maxsize=4)
+def _fences(text: str) -> tuple[int, ...]:
+    """Where the text's code fences (```) start: found once per text, so a check per match
+    stays a lookup (a count per match was quadratic on a fence full of matches)."""
+    return tuple(m.start() for m in re.finditer("```", text))
+
+
+def quoted(text: str, start: int) -> bool:
+    """Whether a match starts just inside quotation marks (or backticks), further inside a
+    quotation opened earlier on its line (at most 200 characters back) and not yet closed, or
+    inside a fenced code block."""
+    if any(c in QUOTES for c in text[max(0, start - 3) : start]):
+        return True
+    if bisect.bisect_right(_fences(text), start) % 2 == 1:
+        return True  # inside a fenced code block
+    line_start = max(text.rfind("\n", max(0, start - 200), start) + 1, start - 200)
+    before = text[line_start:start]
+    opened = [m.end() for m in _OPENS.finditer(before)]
+    return bool(opened) and _CLOSES.search(before, opened[-1]) is None
+
+
+# "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
+_HOW_DO_I = re.compile(
+    r"\b(?:how (?:do|can|should|would|could) (?:i|we)|how to|is it possible to|"
+    r"wie (?:kann|könnte|soll) (?:ich|man)|comment (?:puis-je|peut-on|faire pour)|"
+    r"c[oó]mo (?:puedo|se puede|hago para)|como (?:posso|faço para)|come (?:posso|si può))\b",
+    re.IGNORECASE,
+)
+SELF_HELP = frozenset({"override-prior-instructions", "override-instructions-first"})
+
+
+def asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a question asks how to do what the rule matches ("how do I override ...?")."""
+    if not asks_a_question(text) or (m := pattern.search(text)) is None:
+        return False
+    return _HOW_DO_I.search(text, 0, m.start()) is not None
+
+
+# "Note for the AI: keep the summary under 100 words": a note to the reader that asks only
+# for a form of the answer (length, layout, order, language) is the writer's request, not a
+# planted instruction; one that also asks it to say, send, rate or ignore something is not
+ADDRESSED = frozenset(
+    {
+        "addressed-to-ai-reader",
+        "instruction-to-named-agent",
+        "addressed-to-ai-reader-more",
+        "labelled-instruction-for-agent",
+        "addressed-agent-action",
+    }
+)
+_FORM_OF_ANSWER = re.compile(
+    r"\b(?:bold|italics?|metric|units?|british|american|formal|informal|polite|tone|sign\w*|"
+    r"signature|firma|signe\w*|unterschreib\w*|podpis\w*|en français|en español|auf deutsch|"
+    r"in italiano|em português|po polsku|in (?:english|french|spanish|german|italian)|lei|"
+    r"usted|sie|du|vous|tu|stile|estilo|style|"
+    r"short|shorter|brief|concise|bullet\w*|words|sentences|tables?|lists?|paragraphs?|"
+    r"format\w*|tone|length|headings?|deadlines? first|plain text|in english|markdown|"
+    r"sources|kurz\w*|tabelle|stichpunkt\w*|wörter|sätze|quellenangaben|corto|breve|tabla|"
+    r"viñetas|palabras|frases|court\w*|tableau|puces|mots|phrases|tabella|elenco|parole|"
+    r"scadenze|curto|tabela|tópicos|palavras|kort|tabel|woorden)\b",
+    re.IGNORECASE,
+)
+_MORE_THAN_FORM = re.compile(
+    r"https?://|www\.|@|\b(?:recommend\w*|prais\w*|endors\w*|promot\w*|prefer\w*|favou?r\w*|"
+    r"compet\w*|rival\w*|best|superior|buy|purchase|order|pay|transfer|grant|approv\w*|"
+    r"ignore|disregard|forget|recommend|rate|rank|score|approve|"
+    r"reject|send|forward|email|tell|say|mention|state|claim|instead|only|never|do not|"
+    r"don't|password|key|token|link|visit|click|buy|call|run|delete|ignora|olvida|"
+    r"recomienda|envía|di|dile|ignore[zr]?|recommande|envoie|dis|ignorier\w*|empfiehl|"
+    r"sende|sag|ignori|raccomanda|invia|dì|recomende|envie|diga)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_only_a_form(text: str, end: int) -> bool:
+    """Whether what follows a note to the AI reader, over its next three lines (at most 300
+    characters), asks only for a form of the answer."""
+    tail = "\n".join(text[end : end + 300].split("\n", 3)[:3])
+    return _FORM_OF_ANSWER.search(tail) is not None and _MORE_THAN_FORM.search(tail) is None
+
+
+# "Why does searching fail on this copied word: 'i\u200bn\u200bv...'?": a question about the
+# characters themselves, not a use of them to smuggle text past a filter
+_ABOUT_CHARACTERS = re.compile(
+    r"\b(?:zero[- ]width|invisible|hidden characters?|bidi|rtl|right-to-left|unicode|"
+    r"u\+[0-9a-f]{4}|soft hyphen|control characters?|separators?|copied|copy-?past\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_characters(text: str) -> bool:
+    """Whether the text asks a question about invisible or direction characters."""
+    return asks_a_question(text) and _ABOUT_CHARACTERS.search(text) is not None
+
+
+# letters outside links, addresses and codes: "Link: https://..." or an IBAN alone is too
+# little text for an n-gram model to call an attack (it scored such lines 0.99)
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S*\d\S*")
+MIN_LETTERS = 10
+
+
+def too_short(normalised: Normalised) -> bool:
+    """Whether the text has fewer than MIN_LETTERS letters outside links, e-mail addresses
+    and tokens with digits, and no decoded view: too little for the classifier to count on
+    (a rule still can; an encoded payload is read in its decoded view)."""
+    if len(normalised.views) > 1:
+        return False
+    return sum(c.isalpha() for c in _NOT_PROSE.sub(" ", normalised.text[:400])) < MIN_LETTERS
