@@ -14,6 +14,7 @@ from llmops_cli import api
 from llmops_cli.evaluation.prefetch import ReportPrefetch
 from llmops_cli.evaluation.report import previous_report, read_newest
 from llmops_cli.project import Project
+from llmops_cli.render import html
 from llmops_cli.stats import bootstrap
 
 
@@ -29,18 +30,22 @@ def test_the_prefetched_previous_report_stands_in_only_while_its_file_is_unchang
 ) -> None:
     proj, newest = _two_runs(project)
     ahead = read_newest(newest.parents[1])
-    assert ahead is not None and ahead[0] == newest
+    assert ahead is not None and ahead.path == newest
     later = api.evaluate(project, "support-bot", track=False, limit=1)
     own = proj.reports_dir / "support-bot" / later.run_id / "report.json"
     own.unlink()  # as while the new report is being written: its file is not there yet
-    assert previous_report(proj, later, ahead) is ahead[2]  # unchanged: no second read
+    assert previous_report(proj, later, ahead) is ahead.report  # unchanged: no second read
+    page = html.render(later, ahead.report, baseline_label="the previous run")
+    assert page == html.render(
+        later, ahead.report, baseline_label="the previous run", baseline_data=ahead.data
+    )  # the diff read ahead is the diff
 
     # rewritten since it was read ahead (another eval of the same run id): read again
     text = newest.read_text()
     newest.write_text(text.replace('"wall_s": ', '"wall_s": 1', 1))
-    os.utime(newest, ns=(ahead[1] + 10**9, ahead[1] + 10**9))
+    os.utime(newest, ns=(ahead.mtime_ns + 10**9, ahead.mtime_ns + 10**9))
     found = previous_report(proj, later, ahead)
-    assert found is not None and found is not ahead[2] and found.wall_s != ahead[2].wall_s
+    assert found is not None and found is not ahead.report and found.wall_s != ahead.report.wall_s
 
 
 def test_an_unreadable_newest_report_is_passed_over_ahead_as_in_the_foreground(
@@ -49,11 +54,11 @@ def test_an_unreadable_newest_report_is_passed_over_ahead_as_in_the_foreground(
     proj, newest = _two_runs(project)
     newest.write_text("{not json")
     ahead = read_newest(newest.parents[1])
-    assert ahead is not None and ahead[0] != newest  # the run before it
+    assert ahead is not None and ahead.path != newest  # the run before it
     later = api.evaluate(project, "support-bot", track=False, limit=1)
     (proj.reports_dir / "support-bot" / later.run_id / "report.json").unlink()
     found = previous_report(proj, later, ahead)
-    assert found is ahead[2]
+    assert found is ahead.report
     assert found.run_id == previous_report(proj, later).run_id  # type: ignore[union-attr]
 
 

@@ -151,6 +151,7 @@ def write_report(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     previous = previous_report(project, report, prefetched)
+    ahead = prefetched is not None and previous is prefetched.report
     try:
         data = report.to_dict()  # once, for the JSON and both views
         files = {
@@ -161,6 +162,7 @@ def write_report(
                 previous,
                 baseline_label=f"the previous run {previous.run_id}" if previous else "",
                 data=data,
+                baseline_data=prefetched.data if prefetched is not None and ahead else None,
             ),
             "junit.xml": junit.render(report, data=data),
         }
@@ -193,8 +195,8 @@ def previous_report(
     for mtime, path in report_files(folder, newest_first=True):
         if path == own or (written is not None and mtime > written):
             continue
-        if prefetched is not None and prefetched[:2] == (path, mtime):
-            return prefetched[2]
+        if prefetched is not None and (prefetched.path, prefetched.mtime_ns) == (path, mtime):
+            return prefetched.report
         try:
             return load_report(path)
         except (ContractError, OSError, ValueError):
@@ -202,8 +204,15 @@ def previous_report(
     return None
 
 
-# a report read ahead: its file, the file's mtime (ns) when read, the report
-Prefetched = tuple[Path, int, EvalReport]
+@dataclasses.dataclass(frozen=True)
+class Prefetched:
+    """A report read ahead: its file, the file's mtime (ns) when read, the report, and the
+    report as JSON data (what report.html's diff reads)."""
+
+    path: Path
+    mtime_ns: int
+    report: EvalReport
+    data: dict[str, Any]
 
 
 def read_newest(folder: Path) -> Prefetched | None:
@@ -213,9 +222,10 @@ def read_newest(folder: Path) -> Prefetched | None:
 
     for mtime, path in report_files(folder, newest_first=True):
         try:
-            return path, mtime, load_report(path)
+            report = load_report(path)
         except (ContractError, OSError, ValueError):
             continue
+        return Prefetched(path, mtime, report, report.to_dict())
     return None
 
 

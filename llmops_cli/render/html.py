@@ -73,15 +73,17 @@ def render(
     baseline_label: str = "",
     verdict: GateVerdict | None = None,
     data: Mapping[str, Any] | None = None,
+    baseline_data: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for a report; with `baseline` (a report of the same pipeline) a diff section,
     with `verdict` the gate's checks. The page reads the report as the JSON it is written as
     (one conversion here, or `data`: `typed.to_dict()` made already), so the template and the
-    embedded cases match report.json."""
+    embedded cases match report.json; `baseline_data` likewise for the baseline."""
     report = typed.to_dict() if data is None else data
     diff = None
     if baseline is not None:
-        diff = diff_reports(report, baseline.to_dict(), baseline_label)
+        before = baseline.to_dict() if baseline_data is None else baseline_data
+        diff = diff_reports(report, before, baseline_label)
     summary = report["summary"]
     page = _environment().get_template("report.html.j2")
     return page.render(
