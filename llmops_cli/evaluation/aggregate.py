@@ -40,6 +40,19 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[flo
     return float(low), float(high)
 
 
+def prepare(rows: int) -> None:
+    """What the intervals over `rows` rows need before the rows exist: numpy, its percentile
+    code, and the resample indices every metric of a run with no errors shares."""
+    if rows < 2:
+        return  # a one-case run imports no numpy
+    import numpy as np
+
+    from llmops_cli.stats.bootstrap import prepare_means
+
+    prepare_means(rows, BOOTSTRAP_SAMPLES, SEED)
+    np.percentile(np.zeros(2), [50.0, 95.0])
+
+
 def _mean(values: Sequence[float]) -> float | None:
     if len(values) < 2:  # no numpy import (~0.06 s) for a one-case run
         return float(values[0]) if values else None

@@ -51,6 +51,10 @@ class RemoteScorers:
             self.targets[model.ref] = make_target(model, Path("."))
         return self.targets[model.ref]
 
+    def applies(self, item: Item) -> bool:
+        """Whether a remote scorer (a judge, an embedding similarity) scores this case."""
+        return any(s["type"] in REMOTE for s in case_specs(self.resolved, item.case))
+
     async def score(self, item: Item, completion: Completion, row: dict[str, Any]) -> None:
         specs = [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
         if not specs:

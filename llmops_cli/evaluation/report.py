@@ -141,13 +141,16 @@ def _judge_warnings(project: Project, resolved: ResolvedPipeline) -> list[str]:
     return calibration_warnings(project, resolved)
 
 
-def write_report(project: Project, report: EvalReport) -> Path:
-    """Write every file into a staging folder, then rename it into place."""
+def write_report(
+    project: Project, report: EvalReport, prefetched: Prefetched | None = None
+) -> Path:
+    """Write every file into a staging folder, then rename it into place; `prefetched`: the
+    previous report read ahead (see `previous_report`)."""
     folder: Path = project.reports_dir / report.pipeline_name / report.run_id
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    previous = previous_report(project, report)
+    previous = previous_report(project, report, prefetched)
     try:
         data = report.to_dict()  # once, for the JSON and both views
         files = {
@@ -175,31 +178,58 @@ def write_report(project: Project, report: EvalReport) -> Path:
     return folder
 
 
-def previous_report(project: Project, report: EvalReport) -> EvalReport | None:
+def previous_report(
+    project: Project, report: EvalReport, prefetched: Prefetched | None = None
+) -> EvalReport | None:
     """The pipeline's newest other report written before `report` (for report.html's diff),
-    or None; a report that cannot be read is passed over."""
+    or None; a report that cannot be read is passed over. `prefetched` (a report read ahead,
+    with the mtime it had) stands in for the file while the file is unchanged."""
     from llmops_cli.contracts.base import ContractError
     from llmops_cli.contracts.report import load_report
 
     folder = project.reports_dir / report.pipeline_name
     own = folder / report.run_id / "report.json"
     written = own.stat().st_mtime_ns if own.exists() else None
-    runs = sorted(
-        (
-            (p.stat().st_mtime_ns, p)
-            for p in folder.glob("*/report.json")
-            if not p.parent.name.startswith(".") and p != own
-        ),
-        reverse=True,
-    )
-    for mtime, path in runs:
-        if written is not None and mtime > written:
+    for mtime, path in report_files(folder, newest_first=True):
+        if path == own or (written is not None and mtime > written):
             continue
+        if prefetched is not None and prefetched[:2] == (path, mtime):
+            return prefetched[2]
         try:
             return load_report(path)
         except (ContractError, OSError, ValueError):
             continue
     return None
+
+
+# a report read ahead: its file, the file's mtime (ns) when read, the report
+Prefetched = tuple[Path, int, EvalReport]
+
+
+def read_newest(folder: Path) -> Prefetched | None:
+    """The newest readable report in a pipeline's folder, read ahead for `previous_report`."""
+    from llmops_cli.contracts.base import ContractError
+    from llmops_cli.contracts.report import load_report
+
+    for mtime, path in report_files(folder, newest_first=True):
+        try:
+            return path, mtime, load_report(path)
+        except (ContractError, OSError, ValueError):
+            continue
+    return None
+
+
+def report_files(folder: Path, *, newest_first: bool = False) -> list[tuple[int, Path]]:
+    """(mtime in ns, path) of every complete report.json in a pipeline's folder, oldest first
+    (newest by write time: run ids made within one second would sort by fingerprint)."""
+    return sorted(
+        (
+            (p.stat().st_mtime_ns, p)
+            for p in folder.glob("*/report.json")
+            if not p.parent.name.startswith(".")
+        ),
+        reverse=newest_first,
+    )
 
 
 def write_gate_views(
@@ -228,14 +258,10 @@ def latest_report(project: Project, pipeline: str) -> Path:
     from llmops_cli.errors import LlmopsError
 
     folder = project.reports_dir / pipeline
-    # newest by write time: run ids made within one second would sort by fingerprint
-    runs = sorted(
-        (p for p in folder.glob("*/report.json") if not p.parent.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime_ns,
-    )
+    runs = report_files(folder)
     if not runs:
         raise LlmopsError(
             f"no reports for {pipeline} under {project.relative(folder)}; "
             f"run `llmops eval {pipeline}` first"
         )
-    return Path(runs[-1])
+    return runs[-1][1]

@@ -83,7 +83,10 @@ def run_eval(
     options: EvalOptions,
     progress: Progress | None = None,
     clock: Clock | None = None,
+    on_answer: Callable[[], None] | None = None,
 ) -> EvalRun:
+    """Run the pipeline's cases (those the journal lacks); `on_answer` is told once, when the
+    first call of this run is answered (the report's prefetch starts then)."""
     if options.scrub_outputs:  # before any call: never store answers less scrubbed
         require("guard")
     progress = progress or NoProgress()
@@ -134,8 +137,7 @@ def run_eval(
             cache.get(item.key)  # a replayed answer counts as the cache hit it is
             journal.append(row)
             progress.advance(row)
-        record = _recorder(options, scrub_text, journal, progress, cache, replay)
-
+        record = _recorder(options, scrub_text, journal, progress, cache, replay, on_answer)
         try:
             _run(
                 _run_all(
@@ -190,10 +192,15 @@ def _recorder(
     progress: Progress,
     cache: ResponseCache,
     replay: ReplayRows | None,
+    on_answer: Callable[[], None] | None = None,
 ) -> Callable[[dict[str, Any], Item, Completion | None], None]:
-    """What becomes of a finished row: scrubbed, journaled, shown, and kept for its replay."""
+    """What becomes of a finished row: scrubbed, journaled, shown, and kept for its replay;
+    the first one is told to `on_answer`."""
+    untold = [on_answer] if on_answer is not None else []
 
     def record(row: dict[str, Any], item: Item, completion: Completion | None) -> None:
+        while untold:
+            untold.pop()()
         scrub_row(row, pii=options.scrub_outputs, scrub_text=scrub_text)
         journal.append(row)
         progress.advance(row)
@@ -260,13 +267,20 @@ async def _run_all(
     remote = RemoteScorers(resolved, cache, limiter, timeout_s, retries)
 
     async def one(item: Item) -> None:
+        row = None
         async with semaphore:
             completion, error, attempts, cached = await call(
                 item.request, item.key, target, cache, limiter, timeout_s, retries
             )
-            row = build_row(item, completion, error, attempts, cached, resolved, options, rules_of)
-            if completion is not None:
+            answer = (item, completion, error, attempts, cached, resolved, options, rules_of)
+            if completion is not None and remote.applies(item):  # its calls keep the slot
+                row = build_row(*answer)
                 await remote.score(item, completion, row)
+        if row is None:
+            # the slot is free: the call waiting for it goes out before this row is built,
+            # so the model is kept busy while the rows are scored
+            await asyncio.sleep(0)
+            row = build_row(*answer)
         record(row, item, completion)
 
     try:

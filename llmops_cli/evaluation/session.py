@@ -18,7 +18,9 @@ from llmops_cli.errors import LlmopsError
 from llmops_cli.fileio import PathArg, optional_path
 
 if TYPE_CHECKING:
+    from llmops_cli.evaluation.prefetch import ReportPrefetch
     from llmops_cli.evaluation.runner import EvalOptions, Progress
+    from llmops_cli.manifests.resolve import ResolvedPipeline
     from llmops_cli.project import Project
     from llmops_cli.tracking_helper import Tracker
 
@@ -80,10 +82,14 @@ def run_evaluation(
     # a tracking server is spoken to over REST once the report is written: no helper
     helper = track and wait and not rest_server(tracking_uri(proj))
     tracker = Tracker(proj) if helper else None  # starts importing MLflow while we run
+    prefetch = _prefetch(proj, resolved, options)
     try:
-        run = run_eval(proj, resolved, options, progress)
+        run = run_eval(
+            proj, resolved, options, progress, on_answer=prefetch.start if prefetch else None
+        )
+        previous = prefetch.wait() if prefetch is not None else None
         report = build_report(proj, run)
-        folder = write_report(proj, report)
+        folder = write_report(proj, report, previous)
     except BaseException:
         if tracker is not None:
             tracker.cancel()
@@ -96,6 +102,19 @@ def run_evaluation(
     if track:
         return EvalResult(report, folder, mlflow_outcome=log_in_background(proj, folder, source))
     return EvalResult(report, folder)
+
+
+def _prefetch(
+    proj: Project, resolved: ResolvedPipeline, options: EvalOptions
+) -> ReportPrefetch | None:
+    """The report's head start, for a run of more than one row (one row needs no numpy)."""
+    from llmops_cli.evaluation.plan import select_cases
+    from llmops_cli.evaluation.prefetch import ReportPrefetch
+
+    rows = len(select_cases(resolved.golden.cases, options.tags, options.limit)) * options.repeat
+    if rows < 2:
+        return None
+    return ReportPrefetch(proj, resolved.pipeline.name, rows)
 
 
 def _log_now(

@@ -38,6 +38,13 @@ def resampled_means(values: ArrayLike, samples: int, seed: int) -> F64:
     return means
 
 
+def prepare_means(n: int, samples: int, seed: int) -> None:
+    """Draw now the indices `resampled_means` of n values will use, where they fit one batch
+    (the report's prefetch does it while the calls are in flight)."""
+    if n > 1 and max(1, BATCH_INDICES // n) >= samples:
+        _one_draw(n, samples, seed)
+
+
 def _index_batches(n: int, samples: int, seed: int) -> Iterator[tuple[int, Any]]:
     step = max(1, BATCH_INDICES // max(n, 1))
     if step >= samples:

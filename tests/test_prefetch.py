@@ -1,0 +1,101 @@
+"""The report's head start (evaluation/prefetch.py): what the background thread makes while the
+calls are in flight stands in for the foreground's work only when it is what the foreground
+would have made."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmops_cli import api
+from llmops_cli.evaluation.prefetch import ReportPrefetch
+from llmops_cli.evaluation.report import previous_report, read_newest
+from llmops_cli.project import Project
+from llmops_cli.stats import bootstrap
+
+
+def _two_runs(project: Path) -> tuple[Project, Path]:
+    api.evaluate(project, "support-bot", track=False, limit=3)
+    second = api.evaluate(project, "support-bot", track=False, limit=2)
+    proj = Project.load(project)
+    return proj, proj.reports_dir / "support-bot" / second.run_id / "report.json"
+
+
+def test_the_prefetched_previous_report_stands_in_only_while_its_file_is_unchanged(
+    project: Path,
+) -> None:
+    proj, newest = _two_runs(project)
+    ahead = read_newest(newest.parents[1])
+    assert ahead is not None and ahead[0] == newest
+    later = api.evaluate(project, "support-bot", track=False, limit=1)
+    own = proj.reports_dir / "support-bot" / later.run_id / "report.json"
+    own.unlink()  # as while the new report is being written: its file is not there yet
+    assert previous_report(proj, later, ahead) is ahead[2]  # unchanged: no second read
+
+    # rewritten since it was read ahead (another eval of the same run id): read again
+    text = newest.read_text()
+    newest.write_text(text.replace('"wall_s": ', '"wall_s": 1', 1))
+    os.utime(newest, ns=(ahead[1] + 10**9, ahead[1] + 10**9))
+    found = previous_report(proj, later, ahead)
+    assert found is not None and found is not ahead[2] and found.wall_s != ahead[2].wall_s
+
+
+def test_an_unreadable_newest_report_is_passed_over_ahead_as_in_the_foreground(
+    project: Path,
+) -> None:
+    proj, newest = _two_runs(project)
+    newest.write_text("{not json")
+    ahead = read_newest(newest.parents[1])
+    assert ahead is not None and ahead[0] != newest  # the run before it
+    later = api.evaluate(project, "support-bot", track=False, limit=1)
+    (proj.reports_dir / "support-bot" / later.run_id / "report.json").unlink()
+    found = previous_report(proj, later, ahead)
+    assert found is ahead[2]
+    assert found.run_id == previous_report(proj, later).run_id  # type: ignore[union-attr]
+
+
+def test_the_thread_draws_the_resample_indices_the_intervals_then_reuse(project: Path) -> None:
+    proj = Project.load(project)
+    bootstrap._one_draw.cache_clear()
+    ahead = ReportPrefetch(proj, "support-bot", 7)
+    ahead.start()
+    ahead.wait()
+    assert bootstrap._one_draw.cache_info().misses == 1
+    report = api.evaluate(project, "support-bot", track=False, limit=7)
+    assert report.summary.metrics["token_f1"].ci95 is not None
+    assert bootstrap._one_draw.cache_info().misses == 1  # the run's intervals drew nothing
+
+
+def test_a_free_slot_sends_the_next_call_before_the_last_answer_is_scored(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one slot, the next call goes out before the answered row is built (the model is
+    not kept waiting on the scoring; the local model answers at once, so every call goes
+    first), and the first answer is told once, to start the report's prefetch."""
+    from llmops_cli.evaluation import runner
+    from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+
+    events: list[str] = []
+    real_call, real_build = runner.call, runner.build_row
+
+    async def call(request: Any, key: str, *rest: Any) -> Any:
+        events.append("call")
+        return await real_call(request, key, *rest)
+
+    def build_row(item: Any, *rest: Any) -> Any:
+        events.append("row")
+        return real_build(item, *rest)
+
+    monkeypatch.setattr(runner, "call", call)
+    monkeypatch.setattr(runner, "build_row", build_row)
+    proj = Project.load(project)
+    catalog = Catalog.load(proj)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
+    options = runner.EvalOptions(concurrency=1, limit=4, cache=CacheMode.off)
+    runner.run_eval(proj, resolved, options, on_answer=lambda: events.append("answered"))
+    assert events == ["call"] * 4 + ["row", "answered"] + ["row"] * 3
