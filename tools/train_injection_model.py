@@ -836,6 +836,8 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh12b": ROOT / "bench" / "data" / "injection_fresh12b.jsonl",
     "fresh13a": ROOT / "bench" / "data" / "injection_fresh13a.jsonl",
     "fresh13b": ROOT / "bench" / "data" / "injection_fresh13b.jsonl",
+    "fresh14a": ROOT / "bench" / "data" / "injection_fresh14a.jsonl",
+    "fresh14b": ROOT / "bench" / "data" / "injection_fresh14b.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",

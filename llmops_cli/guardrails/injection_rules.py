@@ -88,6 +88,16 @@ from llmops_cli.guardrails.injection_vocab_agent import (
     _TO_THE_AGENT,
     _TOOL_RESULT,
 )
+from llmops_cli.guardrails.injection_vocab_hijack import (
+    _LIFTED,
+    _NOT_OWN,
+    _PERSONA_START,
+    _REACH,
+    _ROLE_REPLACED,
+    _THIRD_PERSON,
+    _VOCATIVE,
+    _WRITE,
+)
 from llmops_cli.guardrails.injection_vocab_more import (
     _AI_READER_MORE,
     _BEFORE_CHAT,
@@ -103,7 +113,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _UNLIMITED_MODE_CJK,
 )
 
-RULE_PACK = "injection-2026.12.10"
+RULE_PACK = "injection-2026.12.11"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -321,6 +331,19 @@ RULES: dict[str, tuple[str, str]] = {
     "labelled-instruction-for-agent": (
         "tool_hijack",
         rf"\b{_LABELLED_FOR_AGENT}{_AGENT_WORD}\s*[:：][^\n]{{0,60}}?{_ACTION}",
+    ),
+    # -- injection_vocab_hijack (2026.12.11) --
+    "ai-reader-told-to-act": (
+        "tool_hijack",
+        rf"(?:{_VOCATIVE}|{_THIRD_PERSON}){_NOT_OWN}[^\n]{{0,80}}?{_WRITE}[^\n]{{0,160}}?{_REACH}",
+    ),
+    "persona-free-of-operator": (
+        "persona_jailbreak",
+        rf"{_PERSONA_START}[^\n]{{0,160}}?{_LIFTED}",
+    ),
+    "persona-replaces-assistant": (
+        "persona_jailbreak",
+        _ROLE_REPLACED,
     ),
     "decode-and-obey": (
         "encoded_payload",

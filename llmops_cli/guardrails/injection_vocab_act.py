@@ -6,6 +6,7 @@ every match of a rule contains."""
 from __future__ import annotations
 
 from llmops_cli.guardrails.injection_vocab import _any, _words
+from llmops_cli.guardrails.injection_vocab_hijack import KEY_WORDS_HIJACK
 from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
 
 # -- exfiltration through links and images ---------------------------------------------------
@@ -210,6 +211,9 @@ MENTIONABLE = frozenset(
         "reveal-verbatim",
         "addressed-to-ai-reader",
         "addressed-agent-action",
+        "ai-reader-told-to-act",
+        "persona-free-of-operator",
+        "persona-replaces-assistant",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›「」『』"
@@ -307,6 +311,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
         "obéi|appliqu|befolg|führ|gehorch|siga|obedeç|segui|esegui|obbedisci"
     ),
     **KEY_WORDS_MORE,
+    **KEY_WORDS_HIJACK,
 }
 # -- an action to be hidden from the user: the text speaks to the model about its user, as a
 # planted or pasted instruction does ("... and do not mention this to the user")
