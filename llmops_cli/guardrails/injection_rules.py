@@ -113,7 +113,7 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _UNLIMITED_MODE_CJK,
 )
 
-RULE_PACK = "injection-2026.12.11"
+RULE_PACK = "injection-2026.12.12"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only

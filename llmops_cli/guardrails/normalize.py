@@ -36,13 +36,29 @@ _BIDI_ANY = re.compile(f"[{_BIDI}]")
 _ZERO_WIDTH_ANY = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")  # not ZWNJ/ZWJ
 _VARIATION_RUN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
 
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+# "=" may come before a run ("payload=QXNz..."): padding only ever ends one
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+_BASE32 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
 _HEX = re.compile(r"(?:\\x|0x)?[0-9a-fA-F]{2}(?:[ :,]?(?:\\x|0x)?[0-9a-fA-F]{2}){7,}")
 _URLENC = re.compile(r"(?:%[0-9a-fA-F]{2}[^\s%]{0,16}){3,}")
 _CUE_ROT = re.compile(r"\b(?:rot[- ]?13|caesar|c[ée]sar|cipher|chiffr\w*|cifrad\w*)\b", re.I)
 _CUE_REVERSE = re.compile(
-    r"\b(?:revers\w*|backwards?|invers\w*|rückwärts|à l'envers|al rev[ée]s)\b", re.I
+    r"\b(?:revers\w*|backwards?|invers\w*|rückwärts|à l'envers|al rev[ée]s|omgekeerd"
+    r"|achterstevoren|odwrotn\w*|od końca|de trás para (?:a )?frente|al contrario"
+    r"|задом наперёд|задом наперед|наоборот|навпаки|з кінця|tersten|tersine|terbalik"
+    r"|ngược|ανάποδα)\b|倒过来|倒著|倒着|反过来|逆から|逆さ|거꾸로|उल्टा|उलटा|بالعكس|معكوس",
+    re.I,
 )
+# leetspeak: a word of letters and the digits and signs that stand in for letters, nothing else
+_LEET_WORD = re.compile(
+    r"(?<![\w@$])(?=[A-Za-z013457@$]{0,23}[A-Za-z])(?=[A-Za-z013457@$]{0,23}[013457@$])"
+    r"[A-Za-z013457@$]{2,24}(?![\w@$])"
+)
+_LEET_SHORT = re.compile(r"(?<![\w@$.,:/-])[013457]{1,2}(?![\w@$.,:/-])")  # "4" (a), "45" (as)
+_WORD = re.compile(r"\w*[^\W\d_]\w*")
+_UNLEET = str.maketrans("013457@$", "oieastas")
+# fewer, or under a third of the words, are versions and ids (v1, x86), not a sentence in digits
+MIN_LEET_WORDS, MIN_LEET_SHARE, MANY_LEET_WORDS = 3, 0.3, 6
 
 # Cyrillic and Greek letters that render as Latin ones, for words that mix the scripts
 _CONFUSABLE = str.maketrans(
@@ -155,11 +171,37 @@ def _variation_bytes(text: str) -> str | None:
     return _utf8(bytes(out)) if out else None
 
 
+def _from_base32(run: str) -> str | None:
+    run = run[:MAX_RUN].rstrip("=")
+    try:
+        raw = base64.b32decode(run + "=" * (-len(run) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    return _utf8(raw)
+
+
+def _unleet(text: str) -> str | None:
+    """The text with its leetspeak words spelled in letters ("1gn0r3 y0ur rul35" is read as
+    "ignore your rules"); None unless at least MIN_LEET_WORDS words mix letters and digits
+    that way, and a third of the words or six (ids and versions, "a3f9c2", "v1.2", are not a
+    sentence)."""
+    # counted among words of three characters or more: "3d", "s3", "b4" are names, not leet
+    leet = sum(1 for m in _LEET_WORD.finditer(text) if len(m.group()) > 2)
+    if leet < MIN_LEET_WORDS:
+        return None
+    words = sum(1 for m in _WORD.finditer(text) if len(m.group()) > 2)
+    if leet < MANY_LEET_WORDS and leet < MIN_LEET_SHARE * words:
+        return None
+    spelled = _LEET_WORD.sub(lambda m: m.group().translate(_UNLEET), text)
+    return _LEET_SHORT.sub(lambda m: m.group().translate(_UNLEET), spelled)
+
+
 def _decoded(text: str) -> list[View]:
     """Decoded readings of the encoded runs in `text` (one level: no decoding of decodings)."""
     out: list[View] = []
     for via, pattern, decode in (
         ("base64", _BASE64, _from_base64),
+        ("base32", _BASE32, _from_base32),
         ("hex", _HEX, _from_hex),
         ("url", _URLENC, _from_url),
     ):
@@ -172,6 +214,8 @@ def _decoded(text: str) -> list[View]:
         out.append(View("rot13", codecs.encode(text, "rot13")))
     if _CUE_REVERSE.search(text):
         out.append(View("reversed", text[::-1]))
+    if (spelled := _unleet(text)) is not None:
+        out.append(View("leet", spelled))
     return out
 
 
@@ -184,9 +228,13 @@ def _clean(text: str) -> str:
     return text
 
 
+_RUNS = ("base64", "base32", "hex", "url")
+
+
 def views(text: str) -> Normalised:
     """The cleaned text, and each decoded reading of it (tag characters, variation-selector
-    bytes, base64, hex and URL-encoded runs, rot13 and reversed text when the text says so)."""
+    bytes, base64, base32, hex and URL-encoded runs, rot13 and reversed text when the text
+    says so, leetspeak)."""
     kinds: set[str]
     if text.isascii():  # no invisible, tag, bidi, compatibility or look-alike character
         kinds, score, clean = set(), 0, text
@@ -200,8 +248,8 @@ def views(text: str) -> Normalised:
         found.append(View("variation-selector", hidden))
     for view in _decoded(clean):
         found.append(view)
-        if view.via in ("base64", "hex", "url"):  # a second level, not decoded further
-            found.extend(v for v in _decoded(view.text) if v.via in ("base64", "hex", "url"))
+        if view.via in _RUNS:  # a second level, not decoded further
+            found.extend(v for v in _decoded(view.text) if v.via in _RUNS)
     return Normalised(tuple(found), tuple(sorted(kinds)), score >= 2)
 
 
