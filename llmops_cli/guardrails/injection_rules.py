@@ -112,6 +112,11 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _SYSTEM_PROMPT_NAMED,
     _UNLIMITED_MODE_CJK,
 )
+from llmops_cli.guardrails.injection_vocab_roleplay import (
+    _GIVEN_INSTRUCTIONS,
+    _OPERATOR_RULES_VOID,
+    _ROLEPLAY,
+)
 
 RULE_PACK = "injection-2026.12.12"
 
@@ -135,6 +140,9 @@ SOFT_RULES: frozenset[str] = frozenset(
         "reveal-verbatim",
         "tool-call-unconfirmed",
         "addressed-agent-action",
+        "roleplay-set-up",  # injection_vocab_roleplay: all three are common in harmless text
+        "operator-rules-void",
+        "given-instructions",
     }
 )
 
@@ -349,6 +357,10 @@ RULES: dict[str, tuple[str, str]] = {
         "encoded_payload",
         rf"\b{_DECODE}\b[^.!?\n]{{0,60}}?\b{_ENCODING}\b[^\n]{{0,200}}?\b{_OBEY}\b",
     ),
+    # -- injection_vocab_roleplay (2026.12.12), all soft --
+    "roleplay-set-up": ("persona_jailbreak", _ROLEPLAY),
+    "operator-rules-void": ("instruction_override", _OPERATOR_RULES_VOID),
+    "given-instructions": ("prompt_extraction", _GIVEN_INSTRUCTIONS),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from llmops_cli.guardrails.injection_vocab import _any, _words
 from llmops_cli.guardrails.injection_vocab_hijack import KEY_WORDS_HIJACK
 from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
+from llmops_cli.guardrails.injection_vocab_roleplay import KEY_WORDS_ROLEPLAY
 
 # -- exfiltration through links and images ---------------------------------------------------
 _SECRET_DATA = _any(
@@ -312,6 +313,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     **KEY_WORDS_MORE,
     **KEY_WORDS_HIJACK,
+    **KEY_WORDS_ROLEPLAY,
 }
 # -- an action to be hidden from the user: the text speaks to the model about its user, as a
 # planted or pasted instruction does ("... and do not mention this to the user")
