@@ -46,9 +46,8 @@ _CUE_REVERSE = re.compile(
     r"\b(?:revers\w*|backwards?|invers\w*|rückwärts|à l'envers|al rev[ée]s|omgekeerd"
     r"|achterstevoren|odwrotn\w*|od końca|de trás para (?:a )?frente|al contrario"
     r"|задом наперёд|задом наперед|наоборот|навпаки|з кінця|tersten|tersine|terbalik"
-    r"|ngược|ανάποδα)\b|倒过来|倒著|倒着|反过来|逆から|逆さ|거꾸로|उल्टा|उलटा|بالعكس|معكوس",
-    re.I,
-)
+    r"|ngược|ανάποδα)\b|倒过来|倒著|倒着|反过来|逆から|逆さ|거꾸로|उल्टा|उलटा|بالعكس|معكوس"
+)  # searched in the lower-cased text: a case-insensitive alternation this long is 3x slower
 # leetspeak: a word of letters and the digits and signs that stand in for letters, nothing else
 _LEET_WORD = re.compile(
     r"(?<![\w@$])(?=[A-Za-z013457@$]{0,23}[A-Za-z])(?=[A-Za-z013457@$]{0,23}[013457@$])"
@@ -57,6 +56,7 @@ _LEET_WORD = re.compile(
 _LEET_SHORT = re.compile(r"(?<![\w@$.,:/-])[013457]{1,2}(?![\w@$.,:/-])")  # "4" (a), "45" (as)
 _WORD = re.compile(r"\w*[^\W\d_]\w*")
 _UNLEET = str.maketrans("013457@$", "oieastas")
+_LEET_HINT = re.compile(r"[A-Za-z][013457@$]|[013457@$][A-Za-z]")  # a cheap first look
 # fewer, or under a third of the words, are versions and ids (v1, x86), not a sentence in digits
 MIN_LEET_WORDS, MIN_LEET_SHARE, MANY_LEET_WORDS = 3, 0.3, 6
 
@@ -185,6 +185,8 @@ def _unleet(text: str) -> str | None:
     "ignore your rules"); None unless at least MIN_LEET_WORDS words mix letters and digits
     that way, and a third of the words or six (ids and versions, "a3f9c2", "v1.2", are not a
     sentence)."""
+    if len(_LEET_HINT.findall(text)) < MIN_LEET_WORDS:  # each leet word holds one at least
+        return None
     # counted among words of three characters or more: "3d", "s3", "b4" are names, not leet
     leet = sum(1 for m in _LEET_WORD.finditer(text) if len(m.group()) > 2)
     if leet < MIN_LEET_WORDS:
@@ -212,7 +214,7 @@ def _decoded(text: str) -> list[View]:
                 out.append(View(via, decoded))
     if _CUE_ROT.search(text):
         out.append(View("rot13", codecs.encode(text, "rot13")))
-    if _CUE_REVERSE.search(text):
+    if _CUE_REVERSE.search(text.lower()):
         out.append(View("reversed", text[::-1]))
     if (spelled := _unleet(text)) is not None:
         out.append(View("leet", spelled))
