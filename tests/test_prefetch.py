@@ -104,3 +104,36 @@ def test_a_free_slot_sends_the_next_call_before_the_last_answer_is_scored(
     options = runner.EvalOptions(concurrency=1, limit=4, cache=CacheMode.off)
     runner.run_eval(proj, resolved, options, on_answer=lambda: events.append("answered"))
     assert events == ["call"] * 4 + ["row", "answered"] + ["row"] * 3
+
+
+def test_an_interrupt_while_answers_wait_for_their_rows_journals_every_answer(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C as answers come back: each answered call is journaled, none paid for twice
+    (the yield that lets the next call go first must not drop the answer before it)."""
+    import asyncio
+    import signal
+
+    from llmops_cli.evaluation import runner
+    from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+
+    answered: list[str] = []
+    real_call = runner.call
+
+    async def call(request: Any, key: str, *rest: Any) -> Any:
+        out = await real_call(request, key, *rest)
+        await asyncio.sleep(0.01)  # as a network answer would
+        answered.append(key)
+        if len(answered) == 6:
+            signal.raise_signal(signal.SIGINT)  # between this answer and its row
+        return out
+
+    monkeypatch.setattr(runner, "call", call)
+    proj = Project.load(project)
+    catalog = Catalog.load(proj)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
+    options = runner.EvalOptions(concurrency=4, limit=12, cache=CacheMode.off)
+    with pytest.raises(runner.EvalInterrupted, match="6 of 12 cases are saved"):
+        runner.run_eval(proj, resolved, options)

@@ -1,7 +1,8 @@
 """What the report needs that does not depend on this run's rows, made in a background thread
-while the calls are in flight (the event loop mostly waits on sockets then): numpy and the
-bootstrap's resample indices, the HTML page's template, and the previous report the page
-compares with. About 0.1 s of a 1,000-case eval leaves the critical path.
+while the calls are in flight (the event loop mostly waits on sockets then): the bootstrap's
+resample indices (and numpy, where retrieval has not imported it), the HTML page's template,
+and the previous report the page compares with, read and converted. About 0.1 s of a
+1,000-case eval leaves the critical path.
 
 Only ever a head start: what the thread did not make, or failed at, the report makes in the
 foreground as it always did, with the same result.
@@ -9,7 +10,6 @@ foreground as it always did, with the same result.
 
 from __future__ import annotations
 
-import sys
 import threading
 from contextlib import suppress
 
@@ -32,15 +32,6 @@ class ReportPrefetch:
         self._thread.start()
 
     def _work(self) -> None:
-        interval = sys.getswitchinterval()
-        # the event loop takes the GIL back within 0.5 ms (not 5) when a response arrives
-        sys.setswitchinterval(0.0005)
-        try:
-            self._steps()
-        finally:
-            sys.setswitchinterval(interval)
-
-    def _steps(self) -> None:
         # each step on its own: a failure (an unreadable report, a missing template) costs
         # only the head start, and the foreground meets it again and reports it as it would
         with suppress(Exception):

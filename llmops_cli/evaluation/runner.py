@@ -86,7 +86,7 @@ def run_eval(
     on_answer: Callable[[], None] | None = None,
 ) -> EvalRun:
     """Run the pipeline's cases (those the journal lacks); `on_answer` is told once, when the
-    first call of this run is answered (the report's prefetch starts then)."""
+    first answer of this run is recorded (the report's prefetch starts then)."""
     if options.scrub_outputs:  # before any call: never store answers less scrubbed
         require("guard")
     progress = progress or NoProgress()
@@ -276,12 +276,15 @@ async def _run_all(
             if completion is not None and remote.applies(item):  # its calls keep the slot
                 row = build_row(*answer)
                 await remote.score(item, completion, row)
-        if row is None:
+        if row is not None:
+            record(row, item, completion)
+            return
+        try:
             # the slot is free: the call waiting for it goes out before this row is built,
             # so the model is kept busy while the rows are scored
             await asyncio.sleep(0)
-            row = build_row(*answer)
-        record(row, item, completion)
+        finally:  # an interrupt here still journals the answer that came back
+            record(build_row(*answer), item, completion)
 
     try:
         await asyncio.gather(*(one(item) for item in items))

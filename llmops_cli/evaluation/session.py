@@ -84,10 +84,12 @@ def run_evaluation(
     tracker = Tracker(proj) if helper else None  # starts importing MLflow while we run
     prefetch = _prefetch(proj, resolved, options)
     try:
-        run = run_eval(
-            proj, resolved, options, progress, on_answer=prefetch.start if prefetch else None
-        )
-        previous = prefetch.wait() if prefetch is not None else None
+        try:
+            run = run_eval(
+                proj, resolved, options, progress, on_answer=prefetch.start if prefetch else None
+            )
+        finally:  # local work only: it never outlives the eval, failed or not
+            previous = prefetch.wait() if prefetch is not None else None
         report = build_report(proj, run)
         folder = write_report(proj, report, previous)
     except BaseException:

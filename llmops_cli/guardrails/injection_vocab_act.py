@@ -161,7 +161,7 @@ OBEY_CUE = _any(
     r"was (?:es|darin) steht|(?:o )?que (?:ele )?diz|quello che dice|ausführen|instead of|"
     r"carry (?:it|them) out|decode_and_run|and run",
 )
-DECODED_VIAS = ("base64", "hex", "url", "rot13", "reversed")
+DECODED_VIAS = ("base64", "base32", "hex", "url", "rot13", "reversed", "leet")
 # Words of a text that talks about attacks; in such a text, a rule of MENTIONABLE whose every
 # match starts just inside QUOTES is a quotation, not an instruction.
 MENTION_CUE = (

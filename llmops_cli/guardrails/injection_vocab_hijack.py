@@ -78,19 +78,24 @@ _WRITE = (
 )
 # what puts the action beyond the user's own request: every record, an outside address or
 # account, a public link, an admin or owner role, a tool's identifier, or kept from the user
-_REACH = _any(
+_EVERY = (
     r"\b(?:all|every|any|each|todos|todas|tous|toutes|alle|allen|tutti|tutte|ogni|wszystkie|"
-    r"все|всех|всем|tüm|bütün)\b|所有|全部|一切|すべて|全て|모든|"
+    r"все|всех|всем|tüm|bütün)\b|所有|全部|一切|すべて|全て|모든"
+)
+# beyond the user, for a sentence about the assistant in the third person: specs and runbooks
+# say "the bot must send all alerts", "the agent needs to set `retry_count`" (no "every", no code)
+_REACH_OUT = _any(
     r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,40}|https?://|\b\d[\d -]{7,30}\d\b|"
     r"\b(?:public|pública|público|publique|öffentlich|pubblic[ao]|openbaar|публичн\w{0,3})\b|"
     r"公开|公開|"
     r"\b(?:admin(?:istrator)?|owner|proprietario|propriétaire|eigentümer|proprietário|"
     r"владельц\w{0,2}|администратор\w{0,2})\b|"
-    r"\b[a-z]+_[a-z_]{2,40}\b|`[^`\n]{2,120}`|"
     r"(?:do not|don't|without) (?:tell|inform|notify|notifying|telling|informing|alerting)|"
     r"\bnotifi\w{0,6}|notific\w{0,6}|benachrichtig\w{0,6}|bildirim|уведом\w{0,6}|"
     r"не путать|удали письмо|delete (?:the|this) (?:e-?mail|message)|通知|알림"
 )
+# beyond the user's own request, for a reader addressed by name: also every record, a tool name
+_REACH = rf"(?:{_EVERY}|{_REACH_OUT}|\b[a-z]+_[a-z_]{{2,40}}\b|`[^`\n]{{2,120}}`)"
 # "my invoices", "to my accountant": the writer acts on their own things, as a user does
 _NOT_OWN = (
     r"(?![^\n]{0,160}\b(?:my|mine|mes|mis|mon|ma|meine[mnrs]?|meu|minha|mio|mia|mijn|мои\w{0,2}|"
@@ -128,7 +133,7 @@ _BOUND_VERB = _any(
 )
 _LIFTED = (
     rf"(?:{_NOT_BOUND}[^\n.!?。]{{0,40}}?{_BOUND_VERB}[^\n.!?。]{{0,40}}?{_RULES_OF}|"
-    r"(?:縛られ|従わ|守ら|約束され)[^\n。]{0,4}?(?:ず|ない|ません)|"  # "縛られず"
+    r"(?:縛られ|従わ|守ら|拘束され|束縛され)[^\n。]{0,4}?(?:ず|ない|ません)|"  # "縛られず"
     rf"\b(?:without|sem|sin|sans|ohne|senza|zonder|без)[ \t]{{1,2}}(?:[\w'-]{{1,20}}[ \t]{{1,2}})"
     rf"{{0,2}}?{_RULES_OF}|"
     # obeys only the writer, or whoever writes to it
@@ -163,10 +168,18 @@ _NOT_AS = (
 _ROLE_REPLACED = (
     rf"(?:{_NO_LONGER}|{_PERSONA_START}[^\n.!?]{{0,120}}?{_NOT_AS}){_ARTICLE_AND_QUALIFIERS}"
     rf"{_AI_NOUN}"
+    # a person's job title ("you're no longer the assistant manager"), not the AI's role
+    r"(?![ \t]{1,2}(?:manager|director|coach|editor|professor|principal|teacher|head|lead|"
+    r"engineer|secretary|producer|gerente|directeur|directora?|leiter\w{0,2})\b)"
 )
 
 KEY_WORDS_HIJACK: dict[str, tuple[str, ...]] = {
     "ai-reader-told-to-act": _words(
+        "ai|a.i.|ia|ki|ии|llm|bot|copilot|assistant|assistent|asistente|asystent|ассистент|"
+        "асистент|помощник|agent|ajan|asistan|yapay zeka|助手|智能体|アシスタント|エージェント|"
+        "에이전트|어시스턴트"
+    ),
+    "ai-reader-obliged-to-act": _words(
         "ai|a.i.|ia|ki|ии|llm|bot|copilot|assistant|assistent|asistente|asystent|ассистент|"
         "асистент|помощник|agent|ajan|asistan|yapay zeka|助手|智能体|アシスタント|エージェント|"
         "에이전트|어시스턴트"
@@ -178,7 +191,7 @@ KEY_WORDS_HIJACK: dict[str, tuple[str, ...]] = {
         "ubbidisc|gehorcht|gehoorzaamt|слушается|подчиняется|只|だけ|만|unbound|unchained|"
         "liberad|libéré|liberat|befreit|opposite|contrary|reverse|contrario|contrário|"
         "contraire|gegenteil|tegenovergestelde|противоположн|相反|反対|縛られ|受|遵守|约束|従わ|"
-        "守ら|따르|얽매"
+        "守ら|따르|얽매|拘束|束縛|縛られ|従わ|守ら|ず|ません"
     ),
     "persona-replaces-assistant": _words(
         "no longer|n'es plus|n'êtes plus|ya no|nicht mehr|non sei più|não é mais|niet langer|"

@@ -17,40 +17,61 @@ counts only when the classifier agrees (`SOFT_RULES`). Every gap is bounded; the
 from __future__ import annotations
 
 from llmops_cli.guardrails.injection_vocab import _any, _words
+from llmops_cli.guardrails.injection_vocab_more import _REVEAL_ANY, _REVEAL_CJK
 
 # a game or a scene set up, or a character to be kept; not the bare "pretend to be", "imagine you
 # are", "stell dir vor, du bist", "hãy đóng vai" of ordinary requests (an interviewer, a tour
 # guide: the classifier scored such German and Vietnamese requests above its soft cut)
 _ROLEPLAY = _any(
     # en
-    r"\blet'?s (?:play a game|role-?play)\b|\blet us play a game\b|"
-    r"\b(?:stay|remain|keep) in character\b|\b(?:never|don'?t|do not) break character\b|"
+    r"\blet'?s role-?play\b|"
+    r"\b(?:stay|remain|keep) in character (?:no matter what|whatever|even if|at all costs)|"
+    r"\b(?:never|don'?t|do not) break character\b|"
     r"\byou'?re an actor (?:playing|rehearsing)\b|\brehearse the (?:part|role|scene)\b|"
     r"\bplay the (?:part|role|character) of\b",
     # de, nl
-    r"\b(?:spielen wir|lass uns) ein spiel\b|"
     r"\b(?:bleib|bleibe) in (?:der|deiner) rolle\b|\bfall nicht aus (?:der|deiner) rolle\b|"
-    r"\blaten we een spel(?:letje)? spelen\b|\b(?:blijf in|val niet uit) je rol\b",
+    r"\b(?:blijf in|val niet uit) je rol\b",
     # es, fr, pt, it
-    r"\b(?:juguemos|vamos a jugar) a un juego\b|\b(?:no salgas del|mantente en el) personaje\b|"
-    r"\bjouons à un jeu\b|\b(?:ne sors pas du|reste dans (?:le|ton)) personnage\b|"
-    r"\bvamos jogar um jogo\b|\b(?:não saia do|fique no) personagem\b|"
-    r"\bgiochiamo a un gioco\b|\b(?:non uscire dal|resta nel) personaggio\b",
+    r"\b(?:no salgas del|mantente en el) personaje\b|"
+    r"\b(?:ne sors pas du|reste dans (?:le|ton)) personnage\b|"
+    r"\b(?:não saia do|fique no) personagem\b|"
+    r"\b(?:non uscire dal|resta nel) personaggio\b",
     # vi, id/ms, tr, pl, el
     r"\bđừng (?:bao giờ )?thoát vai\b|"
-    r"\b(?:mari|ayo) (?:kita )?bermain\b|\bberperan(?:lah)? sebagai\b|"
-    r"\bjangan keluar dari peran\b|\bbir oyun oynayal\wm\b|\brolünden ç\wkma\b|"
-    r"\bzagrajmy w grę\b|\bwciel się w\b|\bnie wychodź z roli\b|\bας παίξουμε\b|"
+    r"\bberperan(?:lah)? sebagai\b|"
+    r"\bjangan keluar dari peran\b|\brolünden ç\wkma\b|"
+    r"\bwciel się w\b|\bnie wychodź z roli\b|"
     r"\bυποδύσου\b",
     # ru, uk
-    r"\bдавай (?:сыграем|поиграем|зіграємо|пограємо)\b|\bсыграй роль\b|\bзіграй роль\b|"
+    r"\bсыграй роль\b|\bзіграй роль\b|"
     r"\bне выходи из роли\b|\bне виходь з ролі\b",
     # hi, ar
-    r"चलो एक खेल|खेल खेलते हैं|किरदार निभाओ|لنلعب لعبة|تقمص دور|العب دور|لا تخرج عن الدور",
+    r"किरदार निभाओ|تقمص دور|العب دور|لا تخرج عن الدور",
     # zh, ja, ko
-    r"我们(?:来)?玩(?:一)?个游戏|角色扮演|扮演(?:一(?:个|位|名))|不要出戏|别出戏|保持(?:这个)?角色|"
+    r"角色扮演|扮演(?:一(?:个|位|名))|不要出戏|别出戏|保持(?:这个)?角色|"
     r"ロールプレイ|なりきって|役を演じ|キャラを崩さ|역할극|역할을 맡|캐릭터를 유지",
 )
+
+# a game set up, then the reader's part in it ("Let's play a game: you're 'Vault', ...";
+# not "let's play a game of chess?")
+_GAME = _any(
+    r"\blet'?s play a game\b(?! of\b)|\blet us play a game\b(?! of\b)|"
+    r"\b(?:spielen wir|lass uns) ein spiel\b|"
+    r"\blaten we een spel(?:letje)? spelen\b|\b(?:juguemos|vamos a jugar) a un juego\b|"
+    r"\bjouons à un jeu\b|\bvamos jogar um jogo\b|\bgiochiamo a un gioco\b|"
+    r"\b(?:mari|ayo) (?:kita )?bermain\b|\bbir oyun oynayal\wm\b|\bzagrajmy w grę\b|"
+    r"\bας παίξουμε\b|\bдавай (?:сыграем|поиграем|зіграємо|пограємо)\b|चलो एक खेल|"
+    r"खेल खेलते हैं|لنلعب لعبة|我们(?:来)?玩(?:一)?个游戏",
+)
+_YOUR_PART = _any(
+    r"\byou(?:'re| are|'ll be| will be)\b|\btu (?:es|seras)\b|\bdu bist\b|\bjij bent\b|"
+    r"\bje bent\b|\beres\b|\bserás\b|\bvocê é\b|\bvocê será\b|\bsei\b|\bsarai\b|"
+    r"\b(?:kamu|anda) (?:adalah|jadi|menjadi)\b|\bsen\b|\bjesteś\b|\bείσαι\b|\bты\b|"
+    r"\bти\b|तुम|आप|أنت|你",
+)
+_GAME_PART = rf"{_GAME}[^\n]{{0,40}}?{_YOUR_PART}"
+ROLEPLAY_SET_UP = rf"(?:{_ROLEPLAY}|{_GAME_PART})"
 
 # the operator's, platform's or developers' rules for the reader declared void
 _SETTER = _any(
@@ -92,13 +113,21 @@ _GIVEN_INSTRUCTIONS = _any(
     r"(?:너에게|당신에게) 주어진 (?:지시|지침|규칙)|(?:네가|당신이) 받은 (?:지시|지침)",
 )
 
+# asked for: "show me the instructions you were given" (not "follow the rules your teacher
+# gave you"); the CJK verb may come after its object
+_GIVEN_ASKED = (
+    rf"(?:(?<!\w)(?:{_REVEAL_ANY}|γράψε|δείξε|πες μου|επανάλαβε)(?!\w)|{_REVEAL_CJK})"
+    rf"[^\n]{{0,80}}?{_GIVEN_INSTRUCTIONS}|{_GIVEN_INSTRUCTIONS}[^\n]{{0,40}}?{_REVEAL_CJK}"
+)
+
 KEY_WORDS_ROLEPLAY: dict[str, tuple[str, ...]] = {
     "roleplay-set-up": _words(
         "play|character|actor|rehearse|spiel|rolle|spel|rol|juego|juguemos|"
         "personaje|jouons|personnage|jogo|personagem|giochiamo|personaggio|thoát vai|"
         "bermain|berperan|peran|oyun|rolün|zagrajmy|wciel|roli|παίξουμε|υποδύσου|давай|сыграй|"
         "зіграй|выходи|виходь|खेल|किरदार|لنلعب|تقمص|العب|تخرج|玩|扮演|出戏|角色|ロールプレイ|"
-        "なりきっ|演じ|キャラ|역할|캐릭터"
+        "なりきっ|演じ|キャラ|역할|캐릭터|game|jeu|jogo|gioco|bermain|grę|сыграем|поиграем|"
+        "зіграємо|пограємо|游戏"
     ),
     "operator-rules-void": _words(
         "不用|不必|无需|不需要|别|不再|已经不|作废|失效|取消|適用され|無効|従う必要|적용되지|"

@@ -30,7 +30,7 @@ MAX_CLASS = 8  # a character class of up to this many characters is a set of lit
 # (dotless i, long s, Kelvin and Ångström signs, dotted capital I, ...): derived and checked
 # by tests/test_injection.py for every literal the rules' conditions hold
 UNFOLDED = re.compile(
-    "[\u0130\u0131\u017f\u212a\u212b\u1e9e\u00df\u03c2\u1fbe\u0345\ufb05\ufb06\u1c80-\u1c88\u03a3\u03c3\u03f0\u03f5\u00b5\u03d1\u03d6]"
+    "[\u0130\u0131\u017f\u212a\u212b\u1e9e\u00df\u03c2\u1fbe\u0345\ufb05\ufb06\u1c80-\u1c88\u03a3\u03c3\u03f0\u03f5\u00b5\u03d1\u03d6\u03d0\u03f1]"
 )
 
 # a condition: True (anything), a literal, or ("and" | "or", parts)
