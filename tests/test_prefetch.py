@@ -137,3 +137,25 @@ def test_an_interrupt_while_answers_wait_for_their_rows_journals_every_answer(
     options = runner.EvalOptions(concurrency=4, limit=12, cache=CacheMode.off)
     with pytest.raises(runner.EvalInterrupted, match="6 of 12 cases are saved"):
         runner.run_eval(proj, resolved, options)
+
+
+def test_a_report_written_after_the_read_ahead_is_the_one_the_page_compares_with(
+    project: Path,
+) -> None:
+    """The read-ahead report stands in only while it is still the newest: an eval that lands
+    between the read-ahead and the write is the page's baseline, data and label alike."""
+    from llmops_cli.evaluation.report import write_report
+
+    proj, _ = _two_runs(project)
+    ahead = read_newest(proj.reports_dir / "support-bot")
+    assert ahead is not None
+    between = api.evaluate(project, "support-bot", track=False, limit=1)
+    later = api.evaluate(project, "support-bot", track=False, limit=2)
+    folder = write_report(proj, later, ahead)
+    page = (folder / "report.html").read_text()
+    assert f"the previous run {between.run_id}" in page
+    from llmops_cli.contracts.report import load_report
+
+    baseline = load_report(proj.reports_dir / "support-bot" / between.run_id / "report.json")
+    label = f"the previous run {between.run_id}"
+    assert page == html.render(later, baseline, baseline_label=label)  # its data, not ahead's
