@@ -82,11 +82,12 @@ def test_a_free_slot_sends_the_next_call_before_the_last_answer_is_scored(
     first), and the first answer is told once, to start the report's prefetch."""
     from llmops_cli.evaluation import runner
     from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.evaluation.calls import call as real_call
+    from llmops_cli.evaluation.rows import build_row as real_build
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 
     events: list[str] = []
-    real_call, real_build = runner.call, runner.build_row
 
     async def call(request: Any, key: str, *rest: Any) -> Any:
         events.append("call")
@@ -116,11 +117,11 @@ def test_an_interrupt_while_answers_wait_for_their_rows_journals_every_answer(
 
     from llmops_cli.evaluation import runner
     from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.evaluation.calls import call as real_call
     from llmops_cli.manifests.catalog import Catalog
     from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
 
     answered: list[str] = []
-    real_call = runner.call
 
     async def call(request: Any, key: str, *rest: Any) -> Any:
         out = await real_call(request, key, *rest)
