@@ -51,12 +51,16 @@ class RemoteScorers:
             self.targets[model.ref] = make_target(model, Path("."))
         return self.targets[model.ref]
 
+    def _specs(self, item: Item) -> list[Mapping[str, Any]]:
+        """The case's remote scorers (judges, embedding similarities)."""
+        return [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
+
     def applies(self, item: Item) -> bool:
-        """Whether a remote scorer (a judge, an embedding similarity) scores this case."""
-        return any(s["type"] in REMOTE for s in case_specs(self.resolved, item.case))
+        """Whether a remote scorer scores this case (its calls then keep the case's slot)."""
+        return bool(self._specs(item))
 
     async def score(self, item: Item, completion: Completion, row: dict[str, Any]) -> None:
-        specs = [s for s in case_specs(self.resolved, item.case) if s["type"] in REMOTE]
+        specs = self._specs(item)
         if not specs:
             return
         seen: dict[str, Score] = {}  # two judges of one name: both must pass (`combined`)

@@ -151,7 +151,8 @@ def write_report(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     previous = previous_report(project, report, prefetched)
-    ahead = prefetched is not None and previous is prefetched.report
+    # the data read ahead is the baseline's only when the baseline is the report read ahead
+    ahead = prefetched.data if prefetched is not None and previous is prefetched.report else None
     try:
         data = report.to_dict()  # once, for the JSON and both views
         files = {
@@ -162,7 +163,7 @@ def write_report(
                 previous,
                 baseline_label=f"the previous run {previous.run_id}" if previous else "",
                 data=data,
-                baseline_data=prefetched.data if prefetched is not None and ahead else None,
+                baseline_data=ahead,
             ),
             "junit.xml": junit.render(report, data=data),
         }

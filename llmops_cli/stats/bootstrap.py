@@ -41,12 +41,17 @@ def resampled_means(values: ArrayLike, samples: int, seed: int) -> F64:
 def prepare_means(n: int, samples: int, seed: int) -> None:
     """Draw now the indices `resampled_means` of n values will use, where they fit one batch
     (the report's prefetch does it while the calls are in flight)."""
-    if n > 1 and max(1, BATCH_INDICES // n) >= samples:
+    if n > 1 and _batch_rows(n) >= samples:
         _one_draw(n, samples, seed)
 
 
+def _batch_rows(n: int) -> int:
+    """How many resamples of n values one batch of indices holds."""
+    return max(1, BATCH_INDICES // max(n, 1))
+
+
 def _index_batches(n: int, samples: int, seed: int) -> Iterator[tuple[int, Any]]:
-    step = max(1, BATCH_INDICES // max(n, 1))
+    step = _batch_rows(n)
     if step >= samples:
         yield 0, _one_draw(n, samples, seed)
         return
