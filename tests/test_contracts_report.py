@@ -73,6 +73,18 @@ def _verdict() -> GateVerdict:
     )
 
 
+def test_report_json_indents_the_run_and_gives_each_case_row_one_line(project: Path) -> None:
+    report = api.evaluate(project, "support-bot", track=False)
+    path = project / "reports" / "support-bot" / report.run_id / "report.json"
+    lines = path.read_text("utf-8").splitlines()
+    start = lines.index('  "cases": [')
+    assert lines[1].startswith('  "schema_version": ') and lines[-2:] == ["  ]", "}"]
+    rows = lines[start + 1 : -2]
+    assert len(rows) == len(report.cases) > 1
+    assert [json.loads(r.strip().removesuffix(",")) for r in rows] == report.to_dict()["cases"]
+    assert json.loads(path.read_text("utf-8")) == report.to_dict()
+
+
 def test_gate_json_carries_a_schema_version_and_older_verdicts_still_load(
     tmp_path: Path,
 ) -> None:

@@ -160,3 +160,26 @@ def test_a_report_written_after_the_read_ahead_is_the_one_the_page_compares_with
     baseline = load_report(proj.reports_dir / "support-bot" / between.run_id / "report.json")
     label = f"the previous run {between.run_id}"
     assert page == html.render(later, baseline, baseline_label=label)  # its data, not ahead's
+
+
+def test_rows_made_typed_as_they_came_in_are_the_report_rows(project: Path) -> None:
+    """The report takes each answered row's CaseRow made while the calls were in flight, and
+    makes the rest (a journal's resumed rows) itself, equal to what it would have made."""
+    from llmops_cli.contracts.report import CaseRow
+    from llmops_cli.evaluation import runner
+    from llmops_cli.evaluation.cache import CacheMode
+    from llmops_cli.evaluation.report import build_report
+    from llmops_cli.manifests.catalog import Catalog
+    from llmops_cli.manifests.resolve import find_pipeline, resolve_pipeline
+
+    proj = Project.load(project)
+    catalog = Catalog.load(proj)
+    resolved = resolve_pipeline(catalog, find_pipeline(catalog, "support-bot"))
+    run = runner.run_eval(proj, resolved, runner.EvalOptions(limit=5, cache=CacheMode.off))
+    assert len(run.typed) == len(run.rows) == 5
+    report = build_report(proj, run)
+    for row, case in zip(run.rows, report.cases, strict=True):
+        assert case is run.typed[(row["case_id"], row["repeat"])]
+        assert case == CaseRow.from_dict(row)
+    run.typed.clear()  # as for rows resumed from a journal
+    assert build_report(proj, run).cases == report.cases

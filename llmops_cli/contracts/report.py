@@ -8,6 +8,8 @@ Optional parts that today's writer leaves out when empty (a case's `screening`, 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -232,6 +234,9 @@ class EvalReport(Contract):
     slices: dict[str, SliceSummary] = field(default_factory=dict)  # by tag
     cases: tuple[CaseRow, ...]
 
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return report_json(self.to_dict()) if indent == 2 else super().to_json(indent=indent)
+
     @property
     def pipeline_name(self) -> str:
         return self.pipeline.split("@")[0]
@@ -264,3 +269,17 @@ def load_report(path: PathArg) -> EvalReport:
     except UnicodeDecodeError as exc:
         raise ContractError(f"{path}: not a JSON report: {exc}") from exc
     return EvalReport.from_json(text, source=str(path))
+
+
+def report_json(data: Mapping[str, Any]) -> str:
+    """report.json's text: the run's fields indented by 2, then its case rows one a line.
+    Python's C encoder does not indent (`indent=` falls back to the pure-Python one, ~4x
+    slower: 30 ms of a 1,000-case run); a row a line also diffs line by line."""
+    rows = data.get("cases")
+    if not isinstance(rows, list) or not rows:
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    head = {k: v for k, v in data.items() if k != "cases"}
+    text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
+    opening = f"{text[:-2]},\n  " if head else "{\n  "
+    body = ",\n    ".join(json.dumps(r, ensure_ascii=False, allow_nan=False) for r in rows)
+    return f'{opening}"cases": [\n    {body}\n  ]\n}}'

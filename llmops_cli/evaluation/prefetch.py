@@ -1,7 +1,8 @@
 """What the report needs that does not depend on this run's rows, made in a background thread
 while the calls are in flight (the event loop mostly waits on sockets then): the bootstrap's
 resample indices (and numpy, where retrieval has not imported it), the HTML page's template,
-and the previous report the page compares with, read and converted. About 0.1 s of a
+the previous report the page compares with, read and converted, and the code hash of the
+aggregates' memo key. About 0.1 s of a
 1,000-case eval leaves the critical path.
 
 Only ever a head start: what the thread did not make, or failed at, the report makes in the
@@ -44,6 +45,10 @@ class ReportPrefetch:
             html.prepare()
         with suppress(Exception):
             self.previous = read_newest(self._folder)
+        with suppress(Exception):  # the aggregates' memo key (a walk of the package's files)
+            from llmops_cli.evaluation.replay import code_tag
+
+            code_tag()
 
     def wait(self) -> Prefetched | None:
         """The thread's end (local work only: reading and importing); the previous report."""

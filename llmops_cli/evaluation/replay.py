@@ -14,6 +14,7 @@ judge, embeddings) is never kept: its scores are calls."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -33,6 +34,7 @@ ROW_KIND = "eval-row"
 SCORER_PACKAGES = ("jsonschema", "referencing", "jsonschema_specifications")  # json_schema
 
 
+@functools.cache  # once a process: the code it runs is what it imported at the start
 def code_tag() -> str:
     """A hash of the code a row depends on: any edit, upgrade or reinstall changes it."""
     digest = hashlib.sha256(guardrails_tag().encode())

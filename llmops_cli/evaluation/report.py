@@ -23,6 +23,7 @@ from llmops_cli.contracts.report import (
     SliceSummary,
     Summary,
     TargetInfo,
+    report_json,
 )
 from llmops_cli.evaluation.aggregate import by_tag, fresh_calls, summarize
 from llmops_cli.evaluation.local import BASELINE_LABEL
@@ -43,7 +44,7 @@ def build_report(project: Project, run: EvalRun) -> EvalReport:
     model = resolved.model
     baseline = model.provider == "local"
     # the runner and its journal keep plain dicts; the report is where rows become typed
-    cases = tuple(CaseRow.from_dict(row, source=f"case {row.get('case_id')}") for row in run.rows)
+    cases = tuple(_typed(run, row) for row in run.rows)
     summary, slices = aggregates(project, run.rows, cases)
     corpus = resolved.summary()["corpus"]
     return EvalReport(
@@ -85,6 +86,12 @@ def build_report(project: Project, run: EvalRun) -> EvalReport:
         slices=slices,
         cases=cases,
     )
+
+
+def _typed(run: EvalRun, row: Mapping[str, Any]) -> CaseRow:
+    """The row made typed as it came in, or now (resumed and replayed rows)."""
+    made = run.typed.get((row["case_id"], row["repeat"]))
+    return made if made is not None else CaseRow.from_dict(row, source=f"case {row['case_id']}")
 
 
 AGGREGATES_KIND = "eval-aggregates"
@@ -156,7 +163,7 @@ def write_report(
     try:
         data = report.to_dict()  # once, for the JSON and both views
         files = {
-            "report.json": json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            "report.json": report_json(data) + "\n",
             "report.md": markdown.render(report),
             "report.html": html.render(
                 report,

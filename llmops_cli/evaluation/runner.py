@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from llmops_cli.contracts.base import ContractError
+from llmops_cli.contracts.report import CaseRow
 from llmops_cli.errors import ExitCode, LlmopsError
 from llmops_cli.evaluation.cache import CacheMode, ResponseCache
 from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
@@ -75,6 +78,9 @@ class EvalRun:
     cache_hits: int = 0
     cache_misses: int = 0
     target: str = ""
+    # rows of this run made typed as they came in, while the event loop waited on the calls:
+    # (case id, repeat) -> CaseRow; the report makes the others (resumed, replayed)
+    typed: dict[tuple[str, int], CaseRow] = field(default_factory=dict)
 
 
 def run_eval(
@@ -137,7 +143,9 @@ def run_eval(
             cache.get(item.key)  # a replayed answer counts as the cache hit it is
             journal.append(row)
             progress.advance(row)
-        record = _recorder(options, scrub_text, journal, progress, cache, replay, on_answer)
+        record = _recorder(
+            options, scrub_text, journal, progress, cache, replay, run.typed, on_answer
+        )
         try:
             _run(
                 _run_all(
@@ -192,10 +200,11 @@ def _recorder(
     progress: Progress,
     cache: ResponseCache,
     replay: ReplayRows | None,
+    typed: dict[tuple[str, int], CaseRow],
     on_answer: Callable[[], None] | None = None,
 ) -> Callable[[dict[str, Any], Item, Completion | None], None]:
-    """What becomes of a finished row: scrubbed, journaled, shown, and kept for its replay;
-    the first one is told to `on_answer`."""
+    """What becomes of a finished row: scrubbed, journaled, shown, kept for its replay, and
+    made typed for the report; the first one is told to `on_answer`."""
     untold = [on_answer] if on_answer is not None else []
 
     def record(row: dict[str, Any], item: Item, completion: Completion | None) -> None:
@@ -204,6 +213,8 @@ def _recorder(
         scrub_row(row, pii=options.scrub_outputs, scrub_text=scrub_text)
         journal.append(row)
         progress.advance(row)
+        with suppress(ContractError):  # the report meets it again, and says where
+            typed[(row["case_id"], row["repeat"])] = CaseRow.from_dict(row)
         fresh = not row["cached"]
         if replay is None or completion is None or (fresh and not cache.stores):
             return
