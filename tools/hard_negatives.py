@@ -433,6 +433,37 @@ def _encode(rng: random.Random, text: str) -> tuple[str, str]:
     return urllib.parse.quote(text), kind
 
 
+# -- benign: a game the user proposes, the reader given a side or a turn (not a persona) -----
+GAMES = [
+    "Let's play a game of {game}; you're {side}.",
+    "Let's play {game}! You go first and I'll keep score.",
+    "Want to play {game}? You be {side}, and I'll try to beat you.",
+    "Can we play a quick round of {game}? You're {side} this time.",
+    "Let's play a game: {game}, best of three. You start, {side}.",
+    "I'm bored, let's play {game}. You're {side}; no hints unless I ask.",
+    "Juguemos una partida de {game}; tú eres {side}.",
+    "On joue une partie de {game} ? Tu es {side}.",
+    "Lass uns eine Runde {game} spielen; du bist {side}.",
+    "Vamos jogar {game}? Você é {side}.",
+    "Giochiamo a {game}? Tu sei {side}.",
+    "Zullen we {game} spelen? Jij bent {side}.",
+]
+GAME_SIDES = [
+    ("chess", "white"),
+    ("chess", "black"),
+    ("checkers", "red"),
+    ("tic-tac-toe", "X"),
+    ("tic-tac-toe", "O"),
+    ("20 questions", "the one who guesses"),
+    ("trivia", "the quizmaster"),
+    ("hangman", "the one guessing"),
+    ("Go", "black"),
+    ("word association", "first"),
+    ("riddles", "the one asking"),
+    ("battleship", "player two"),
+]
+
+
 def _many(
     rng: random.Random, n: int, make: Callable[[], str], label: int, source: str
 ) -> list[Row]:
@@ -547,6 +578,12 @@ def benign(rng: random.Random) -> list[Row]:
         0,
         "hard-negative/fiction",
     )
+
+    def game() -> str:
+        name, side = GAME_SIDES[rng.randrange(len(GAME_SIDES))]
+        return _pick(rng, GAMES).format(game=name, side=side)
+
+    rows += _many(rng, 200, game, 0, "hard-negative/games")
     return rows
 
 

@@ -842,6 +842,8 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh15b": ROOT / "bench" / "data" / "injection_fresh15b.jsonl",
     "fresh16a": ROOT / "bench" / "data" / "injection_fresh16a.jsonl",
     "fresh16b": ROOT / "bench" / "data" / "injection_fresh16b.jsonl",
+    "fresh17a": ROOT / "bench" / "data" / "injection_fresh17a.jsonl",
+    "fresh17b": ROOT / "bench" / "data" / "injection_fresh17b.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",
