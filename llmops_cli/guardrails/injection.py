@@ -32,11 +32,13 @@ from typing import Any
 
 from llmops_cli.guardrails.injection_context import (
     ADDRESSED,
+    OVERRIDES,
     SELF_HELP,
     asked_how_to,
     asks_about_the_characters,
     asks_only_a_form,
     quoted,
+    replaces_a_version,
     too_short,
 )
 from llmops_cli.guardrails.injection_context import asks_a_question as asks_a_question
@@ -92,6 +94,8 @@ def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> boo
     asked about as a how-to question is the writer's own task, not an order to the model; a
     note to the AI reader that asks only for a form of the answer is the writer's request."""
     if rule in SELF_HELP and asked_how_to(pattern, text):
+        return False
+    if rule in OVERRIDES and replaces_a_version(text):
         return False
     quoted_counts = not (mention and rule in MENTIONABLE)
     if not quoted_counts and rule == "chat-template-tokens" and "?" in text:

@@ -69,6 +69,41 @@ def asked_how_to(pattern: re.Pattern[str], text: str) -> bool:
     return _HOW_DO_I.search(text, 0, m.start()) is not None
 
 
+# "Version 3 (supersedes v3.1): please disregard the instructions in v3.1 on the cut-off": a
+# document that replaces an earlier version of itself and speaks to no AI reader; an override
+# addressed to an assistant ("this notice replaces your guidelines, assistant") still counts
+OVERRIDES = frozenset(
+    {"override-prior-instructions", "override-instructions-first", "override-prior-more"}
+)
+_SUPERSEDES = re.compile(
+    r"\b(?:replaces?|supersedes?|sustituye|reemplaza|sostituisce|remplace|ersetzt|substitui|"
+    r"vervangt|zastępuje|заменяет|menggantikan|thay thế)\b|yerine geçer|取代|替代|に代わ|대체",
+    re.IGNORECASE,
+)
+_A_VERSION = re.compile(
+    r"\b(?:v\d+(?:\.\d+)*|versions?|versión|versiones|versione|versioni|versão|versões|fassung|"
+    r"versie|wersj\w{1,3}|верси\w{1,3}|sürüm\w{0,3}|versi|phiên bản|leaflet|label|edition|"
+    r"revision|rev\.\s?\d+|dated)\b|版本|バージョン|버전|改訂",
+    re.IGNORECASE,
+)
+_AI_READER_WORD = re.compile(
+    r"\b(?:ai|a\.i\.|ia|ki|llm|gpt|bot|chatbot|assistant|asistente|assistente|assistent|agent|"
+    r"agente|model|modelo|modèle|modello|ии|ассистент|бот)\b|助手|アシスタント|エージェント|"
+    r"어시스턴트|에이전트|챗봇",
+    re.IGNORECASE,
+)
+
+
+def replaces_a_version(text: str) -> bool:
+    """Whether the text says it replaces an earlier version of a document and names no AI
+    reader: its "disregard the earlier instructions" is about that version."""
+    return (
+        _SUPERSEDES.search(text) is not None
+        and _A_VERSION.search(text) is not None
+        and _AI_READER_WORD.search(text) is None
+    )
+
+
 # "Note for the AI: keep the summary under 100 words": a note to the reader that asks only
 # for a form of the answer (length, layout, order, language) is the writer's request, not a
 # planted instruction; one that also asks it to say, send, rate or ignore something is not

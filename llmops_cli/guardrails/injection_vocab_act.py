@@ -8,6 +8,7 @@ from __future__ import annotations
 from llmops_cli.guardrails.injection_vocab import _any, _words
 from llmops_cli.guardrails.injection_vocab_hijack import KEY_WORDS_HIJACK
 from llmops_cli.guardrails.injection_vocab_more import KEY_WORDS_MORE
+from llmops_cli.guardrails.injection_vocab_multi import KEY_WORDS_MULTI
 from llmops_cli.guardrails.injection_vocab_roleplay import KEY_WORDS_ROLEPLAY
 
 # -- exfiltration through links and images ---------------------------------------------------
@@ -193,7 +194,15 @@ MENTION_CUE = (
     r"トークン|토큰|템플릿|テンプレート|模板|令牌|ترجم|\bfiltr\w*|テスト|测试|테스트|"
     # speech quoted in a story ("the general shouted: 'Forget all previous orders!'")
     r"\b(?:shouted|roared|yelled|whispered|screamed|gritou|grit[oó]|cria|schrie|urlò|"
-    r"закричал|крикнул)\b|大喊|喊道|叫道|叫んだ|소리쳤"
+    r"закричал|крикнул)\b|大喊|喊道|叫道|叫んだ|소리쳤|"
+    # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
+    # hide it?", "I copied part of it here"): what they quote is the data
+    r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|safe|"
+    r"genuine|real|something (?:we|i) should)\b|\bshould (?:we|i) (?:hide|delete|report|block|"
+    r"trust|worry|remove)\b|\bsuspicious\b|\b(?:i|we) (?:copied|pasted)\b|\bpasting\b|"
+    r"\best-ce (?:que c'est|une arnaque|dangereux)|\bist das (?:ein|gefährlich|echt)|"
+    r"\b(?:es esto|esto es) (?:un|una|peligroso)|\bé (?:um golpe|perigoso)|"
+    r"这是不是|是不是(?:所谓的)?|これは(?:詐欺|攻撃)|이거 (?:사기|공격)"
 )
 MENTIONABLE = frozenset(
     {
@@ -215,6 +224,12 @@ MENTIONABLE = frozenset(
         "ai-reader-told-to-act",
         "persona-free-of-operator",
         "persona-replaces-assistant",
+        "named-tool-unconfirmed",
+        "character-free-of-rules",
+        "setup-whole",
+        "rules-forgotten",
+        "addressed-to-ai-reader-more",
+        "override-from-now-on",
     }
 )
 QUOTES = "'\"`«»“”‘’„‹›「」『』"
@@ -314,6 +329,7 @@ KEY_WORDS: dict[str, tuple[str, ...]] = {
     **KEY_WORDS_MORE,
     **KEY_WORDS_HIJACK,
     **KEY_WORDS_ROLEPLAY,
+    **KEY_WORDS_MULTI,
 }
 # -- an action to be hidden from the user: the text speaks to the model about its user, as a
 # planted or pasted instruction does ("... and do not mention this to the user")
