@@ -18,12 +18,9 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llmops_cli import __version__
-
-if TYPE_CHECKING:
-    from llmops_cli.evaluation.prescreen import Prescreen
 
 GUARDRAILS = Path(__file__).resolve().parents[1] / "guardrails"
 
@@ -151,43 +148,30 @@ def memo_scrub(memo: GuardrailMemo, regions: tuple[str, ...]) -> Callable[..., s
     return scrub_text
 
 
-class MemoInjectionRules:
-    """The screening's rule ids of a text (called as a function), from the memo when seen
-    before; `texts` (the run's inputs and chunks) are looked up in one go, and each text is
-    screened once. With `ahead`, those of `texts` the memo lacks are screened in a worker
-    process meanwhile (`Prescreen`), and its ready verdicts are taken as they are; `close`
-    stops it."""
+def memo_injection_rules(
+    memo: GuardrailMemo, texts: Iterable[str] = ()
+) -> Callable[[str], tuple[str, ...]]:
+    """The screening's rule ids of a text, from the memo when seen before; `texts` (the
+    run's inputs and chunks) are looked up in one go, and each text is screened once."""
+    from llmops_cli.guardrails.screening import injection_rules
 
-    def __init__(self, memo: GuardrailMemo, texts: Iterable[str] = (), ahead: bool = False) -> None:
-        self.memo = memo
-        self._keys = {text: memo.key(INJECTION, text) for text in dict.fromkeys(texts)}
-        kept = memo.recall_many(list(self._keys.values()))
-        self._known = {t: tuple(kept[k]) for t, k in self._keys.items() if k in kept}
-        self.ahead: Prescreen | None = None
-        if ahead:
-            from llmops_cli.evaluation.prescreen import Prescreen
+    keys = {text: memo.key(INJECTION, text) for text in dict.fromkeys(texts)}
+    kept = memo.recall_many(list(keys.values()))
+    known = {text: tuple(kept[key]) for text, key in keys.items() if key in kept}
 
-            self.ahead = Prescreen([t for t in self._keys if t not in self._known])
-
-    def __call__(self, text: str) -> tuple[str, ...]:
-        from llmops_cli.guardrails.screening import injection_rules
-
-        found = self._known.get(text)
+    def rules(text: str) -> tuple[str, ...]:
+        found = known.get(text)
         if found is not None:
             return found
-        if text in self._keys:  # looked up already: not in the memo
-            found = self.ahead.get(text) if self.ahead is not None else None
-            if found is None:
-                found = injection_rules(text)
-            self.memo.keep(self._keys[text], list(found))
+        if text in keys:  # looked up already: not in the memo
+            found = injection_rules(text)
+            memo.keep(keys[text], list(found))
         else:
-            found = tuple(self.memo.remember(INJECTION, text, lambda t: list(injection_rules(t))))
-        self._known[text] = found
+            found = tuple(memo.remember(INJECTION, text, lambda t: list(injection_rules(t))))
+        known[text] = found
         return found
 
-    def close(self) -> None:
-        if self.ahead is not None:
-            self.ahead.close()
+    return rules
 
 
 INJECTION = "injection"

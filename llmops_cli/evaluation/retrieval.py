@@ -87,7 +87,6 @@ class BM25Retriever:
     def _search(self, queries: list[str], k: int) -> list[list[int]]:
         import bm25s
 
-        _no_tqdm_monitor()
         index = self._load_index(bm25s)
         tokenized = bm25s.tokenize(queries, stopwords="en", show_progress=False)
         ids, scores = index.retrieve(tokenized, k=k, show_progress=False, n_threads=1)
@@ -312,14 +311,3 @@ def build_retriever(
     if manifest.embedding_model.lower().startswith("local:"):
         return LocalEmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
     return EmbeddingRetriever(chunks, manifest.embedding_model, cache_dir)
-
-
-def _no_tqdm_monitor() -> None:
-    """bm25s wraps its work in tqdm bars even with `show_progress=False`, and tqdm's first
-    bar starts a monitor thread; with it eval could not fork its screening worker
-    (`prescreen`, which forks only a single-threaded process). The monitor only re-times
-    visible bars."""
-    with suppress(ImportError):
-        from tqdm import tqdm  # type: ignore[import-untyped]
-
-        tqdm.monitor_interval = 0

@@ -21,7 +21,7 @@ from llmops_cli.evaluation.cache import CacheMode, ResponseCache
 from llmops_cli.evaluation.calls import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, call
 from llmops_cli.evaluation.cassette import Label
 from llmops_cli.evaluation.journal import Journal, utc_now
-from llmops_cli.evaluation.memo import GuardrailMemo, MemoInjectionRules, memo_scrub
+from llmops_cli.evaluation.memo import GuardrailMemo, memo_injection_rules, memo_scrub
 from llmops_cli.evaluation.plan import EvalOptions, Item, plan_items, select_cases
 from llmops_cli.evaluation.ratelimit import Clock, RateLimiter
 from llmops_cli.evaluation.remote_scorers import RemoteScorers, prepare_remote_scorers
@@ -116,8 +116,6 @@ def run_eval(
     replay = None
     if target.cacheable and options.cache is not CacheMode.off:
         replay = ReplayRows(memo, resolved, options, project.pii_regions)
-    # the inputs' screening, started in a worker before any thread (the progress bar's) is
-    rules_of = MemoInjectionRules(memo, _screened_texts(pending), ahead=True)
     try:
         if options.cache is CacheMode.read_only and target.cacheable:
             cache.require([i.key for i in pending])
@@ -159,7 +157,7 @@ def run_eval(
                     resolved,
                     options,
                     record,
-                    rules_of,
+                    memo_injection_rules(memo, _screened_texts(pending)),
                     clock,
                 ),
                 pending,
@@ -183,7 +181,6 @@ def run_eval(
         memo.save()
         return run
     finally:
-        rules_of.close()
         memo.close()
         cache.close()
         journal.close()
