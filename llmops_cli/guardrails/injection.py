@@ -37,6 +37,7 @@ from llmops_cli.guardrails.injection_context import (
     asked_how_to,
     asks_about_the_characters,
     asks_only_a_form,
+    names_a_version,
     quoted,
     replaces_a_version,
     too_short,
@@ -95,16 +96,16 @@ def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> boo
     note to the AI reader that asks only for a form of the answer is the writer's request."""
     if rule in SELF_HELP and asked_how_to(pattern, text):
         return False
-    if rule in OVERRIDES and replaces_a_version(text):
-        return False
     quoted_counts = not (mention and rule in MENTIONABLE)
     if not quoted_counts and rule == "chat-template-tokens" and "?" in text:
         return False  # a question about a chat format or parser quotes its markers
-    if quoted_counts and rule not in ADDRESSED:
+    version = rule in OVERRIDES and replaces_a_version(text)
+    if quoted_counts and rule not in ADDRESSED and not version:
         return pattern.search(text) is not None
     return any(
         (quoted_counts or not quoted(text, m.start()))
         and (rule not in ADDRESSED or not asks_only_a_form(text, m.end()))
+        and not (version and names_a_version(text, m.start(), m.end()))
         for m in pattern.finditer(text)
     )
 

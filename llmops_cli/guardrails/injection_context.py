@@ -83,7 +83,7 @@ _SUPERSEDES = re.compile(
 _A_VERSION = re.compile(
     r"\b(?:v\d+(?:\.\d+)*|versions?|versión|versiones|versione|versioni|versão|versões|fassung|"
     r"versie|wersj\w{1,3}|верси\w{1,3}|sürüm\w{0,3}|versi|phiên bản|leaflet|label|edition|"
-    r"revision|rev\.\s?\d+|dated)\b|版本|バージョン|버전|改訂",
+    r"revision|rev\.\s?\d+)\b|版本|バージョン|버전|改訂",
     re.IGNORECASE,
 )
 _AI_READER_WORD = re.compile(
@@ -96,12 +96,15 @@ _AI_READER_WORD = re.compile(
 
 def replaces_a_version(text: str) -> bool:
     """Whether the text says it replaces an earlier version of a document and names no AI
-    reader: its "disregard the earlier instructions" is about that version."""
-    return (
-        _SUPERSEDES.search(text) is not None
-        and _A_VERSION.search(text) is not None
-        and _AI_READER_WORD.search(text) is None
-    )
+    reader (then `names_a_version` decides each override match)."""
+    return _SUPERSEDES.search(text) is not None and _AI_READER_WORD.search(text) is None
+
+
+def names_a_version(text: str, start: int, end: int) -> bool:
+    """Whether the override match itself, or what follows it within 60 characters, names the
+    version it sets aside ("the instructions in v3.1", "... printed on the old label"): a
+    "(replaces v2)" elsewhere does not spare "ignore the previous instructions and ..."."""
+    return _A_VERSION.search(text, start, min(len(text), end + 60)) is not None
 
 
 # "Note for the AI: keep the summary under 100 words": a note to the reader that asks only

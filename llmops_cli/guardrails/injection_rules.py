@@ -114,7 +114,6 @@ from llmops_cli.guardrails.injection_vocab_more import (
     _UNLIMITED_MODE_CJK,
 )
 from llmops_cli.guardrails.injection_vocab_multi import (
-    CHARACTER_FREE_OF_RULES,
     NAMED_TOOL_UNCONFIRMED,
     RULES_FORGOTTEN,
     SETUP_WHOLE,
@@ -125,7 +124,7 @@ from llmops_cli.guardrails.injection_vocab_roleplay import (
     ROLEPLAY_SET_UP,
 )
 
-RULE_PACK = "injection-2026.12.15"
+RULE_PACK = "injection-2026.12.16"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -378,7 +377,6 @@ RULES: dict[str, tuple[str, str]] = {
     "given-instructions": ("prompt_extraction", _GIVEN_ASKED),
     # -- injection_vocab_multi (2026.12.14) --
     "named-tool-unconfirmed": ("tool_hijack", NAMED_TOOL_UNCONFIRMED),
-    "character-free-of-rules": ("persona_jailbreak", CHARACTER_FREE_OF_RULES),
     "setup-whole": ("prompt_extraction", SETUP_WHOLE),
     "rules-forgotten": ("instruction_override", RULES_FORGOTTEN),
 }

@@ -197,12 +197,12 @@ MENTION_CUE = (
     r"закричал|крикнул)\b|大喊|喊道|叫道|叫んだ|소리쳤|"
     # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
     # hide it?", "I copied part of it here"): what they quote is the data
-    r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|safe|"
-    r"genuine|real|something (?:we|i) should)\b|\bshould (?:we|i) (?:hide|delete|report|block|"
-    r"trust|worry|remove)\b|\bsuspicious\b|\b(?:i|we) (?:copied|pasted)\b|\bpasting\b|"
-    r"\best-ce (?:que c'est|une arnaque|dangereux)|\bist das (?:ein|gefährlich|echt)|"
-    r"\b(?:es esto|esto es) (?:un|una|peligroso)|\bé (?:um golpe|perigoso)|"
-    r"这是不是|是不是(?:所谓的)?|これは(?:詐欺|攻撃)|이거 (?:사기|공격)"
+    r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|"
+    r"genuine|something (?:we|i) should (?:hide|delete|report|block|remove))\b|"
+    r"\bshould (?:we|i) (?:hide|delete|report|block|remove) (?:it|this|that)\b|"
+    r"\best-ce (?:une arnaque|une attaque)|\bist das (?:ein betrug|ein angriff|phishing)|"
+    r"\b(?:es esto|esto es) (?:una estafa|un ataque)|\bé (?:um golpe|um ataque)|"
+    r"这是不是(?:诈骗|攻击|钓鱼)|これは(?:詐欺|攻撃)|이거 (?:사기|공격)"
 )
 MENTIONABLE = frozenset(
     {
@@ -225,7 +225,6 @@ MENTIONABLE = frozenset(
         "persona-free-of-operator",
         "persona-replaces-assistant",
         "named-tool-unconfirmed",
-        "character-free-of-rules",
         "setup-whole",
         "rules-forgotten",
         "addressed-to-ai-reader-more",
