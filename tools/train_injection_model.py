@@ -19,9 +19,10 @@ in tools/data) and our own dev and self-test sets, each text weighted W_SET.
 The classifier's cuts, and the soft rules' cut, are chosen leaving one author set out at a
 time: a model trained on everything else scores the left-out set, and the cuts are those with
 the highest recall of rules OR classifier, pooled over the out-of-fold scores, at which the
-pooled false-positive rate is at most TARGET_FPR on the benign texts and on the hard negatives
-(when no cuts reach that: at which the classifier and the soft rules add at most MAX_ADDED_FPR
-to the precise rules' own). The scores are kept in --scores; they do not depend on the rules,
+pooled false-positive rate is at most TARGET_FPR on the benign texts and on the hard negatives,
+and at most TARGET_FPR_LONG_FORM on the long-form sets (fresh13 on) alone (when no cuts reach
+that: at which the classifier and the soft rules add at most MAX_ADDED_FPR to the precise
+rules' own). The scores are kept in --scores; they do not depend on the rules,
 so after a rule change `--reuse-scores` re-chooses the cuts in seconds, without training.
 These out-of-fold figures, per set and family, go into the header (`leave_one_set_out`) and
 the model card; then the model is trained on everything. The test splits of S-Labs and
@@ -43,7 +44,9 @@ import subprocess
 import sys
 import zipfile
 from array import array
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,7 +56,7 @@ from llmops_cli.guardrails.injection import (  # noqa: E402
     asks_a_question,
     rule_findings,
 )
-from llmops_cli.guardrails.injection_context import too_short  # noqa: E402
+from llmops_cli.guardrails.injection_context import about_attacks, too_short  # noqa: E402
 from llmops_cli.guardrails.injection_rules import RULE_PACK, SOFT_RULES  # noqa: E402
 from llmops_cli.guardrails.model import (  # noqa: E402
     BUCKETS,
@@ -848,6 +851,12 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh18b": ROOT / "bench" / "data" / "injection_fresh18b.jsonl",
     "fresh19a": ROOT / "bench" / "data" / "injection_fresh19a.jsonl",
     "fresh19b": ROOT / "bench" / "data" / "injection_fresh19b.jsonl",
+    "fresh20a": ROOT / "bench" / "data" / "injection_fresh20a.jsonl",
+    "fresh20b": ROOT / "bench" / "data" / "injection_fresh20b.jsonl",
+    "fresh21a": ROOT / "bench" / "data" / "injection_fresh21a.jsonl",
+    "fresh21b": ROOT / "bench" / "data" / "injection_fresh21b.jsonl",
+    "fresh22a": ROOT / "bench" / "data" / "injection_fresh22a.jsonl",
+    "fresh22b": ROOT / "bench" / "data" / "injection_fresh22b.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",
@@ -866,6 +875,12 @@ C = 4.0
 # fold over the benign texts and over the hard negatives.
 MAX_ADDED_FPR = 0.01
 TARGET_FPR = 0.04  # asked for: rules OR classifier, pooled out of fold; tried first
+# ... and at most this on the long-form sets alone (fresh13 on: a third of the texts over 600
+# characters, 20 languages, as the blind sets that measure us are written), where the pooled
+# figure let the false positives of long documents hide behind the short classic sets
+# (2026.12.16: pooled 0.031, these sets 0.04-0.12 each, blind 0.085)
+TARGET_FPR_LONG_FORM = 0.05
+LONG_FORM_FROM = 13
 GRID = [round(0.5 + i / 100, 3) for i in range(50)]  # 0.50, 0.51 ... 0.99
 SOFT_GRID = [round(i / 20, 3) for i in range(21)]  # 0.00, 0.05 ... 1.00 (1.0: soft rules off)
 
@@ -945,7 +960,8 @@ def scores_of(model: InjectionModel, rows: list[dict[str, object]]) -> list[floa
 
 def cued(rows: list[dict[str, object]], scores: list[float]) -> list[Scored]:
     """Each row with what the detector would see: its score, the rules that fire (precise and
-    soft apart), whether the text ends by asking a question and whether it says "you"."""
+    soft apart), whether the text ends by asking a question, whether it says "you", and
+    whether the classifier is barred from counting alone (too short, or about attacks)."""
     out = []
     for row, score in zip(rows, scores, strict=True):
         normalised = views(str(row["text"]))
@@ -959,7 +975,7 @@ def cued(rows: list[dict[str, object]], scores: list[float]) -> list[Scored]:
                 "soft": bool(fired & SOFT_RULES),
                 "question": asks_a_question(normalised.text),
                 "you": _SECOND_PERSON.search(normalised.text) is not None,
-                "short": too_short(normalised),
+                "barred": too_short(normalised) or about_attacks(normalised.text),
             }
         )
     return out
@@ -972,7 +988,7 @@ def flagged(row: Scored, cuts: Cuts) -> bool:
     score = float(row["score"])  # type: ignore[arg-type]
     if row["rules"] or (row["soft"] and score >= soft):
         return True
-    if row.get("short"):
+    if row.get("barred"):
         return False
     if score >= alone:
         return True
@@ -998,10 +1014,29 @@ def figures(rows: list[Scored], cuts: Cuts) -> dict[str, object]:
     }
 
 
+def _long_form(name: str) -> bool:
+    """Whether an author set is one of the long-form sets (`LONG_FORM_FROM` on)."""
+    number = re.fullmatch(r"fresh(\d+)[a-z]?", name)
+    return number is not None and int(number.group(1)) >= LONG_FORM_FROM
+
+
+def _target(pos: Any, hard: Any, long_form: Any) -> Callable[[Any], bool]:
+    """Whether the flags meet TARGET_FPR on the benign texts and the hard negatives, pooled,
+    and TARGET_FPR_LONG_FORM on those of the long-form sets."""
+    groups = [(~pos, TARGET_FPR), (hard, TARGET_FPR)]
+    groups += [(g & long_form, TARGET_FPR_LONG_FORM) for g in (~pos, hard)]
+
+    def target(hit: Any) -> bool:
+        return all(not g.any() or hit[g].mean() <= cap for g, cap in groups)
+
+    return target
+
+
 def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
     """The cuts (alone > plain > threshold on GRID, soft on SOFT_GRID) with the highest pooled
-    recall of rules OR classifier at which the pooled false-positive rate is at most TARGET_FPR
-    on the benign texts and on the hard negatives (ties: the higher cuts); when no cuts reach
+    recall of rules OR classifier at which the false-positive rate is at most TARGET_FPR pooled
+    and TARGET_FPR_LONG_FORM on the long-form sets, on the benign texts and on the hard
+    negatives (ties: the higher cuts); when no cuts reach
     that, those at which the classifier and the soft rules add at most MAX_ADDED_FPR to the
     precise rules' own. Returns the cuts and which of the two budgets they meet."""
     import numpy as np
@@ -1011,12 +1046,11 @@ def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
     soft = np.array([bool(r["soft"]) for r in rows])
     plain_ok = ~np.array([bool(r["question"]) for r in rows])
     you = np.array([bool(r["you"]) for r in rows])
-    prose = ~np.array([bool(r.get("short")) for r in rows])  # the classifier may count
+    prose = ~np.array([bool(r.get("barred")) for r in rows])  # the classifier may count
     pos = np.array([r["label"] == "injection" for r in rows])
     hard = ~pos & np.array([bool(r.get("hard_negative")) for r in rows])
-
-    def target(hit: np.ndarray) -> bool:
-        return bool(hit[~pos].mean() <= TARGET_FPR and hit[hard].mean() <= TARGET_FPR)
+    long_form = np.array([_long_form(str(r.get("set", ""))) for r in rows])
+    target = _target(pos, hard, long_form)
 
     def added(hit: np.ndarray) -> bool:
         extra = hit & ~ruled
@@ -1151,6 +1185,7 @@ def main() -> None:
                 "soft_rules": sorted(SOFT_RULES),
                 "cut_budget": budget,
                 "target_fpr": TARGET_FPR,
+                "target_fpr_long_form": TARGET_FPR_LONG_FORM,
                 "C": C,
                 "set_weight": W_SET,
                 "max_added_fpr": MAX_ADDED_FPR,

@@ -34,6 +34,7 @@ from llmops_cli.guardrails.injection_context import (
     ADDRESSED,
     OVERRIDES,
     SELF_HELP,
+    about_attacks,
     asked_how_to,
     asks_about_the_characters,
     asks_only_a_form,
@@ -292,10 +293,10 @@ def _classifier_counts(model: InjectionModel, score: float, normalised: Normalis
     """From `threshold_alone` the score counts on its own; below it the text must not end by
     asking a question, and below `threshold_plain` it must also address its reader as "you"
     (an instruction tells someone; a question, a description or a log line does not). A text
-    `too_short` never counts on the classifier alone."""
-    if too_short(normalised):
-        return False
+    `too_short`, or one `about_attacks`, never counts on the classifier alone."""
     text = normalised.text
+    if too_short(normalised) or about_attacks(text):
+        return False
     if model.threshold_alone is None or score >= model.threshold_alone:
         return True
     if asks_a_question(text):

@@ -164,6 +164,27 @@ def asks_about_the_characters(text: str) -> bool:
     return asks_a_question(text) and _ABOUT_CHARACTERS.search(text) is not None
 
 
+# a text that talks about attacks (a bulletin, a policy, a parent asking what a "DAN prompt"
+# is): the n-gram model scores what it quotes as the attack itself (0.95-0.999 on such texts),
+# so its score alone does not count there; the rules still do, with their own mention check.
+# Not "red team": a persona attack claims to be one.
+_ABOUT_ATTACKS = re.compile(
+    r"prompt[ -]injection|jailbreak|phishing|\battack(?:er|ers|s)?\b|social engineering|"
+    r"security (?:bulletin|advisory|training|awareness|notice)|\bsuspicious|"
+    r"inyecci[oó]n|\bataque|atacante|hameçonnage|\battaque|angreifer|\bangriff|verdächtig|"
+    r"sospech|sospett|suspeit|инъекц|фишинг|подозрит|攻击|注入|钓鱼|可疑|攻撃|インジェクション|"
+    r"フィッシング|不審|공격|인젝션|피싱|saldırı|şüpheli|oltalama|aanval|verdacht|podejrzan|"
+    r"\batak|serangan|mencurigakan|tấn công|đáng ngờ|هجوم|مشبوه|संदिग्ध|misstänkt|nätfiske",
+    re.IGNORECASE,
+)
+
+
+def about_attacks(text: str) -> bool:
+    """Whether the text names attacks, fraud or suspicion (in 20 languages): a text about
+    them, which quotes them, more often than one that makes them."""
+    return _ABOUT_ATTACKS.search(text) is not None
+
+
 # letters outside links, addresses and codes: "Link: https://..." or an IBAN alone is too
 # little text for an n-gram model to call an attack (it scored such lines 0.99)
 _NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S*\d\S*")

@@ -124,7 +124,7 @@ from llmops_cli.guardrails.injection_vocab_roleplay import (
     ROLEPLAY_SET_UP,
 )
 
-RULE_PACK = "injection-2026.12.16"
+RULE_PACK = "injection-2026.12.17"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only
@@ -151,6 +151,10 @@ SOFT_RULES: frozenset[str] = frozenset(
         "roleplay-set-up",  # injection_vocab_roleplay: all three are common in harmless text
         "operator-rules-void",
         "given-instructions",
+        # 2026.12.17: a boundary marker quoted in a question or a bulletin; a URL template in
+        # a talk's notes (out of fold, recent author sets: 5 false positives fewer, 1 miss more)
+        "fake-boundary",
+        "url-with-secret-data",
     }
 )
 

@@ -195,6 +195,13 @@ MENTION_CUE = (
     # speech quoted in a story ("the general shouted: 'Forget all previous orders!'")
     r"\b(?:shouted|roared|yelled|whispered|screamed|gritou|grit[oó]|cria|schrie|urlò|"
     r"закричал|крикнул)\b|大喊|喊道|叫道|叫んだ|소리쳤|"
+    # speech reported from someone else ("a user wrote under our post: '...'", 2026.12.17)
+    # (not "posted" or "commented": a review page's or a ticket's own metadata says that)
+    r"\b(?:wrote|ha scritto|hanno scritto|escribi[oó]|escribieron|a écrit|ont écrit|schrieb|"
+    r"stand heute|escreveu|escreveram|написал[аи]?|menulis|yazd\w|schreef|napisał\w*)\b|写道|写着|"
+    r"と書いて|書かれて|라고 썼|적혀|كتب|"
+    # examples and security in more languages ("contoh komentar berbahaya", "보안 교육 예시")
+    r"\bcontoh\b|\bexempel\b|\börnek|\bví dụ\b|مثال|उदाहरण|例えば|例如|예시|보안|أمني|"
     # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
     # hide it?", "I copied part of it here"): what they quote is the data
     r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|"
