@@ -38,14 +38,31 @@ def _fences(text: str) -> tuple[int, ...]:
     return tuple(m.start() for m in re.finditer("```", text))
 
 
+def _indented_block(text: str, start: int) -> bool:
+    """Whether the match's line is indented by four spaces or a tab after a blank line that
+    follows a line ending in a colon ("I found a comment that reads:"): markdown's indented
+    code block, as an issue or a report quotes what it found (not `git log`'s indented
+    messages, which no colon introduces)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text.startswith(("    ", "\t"), line_start) or line_start < 2:
+        return False
+    blank = text.rfind("\n", max(0, line_start - 200), line_start - 1) + 1
+    if blank < 2 or text[blank : line_start - 1].strip():
+        return False
+    # every look is bounded (200 characters back), so a text full of matches stays linear
+    return text[max(0, blank - 200) : blank].rstrip().endswith(":")
+
+
 def quoted(text: str, start: int) -> bool:
     """Whether a match starts just inside quotation marks (or backticks), further inside a
-    quotation opened earlier on its line (at most 200 characters back) and not yet closed, or
-    inside a fenced code block."""
+    quotation opened earlier on its line (at most 200 characters back) and not yet closed,
+    inside a fenced code block, or in an indented block after a blank line."""
     if any(c in QUOTES for c in text[max(0, start - 3) : start]):
         return True
     if bisect.bisect_right(_fences(text), start) % 2 == 1:
         return True  # inside a fenced code block
+    if _indented_block(text, start):
+        return True
     line_start = max(text.rfind("\n", max(0, start - 200), start) + 1, start - 200)
     before = text[line_start:start]
     opened = [m.end() for m in _OPENS.finditer(before)]
