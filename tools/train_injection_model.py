@@ -859,6 +859,8 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh22b": ROOT / "bench" / "data" / "injection_fresh22b.jsonl",
     "fresh23a": ROOT / "bench" / "data" / "injection_fresh23a.jsonl",
     "fresh23b": ROOT / "bench" / "data" / "injection_fresh23b.jsonl",
+    "fresh24a": ROOT / "bench" / "data" / "injection_fresh24a.jsonl",
+    "fresh24b": ROOT / "bench" / "data" / "injection_fresh24b.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",

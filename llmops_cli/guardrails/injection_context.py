@@ -191,7 +191,12 @@ _ABOUT_ATTACKS = re.compile(
     r"inyecci[oó]n|\bataque|atacante|hameçonnage|\battaque|angreifer|\bangriff|verdächtig|"
     r"sospech|sospett|suspeit|инъекц|фишинг|подозрит|攻击|注入|钓鱼|可疑|攻撃|インジェクション|"
     r"フィッシング|不審|공격|인젝션|피싱|saldırı|şüpheli|oltalama|aanval|verdacht|podejrzan|"
-    r"\batak|serangan|mencurigakan|tấn công|đáng ngờ|هجوم|مشبوه|संदिग्ध|misstänkt|nätfiske",
+    r"\batak|serangan|mencurigakan|tấn công|đáng ngờ|هجوم|مشبوه|संदिग्ध|misstänkt|nätfiske|"
+    # security notices in more languages, pentests, red-team reports, postmortems (2026.12.19)
+    r"bulletin de sécurité|note de sécurité|boletín de seguridad|aviso de seguridad|"
+    r"alerta de seguridad|avviso di sicurezza|alerta de segurança|sicherheitswarnung|보안 교육|"
+    r"보안 공지|セキュリティ(?:通知|研修|教育)|安全(?:通知|培训|公告)|pentest\w*|"
+    r"red[ -]team (?:assessment|report|findings)|post-?mortem",
     re.IGNORECASE,
 )
 

@@ -203,6 +203,9 @@ MENTION_CUE = (
     # examples and security in more languages ("contoh komentar berbahaya", "보안 교육 예시")
     r"\bcontoh\b|\bexempel\b|\börnek|\bví dụ\b|مثال|उदाहरण|例えば|例如|예시|보안|أمني|"
     r"\bkeamanan\b|\bsäkerhet|\bbảo mật\b|सुरक्षा|امنیت|אבטחה|研修|培训|교육|"
+    # a line asked about as dangerous, and a message reported in ar/ru (2026.12.19)
+    r"\bdangerous\b|опасн\w*|gefährlich|peligros\w*|dangereu\w*|pericolos\w*|perigos\w*|"
+    r"危险|危険|위험|خطير|تقول|يقول|говорится|написано|"
     # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
     # hide it?", "I copied part of it here"): what they quote is the data
     r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|"

@@ -209,8 +209,9 @@ _OVERRIDE_MORE = _any(
     r"الإرشادات)|"
     r"(?:पिछले|पहले के|सभी|पुराने)[^।.!?\n]{0,20}?(?:निर्देश|नियम)\S{0,8}\s{1,3}(?:को\s{1,3})?"
     r"(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)|"
-    r"(?:önceki|tüm|bütün)\s{1,3}(?:talimat\w{0,12}|kural\w{0,12}|"
-    r"yönerge\w{0,12})[^.!?\n]{0,30}?(?:yok say|"
+    # (not the writer's own: "talimatımı", "kurallarımı", "yönergemi" say "my")
+    r"(?:önceki|tüm|bütün)\s{1,3}(?:talimat(?!(?:lar)?ım)\w{0,12}|kural(?!(?:lar)?ım)\w{0,12}|"
+    r"yönerge(?!(?:ler)?m)\w{0,12})[^.!?\n]{0,30}?(?:yok say|"
     r"unut|görmezden gel|geçersiz)|"
     # zh, ja, ko
     r"(?:忽略|无视|忘记|忘掉|不要理会|放弃|抛开)"
