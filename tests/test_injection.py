@@ -752,13 +752,6 @@ REPORTED_QUOTATIONS = [
 ]
 
 
-@pytest.mark.parametrize("text", REPORTED_QUOTATIONS)
-def test_a_quotation_reported_from_someone_else_is_a_mention(text: str) -> None:
-    assert find_injection(text) == []
-    opened = min(text.index(mark) for mark in '"„' if mark in text)
-    assert find_injection(text[opened + 1 :]) != []
-
-
 # training material and security notes in more languages, and an attack a report quotes as
 # markdown's indented block (2026.12.18, from fresh23's false positives; my words)
 QUOTED_IN_TRAINING_AND_REPORTS = [
@@ -774,13 +767,6 @@ PLANTED_IN_A_README = (
 )
 
 
-@pytest.mark.parametrize("text", QUOTED_IN_TRAINING_AND_REPORTS)
-def test_training_material_and_security_notes_quote_attacks(text: str) -> None:
-    assert find_injection(text) == []
-    opened = min(text.index(mark) for mark in '"「' if mark in text)
-    assert find_injection(text[opened + 1 :]) != []
-
-
 # a line asked about as dangerous, a message reported in Arabic (2026.12.19, from fresh24's
 # false positives; my words)
 ASKED_ABOUT_AS_DANGEROUS = [
@@ -791,10 +777,14 @@ ASKED_ABOUT_AS_DANGEROUS = [
 ]
 
 
-@pytest.mark.parametrize("text", ASKED_ABOUT_AS_DANGEROUS)
-def test_a_line_asked_about_as_dangerous_is_a_mention(text: str) -> None:
+@pytest.mark.parametrize(
+    "text", REPORTED_QUOTATIONS + QUOTED_IN_TRAINING_AND_REPORTS + ASKED_ABOUT_AS_DANGEROUS
+)
+def test_an_attack_quoted_in_a_text_about_it_is_a_mention(text: str) -> None:
+    """Spared where it is quoted (reported speech, training, a question about its danger),
+    caught from its opening quotation mark on."""
     assert find_injection(text) == []
-    opened = min(text.index(mark) for mark in '"«' if mark in text)
+    opened = min(text.index(mark) for mark in '"„«「' if mark in text)
     assert find_injection(text[opened + 1 :]) != []
 
 
