@@ -202,7 +202,7 @@ _ABOUT_ATTACKS = re.compile(
 
 
 def about_attacks(text: str) -> bool:
-    """Whether the text names attacks, fraud or suspicion (in 20 languages): a text about
+    """Whether the text names attacks, phishing or suspicion (in 20 languages): a text about
     them, which quotes them, more often than one that makes them."""
     return _ABOUT_ATTACKS.search(text) is not None
 
