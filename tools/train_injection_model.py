@@ -1040,9 +1040,9 @@ def choose_cuts(rows: list[Scored]) -> tuple[Cuts, str]:
     """The cuts (alone > plain > threshold on GRID, soft on SOFT_GRID) with the highest pooled
     recall of rules OR classifier at which the false-positive rate is at most TARGET_FPR pooled
     and TARGET_FPR_LONG_FORM on the long-form sets, on the benign texts and on the hard
-    negatives (ties: the higher cuts); when no cuts reach
-    that, those at which the classifier and the soft rules add at most MAX_ADDED_FPR to the
-    precise rules' own. Returns the cuts and which of the two budgets they meet."""
+    negatives (ties: the higher cuts); when no cuts reach that, those at which the classifier
+    and the soft rules add at most MAX_ADDED_FPR to the precise rules' own. Returns the cuts
+    and which of the two budgets they meet."""
     import numpy as np
 
     score = np.array([float(r["score"]) for r in rows])  # type: ignore[arg-type]

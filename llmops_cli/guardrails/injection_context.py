@@ -43,13 +43,14 @@ def _indented_block(text: str, start: int) -> bool:
     follows a line ending in a colon ("I found a comment that reads:"): markdown's indented
     code block, as an issue or a report quotes what it found (not `git log`'s indented
     messages, which no colon introduces)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if not text.startswith(("    ", "\t"), line_start) or line_start < 2:
+    # every look is bounded (200 characters back), so a text full of matches stays linear: a
+    # match further into its line than that is not taken for a quotation
+    line_start = text.rfind("\n", max(0, start - 200), start) + 1
+    if line_start < 2 or not text.startswith(("    ", "\t"), line_start):
         return False
     blank = text.rfind("\n", max(0, line_start - 200), line_start - 1) + 1
     if blank < 2 or text[blank : line_start - 1].strip():
         return False
-    # every look is bounded (200 characters back), so a text full of matches stays linear
     return text[max(0, blank - 200) : blank].rstrip().endswith(":")
 
 
