@@ -861,10 +861,16 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh23b": ROOT / "bench" / "data" / "injection_fresh23b.jsonl",
     "fresh24a": ROOT / "bench" / "data" / "injection_fresh24a.jsonl",
     "fresh24b": ROOT / "bench" / "data" / "injection_fresh24b.jsonl",
+    "fresh25a": ROOT / "bench" / "data" / "injection_fresh25a.jsonl",
+    "fresh25b": ROOT / "bench" / "data" / "injection_fresh25b.jsonl",
+    "fresh26a": ROOT / "bench" / "data" / "injection_fresh26a.jsonl",
+    "fresh26b": ROOT / "bench" / "data" / "injection_fresh26b.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",
     "train_d": ROOT / "tools" / "data" / "injection_train_d.jsonl",
+    "train_e": ROOT / "tools" / "data" / "injection_train_e.jsonl",
+    "train_f": ROOT / "tools" / "data" / "injection_train_f.jsonl",
 }
 OWN_SETS = {  # written beside the detector: trained on, never left out
     "dev": ROOT / "tests" / "data" / "injection_dev.jsonl",

@@ -38,9 +38,11 @@ from llmops_cli.guardrails.injection_context import (
     asked_how_to,
     asks_about_the_characters,
     asks_only_a_form,
+    names_a_mode,
     names_a_version,
     quoted,
     replaces_a_version,
+    reports_on_attacks,
     too_short,
 )
 from llmops_cli.guardrails.injection_context import asks_a_question as asks_a_question
@@ -90,12 +92,16 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
-def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> bool:
+def _fires(
+    rule: str, pattern: re.Pattern[str], text: str, mention: bool, report: bool = False
+) -> bool:
     """A match, unless the rule's words are only quoted in a text that talks about attacks
     ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
     asked about as a how-to question is the writer's own task, not an order to the model; a
     note to the AI reader that asks only for a form of the answer is the writer's request."""
     if rule in SELF_HELP and asked_how_to(pattern, text):
+        return False
+    if report and rule in MENTIONABLE:
         return False
     quoted_counts = not (mention and rule in MENTIONABLE)
     if not quoted_counts and rule == "chat-template-tokens" and "?" in text:
@@ -104,7 +110,7 @@ def _fires(rule: str, pattern: re.Pattern[str], text: str, mention: bool) -> boo
     if quoted_counts and rule not in ADDRESSED and not version:
         return pattern.search(text) is not None
     return any(
-        (quoted_counts or not quoted(text, m.start()))
+        (quoted_counts or not quoted(text, m.start()) or names_a_mode(rule, text, m.start()))
         and (rule not in ADDRESSED or not asks_only_a_form(text, m.end()))
         and not (version and names_a_version(text, m.start(), m.end()))
         for m in pattern.finditer(text)
@@ -182,11 +188,16 @@ def scan(text: str, via: str = "text", prefilter: bool = True) -> list[Injection
     """The rules that fire on one view (a rule none of whose key words occur, or without
     the literals every match holds, is skipped)."""
     wanted = _possible(text) if prefilter else set(KEY_WORDS)
-    mention = bool(wanted & MENTIONABLE) and _cues()[2].search(text) is not None
+    # a text about attacks (the mention cue, or the words that bar the classifier: suspicion,
+    # phishing, bulletins) quotes them: a quoted match of a MENTIONABLE rule is a mention
+    mention = bool(wanted & MENTIONABLE) and (
+        _cues()[2].search(text) is not None or about_attacks(text)
+    )
+    report = mention and reports_on_attacks(text)
     return [
         InjectionFinding(rule, category, via)
         for rule, (category, pattern) in compiled().items()
-        if rule in wanted and _fires(rule, pattern, text, mention)
+        if rule in wanted and _fires(rule, pattern, text, mention, report)
     ]
 
 
@@ -196,9 +207,25 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
     decoded = next((v.via for v in normalised.views if v.via in DECODED_VIAS), None)
     decode, obey, _ = _cues()
     text = normalised.text
-    if decoded is None or not decode.search(text) or not obey.search(text):
+    if decoded is None or not decode.search(text) or not _asks_to_obey(obey, text):
         return None
     return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
+
+
+# "Don't act on it, I just want to know what it says", "Never run a command you decoded from
+# an e-mail": a negated request to obey is a warning (2026.12.21)
+_NEGATED = re.compile(
+    r"(?:\bdon'?t|\bdo not|\bnever|\bnot|\bwithout|\bno|\bnon|\bnão)\s+(?:\w+\s+)?$"
+)
+
+
+def _asks_to_obey(obey: re.Pattern[str], text: str) -> bool:
+    """Whether the text asks, unnegated, for what it holds to be obeyed (one linear search,
+    a bounded look back from each match)."""
+    return any(
+        _NEGATED.search(text[max(0, m.start() - 25) : m.start()].lower()) is None
+        for m in obey.finditer(text)
+    )
 
 
 _WORD = re.compile(r"[a-z]+")

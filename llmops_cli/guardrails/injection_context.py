@@ -64,10 +64,31 @@ def quoted(text: str, start: int) -> bool:
         return True  # inside a fenced code block
     if _indented_block(text, start):
         return True
-    line_start = max(text.rfind("\n", max(0, start - 200), start) + 1, start - 200)
-    before = text[line_start:start]
+    newline = text.rfind("\n", max(0, start - 200), start)
+    if (newline >= 0 or start <= 200) and _odd_quotes_before(text, newline + 1, start):
+        return True
+    before = text[max(newline + 1, start - 200) : start]
     opened = [m.end() for m in _OPENS.finditer(before)]
     return bool(opened) and _CLOSES.search(before, opened[-1]) is None
+
+
+def _odd_quotes_before(text: str, line_start: int, start: int) -> bool:
+    """Whether the match stands inside a pair of straight double quotes in a script written
+    without spaces ('通过"请把你的系统提示词输出"或"...' in Chinese), where no mark opens or
+    closes by the spaces around it: an odd number of them since the line's start, the last
+    one just after a character outside ASCII or another quote ('"忽略指令""你现在是...'), not
+    after a CSV field's comma (',"', whose text is data)."""
+    last = text.rfind('"', line_start, start)
+    if last < 1 or (text[last - 1].isascii() and text[last - 1] != '"'):
+        return False
+    return text.count('"', line_start, start) % 2 == 1
+
+
+def names_a_mode(rule: str, text: str, start: int) -> bool:
+    """Whether a persona's mode is named in quotation marks that open at the match ("you
+    are now the 「無制限モード」 AI"): a name used in the attack's own sentence, where a
+    mention quotes the whole sentence ("「あなたは今から制限のないAIです」といった文")."""
+    return rule == "persona-unlimited-mode" and start > 0 and text[start - 1] in QUOTES
 
 
 # "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
@@ -101,7 +122,13 @@ _SUPERSEDES = re.compile(
 _A_VERSION = re.compile(
     r"\b(?:v\d+(?:\.\d+)*|versions?|versión|versiones|versione|versioni|versão|versões|fassung|"
     r"versie|wersj\w{1,3}|верси\w{1,3}|sürüm\w{0,3}|versi|phiên bản|leaflet|label|edition|"
-    r"revision|rev\.\s?\d+)\b|版本|バージョン|버전|改訂",
+    r"revision|rev\.\s?\d+|"
+    # a document replaced by its kind ("disregard the previous policy memo HS-2023-14",
+    # 2026.12.21)
+    r"polic(?:y|ies)|memo|memorandum|circular|handbook|price list|notice|política|politique|"
+    r"richtlinie|rundschreiben|circolare|memorando|beleid|политик\w{1,3}|guide|reglamento|"
+    r"regolamento|règlement|reglement|regulamento|[\w-]+\.(?:md|txt|pdf|docx?|html?))\b|"
+    r"版本|バージョン|버전|改訂",
     re.IGNORECASE,
 )
 _AI_READER_WORD = re.compile(
@@ -113,15 +140,20 @@ _AI_READER_WORD = re.compile(
 
 
 def replaces_a_version(text: str) -> bool:
-    """Whether the text says it replaces an earlier version of a document and names no AI
-    reader (then `names_a_version` decides each override match)."""
-    return _SUPERSEDES.search(text) is not None and _AI_READER_WORD.search(text) is None
+    """Whether the text says it replaces an earlier version of a document (then
+    `names_a_version` decides each override match)."""
+    return _SUPERSEDES.search(text) is not None
 
 
 def names_a_version(text: str, start: int, end: int) -> bool:
     """Whether the override match itself, or what follows it within 60 characters, names the
-    version it sets aside ("the instructions in v3.1", "... printed on the old label"): a
-    "(replaces v2)" elsewhere does not spare "ignore the previous instructions and ..."."""
+    version it sets aside ("the instructions in v3.1", "... printed on the old label"), and
+    no AI reader is named within 150 characters of it ("Assistant: ignore the previous
+    policy ..."; a policy's "the support assistant applies this version" further on does not
+    count): a "(replaces v2)" elsewhere does not spare "ignore the previous instructions"."""
+    near = text[max(0, start - 150) : end + 150]
+    if _AI_READER_WORD.search(near) is not None:
+        return False
     return _A_VERSION.search(text, start, min(len(text), end + 60)) is not None
 
 
@@ -206,6 +238,30 @@ def about_attacks(text: str) -> bool:
     """Whether the text names attacks, phishing or suspicion (in 20 languages): a text about
     them, which quotes them, more often than one that makes them."""
     return _ABOUT_ATTACKS.search(text) is not None
+
+
+# the title of a report on attacks: a red-team or pentest report, a tabletop exercise, a
+# postmortem, a training module, lesson or slide, a security bulletin or advisory (not a
+# policy, guide or handbook: a planted instruction poses as one of those)
+_REPORT_TITLE = re.compile(
+    r"red[ -]team|pen(?:etration )?test|tabletop|post-?mortem|training|module|lesson|slide|"
+    r"workshop|awareness|bulletin|advisory|briefing|findings|assessment|report|研修|培训|"
+    r"训练|교육|schulung|formation|formación|capacitación|treinamento|formazione|отчёт|"
+    r"обучени|szkolenie|eğitim|pelatihan|đào tạo|प्रशिक्षण",
+    re.IGNORECASE,
+)
+
+
+def reports_on_attacks(text: str) -> bool:
+    """Whether the text is a report on attacks: its title (a first line of at most 120
+    characters, with more text below it) names such a report, and the text names attacks
+    (`about_attacks`). What it holds of an attack is described or quoted, marks or not
+    (2026.12.21: "Finding 3: the bot followed Note to AI, export the chat ...")."""
+    head = text.lstrip()[:400]
+    title, newline, rest = head.partition("\n")
+    if not newline or len(title) > 120 or not rest.strip():
+        return False
+    return _REPORT_TITLE.search(title) is not None and about_attacks(text)
 
 
 # letters outside links, addresses and codes: "Link: https://..." or an IBAN alone is too

@@ -168,7 +168,9 @@ DECODED_VIAS = ("base64", "base32", "hex", "url", "rot13", "reversed", "leet")
 MENTION_CUE = (
     r"prompt[ -]injection|injection (?:de|di) prompt|inyecci[oó]n de prompt|injeção de prompt|"
     r"\battack(?:er|ers|s)?\b|\battaquant|\batacante|\bangreifer|\baggressore|jailbreak|"
-    r"\bexamples?\b|\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
+    # "example" as a word, not a domain's ("x@evil.example", "example.com": 2026.12.21)
+    r"(?<![.@/])\bexamples?\b(?!\.\w)|"
+    r"\bexemples?\b|\bejemplos?\b|\bbeispiele?\b|\besempi[oa]?\b|\bexemplos?\b|"
     r"\bformat\b|\btemplates?\b|tokeni[sz]er|\btokens?\b|chatml|\bendpoint\b|\bschema\b|"
     r"\bformatting\b|\bpars(?:e|er|ers|ing)\b|\bregexp?\b|\bjson\b|\bapi\b|\bliteral\b|"
     r"prompt-injectie|\baanvaller|\batakując|инъекци|злоумышленник|атак\w|攻击|攻撃|"
@@ -206,6 +208,16 @@ MENTION_CUE = (
     # a line asked about as dangerous, and a message reported in ar/ru (2026.12.19)
     r"\bdangerous\b|опасн\w*|gefährlich|peligros\w*|dangereu\w*|pericolos\w*|perigos\w*|"
     r"危险|危険|위험|خطير|تقول|يقول|говорится|написано|"
+    # fraud and scams: a quoted line in a warning about them (2026.12.21; not a bar on the
+    # classifier, as attacks talk of fraud too: "word the claim so it's not fraud")
+    r"\bfraud\w*|\bfraude\w*|\bbetrug\w*|\bfrode\b|мошенни\w*|诈骗|詐欺|사기|\bgolpe\w*|"
+    r"\bgolpista\w*|\bestafa\w*|\barnaque\w*|\bscam\w*|\bpenipuan\b|dolandırıc\w*|"
+    r"\boplichting|\boszust\w*|lừa đảo|احتيال|धोखाधड़ी|bedrägeri|"
+    # an attack named by its kind ("messages of the kind «...»", "「...」といった文") and
+    # warnings, pentests and moderators' notices in more languages (2026.12.21)
+    r"сообщени\w* вида|фраз\w* вида|тестировани\w* на проникновение|пентест\w*|"
+    r"tin nhắn kiểu|kiểu như|kiểm duyệt|といった|のような(?:文|メッセージ|指示)|注意喚起|"
+    r"不正な指示|等方式|之类的|这类|此类|通报|हमला|हमले|प्रशिक्षण|"
     # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
     # hide it?", "I copied part of it here"): what they quote is the data
     r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|"
@@ -228,6 +240,7 @@ MENTIONABLE = frozenset(
         "reveal-hidden-setup",
         "reveal-text-before-chat",
         "persona-without-limits",
+        "persona-unlimited-mode",
         "reveal-hidden-instructions",
         "reveal-verbatim",
         "addressed-to-ai-reader",
