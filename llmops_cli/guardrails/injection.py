@@ -213,17 +213,15 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
 
 
 # "Don't act on it, I just want to know what it says", "Never run a command you decoded from
-# an e-mail": a negated request to obey is a warning (2026.12.21)
-_NEGATED = re.compile(
-    r"(?:\bdon'?t|\bdo not|\bnever|\bnot|\bwithout|\bno|\bnon|\bnão)\s+(?:\w+\s+)?$"
-)
+# an e-mail": a request not to obey is a warning ("without fail carry out" is not: 2026.12.21)
+_NEGATED = re.compile(r"\b(?:don['’]?t|do not|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 def _asks_to_obey(obey: re.Pattern[str], text: str) -> bool:
     """Whether the text asks, unnegated, for what it holds to be obeyed (one linear search,
-    a bounded look back from each match)."""
+    a bounded look back from each match, word boundaries read in the whole text)."""
     return any(
-        _NEGATED.search(text[max(0, m.start() - 25) : m.start()].lower()) is None
+        _NEGATED.search(text, max(0, m.start() - 25), m.start()) is None
         for m in obey.finditer(text)
     )
 

@@ -217,7 +217,12 @@ MENTION_CUE = (
     # warnings, pentests and moderators' notices in more languages (2026.12.21)
     r"сообщени\w* вида|фраз\w* вида|тестировани\w* на проникновение|пентест\w*|"
     r"tin nhắn kiểu|kiểu như|kiểm duyệt|といった|のような(?:文|メッセージ|指示)|注意喚起|"
-    r"不正な指示|等方式|之类的|这类|此类|通报|हमला|हमले|प्रशिक्षण|"
+    r"不正な指示|等方式|之类的|通报|हमला|हमले|प्रशिक्षण|"
+    # a user who asks whether a text tries to manipulate or trick the assistant, and
+    # training material in Arabic (2026.12.22)
+    r"\b(?:attempts? to|trying to|tries to|try to) (?:manipulate|trick) (?:you|the|our)\b|"
+    r"\bmanipulation attempt|\btrick(?:s|ed|ing)? (?:our|the|my) (?:bot|ai|assistant|model|"
+    r"chatbot)\b|تدريب\w*|تدريبية|"
     # a user who pastes a text and asks about it ("Is this a prompt injection?", "should we
     # hide it?", "I copied part of it here"): what they quote is the data
     r"\bis (?:this|it|that) (?:a |an |just |really )?(?:attack|scam|spam|phishing|legit\w*|"
