@@ -32,14 +32,16 @@ from typing import Any
 
 from llmops_cli.guardrails.injection_context import (
     ADDRESSED,
+    NAMED_MODES,
     OVERRIDES,
     SELF_HELP,
     about_attacks,
     asked_how_to,
     asks_about_the_characters,
     asks_only_a_form,
-    names_a_mode,
+    asks_to_obey,
     names_a_version,
+    quotation_opens_at,
     quoted,
     replaces_a_version,
     reports_on_attacks,
@@ -98,7 +100,8 @@ def _fires(
     """A match, unless the rule's words are only quoted in a text that talks about attacks
     ("an attacker writes 'ignore previous instructions'"): a mention, not a use; an override
     asked about as a how-to question is the writer's own task, not an order to the model; a
-    note to the AI reader that asks only for a form of the answer is the writer's request."""
+    note to the AI reader that asks only for a form of the answer is the writer's request;
+    in a report on attacks (`report`) no mentionable rule fires, quoted or not."""
     if rule in SELF_HELP and asked_how_to(pattern, text):
         return False
     if report and rule in MENTIONABLE:
@@ -110,11 +113,16 @@ def _fires(
     if quoted_counts and rule not in ADDRESSED and not version:
         return pattern.search(text) is not None
     return any(
-        (quoted_counts or not quoted(text, m.start()) or names_a_mode(rule, text, m.start()))
+        (quoted_counts or not quoted(text, m.start()) or _named_mode(rule, text, m.start()))
         and (rule not in ADDRESSED or not asks_only_a_form(text, m.end()))
         and not (version and names_a_version(text, m.start(), m.end()))
         for m in pattern.finditer(text)
     )
+
+
+def _named_mode(rule: str, text: str, start: int) -> bool:
+    """Whether the match is a mode's name quoted in the attack's own sentence (NAMED_MODES)."""
+    return rule in NAMED_MODES and quotation_opens_at(text, start)
 
 
 @cache
@@ -207,23 +215,9 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
     decoded = next((v.via for v in normalised.views if v.via in DECODED_VIAS), None)
     decode, obey, _ = _cues()
     text = normalised.text
-    if decoded is None or not decode.search(text) or not _asks_to_obey(obey, text):
+    if decoded is None or not decode.search(text) or not asks_to_obey(obey, text):
         return None
     return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
-
-
-# "Don't act on it, I just want to know what it says", "Never run a command you decoded from
-# an e-mail": a request not to obey is a warning ("without fail carry out" is not: 2026.12.21)
-_NEGATED = re.compile(r"\b(?:don['’]?t|do not|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
-
-
-def _asks_to_obey(obey: re.Pattern[str], text: str) -> bool:
-    """Whether the text asks, unnegated, for what it holds to be obeyed (one linear search,
-    a bounded look back from each match, word boundaries read in the whole text)."""
-    return any(
-        _NEGATED.search(text, max(0, m.start() - 25), m.start()) is None
-        for m in obey.finditer(text)
-    )
 
 
 _WORD = re.compile(r"[a-z]+")
