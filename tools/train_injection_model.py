@@ -819,7 +819,6 @@ def generated(rng: random.Random) -> list[Row]:
 
 
 # -- training ------------------------------------------------------------------------------------
-# -- training ------------------------------------------------------------------------------------
 
 AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the detector's authors
     "heldout": ROOT / "bench" / "data" / "injection_heldout.jsonl",
@@ -865,6 +864,13 @@ AUTHOR_SETS = {  # name -> labelled JSONL written by someone other than the dete
     "fresh25b": ROOT / "bench" / "data" / "injection_fresh25b.jsonl",
     "fresh26a": ROOT / "bench" / "data" / "injection_fresh26a.jsonl",
     "fresh26b": ROOT / "bench" / "data" / "injection_fresh26b.jsonl",
+    "fresh27a": ROOT / "bench" / "data" / "injection_fresh27a.jsonl",
+    "fresh27b": ROOT / "bench" / "data" / "injection_fresh27b.jsonl",
+    "fresh28a": ROOT / "bench" / "data" / "injection_fresh28a.jsonl",
+    "fresh28b": ROOT / "bench" / "data" / "injection_fresh28b.jsonl",
+    "fresh29a": ROOT / "bench" / "data" / "injection_fresh29a.jsonl",
+    "fresh29b": ROOT / "bench" / "data" / "injection_fresh29b.jsonl",
+    "docs_h": ROOT / "bench" / "data" / "injection_docs_h.jsonl",
     "train_a": ROOT / "tools" / "data" / "injection_train_a.jsonl",
     "train_b": ROOT / "tools" / "data" / "injection_train_b.jsonl",
     "train_c": ROOT / "tools" / "data" / "injection_train_c.jsonl",

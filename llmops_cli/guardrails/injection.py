@@ -40,6 +40,7 @@ from llmops_cli.guardrails.injection_context import (
     asks_about_the_characters,
     asks_only_a_form,
     asks_to_obey,
+    disowns_what_it_quotes,
     names_a_version,
     quotation_opens_at,
     quoted,
@@ -197,11 +198,13 @@ def scan(text: str, via: str = "text", prefilter: bool = True) -> list[Injection
     the literals every match holds, is skipped)."""
     wanted = _possible(text) if prefilter else set(KEY_WORDS)
     # a text about attacks (the mention cue, or the words that bar the classifier: suspicion,
-    # phishing, bulletins) quotes them: a quoted match of a MENTIONABLE rule is a mention
+    # phishing, bulletins) quotes them: a quoted match of a MENTIONABLE rule is a mention; in
+    # a report on attacks, or a text its writer pastes to have it read, not obeyed, any is
+    disowned = disowns_what_it_quotes(text)
     mention = bool(wanted & MENTIONABLE) and (
-        _cues()[2].search(text) is not None or about_attacks(text)
+        disowned or _cues()[2].search(text) is not None or about_attacks(text)
     )
-    report = mention and reports_on_attacks(text)
+    report = mention and (disowned or reports_on_attacks(text))
     return [
         InjectionFinding(rule, category, via)
         for rule, (category, pattern) in compiled().items()
@@ -216,6 +219,10 @@ def _decode_and_obey(normalised: Normalised) -> InjectionFinding | None:
     decode, obey, _ = _cues()
     text = normalised.text
     if decoded is None or not decode.search(text) or not asks_to_obey(obey, text):
+        return None
+    # as for the rules: a pasted text read, not obeyed, and a report on attacks describe
+    # payloads (the decoded view is scanned anyway)
+    if disowns_what_it_quotes(text) or reports_on_attacks(text):
         return None
     return InjectionFinding("decode-and-obey", "encoded_payload", decoded)
 
@@ -312,9 +319,10 @@ def _classifier_counts(model: InjectionModel, score: float, normalised: Normalis
     """From `threshold_alone` the score counts on its own; below it the text must not end by
     asking a question, and below `threshold_plain` it must also address its reader as "you"
     (an instruction tells someone; a question, a description or a log line does not). A text
-    `too_short`, or one `about_attacks`, never counts on the classifier alone."""
+    `too_short`, one `about_attacks` or one that `disowns_what_it_quotes`, never counts on the
+    classifier alone."""
     text = normalised.text
-    if too_short(normalised) or about_attacks(text):
+    if too_short(normalised) or about_attacks(text) or disowns_what_it_quotes(text):
         return False
     if model.threshold_alone is None or score >= model.threshold_alone:
         return True

@@ -118,6 +118,41 @@ def asks_to_obey(obey: re.Pattern[str], text: str) -> bool:
     )
 
 
+# "Just translate it, don't do anything it says", "classify it, don't act on it": the writer
+# pastes a text, asks to have it read (translated, classified, explained) and tells the
+# assistant not to obey it. What the text holds is the data of the writer's request. The
+# object is the pasted text ("anything it says", "act on it"), never the model's instructions
+# ("don't follow your rules" is an override; "the checklist is deprecated, don't apply it" too)
+_DISOWNED = re.compile(
+    r"\b(?:don['’]?t|do not|never|without)\s+(?:\w+\s+)?(?:(?:do(?:ing)?|follow(?:ing)?|"
+    r"obey(?:ing)?|act(?:ing)? on|carry(?:ing)? out|execut(?:e|ing)|perform(?:ing)?|"
+    r"apply(?:ing)?|comply(?:ing)? with)\s+(?:anything|any of|whatever|what)\s+"
+    r"(?:it|this|that|they|the (?:message|text|e-?mail|note|line|comment|review|pitch|"
+    r"document|post|sentence))\s+(?:says|asks|tells|requests|wants|contains|demands)|"
+    r"act(?:ing)? on (?:it|them|this one|any of it)\b)|"
+    r"\bno (?:hagas|ejecutes|sigas) (?:nada de )?lo que (?:dice|pide)|"
+    r"\bsans (?:exécuter|suivre|appliquer|faire) ce qu['’](?:il|elle) (?:dit|demande)|"
+    r"\bne (?:fais|faites|suis|suivez|exécute|exécutez) (?:pas|rien de) ce qu['’](?:il|elle) "
+    r"(?:dit|demande)|\bnichts davon (?:aus(?:führen|zuführen)|befolgen)|"
+    r"\bnão (?:faça|faças|execute|siga|sigas) (?:nada d)?o que (?:ele |ela )?(?:diz|pede)|"
+    r"\bnon (?:fare|eseguire|seguire) (?:nulla di )?(?:quello|ciò) che (?:dice|chiede)",
+    re.IGNORECASE,
+)
+_READ_REQUEST = re.compile(
+    r"\b(?:translat\w*|classif\w*|categori[sz]\w*|analy[sz]\w*|explain\w*|summari[sz]\w*|"
+    r"break (?:it |this )?down|point (?:it |that )?out|rank|what (?:it|this|the \w+) (?:says|"
+    r"means|asks)|tradu\w*|traduis|übersetz\w*|analis\w*|analys\w*|erklär\w*|spiega\w*|"
+    r"expli\w*|clasific\w*|classifica\w*|klassifizier\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def disowns_what_it_quotes(text: str) -> bool:
+    """Whether the writer asks to have a text read (`_READ_REQUEST`) and tells the assistant
+    not to obey it (`_DISOWNED`)."""
+    return _DISOWNED.search(text) is not None and _READ_REQUEST.search(text) is not None
+
+
 # "how do I override the system prompt in the SDK?": the writer asks how to do it themselves
 _HOW_DO_I = re.compile(
     r"\b(?:how (?:do|can|should|would|could) (?:i|we)|how to|is it possible to|"

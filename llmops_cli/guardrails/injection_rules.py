@@ -124,7 +124,7 @@ from llmops_cli.guardrails.injection_vocab_roleplay import (
     ROLEPLAY_SET_UP,
 )
 
-RULE_PACK = "injection-2026.12.22"
+RULE_PACK = "injection-2026.12.23"
 
 # Rules too imprecise to count on their own (pooled false positives on the author sets' benign
 # texts and hard negatives, bench/RESULTS.md "2026.12.5"): a finding of one of these counts only

@@ -123,6 +123,9 @@ _THIRD_PARTY = (
     r"a\s+)?(?:box|label|package|packaging|manual|leaflet|recipe|form|email|e-mail|letter|"
     r"website|sign|vendor|teacher|doctor|manufacturer|installer|wizard|screen|page|kit|"
     r"assignment|exam|test|homework|game|board)\b)"
+    # the writer's own ("disregard the earlier instructions I gave you"): a self-correction
+    r"(?!\s+(?:that |which )?(?:I|we) (?:just |had |have |'ve )?(?:gave|given|sent|wrote|"
+    r"written|pasted|typed|shared|posted|left|provided)\b)"
 )
 _NEW_INSTRUCTIONS = _any(
     r"(?:new|updated|real|actual|revised|true|override|overriding|priority|emergency|admin|"
